@@ -1,0 +1,219 @@
+package io.splicelab.kafka;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real Apache Kafka broker in KRaft mode (combined broker and controller, one node), run from the
+ * Maven artifacts in its own JVM so that its dependencies never mix with a service's. Used by the
+ * local stack and by every integration test that claims a real broker. The broker's classpath is
+ * resolved by Maven when this module is built.
+ */
+public final class KafkaBroker implements AutoCloseable {
+    private final Path dir;
+    private final int port;
+    private final int controllerPort;
+    private final Path logFile;
+    private Process process;
+
+    private KafkaBroker(Path dir, int port, int controllerPort) {
+        this.dir = dir;
+        this.port = port;
+        this.controllerPort = controllerPort;
+        this.logFile = dir.resolve("kafka.log");
+    }
+
+    /** A broker with its data and log under dir, listening on port (0 picks a free one). */
+    public static KafkaBroker create(Path dir, int port) {
+        return new KafkaBroker(dir.toAbsolutePath(), port == 0 ? freePort() : port, freePort());
+    }
+
+    public String bootstrapServers() {
+        return "127.0.0.1:" + port;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public Path logFile() {
+        return logFile;
+    }
+
+    public long pid() {
+        return process == null ? -1 : process.pid();
+    }
+
+    /** Formats the storage when new, starts the broker and waits until it accepts connections. */
+    public KafkaBroker start(Duration timeout) {
+        try {
+            Files.createDirectories(dir);
+            Path data = dir.resolve("data");
+            Path props = writeConfig(data);
+            Path log4j = writeLog4j();
+            if (!Files.exists(data.resolve("meta.properties"))) {
+                String clusterId = Base64Uuid.random();
+                run(List.of("kafka.tools.StorageTool", "format", "-t", clusterId, "-c", props.toString(),
+                        "--standalone"), log4j, Duration.ofSeconds(60));
+            }
+            List<String> cmd = javaCommand(log4j, "-Xmx384m");
+            cmd.add("kafka.Kafka");
+            cmd.add(props.toString());
+            process = new ProcessBuilder(cmd).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile())).start();
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (System.nanoTime() < deadline) {
+                if (!process.isAlive()) {
+                    throw new IllegalStateException("Kafka exited with " + process.exitValue() + "; see " + logFile);
+                }
+                if (accepts(port) && Files.readString(logFile).contains("Kafka Server started")) {
+                    return this;
+                }
+                Thread.sleep(200);
+            }
+            close();
+            throw new IllegalStateException("Kafka did not start within " + timeout + "; see " + logFile);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private Path writeConfig(Path data) throws IOException {
+        String config = String.join("\n",
+                "process.roles=broker,controller",
+                "node.id=1",
+                "controller.quorum.bootstrap.servers=127.0.0.1:" + controllerPort,
+                "listeners=PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort,
+                "advertised.listeners=PLAINTEXT://127.0.0.1:" + port,
+                "controller.listener.names=CONTROLLER",
+                "inter.broker.listener.name=PLAINTEXT",
+                "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
+                "log.dirs=" + data,
+                "num.partitions=3",
+                "offsets.topic.replication.factor=1",
+                "offsets.topic.num.partitions=3",
+                "transaction.state.log.replication.factor=1",
+                "transaction.state.log.min.isr=1",
+                "share.coordinator.state.topic.replication.factor=1",
+                "share.coordinator.state.topic.min.isr=1",
+                "group.initial.rebalance.delay.ms=0",
+                "auto.create.topics.enable=true",
+                "log.retention.hours=-1",
+                "") ;
+        Path props = dir.resolve("server.properties");
+        Files.writeString(props, config);
+        return props;
+    }
+
+    private Path writeLog4j() throws IOException {
+        Path file = dir.resolve("log4j2.properties");
+        Files.writeString(file, String.join("\n", "status = warn", "appender.out.type = Console",
+                "appender.out.name = out", "appender.out.layout.type = PatternLayout",
+                "appender.out.layout.pattern = [%d] %p %m (%c)%n", "rootLogger.level = INFO",
+                "rootLogger.appenderRef.out.ref = out", "logger.kafka.name = kafka", "logger.kafka.level = WARN",
+                "logger.apache.name = org.apache.kafka", "logger.apache.level = WARN",
+                "logger.started.name = kafka.server.KafkaRaftServer", "logger.started.level = INFO",
+                "logger.state.name = state.change.logger", "logger.state.level = WARN", ""));
+        return file;
+    }
+
+    private List<String> javaCommand(Path log4j, String heap) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.add(heap);
+        cmd.add("-XX:+UseSerialGC");
+        cmd.add("-Dlog4j2.configurationFile=" + log4j);
+        cmd.add("-cp");
+        cmd.add(brokerClasspath());
+        return cmd;
+    }
+
+    private void run(List<String> mainAndArgs, Path log4j, Duration timeout) throws IOException, InterruptedException {
+        List<String> cmd = javaCommand(log4j, "-Xmx128m");
+        cmd.addAll(mainAndArgs);
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile())).start();
+        if (!p.waitFor(timeout.toSeconds(), TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new IllegalStateException("Kafka storage format timed out; see " + logFile);
+        }
+        if (p.exitValue() != 0) {
+            throw new IllegalStateException("Kafka storage format failed; see " + logFile);
+        }
+    }
+
+    /** The classpath Maven resolved for the broker when this module was built. */
+    static String brokerClasspath() {
+        try (InputStream in = KafkaBroker.class.getResourceAsStream("broker-classpath.txt")) {
+            if (in == null) {
+                throw new IllegalStateException("broker-classpath.txt missing: build the kafka-local module with Maven");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8).trim();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static boolean accepts(int port) {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress("127.0.0.1", port), 200);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** A TCP port free right now on the loopback interface. */
+    public static int freePort() {
+        try (ServerSocket s = new ServerSocket(0)) {
+            s.setReuseAddress(true);
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Stops the broker and waits for its JVM to exit, so no process is left behind. */
+    @Override
+    public void close() {
+        if (process == null) {
+            return;
+        }
+        process.destroy();
+        try {
+            if (!process.waitFor(20, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                process.waitFor(10, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+        process = null;
+    }
+
+    /** Kafka cluster ids are 16 random bytes in URL-safe base64 without padding. */
+    static final class Base64Uuid {
+        static String random() {
+            UUID u = UUID.randomUUID();
+            java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(16);
+            b.putLong(u.getMostSignificantBits()).putLong(u.getLeastSignificantBits());
+            return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(b.array());
+        }
+    }
+}

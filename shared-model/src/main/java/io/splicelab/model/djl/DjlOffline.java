@@ -1,0 +1,39 @@
+package io.splicelab.model.djl;
+
+import java.nio.file.Path;
+
+/**
+ * DJL must never reach for the network: without offline mode it looks for native libraries online and
+ * its usage tracking calls a cloud metadata address. Every entry point calls {@link #configure()} before
+ * touching DJL; launch scripts set the same switches on the command line too.
+ */
+public final class DjlOffline {
+    private DjlOffline() {
+    }
+
+    /** Sets offline mode, tracking opt-out and a project-owned cache directory, unless already set. */
+    public static void configure() {
+        System.setProperty("ai.djl.offline", "true");
+        System.setProperty("OPT_OUT_TRACKING", "true");
+        String cache = firstNonBlank(System.getProperty("DJL_CACHE_DIR"), System.getenv("DJL_CACHE_DIR"),
+                Path.of(System.getProperty("user.home"), ".splicelab", "djl-cache").toString());
+        setIfAbsent("DJL_CACHE_DIR", cache);
+        setIfAbsent("ENGINE_CACHE_DIR", firstNonBlank(System.getProperty("ENGINE_CACHE_DIR"),
+                System.getenv("ENGINE_CACHE_DIR"), cache));
+    }
+
+    private static void setIfAbsent(String key, String value) {
+        if (System.getProperty(key) == null) {
+            System.setProperty(key, value);
+        }
+    }
+
+    private static String firstNonBlank(String... values) {
+        for (String v : values) {
+            if (v != null && !v.isBlank()) {
+                return v;
+            }
+        }
+        return null;
+    }
+}

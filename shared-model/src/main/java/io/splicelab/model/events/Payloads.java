@@ -1,0 +1,72 @@
+package io.splicelab.model.events;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The data of every event type. Each payload names its run, so a consumer needs nothing but the event
+ * (and the artifacts it points to) to do its work.
+ */
+public final class Payloads {
+    private Payloads() {
+    }
+
+    /** Command: train a run with this configuration. */
+    public record RunRequested(String runId, RunConfig config) {
+    }
+
+    /** The trainer accepted the run and started training. */
+    public record RunStarted(String runId, RunConfig config, List<Integer> checkpointSteps) {
+    }
+
+    /** Training progress every few steps. */
+    public record RunProgress(String runId, int step, int totalSteps, double loss, double accuracy,
+            double learningRate, double imagesPerSecond) {
+    }
+
+    /** Training finished; every checkpoint has been published. */
+    public record RunCompleted(String runId, int steps, int checkpoints, double finalTrainAccuracy) {
+    }
+
+    /** Training failed; the reason is for humans. */
+    public record RunFailed(String runId, String reason) {
+    }
+
+    /**
+     * A checkpoint: parameters and BatchNorm running statistics at a step, written once to the artifact
+     * store.
+     */
+    public record CheckpointCreated(String runId, int step, int index, RunConfig config, NetworkSpec network,
+            ArtifactRef parameters, double trainLoss, double trainAccuracy) {
+    }
+
+    /**
+     * One cell of the hybrid grid: shallow part (up to {@code cut}) from the checkpoint at
+     * {@code shallowStep}, deep part from {@code deepStep}, evaluated on {@code evalSet}.
+     * Natural key: (runId, cut, evalSet, bnMode, shallowStep, deepStep).
+     */
+    public record HybridEvaluated(String runId, String cut, String evalSet, String bnMode, String precision,
+            int shallowStep, int deepStep, int samples, Map<String, Double> metrics) {
+    }
+
+    /** Probe-set features at every cut of one checkpoint, as an artifact (see FeatureSnapshotCodec). */
+    public record FeaturesSnapshotted(String runId, int step, String probeSet, List<String> cuts, int samples,
+            ArtifactRef features) {
+    }
+
+    /**
+     * A result of a statistical analysis. Natural key: (runId, analysis, cut, probeSet, steps).
+     * {@code shape} tells a generic viewer how to draw {@code values}: {@code scalar}, {@code table} or
+     * {@code series}.
+     */
+    public record StatsComputed(String runId, String analysis, String cut, String probeSet, List<Integer> steps,
+            String shape, Map<String, Object> parameters, Map<String, Object> values) {
+    }
+
+    /**
+     * The network a checkpoint belongs to, enough to rebuild it.
+     */
+    public record NetworkSpec(String architecture, double widthMultiplier, int channels, int height, int width,
+            int numClasses) {
+    }
+}

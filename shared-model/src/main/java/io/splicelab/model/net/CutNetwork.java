@@ -1,0 +1,82 @@
+package io.splicelab.model.net;
+
+import ai.djl.ndarray.NDList;
+import ai.djl.nn.Block;
+import ai.djl.nn.SequentialBlock;
+import ai.djl.training.ParameterStore;
+import io.splicelab.model.events.Payloads.NetworkSpec;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A network as an ordered list of segments with named cut points: {@code shallow_d} is the segments
+ * before cut d and {@code deep_d} the rest, so a hybrid is the deep part of one checkpoint applied to the
+ * shallow features of another (SCIENCE.md section 1).
+ */
+public final class CutNetwork {
+    private final NetworkSpec spec;
+    private final SequentialBlock block;
+    private final List<String> segments;
+    private final Map<String, Integer> cuts;
+
+    CutNetwork(NetworkSpec spec, SequentialBlock block, List<String> segments, Map<String, Integer> cuts) {
+        this.spec = spec;
+        this.block = block;
+        this.segments = List.copyOf(segments);
+        this.cuts = new LinkedHashMap<>(cuts);
+    }
+
+    public NetworkSpec spec() {
+        return spec;
+    }
+
+    /** The whole network as one DJL block (what a trainer trains and a checkpoint saves). */
+    public SequentialBlock block() {
+        return block;
+    }
+
+    /** Segment names in order: {@code stem}, {@code s1b1} .. {@code s3bN}, {@code head}. */
+    public List<String> segments() {
+        return segments;
+    }
+
+    /** Every cut name, in order of depth. */
+    public List<String> cutNames() {
+        return List.copyOf(cuts.keySet());
+    }
+
+    /** Number of segments in the shallow part of a cut. */
+    public int cutIndex(String cut) {
+        Integer i = cuts.get(cut);
+        if (i == null) {
+            throw new IllegalArgumentException("unknown cut '" + cut + "'; known: " + cuts.keySet());
+        }
+        return i;
+    }
+
+    /** Runs segments {@code [from, to)} on x. */
+    public NDList forward(ParameterStore ps, NDList x, int from, int to, boolean training) {
+        NDList current = x;
+        List<Block> children = block.getChildren().values();
+        for (int i = from; i < to; i++) {
+            current = children.get(i).forward(ps, current, training);
+        }
+        return current;
+    }
+
+    /** The shallow part: input to the activations at the cut. */
+    public NDList shallow(ParameterStore ps, NDList x, String cut) {
+        return forward(ps, x, 0, cutIndex(cut), false);
+    }
+
+    /** The deep part: activations at the cut to logits. */
+    public NDList deep(ParameterStore ps, NDList features, String cut) {
+        return forward(ps, features, cutIndex(cut), segments.size(), false);
+    }
+
+    /** The whole network in inference mode. */
+    public NDList logits(ParameterStore ps, NDList x) {
+        return forward(ps, x, 0, segments.size(), false);
+    }
+}
