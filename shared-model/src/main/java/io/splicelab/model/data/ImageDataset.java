@@ -33,6 +33,16 @@ public record ImageDataset(String name, int channels, int height, int width, int
         return manager.create(slice, new Shape(to - from, channels, height, width));
     }
 
+    /** The images at the given indices, in that order, as an NCHW array owned by the manager. */
+    public NDArray images(NDManager manager, int[] indices) {
+        int size = imageSize();
+        float[] batch = new float[indices.length * size];
+        for (int i = 0; i < indices.length; i++) {
+            System.arraycopy(pixels, indices[i] * size, batch, i * size, size);
+        }
+        return manager.create(batch, new Shape(indices.length, channels, height, width));
+    }
+
     /** Labels [from, to). */
     public int[] labels(int from, int to) {
         return Arrays.copyOfRange(labels, from, to);

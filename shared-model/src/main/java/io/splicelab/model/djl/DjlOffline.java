@@ -1,6 +1,7 @@
 package io.splicelab.model.djl;
 
 import java.nio.file.Path;
+import java.util.Map;
 
 /**
  * DJL must never reach for the network: without offline mode it looks for native libraries online and
@@ -8,7 +9,20 @@ import java.nio.file.Path;
  * touching DJL; launch scripts set the same switches on the command line too.
  */
 public final class DjlOffline {
+    /**
+     * oneDNN's AVX-512 kernels produced NaN gradients on the virtual machines splicelab is developed
+     * and tested on (PyTorch 2.7.1 CPU); capping the instruction set at AVX2 fixes it at little cost.
+     * The variable must be in the process environment before PyTorch loads, so launchers set it.
+     */
+    public static final String DNNL_ISA_VARIABLE = "DNNL_MAX_CPU_ISA";
+
     private DjlOffline() {
+    }
+
+    /** Environment every JVM that runs DJL should start with (a user's own value wins). */
+    public static Map<String, String> launchEnvironment() {
+        String isa = System.getenv(DNNL_ISA_VARIABLE);
+        return Map.of("OPT_OUT_TRACKING", "true", DNNL_ISA_VARIABLE, isa == null || isa.isBlank() ? "AVX2" : isa);
     }
 
     /** Sets offline mode, tracking opt-out and a project-owned cache directory, unless already set. */

@@ -101,9 +101,20 @@ public final class Networks {
                 list.get(0).singletonOrThrow().add(list.get(1).singletonOrThrow()))), List.of(residual, shortcut));
     }
 
+    /** x[:, :, ::s, ::s] through a reshape and fixed indices (portable across engines). */
+    private static NDArray subsample(NDArray x, int stride) {
+        Shape s = x.getShape();
+        long h = s.get(2);
+        long w = s.get(3);
+        if (h % stride != 0 || w % stride != 0) {
+            throw new IllegalArgumentException("spatial size " + h + "x" + w + " not divisible by stride " + stride);
+        }
+        return x.reshape(s.get(0), s.get(1), h / stride, stride, w / stride, stride).get(":, :, :, 0, :, 0");
+    }
+
     /** Option A shortcut: spatial subsampling and zero channels appended. */
     private static NDArray optionA(NDArray x, int extraChannels, int stride) {
-        NDArray sub = stride == 1 ? x : x.get(":, :, ::" + stride + ", ::" + stride);
+        NDArray sub = stride == 1 ? x : subsample(x, stride);
         if (extraChannels <= 0) {
             return sub;
         }

@@ -1,0 +1,101 @@
+package io.splicelab.local;
+
+import static io.splicelab.local.FollowState.HYBRID_EVALUATED;
+import static io.splicelab.local.FollowState.RUN_PROGRESS;
+import static io.splicelab.local.FollowState.RUN_STARTED;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ProgressRendererTest {
+    private static final String RUN = "r1";
+
+    @Test
+    void barFillsByFraction() {
+        assertEquals("[          ]", ProgressRenderer.bar(0, 10));
+        assertEquals("[=====>    ]", ProgressRenderer.bar(0.5, 10));
+        assertEquals("[==========]", ProgressRenderer.bar(1, 10));
+        assertEquals("[==========]", ProgressRenderer.bar(1.7, 10));
+        assertEquals("[          ]", ProgressRenderer.bar(Double.NaN, 10));
+    }
+
+    @Test
+    void lineShowsStepsLossAccuracySpeedCheckpointsAndCells() {
+        FollowState s = new FollowState(RUN);
+        assertTrue(ProgressRenderer.line(s).contains("waiting for the trainer"));
+        assertTrue(ProgressRenderer.line(s).endsWith("| ckpt 0 | cells 0/?"));
+        s.apply(RUN_STARTED, Fixtures.started(RUN, Fixtures.STEPS, 120));
+        s.apply(RUN_PROGRESS, Fixtures.progress(RUN, 60, 120, 1.23456, 0.5));
+        s.apply(FollowState.CHECKPOINT_CREATED, Fixtures.checkpoint(RUN, 0, 0));
+        s.apply(HYBRID_EVALUATED, Fixtures.hybrid(RUN, "stem", 0, 0, 0.1));
+        assertEquals("train [==========>         ]  50% 60/120 loss 1.235 acc 0.500 321 img/s | ckpt 1/3 | cells 1/27",
+                ProgressRenderer.line(s));
+        assertEquals("training  50%  step 60/120  loss 1.235  acc 0.500  321 img/s  checkpoints 1/3  hybrids 1/27 (3%)",
+                ProgressRenderer.plainLine(s));
+    }
+
+    @Test
+    void plainOutputPrintsALinePerTenPercentAndNoCarriageReturns() {
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        ProgressRenderer r = new ProgressRenderer(new PrintStream(buf, true, StandardCharsets.UTF_8), false, 0);
+        FollowState s = new FollowState(RUN);
+        s.apply(RUN_STARTED, Fixtures.started(RUN, Fixtures.STEPS, 200));
+        for (int step = 0; step <= 200; step += 2) {
+            s.apply(RUN_PROGRESS, Fixtures.progress(RUN, step, 200, 1.0, 0.5));
+            r.update(s);
+        }
+        String out = buf.toString(StandardCharsets.UTF_8);
+        assertFalse(out.contains("\r"));
+        List<String> lines = out.lines().toList();
+        assertEquals(11, lines.size(), out); // 0%, 10%, ..., 100%
+        assertTrue(lines.get(3).startsWith("training  30%  step 60/200"), lines.get(3));
+
+        // hybrid cells count on their own: 27 cells, a line for each new tenth
+        Fixtures.allCells(RUN, Fixtures.STEPS, (a, b) -> true).forEach(c -> {
+            s.apply(HYBRID_EVALUATED, c);
+            r.update(s);
+        });
+        long more = buf.toString(StandardCharsets.UTF_8).lines().count() - 11;
+        assertEquals(10, more);
+        r.message("checkpoint 1 at step 0", s);
+        assertTrue(buf.toString(StandardCharsets.UTF_8).endsWith("checkpoint 1 at step 0" + System.lineSeparator()));
+    }
+
+    @Test
+    void terminalOutputRedrawsInPlaceAndPrintsMessagesAboveTheLine() {
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        ProgressRenderer r = new ProgressRenderer(new PrintStream(buf, true, StandardCharsets.UTF_8), true, 0);
+        FollowState s = new FollowState(RUN);
+        s.apply(RUN_STARTED, Fixtures.started(RUN, Fixtures.STEPS, 120));
+        s.apply(RUN_PROGRESS, Fixtures.progress(RUN, 10, 120, 1.0, 0.5));
+        r.update(s);
+        r.message("checkpoint 1 at step 0", s);
+        s.apply(RUN_PROGRESS, Fixtures.progress(RUN, 20, 120, 1.0, 0.5));
+        r.update(s);
+        r.finish(s);
+        String out = buf.toString(StandardCharsets.UTF_8);
+        assertTrue(out.startsWith("\rtrain ["), out);
+        assertTrue(out.contains("\rcheckpoint 1 at step 0" + System.lineSeparator() + "\rtrain ["), out);
+        assertTrue(out.contains("20/120"));
+        assertTrue(out.endsWith(System.lineSeparator()));
+        assertEquals(2, out.split(System.lineSeparator()).length, "one message line and the final progress line");
+    }
+
+    @Test
+    void onANarrowTerminalTheLineIsCutSoItNeverWraps() {
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        ProgressRenderer r = new ProgressRenderer(new PrintStream(buf, true, StandardCharsets.UTF_8), true, 0, 40);
+        FollowState s = new FollowState(RUN);
+        s.apply(RUN_STARTED, Fixtures.started(RUN, Fixtures.STEPS, 120));
+        s.apply(RUN_PROGRESS, Fixtures.progress(RUN, 10, 120, 1.0, 0.5));
+        r.update(s);
+        String out = buf.toString(StandardCharsets.UTF_8);
+        assertEquals("\r" + ProgressRenderer.line(s).substring(0, 39), out);
+    }
+}

@@ -1,0 +1,97 @@
+package io.splicelab.stats.analysis;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Reads the numpy/scipy reference fixtures in place, from the directory Maven passes as
+ * {@code splicelab.fixtures.dir} (never copied into the module), and compares with their tolerance.
+ */
+final class Fixtures {
+    static final double TOL = 1e-9;
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private Fixtures() {
+    }
+
+    static Path dir() {
+        String configured = System.getProperty("splicelab.fixtures.dir");
+        Path dir = configured != null ? Path.of(configured) : Path.of("../../shared/fixtures/stats");
+        assertTrue(Files.isDirectory(dir), "fixtures directory not found: " + dir.toAbsolutePath());
+        return dir;
+    }
+
+    static JsonNode read(String name) {
+        try {
+            return MAPPER.readTree(dir().resolve(name).toFile());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static double[] vector(JsonNode node) {
+        double[] v = new double[node.size()];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = node.get(i).asDouble();
+        }
+        return v;
+    }
+
+    static double[][] matrix(JsonNode node) {
+        double[][] m = new double[node.size()][];
+        for (int i = 0; i < m.length; i++) {
+            m[i] = vector(node.get(i));
+        }
+        return m;
+    }
+
+    /** A 1-D sample as an n x 1 matrix. */
+    static double[][] column(JsonNode node) {
+        double[] v = vector(node);
+        double[][] m = new double[v.length][1];
+        for (int i = 0; i < v.length; i++) {
+            m[i][0] = v[i];
+        }
+        return m;
+    }
+
+    /** {@code |actual - expected| <= 1e-9 * max(1, |expected|)}. */
+    static void close(double expected, double actual, String what) {
+        double bound = TOL * Math.max(1.0, Math.abs(expected));
+        assertTrue(Math.abs(actual - expected) <= bound,
+                () -> what + ": expected " + expected + " but was " + actual + " (diff " + Math.abs(actual - expected)
+                        + ")");
+    }
+
+    /** Relative check for p-values computed through an upper tail: {@code 1e-9 * max(|ref|, 1e-300)}. */
+    static void closeP(double expected, double actual, String what) {
+        double bound = TOL * Math.max(Math.abs(expected), 1e-300);
+        assertTrue(Math.abs(actual - expected) <= bound,
+                () -> what + ": expected " + expected + " but was " + actual);
+    }
+
+    static void close(JsonNode expected, double[] actual, String what) {
+        assertEquals(expected.size(), actual.length, what + ": length");
+        for (int i = 0; i < actual.length; i++) {
+            close(expected.get(i).asDouble(), actual[i], what + "[" + i + "]");
+        }
+    }
+
+    static void close(JsonNode expected, double[][] actual, String what) {
+        assertEquals(expected.size(), actual.length, what + ": rows");
+        for (int i = 0; i < actual.length; i++) {
+            close(expected.get(i), actual[i], what + "[" + i + "]");
+        }
+    }
+
+    static Bandwidth bandwidth(JsonNode bwMethod) {
+        return bwMethod.isNumber() ? new Bandwidth.Factor(bwMethod.asDouble()) : Bandwidth.parse(bwMethod.asText());
+    }
+}

@@ -1,0 +1,22 @@
+package io.splicelab.trainer.training;
+
+/**
+ * What the training loop reports while it trains. The loop knows nothing of Kafka or the artifact
+ * store; the adapter behind this interface publishes and stores.
+ */
+public interface TrainingListener {
+    /** Running training loss and accuracy (means since the last report), learning rate and throughput. */
+    void onProgress(int step, int totalSteps, double loss, double accuracy, double learningRate,
+            double imagesPerSecond);
+
+    /**
+     * A checkpoint at a step: the serialized parameters with BatchNorm running statistics, and the mean
+     * training loss and accuracy since the previous checkpoint.
+     */
+    void onCheckpoint(int step, int index, byte[] parameters, double trainLoss, double trainAccuracy);
+
+    /** Whether the run should stop now (cancelled or shutting down). */
+    default boolean cancelled() {
+        return false;
+    }
+}
