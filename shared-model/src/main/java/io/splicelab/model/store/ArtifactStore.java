@@ -20,6 +20,12 @@ public interface ArtifactStore {
     /** Reads an artifact and checks its size and sha256 against the reference. */
     byte[] get(ArtifactRef ref);
 
+    /**
+     * Reads an artifact by key, without a reference to verify against: for small self-describing files
+     * found by listing (manifests), never for what an event announced with a sha256.
+     */
+    byte[] read(String key);
+
     /** Whether an artifact exists under the key. */
     boolean exists(String key);
 

@@ -105,6 +105,17 @@ public final class LocalArtifactStore implements ArtifactStore {
     }
 
     @Override
+    public byte[] read(String key) {
+        try {
+            return Files.readAllBytes(resolve(key));
+        } catch (NoSuchFileException e) {
+            throw new ArtifactIntegrityException("artifact " + key + " is missing", e);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read artifact " + key, e);
+        }
+    }
+
+    @Override
     public boolean exists(String key) {
         return Files.isRegularFile(resolve(key));
     }

@@ -1,0 +1,86 @@
+package io.splicelab.gateway.ingest;
+
+import io.smallrye.reactive.messaging.annotations.Blocking;
+import io.splicelab.gateway.readmodel.ReadModelProjector;
+import io.splicelab.gateway.stream.EventBroadcaster;
+import io.splicelab.model.events.Envelope;
+import io.splicelab.model.events.EventCodec;
+import io.splicelab.model.events.EventCodec.InvalidEventException;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.jboss.logging.Logger;
+
+/**
+ * The gateway's Kafka consumer (group {@code gateway}) on every public result topic. A thin adapter:
+ * decode, fold into the read model, then fan out to the live streams. Records are processed one at a
+ * time, in order, so a run's events are applied in the order they were written. Fan-out happens only
+ * after the read model committed, which is what lets a late stream client replay the log without a gap.
+ */
+@ApplicationScoped
+public class ResultEventsConsumer {
+    private static final Logger LOG = Logger.getLogger(ResultEventsConsumer.class);
+    private static final int ATTEMPTS = 3;
+
+    private final ReadModelProjector projector;
+    private final EventBroadcaster broadcaster;
+    private final DeadLetterPublisher deadLetters;
+
+    public ResultEventsConsumer(ReadModelProjector projector, EventBroadcaster broadcaster,
+            DeadLetterPublisher deadLetters) {
+        this.projector = projector;
+        this.broadcaster = broadcaster;
+        this.deadLetters = deadLetters;
+    }
+
+    @Incoming("results")
+    @Blocking
+    public void consume(ConsumerRecord<String, String> record) {
+        Envelope envelope;
+        Object payload;
+        try {
+            if (record.value() == null) {
+                throw new InvalidEventException("empty record");
+            }
+            envelope = EventCodec.decode(record.value());
+            payload = EventCodec.payload(envelope);
+        } catch (InvalidEventException e) {
+            deadLetter(record, e.getMessage());
+            return;
+        }
+        for (int attempt = 1;; attempt++) {
+            try {
+                if (projector.apply(envelope, payload)) {
+                    broadcaster.publish(envelope);
+                }
+                return;
+            } catch (InvalidEventException e) {
+                deadLetter(record, e.getMessage());
+                return;
+            } catch (RuntimeException e) {
+                if (attempt >= ATTEMPTS) {
+                    LOG.errorf(e, "giving up on %s/%d/%d after %d attempts", record.topic(), record.partition(),
+                            record.offset(), attempt);
+                    deadLetter(record, "processing failed: " + e);
+                    return;
+                }
+                LOG.warnf("attempt %d to apply %s/%d/%d failed (%s); retrying", attempt, record.topic(),
+                        record.partition(), record.offset(), e);
+                sleep(500L * attempt);
+            }
+        }
+    }
+
+    private void deadLetter(ConsumerRecord<String, String> record, String reason) {
+        LOG.warnf("dead-lettering %s/%d/%d: %s", record.topic(), record.partition(), record.offset(), reason);
+        deadLetters.publish(record, reason);
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

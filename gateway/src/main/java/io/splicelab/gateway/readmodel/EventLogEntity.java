@@ -1,0 +1,55 @@
+package io.splicelab.gateway.readmodel;
+
+import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
+import io.quarkus.panache.common.Sort;
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.GeneratedValue;
+import jakarta.persistence.GenerationType;
+import jakarta.persistence.Id;
+import jakarta.persistence.Index;
+import jakarta.persistence.Table;
+import jakarta.persistence.UniqueConstraint;
+import java.util.List;
+import org.hibernate.Length;
+
+/**
+ * The envelopes of a run in the order the gateway applied them, replayed to a live-stream client that
+ * joins late. Unique by envelope id (a redelivered event is stored once); of a run's progress events only
+ * the latest is kept, because a late joiner needs the current progress, not its history.
+ */
+@Entity
+@Table(name = "gw_event_log",
+        uniqueConstraints = @UniqueConstraint(name = "gw_event_log_event_id", columnNames = "eventId"),
+        indexes = @Index(name = "gw_event_log_run", columnList = "runId, seq"))
+public class EventLogEntity extends PanacheEntityBase {
+    @Id
+    @GeneratedValue(strategy = GenerationType.IDENTITY)
+    public Long seq;
+
+    @Column(nullable = false, length = 128)
+    public String eventId;
+
+    @Column(nullable = false, length = 64)
+    public String runId;
+
+    @Column(nullable = false, length = 128)
+    public String type;
+
+    /** The whole CloudEvents envelope as JSON. */
+    @Column(nullable = false, length = Length.LONG32)
+    public String envelopeJson;
+
+    public static boolean exists(String eventId) {
+        return count("eventId", eventId) > 0;
+    }
+
+    public static List<EventLogEntity> ofRun(String runId) {
+        return list("runId", Sort.ascending("seq"), runId);
+    }
+
+    /** Removes the run's stored events of a type (used to keep only the latest progress). */
+    public static long deleteOfType(String runId, String type) {
+        return delete("runId = ?1 and type = ?2", runId, type);
+    }
+}

@@ -1,0 +1,66 @@
+package io.splicelab.gateway.readmodel;
+
+import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
+import io.quarkus.panache.common.Sort;
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.GeneratedValue;
+import jakarta.persistence.GenerationType;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import jakarta.persistence.UniqueConstraint;
+import java.util.List;
+import java.util.Optional;
+import org.hibernate.Length;
+
+/**
+ * One cell of a run's hybrid grid. Upserted by its natural key (run, cut, evalSet, bnMode, shallowStep,
+ * deepStep), backed by a unique constraint, so a redelivered result never adds a second cell. The id gives
+ * the order in which cells first appeared.
+ */
+@Entity
+@Table(name = "gw_hybrid_cells", uniqueConstraints = @UniqueConstraint(name = "gw_hybrid_cells_natural_key",
+        columnNames = {"runId", "cut", "evalSet", "bnMode", "shallowStep", "deepStep"}))
+public class HybridCellEntity extends PanacheEntityBase {
+    @Id
+    @GeneratedValue(strategy = GenerationType.IDENTITY)
+    public Long id;
+
+    @Column(nullable = false, length = 64)
+    public String runId;
+
+    @Column(nullable = false, length = 128)
+    public String cut;
+
+    @Column(nullable = false, length = 128)
+    public String evalSet;
+
+    @Column(nullable = false, length = 64)
+    public String bnMode;
+
+    public int shallowStep;
+    public int deepStep;
+
+    @Column(length = 32)
+    public String precision;
+
+    public int samples;
+
+    /** The metrics as a JSON object of numbers. */
+    @Column(length = Length.LONG32)
+    public String metricsJson;
+
+    public static List<HybridCellEntity> ofRun(String runId) {
+        return list("runId", Sort.ascending("id"), runId);
+    }
+
+    public static long countOfRun(String runId) {
+        return count("runId", runId);
+    }
+
+    public static Optional<HybridCellEntity> find(String runId, String cut, String evalSet, String bnMode,
+            int shallowStep, int deepStep) {
+        return find("runId = ?1 and cut = ?2 and evalSet = ?3 and bnMode = ?4 and shallowStep = ?5 and deepStep = ?6",
+                runId, cut, evalSet, bnMode, shallowStep, deepStep).firstResultOptional();
+    }
+}

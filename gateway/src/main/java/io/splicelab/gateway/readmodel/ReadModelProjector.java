@@ -1,0 +1,181 @@
+package io.splicelab.gateway.readmodel;
+
+import io.splicelab.model.events.Envelope;
+import io.splicelab.model.events.EventCodec;
+import io.splicelab.model.events.EventCodec.InvalidEventException;
+import io.splicelab.model.events.EventType;
+import io.splicelab.model.events.Payloads.CheckpointCreated;
+import io.splicelab.model.events.Payloads.HybridEvaluated;
+import io.splicelab.model.events.Payloads.RunCompleted;
+import io.splicelab.model.events.Payloads.RunFailed;
+import io.splicelab.model.events.Payloads.RunProgress;
+import io.splicelab.model.events.Payloads.RunRequested;
+import io.splicelab.model.events.Payloads.RunStarted;
+import io.splicelab.model.events.Payloads.StatsComputed;
+import io.splicelab.model.events.RunConfig;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Transactional;
+import java.time.Instant;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Collectors;
+
+/**
+ * Folds one decoded event into the read model, in one transaction. Idempotent: an envelope id already in
+ * the event log is skipped, and every result is upserted by its natural key, so redelivery after a crash
+ * or a full replay of the topics never duplicates anything.
+ */
+@ApplicationScoped
+public class ReadModelProjector {
+
+    /**
+     * Applies an event.
+     *
+     * @param envelope the decoded envelope; its subject is the run id
+     * @param payload the decoded payload ({@link EventCodec#payload(Envelope)})
+     * @return true when the event was new, false when it had been applied before
+     */
+    @Transactional
+    public boolean apply(Envelope envelope, Object payload) {
+        requireKeys(envelope, payload);
+        if (envelope.id() != null && EventLogEntity.exists(envelope.id())) {
+            return false;
+        }
+        Instant now = Instant.now();
+        RunEntity run = runFor(envelope.subject(), payload, now);
+        if (payload instanceof RunRequested p) {
+            setConfigIfAbsent(run, p.config());
+        } else if (payload instanceof RunStarted p) {
+            setConfigIfAbsent(run, p.config());
+            if (!run.status.isFinal()) {
+                run.status = RunStatus.RUNNING;
+            }
+            if (p.config() != null && p.config().steps() != null) {
+                run.totalSteps = p.config().steps();
+            }
+        } else if (payload instanceof RunProgress p) {
+            if (run.step == null || p.step() >= run.step) {
+                run.step = p.step();
+                run.totalSteps = p.totalSteps();
+                run.loss = p.loss();
+                run.accuracy = p.accuracy();
+                run.imagesPerSecond = p.imagesPerSecond();
+            }
+            if (run.status == RunStatus.REQUESTED) {
+                run.status = RunStatus.RUNNING;
+            }
+        } else if (payload instanceof RunCompleted p) {
+            run.status = RunStatus.COMPLETED;
+            run.step = p.steps();
+            run.totalSteps = p.steps();
+        } else if (payload instanceof RunFailed p) {
+            run.status = RunStatus.FAILED;
+            run.failure = p.reason();
+        } else if (payload instanceof CheckpointCreated p) {
+            setConfigIfAbsent(run, p.config());
+            upsertCheckpoint(run.id, p);
+        } else if (payload instanceof HybridEvaluated p) {
+            upsertCell(run.id, p);
+        } else if (payload instanceof StatsComputed p) {
+            upsertStats(run.id, p, now);
+        }
+        // features snapshots and types added later: kept in the event log only
+        run.updatedAt = now;
+        log(envelope, run.id);
+        return true;
+    }
+
+    /** A result without its natural key cannot be upserted; it is a bad event, not a processing failure. */
+    private static void requireKeys(Envelope envelope, Object payload) {
+        if (envelope.subject().isBlank() || envelope.subject().length() > 64) {
+            throw new InvalidEventException("subject (the run id) must have 1 to 64 characters");
+        }
+        if (payload instanceof HybridEvaluated p && (p.cut() == null || p.evalSet() == null || p.bnMode() == null)) {
+            throw new InvalidEventException("hybrid result without cut, evalSet or bnMode");
+        }
+        if (payload instanceof StatsComputed p && p.analysis() == null) {
+            throw new InvalidEventException("stats result without analysis");
+        }
+    }
+
+    private static RunEntity runFor(String runId, Object payload, Instant now) {
+        RunEntity run = RunEntity.findById(runId);
+        if (run == null) {
+            // a run the gateway has not seen (started elsewhere, or before a read-model rebuild)
+            run = new RunEntity();
+            run.id = runId;
+            run.status = payload instanceof RunRequested ? RunStatus.REQUESTED : RunStatus.RUNNING;
+            run.createdAt = now;
+            run.updatedAt = now;
+            run.persist();
+        }
+        return run;
+    }
+
+    private static void setConfigIfAbsent(RunEntity run, RunConfig config) {
+        if (run.configJson == null && config != null) {
+            run.configJson = EventCodec.toJson(config);
+            if (run.totalSteps == null) {
+                run.totalSteps = config.steps();
+            }
+        }
+    }
+
+    private static void upsertCheckpoint(String runId, CheckpointCreated p) {
+        CheckpointEntity c = CheckpointEntity.find(runId, p.step()).orElseGet(CheckpointEntity::new);
+        c.runId = runId;
+        c.step = p.step();
+        c.index = p.index();
+        c.trainLoss = p.trainLoss();
+        c.trainAccuracy = p.trainAccuracy();
+        c.artifactUri = p.parameters() == null ? null : p.parameters().uri();
+        c.artifactSha256 = p.parameters() == null ? null : p.parameters().sha256();
+        c.persist();
+    }
+
+    private static void upsertCell(String runId, HybridEvaluated p) {
+        HybridCellEntity c = HybridCellEntity.find(runId, p.cut(), p.evalSet(), p.bnMode(), p.shallowStep(),
+                p.deepStep()).orElseGet(HybridCellEntity::new);
+        c.runId = runId;
+        c.cut = p.cut();
+        c.evalSet = p.evalSet();
+        c.bnMode = p.bnMode();
+        c.shallowStep = p.shallowStep();
+        c.deepStep = p.deepStep();
+        c.precision = p.precision();
+        c.samples = p.samples();
+        c.metricsJson = EventCodec.toJson(p.metrics() == null ? Map.of() : p.metrics());
+        c.persist();
+    }
+
+    private static void upsertStats(String runId, StatsComputed p, Instant now) {
+        String cut = p.cut() == null ? "" : p.cut();
+        String probeSet = p.probeSet() == null ? "" : p.probeSet();
+        String steps = p.steps() == null ? ""
+                : p.steps().stream().map(String::valueOf).collect(Collectors.joining(","));
+        StatsResultEntity s = StatsResultEntity.find(runId, p.analysis(), cut, probeSet, steps)
+                .orElseGet(StatsResultEntity::new);
+        s.runId = runId;
+        s.analysis = p.analysis();
+        s.cut = cut;
+        s.probeSet = probeSet;
+        s.steps = steps;
+        s.shape = p.shape();
+        s.parametersJson = EventCodec.toJson(p.parameters() == null ? Map.of() : p.parameters());
+        s.valuesJson = EventCodec.toJson(p.values() == null ? Map.of() : p.values());
+        s.updatedAt = now;
+        s.persist();
+    }
+
+    private static void log(Envelope envelope, String runId) {
+        if (EventType.RUN_PROGRESS.type().equals(envelope.type())) {
+            EventLogEntity.deleteOfType(runId, envelope.type());
+        }
+        EventLogEntity e = new EventLogEntity();
+        e.eventId = envelope.id() == null ? UUID.randomUUID().toString() : envelope.id();
+        e.runId = runId;
+        e.type = envelope.type();
+        e.envelopeJson = EventCodec.toJson(envelope);
+        e.persist();
+    }
+}

@@ -1,0 +1,38 @@
+package io.splicelab.gateway.runs;
+
+import io.smallrye.reactive.messaging.MutinyEmitter;
+import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+import io.splicelab.model.events.EventCodec;
+import io.splicelab.model.events.Payloads.RunRequested;
+import io.splicelab.model.events.RunConfig;
+import io.splicelab.model.events.Topics;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.eclipse.microprofile.reactive.messaging.Message;
+
+/**
+ * Sends run commands to {@link Topics#RUN_COMMANDS}, keyed by run id, and waits for Kafka's acknowledgement,
+ * so that "202 Accepted" means the command is durably in Kafka.
+ */
+@ApplicationScoped
+public class RunCommandPublisher {
+    private static final EventCodec CODEC = new EventCodec("/gateway");
+
+    private final MutinyEmitter<String> emitter;
+    private final Duration timeout;
+
+    public RunCommandPublisher(@Channel("run-commands") MutinyEmitter<String> emitter,
+            @ConfigProperty(name = "splicelab.commands.send-timeout", defaultValue = "15s") Duration timeout) {
+        this.emitter = emitter;
+        this.timeout = timeout;
+    }
+
+    /** Publishes a run request; throws when Kafka did not acknowledge it in time. */
+    public void requestRun(String runId, RunConfig config) {
+        String json = CODEC.encode(runId, new RunRequested(runId, config));
+        OutgoingKafkaRecordMetadata<String> key = OutgoingKafkaRecordMetadata.<String>builder().withKey(runId).build();
+        emitter.sendMessage(Message.of(json).addMetadata(key)).await().atMost(timeout);
+    }
+}

@@ -1,0 +1,425 @@
+package io.splicelab.gateway;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.Matchers.matchesPattern;
+import static org.hamcrest.Matchers.startsWith;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.restassured.response.Response;
+import io.splicelab.model.events.Envelope;
+import io.splicelab.model.events.EventCodec;
+import io.splicelab.model.events.Payloads.CheckpointCreated;
+import io.splicelab.model.events.Payloads.HybridEvaluated;
+import io.splicelab.model.events.Payloads.NetworkSpec;
+import io.splicelab.model.events.Payloads.RunCompleted;
+import io.splicelab.model.events.Payloads.RunProgress;
+import io.splicelab.model.events.Payloads.RunStarted;
+import io.splicelab.model.events.Payloads.StatsComputed;
+import io.splicelab.model.events.RunConfig;
+import io.splicelab.model.events.ArtifactRef;
+import io.splicelab.model.events.Topics;
+import java.io.BufferedReader;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.URL;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.eclipse.microprofile.config.ConfigProvider;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The gateway against a real Kafka broker and the real PostgreSQL: commands out, events in, read model,
+ * hybrid grid, dead letters and the live stream.
+ */
+@QuarkusTest
+@QuarkusTestResource(value = KafkaBrokerResource.class, restrictToAnnotatedClass = true)
+class GatewayIT {
+    private static final EventCodec TRAINER = new EventCodec("/trainer-service");
+    private static final EventCodec SPLICER = new EventCodec("/splicer-service");
+    private static final RunConfig CONFIG = new RunConfig(null, null, null, 100, null, null, null, 50, null, null,
+            null).withDefaults();
+    private static final Duration WAIT = Duration.ofSeconds(60);
+
+    private static KafkaProducer<String, String> producer;
+
+    @TestHTTPResource("/")
+    URL base;
+
+    @BeforeAll
+    static void producer() {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap());
+        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        producer = new KafkaProducer<>(p);
+    }
+
+    @AfterAll
+    static void closeProducer() {
+        if (producer != null) {
+            producer.close(Duration.ofSeconds(10));
+        }
+    }
+
+    @Test
+    void readinessIsUpWithKafkaAndTheDatabase() {
+        await(() -> given().get("/q/health/ready").statusCode() == 200, "gateway ready");
+        given().get("/q/health/ready").then().body("status", equalTo("UP"));
+    }
+
+    @Test
+    void requestingARunAnswers202AndSendsTheCommandKeyedByRunId() {
+        Response response = given().contentType(ContentType.JSON).body("{\"steps\":100,\"checkpointInterval\":50}")
+                .post("/api/runs");
+        response.then().statusCode(202)
+                .header("Location", matchesPattern("/api/runs/run-[0-9a-f]{12}"))
+                .body("status", equalTo("REQUESTED"))
+                .body("config.steps", equalTo(100))
+                .body("config.architecture", equalTo("resnet20"));
+        String runId = response.jsonPath().getString("runId");
+        assertEquals("/api/runs/" + runId, response.header("Location"));
+
+        ConsumerRecord<String, String> command = consumeUntil(Topics.RUN_COMMANDS, r -> runId.equals(r.key()));
+        Envelope envelope = EventCodec.decode(command.value());
+        assertEquals("io.splicelab.run.requested", envelope.type());
+        assertEquals(runId, envelope.subject());
+        assertEquals("/gateway", envelope.source());
+
+        given().get("/api/runs/" + runId).then().statusCode(200).body("status", equalTo("REQUESTED"))
+                .body("totalSteps", equalTo(100)).body("cells", equalTo(0));
+        given().get("/api/runs").then().statusCode(200).body("runId", org.hamcrest.Matchers.hasItem(runId));
+    }
+
+    @Test
+    void invalidConfigurationIsAProblemNamingTheField() {
+        given().contentType(ContentType.JSON).body("{\"steps\":0}").post("/api/runs").then().statusCode(400)
+                .contentType("application/problem+json")
+                .body("type", equalTo("https://splicelab.io/problems/invalid-run-config"))
+                .body("title", equalTo("Invalid run configuration"))
+                .body("status", equalTo(400))
+                .body("errors.field", contains("steps"));
+        given().contentType(ContentType.JSON).body("{\"stepz\":10}").post("/api/runs").then().statusCode(400)
+                .contentType("application/problem+json").body("errors[0].field", equalTo("stepz"));
+        given().contentType(ContentType.JSON).body("{\"steps\":").post("/api/runs").then().statusCode(400)
+                .contentType("application/problem+json");
+        given().contentType(ContentType.JSON).body("{\"steps\":\"many\"}").post("/api/runs").then().statusCode(400)
+                .contentType("application/problem+json").body("errors[0].field", equalTo("steps"));
+    }
+
+    @Test
+    void unknownRunIsA404Problem() {
+        given().get("/api/runs/run-nope").then().statusCode(404).contentType("application/problem+json")
+                .body("status", equalTo(404));
+        given().get("/api/runs/run-nope/hybrids").then().statusCode(404).contentType("application/problem+json");
+        given().get("/api/runs/run-nope/events").then().statusCode(404).contentType("application/problem+json");
+    }
+
+    @Test
+    void resultEventsBuildTheReadModelAndRedeliveryNeverDuplicatesACell() {
+        String runId = "run-ext-" + UUID.randomUUID().toString().substring(0, 8);
+        send(Topics.RUN_EVENTS, runId, TRAINER.encode(runId, new RunStarted(runId, CONFIG, CONFIG.checkpointSteps())));
+        send(Topics.RUN_EVENTS, runId, TRAINER.encode(runId, new RunProgress(runId, 40, 100, 1.2, 0.55, 0.05, 380)));
+        for (int i = 0; i < 3; i++) {
+            send(Topics.CHECKPOINTS, runId, TRAINER.encode(runId, checkpoint(runId, i * 50, i)));
+        }
+        String duplicated = SPLICER.encode(runId, cell(runId, "stem", 0, 50, 0.81));
+        send(Topics.HYBRID_RESULTS, runId, duplicated);
+        send(Topics.HYBRID_RESULTS, runId, SPLICER.encode(runId, cell(runId, "stage1", 0, 100, 0.7)));
+        send(Topics.HYBRID_RESULTS, runId, SPLICER.encode(runId, cell(runId, "stem", 50, 0, 0.6)));
+        send(Topics.HYBRID_RESULTS, runId, duplicated); // the same record delivered again
+        // the same cell again under a new envelope id (a re-evaluation): an update, not a new cell
+        send(Topics.HYBRID_RESULTS, runId, SPLICER.encode(runId, cell(runId, "stem", 0, 50, 0.82)));
+        send(Topics.RUN_EVENTS, runId, TRAINER.encode(runId, new RunProgress(runId, 90, 100, 0.9, 0.7, 0.05, 390)));
+
+        await(() -> {
+            Response r = given().get("/api/runs/" + runId);
+            return r.statusCode() == 200 && r.jsonPath().getInt("checkpoints.size()") == 3
+                    && r.jsonPath().getInt("step") == 90 && r.jsonPath().getInt("cells") == 3
+                    && given().get("/api/runs/" + runId + "/hybrids").jsonPath()
+                            .getFloat("cells[0].metrics.accuracy") == 0.82f;
+        }, "run folded from its events");
+        given().get("/api/runs/" + runId).then().body("status", equalTo("RUNNING"))
+                .body("config.steps", equalTo(100)).body("totalSteps", equalTo(100))
+                .body("checkpoints.step", contains(0, 50, 100)).body("checkpoints[1].index", equalTo(1))
+                .body("checkpoints[1].trainAccuracy", equalTo(0.5f))
+                .body("imagesPerSecond", equalTo(390.0f)).body("failure", equalTo(null));
+
+        given().get("/api/runs/" + runId + "/hybrids").then().statusCode(200)
+                .body("runId", equalTo(runId))
+                .body("checkpoints", contains(0, 50, 100))
+                .body("cuts", contains("stem", "stage1"))
+                .body("cells", hasSize(3))
+                .body("cells[0].cut", equalTo("stem")).body("cells[0].shallowStep", equalTo(0))
+                .body("cells[0].deepStep", equalTo(50)).body("cells[0].metrics.accuracy", equalTo(0.82f))
+                .body("cells[0].evalSet", equalTo("test")).body("cells[0].bnMode", equalTo("carry"))
+                .body("cells[0].precision", equalTo("float32")).body("cells[0].samples", equalTo(500))
+                .body("cells[1].shallowStep", equalTo(50))
+                .body("cells[2].cut", equalTo("stage1"));
+        given().queryParam("cut", "stage1").queryParam("metric", "accuracy").get("/api/runs/" + runId + "/hybrids")
+                .then().statusCode(200).body("cells", hasSize(1))
+                .body("cells[0].metrics.size()", equalTo(1)).body("cells[0].metrics.accuracy", equalTo(0.7f));
+        given().queryParam("cut", "stage9").get("/api/runs/" + runId + "/hybrids").then().statusCode(400)
+                .contentType("application/problem+json").body("errors[0].field", equalTo("cut"));
+        given().queryParam("metric", "f1").get("/api/runs/" + runId + "/hybrids").then().statusCode(400)
+                .contentType("application/problem+json").body("errors[0].field", equalTo("metric"));
+
+        // a stats result computed twice (e.g. after a restart of the stats service) stays one result
+        EventCodec stats = new EventCodec("/stats-service");
+        for (double p : new double[] {0.04, 0.03}) {
+            send(Topics.STATS_RESULTS, runId, stats.encode(runId, new StatsComputed(runId, "anisotropy", "stage1",
+                    "probe", List.of(0, 50), "scalar", Map.of("test", "bartlett"), Map.of("pValue", p))));
+        }
+        await(() -> given().get("/api/runs/" + runId + "/stats").jsonPath().getFloat("results[0].values.pValue")
+                == 0.03f, "stats result upserted");
+        given().get("/api/runs/" + runId + "/stats").then().body("results", hasSize(1))
+                .body("results[0].steps", contains(0, 50)).body("results[0].analysis", equalTo("anisotropy"));
+
+        send(Topics.RUN_EVENTS, runId, TRAINER.encode(runId, new RunCompleted(runId, 100, 3, 0.75)));
+        await(() -> "COMPLETED".equals(given().get("/api/runs/" + runId).jsonPath().getString("status")),
+                "run completed");
+    }
+
+    @Test
+    void lateStreamClientGetsTheReplayThenLiveEvents() throws Exception {
+        String runId = "run-sse-" + UUID.randomUUID().toString().substring(0, 8);
+        List<String> earlier = new ArrayList<>();
+        earlier.add(sendEncoded(Topics.RUN_EVENTS, runId,
+                TRAINER.wrap(runId, new RunStarted(runId, CONFIG, CONFIG.checkpointSteps()))));
+        earlier.add(sendEncoded(Topics.CHECKPOINTS, runId, TRAINER.wrap(runId, checkpoint(runId, 0, 0))));
+        earlier.add(sendEncoded(Topics.CHECKPOINTS, runId, TRAINER.wrap(runId, checkpoint(runId, 50, 1))));
+        earlier.add(sendEncoded(Topics.HYBRID_RESULTS, runId, SPLICER.wrap(runId, cell(runId, "stem", 0, 50, 0.8))));
+        await(() -> given().get("/api/runs/" + runId).statusCode() == 200
+                && given().get("/api/runs/" + runId).jsonPath().getInt("cells") == 1, "replayable events stored");
+
+        Stream runStream = openStream("/api/runs/" + runId + "/events");
+        Stream allStream = openStream("/api/events");
+        try {
+            List<String> replayed = new ArrayList<>();
+            for (int i = 0; i < earlier.size(); i++) {
+                SseEvent e = next(runStream.events());
+                replayed.add(e.id());
+                Envelope envelope = EventCodec.decode(e.data());
+                assertEquals(e.id(), envelope.id());
+                assertEquals(e.event(), envelope.type());
+            }
+            // Kafka orders a run's events within a topic, not across topics: the replay is in the order the
+            // gateway applied them, so the checkpoints (one topic) keep their order, the rest may interleave
+            assertEquals(new java.util.HashSet<>(earlier), new java.util.HashSet<>(replayed));
+            assertTrue(replayed.indexOf(earlier.get(1)) < replayed.indexOf(earlier.get(2)), replayed.toString());
+
+            Envelope live = SPLICER.wrap(runId, cell(runId, "stage1", 0, 50, 0.7));
+            sendEncoded(Topics.HYBRID_RESULTS, runId, live);
+            Envelope done = TRAINER.wrap(runId, new RunCompleted(runId, 100, 3, 0.75));
+            sendEncoded(Topics.RUN_EVENTS, runId, done);
+            // two topics, so either may come first
+            Map<String, String> liveTypes = new java.util.HashMap<>();
+            for (int i = 0; i < 2; i++) {
+                SseEvent e = next(runStream.events());
+                assertEquals(e.id(), EventCodec.decode(e.data()).id());
+                liveTypes.put(e.id(), e.event());
+            }
+            assertEquals(Map.of(live.id(), "io.splicelab.hybrid.evaluated", done.id(), "io.splicelab.run.completed"),
+                    liveTypes);
+
+            // the all-runs stream is live only: it sees the two new events (and maybe others' events)
+            List<String> seen = new ArrayList<>();
+            while (!seen.contains(done.id()) || !seen.contains(live.id())) {
+                seen.add(next(allStream.events()).id());
+            }
+            assertTrue(seen.stream().noneMatch(earlier::contains), seen.toString());
+        } finally {
+            runStream.body().close();
+            allStream.body().close();
+        }
+    }
+
+    private record Stream(InputStream body, BlockingQueue<SseEvent> events) {
+    }
+
+    private Stream openStream(String path) throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(base.toString()).resolve(path))
+                .header("Accept", "text/event-stream").build();
+        HttpResponse<InputStream> response = HttpClient.newHttpClient().send(request,
+                HttpResponse.BodyHandlers.ofInputStream());
+        assertEquals(200, response.statusCode(), path);
+        assertTrue(response.headers().firstValue("Content-Type").orElse("").startsWith("text/event-stream"));
+        BlockingQueue<SseEvent> events = new LinkedBlockingQueue<>();
+        Thread reader = new Thread(() -> readEvents(response.body(), events), "sse-reader " + path);
+        reader.setDaemon(true);
+        reader.start();
+        return new Stream(response.body(), events);
+    }
+
+    @Test
+    void undecodableRecordIsDeadLetteredAndTheGatewayKeepsGoing() {
+        String key = "garbage-" + UUID.randomUUID();
+        send(Topics.RUN_EVENTS, key, "this is not a cloud event");
+        ConsumerRecord<String, String> dead = consumeUntil(Topics.DEAD_LETTERS, r -> key.equals(r.key()));
+        assertEquals("this is not a cloud event", dead.value());
+        Header reason = dead.headers().lastHeader("splicelab-reason");
+        assertNotNull(reason, "reason header");
+        assertTrue(new String(reason.value(), StandardCharsets.UTF_8).startsWith("not a JSON CloudEvent"));
+
+        String runId = "run-after-" + UUID.randomUUID().toString().substring(0, 8);
+        send(Topics.RUN_EVENTS, runId, TRAINER.encode(runId, new RunStarted(runId, CONFIG, CONFIG.checkpointSteps())));
+        await(() -> given().get("/api/runs/" + runId).statusCode() == 200, "later event applied");
+        given().get("/api/runs/" + runId).then().body("status", equalTo("RUNNING"));
+    }
+
+    @Test
+    void openApiAndSwaggerUiAreServed() {
+        given().get("/q/openapi?format=json").then().statusCode(200).body("paths", org.hamcrest.Matchers.hasKey(
+                "/api/runs"));
+        given().get("/q/swagger-ui/").then().statusCode(200).contentType(startsWith("text/html"));
+    }
+
+    // ---- helpers ----
+
+    private static CheckpointCreated checkpoint(String runId, int step, int index) {
+        return new CheckpointCreated(runId, step, index, CONFIG, new NetworkSpec("resnet20", 1.0, 1, 28, 28, 10),
+                new ArtifactRef("file:///tmp/" + runId + "/" + step + ".params", 1000, "ab" + step,
+                        "application/octet-stream"), 2.0 - step / 100.0, step / 100.0);
+    }
+
+    private static HybridEvaluated cell(String runId, String cut, int shallow, int deep, double accuracy) {
+        return new HybridEvaluated(runId, cut, "test", "carry", "float32", shallow, deep, 500,
+                Map.of("accuracy", accuracy, "agreementDeep", 0.9, "agreementShallow", 0.7, "relativeAccuracy", 0.95));
+    }
+
+    private static String bootstrap() {
+        return ConfigProvider.getConfig().getValue("kafka.bootstrap.servers", String.class);
+    }
+
+    private static void send(String topic, String key, String value) {
+        try {
+            producer.send(new ProducerRecord<>(topic, key, value)).get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String sendEncoded(String topic, String key, Envelope envelope) {
+        send(topic, key, EventCodec.toJson(envelope));
+        return envelope.id();
+    }
+
+    private static ConsumerRecord<String, String> consumeUntil(String topic,
+            Predicate<ConsumerRecord<String, String>> wanted) {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap());
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, "gateway-it-" + UUID.randomUUID());
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(p)) {
+            consumer.subscribe(List.of(topic));
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            while (System.nanoTime() < deadline) {
+                for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(500))) {
+                    if (wanted.test(r)) {
+                        return r;
+                    }
+                }
+            }
+        }
+        return fail("no matching record on " + topic + " within " + WAIT);
+    }
+
+    private static void await(java.util.function.BooleanSupplier condition, String what) {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (System.nanoTime() < deadline) {
+            try {
+                if (condition.getAsBoolean()) {
+                    return;
+                }
+            } catch (RuntimeException | AssertionError e) {
+                // not yet
+            }
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+        fail("timed out waiting for: " + what);
+    }
+
+    private record SseEvent(String id, String event, String data) {
+    }
+
+    /** A minimal SSE parser: comment lines are skipped, a blank line ends an event. */
+    private static void readEvents(InputStream body, BlockingQueue<SseEvent> out) {
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8))) {
+            String id = null;
+            String event = null;
+            StringBuilder data = new StringBuilder();
+            for (String line; (line = in.readLine()) != null;) {
+                if (line.isEmpty()) {
+                    if (data.length() > 0) {
+                        out.add(new SseEvent(id, event, data.toString()));
+                    }
+                    id = null;
+                    event = null;
+                    data.setLength(0);
+                } else if (line.startsWith(":")) {
+                    continue;
+                } else if (line.startsWith("id:")) {
+                    id = line.substring(3).strip();
+                } else if (line.startsWith("event:")) {
+                    event = line.substring(6).strip();
+                } else if (line.startsWith("data:")) {
+                    if (data.length() > 0) {
+                        data.append('\n');
+                    }
+                    data.append(line.substring(5).strip());
+                }
+            }
+        } catch (java.io.IOException e) {
+            // the test closed the stream
+        }
+    }
+
+    private static SseEvent next(BlockingQueue<SseEvent> events) throws InterruptedException {
+        SseEvent e = events.poll(WAIT.toSeconds(), TimeUnit.SECONDS);
+        if (e == null) {
+            fail("no server-sent event within " + WAIT);
+        }
+        return e;
+    }
+}
