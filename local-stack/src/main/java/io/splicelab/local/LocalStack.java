@@ -226,7 +226,7 @@ public final class LocalStack implements AutoCloseable {
     /** The environment a service gets on top of this JVM's. */
     public Map<String, String> environment(Service service) {
         Map<String, String> env = new LinkedHashMap<>();
-        env.put("OPT_OUT_TRACKING", "true");
+        env.putAll(io.splicelab.model.djl.DjlOffline.launchEnvironment());
         env.put("DJL_CACHE_DIR", djlCacheDir.toString());
         env.put("ENGINE_CACHE_DIR", djlCacheDir.toString());
         return env;

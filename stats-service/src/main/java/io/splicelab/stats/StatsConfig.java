@@ -15,6 +15,11 @@ public interface StatsConfig {
     @WithName("artifacts.dir")
     String artifactsDir();
 
+    /** Directory of the embedded H2 database (local stack); unused with PostgreSQL. */
+    @WithName("data.dir")
+    @WithDefault("./.splicelab/data")
+    String dataDir();
+
     /** Settings of the class-overlap analysis. */
     @WithName("stats.class-overlap")
     ClassOverlapConfig classOverlap();
