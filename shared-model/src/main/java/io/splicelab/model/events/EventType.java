@@ -3,7 +3,11 @@ package io.splicelab.model.events;
 import io.splicelab.model.events.Payloads.CheckpointCreated;
 import io.splicelab.model.events.Payloads.FeaturesSnapshotted;
 import io.splicelab.model.events.Payloads.HybridEvaluated;
+import io.splicelab.model.events.Payloads.NoiseSampled;
+import io.splicelab.model.events.Payloads.RunCancelRequested;
+import io.splicelab.model.events.Payloads.RunCancelled;
 import io.splicelab.model.events.Payloads.RunCompleted;
+import io.splicelab.model.events.Payloads.TcSummaryComputed;
 import io.splicelab.model.events.Payloads.RunFailed;
 import io.splicelab.model.events.Payloads.RunProgress;
 import io.splicelab.model.events.Payloads.RunRequested;
@@ -18,12 +22,16 @@ import java.util.Optional;
  */
 public enum EventType {
     RUN_REQUESTED("io.splicelab.run.requested", Topics.RUN_COMMANDS, RunRequested.class),
+    RUN_CANCEL_REQUESTED("io.splicelab.run.cancel-requested", Topics.RUN_COMMANDS, RunCancelRequested.class),
     RUN_STARTED("io.splicelab.run.started", Topics.RUN_EVENTS, RunStarted.class),
     RUN_PROGRESS("io.splicelab.run.progress", Topics.RUN_EVENTS, RunProgress.class),
     RUN_COMPLETED("io.splicelab.run.completed", Topics.RUN_EVENTS, RunCompleted.class),
     RUN_FAILED("io.splicelab.run.failed", Topics.RUN_EVENTS, RunFailed.class),
+    RUN_CANCELLED("io.splicelab.run.cancelled", Topics.RUN_EVENTS, RunCancelled.class),
     CHECKPOINT_CREATED("io.splicelab.checkpoint.created", Topics.CHECKPOINTS, CheckpointCreated.class),
     HYBRID_EVALUATED("io.splicelab.hybrid.evaluated", Topics.HYBRID_RESULTS, HybridEvaluated.class),
+    NOISE_SAMPLED("io.splicelab.noise.sampled", Topics.NOISE_SAMPLES, NoiseSampled.class),
+    TC_SUMMARY_COMPUTED("io.splicelab.hybrid.summary", Topics.HYBRID_RESULTS, TcSummaryComputed.class),
     FEATURES_SNAPSHOTTED("io.splicelab.features.snapshotted", Topics.FEATURE_SNAPSHOTS, FeaturesSnapshotted.class),
     STATS_COMPUTED("io.splicelab.stats.computed", Topics.STATS_RESULTS, StatsComputed.class);
 

@@ -19,6 +19,14 @@ public final class Payloads {
     public record RunStarted(String runId, RunConfig config, List<Integer> checkpointSteps) {
     }
 
+    /** Command: stop a run cleanly at the next step. */
+    public record RunCancelRequested(String runId, String reason) {
+    }
+
+    /** The run was stopped on request; its checkpoints so far stay valid. */
+    public record RunCancelled(String runId, int step) {
+    }
+
     /** Training progress every few steps. */
     public record RunProgress(String runId, int step, int totalSteps, double loss, double accuracy,
             double learningRate, double imagesPerSecond) {
@@ -47,6 +55,25 @@ public final class Payloads {
      */
     public record HybridEvaluated(String runId, String cut, String evalSet, String bnMode, String precision,
             int shallowStep, int deepStep, int samples, Map<String, Double> metrics) {
+    }
+
+    /**
+     * SGD noise at a checkpoint (SCIENCE.md section 4): an m x p float32 matrix of minibatch gradient
+     * deviations {@code g_i - mean g} (p = projectedDim when a seeded random projection was applied),
+     * and optionally the parameter update since the previous checkpoint as a 1 x p matrix.
+     */
+    public record NoiseSampled(String runId, int step, int minibatches, int batchSize, long parameters,
+            Integer projectedDim, Long projectionSeed, ArtifactRef noise, ArtifactRef update) {
+    }
+
+    /**
+     * Summary of the hybrid grid per cut and evaluation set: the temporal-consistency curve (mean
+     * relative accuracy by lag b - a, forward pairs a < b), the TC score (its mean over the forward
+     * triangle) and the first lag whose mean relative accuracy falls below the threshold (null if none).
+     * Natural key: (runId, cut, evalSet, bnMode).
+     */
+    public record TcSummaryComputed(String runId, String cut, String evalSet, String bnMode, List<Integer> steps,
+            Map<String, Double> curve, double tcScore, Integer dropLag, double threshold) {
     }
 
     /** Probe-set features at every cut of one checkpoint, as an artifact (see FeatureSnapshotCodec). */

@@ -15,6 +15,8 @@ public final class Topics {
     public static final String CHECKPOINTS = "splicelab.checkpoints";
     /** One event per evaluated hybrid cell. */
     public static final String HYBRID_RESULTS = "splicelab.hybrid-results";
+    /** SGD noise matrices (and parameter updates) sampled at checkpoints, as artifacts. */
+    public static final String NOISE_SAMPLES = "splicelab.noise-samples";
     /** Probe-set features at every cut of a checkpoint, as an artifact. */
     public static final String FEATURE_SNAPSHOTS = "splicelab.feature-snapshots";
     /** Results of statistical analyses, from the stats service or any plugged-in consumer. */
@@ -22,8 +24,8 @@ public final class Topics {
     /** Records that could not be processed, with the reason in the header {@code splicelab-reason}. */
     public static final String DEAD_LETTERS = "splicelab.dead-letters";
 
-    public static final List<String> ALL = List.of(RUN_COMMANDS, RUN_EVENTS, CHECKPOINTS, HYBRID_RESULTS,
-            FEATURE_SNAPSHOTS, STATS_RESULTS, DEAD_LETTERS);
+    public static final List<String> ALL = List.of(RUN_COMMANDS, RUN_EVENTS, CHECKPOINTS, NOISE_SAMPLES,
+            HYBRID_RESULTS, FEATURE_SNAPSHOTS, STATS_RESULTS, DEAD_LETTERS);
 
     private Topics() {
     }

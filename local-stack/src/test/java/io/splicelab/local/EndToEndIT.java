@@ -1,0 +1,276 @@
+package io.splicelab.local;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDManager;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.splicelab.model.data.Datasets;
+import io.splicelab.model.data.ImageDataset;
+import io.splicelab.model.djl.DjlOffline;
+import io.splicelab.model.events.EventCodec;
+import io.splicelab.model.events.EventType;
+import io.splicelab.model.events.Payloads.CheckpointCreated;
+import io.splicelab.model.events.RunConfig;
+import io.splicelab.model.net.Checkpoints;
+import io.splicelab.model.net.CutNetwork;
+import io.splicelab.model.net.Inference;
+import io.splicelab.model.store.LocalArtifactStore;
+import io.splicelab.model.store.RunArtifacts;
+import java.io.BufferedReader;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * One run end to end on the real parts: a Kafka broker in KRaft mode, the four packaged services,
+ * H2 files and one artifact directory. A tiny run is submitted to the gateway; the complete hybrid
+ * grid must arrive over the API and over the event stream, and equal a direct, uncached evaluation of
+ * the same checkpoints done here.
+ */
+class EndToEndIT {
+    static final List<String> CUTS = List.of("stem", "stage1", "stage2");
+    static final String CONFIG = """
+            {"architecture":"resnet20","widthMultiplier":0.25,"dataset":"synthetic","steps":40,"batchSize":32,
+             "learningRate":0.05,"momentum":0.9,"checkpointInterval":20,"seed":5,"trainSize":600,"evalSize":120}
+            """;
+
+    static LocalStack stack;
+    static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    @BeforeAll
+    static void start() {
+        DjlOffline.configure();
+        Path dir = Path.of("target", "e2e-stack").toAbsolutePath();
+        deleteRecursively(dir);
+        stack = LocalStack.builder().stackDir(dir).randomPorts().readyTimeout(Duration.ofMinutes(5))
+                .shutdownHook(true).build();
+        stack.start();
+    }
+
+    private static void deleteRecursively(Path dir) {
+        if (!java.nio.file.Files.exists(dir)) {
+            return;
+        }
+        try (var paths = java.nio.file.Files.walk(dir)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                java.nio.file.Files.delete(p);
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    @AfterAll
+    static void stop() {
+        if (stack != null) {
+            stack.close();
+            for (long pid : stack.pids().values()) {
+                assertFalse(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false),
+                        "process " + pid + " left behind");
+            }
+        }
+    }
+
+    @Test
+    void aTinyRunFlowsEndToEndAndItsGridEqualsADirectEvaluation() throws Exception {
+        // a bad configuration is refused, naming the field
+        HttpResponse<String> bad = post("/api/runs", "{\"steps\": 0}");
+        assertEquals(400, bad.statusCode());
+        assertTrue(bad.headers().firstValue("Content-Type").orElse("").startsWith("application/problem+json"));
+        assertTrue(bad.body().contains("\"steps\""), bad.body());
+
+        HttpResponse<String> created = post("/api/runs", CONFIG);
+        assertEquals(202, created.statusCode(), created.body());
+        String runId = EventCodec.mapper().readTree(created.body()).get("runId").asText();
+        assertTrue(created.headers().firstValue("Location").orElse("").endsWith("/api/runs/" + runId));
+
+        // a live client from the start
+        List<JsonNode> live = new CopyOnWriteArrayList<>();
+        Thread liveReader = follow(runId, live);
+
+        RunConfig config = EventCodec.mapper().readValue(CONFIG, RunConfig.class).withDefaults();
+        int k = config.checkpointSteps().size();
+        int expectedCells = CUTS.size() * k * k;
+        JsonNode grid = waitForGrid(runId, expectedCells, Duration.ofMinutes(8));
+        assertEquals("COMPLETED", waitForStatus(runId, "COMPLETED", Duration.ofMinutes(2)));
+        assertEquals(expectedCells, grid.get("cells").size());
+
+        // the event stream carried every cell; a client that joins late gets the whole state first
+        waitUntil(() -> cellKeys(live).size() == expectedCells, Duration.ofMinutes(1));
+        assertEquals(expectedCells, cellKeys(live).size());
+        assertTrue(live.stream().anyMatch(e -> EventType.RUN_COMPLETED.type().equals(e.get("type").asText())));
+        List<JsonNode> late = new CopyOnWriteArrayList<>();
+        Thread lateReader = follow(runId, late);
+        waitUntil(() -> cellKeys(late).size() == expectedCells, Duration.ofMinutes(1));
+        assertEquals(cellKeys(live), cellKeys(late));
+        liveReader.interrupt();
+        lateReader.interrupt();
+
+        // the grid equals a plain evaluation of the same checkpoints, read from the artifact store
+        LocalArtifactStore store = new LocalArtifactStore(stack.artifactsDir());
+        ImageDataset eval = Datasets.evalSubset(config);
+        try (NDManager m = NDManager.newBaseManager()) {
+            Map<Integer, CutNetwork> nets = new HashMap<>();
+            Map<Integer, int[]> plain = new HashMap<>();
+            for (int step : config.checkpointSteps()) {
+                CheckpointCreated manifest = EventCodec.mapper().readValue(
+                        store.read(RunArtifacts.checkpointManifest(runId, step)), CheckpointCreated.class);
+                CutNetwork net = Checkpoints.load(manifest.network(), store.get(manifest.parameters()), m);
+                nets.put(step, net);
+                plain.put(step, Inference.argmax(Inference.logits(net, eval, 100, m)));
+            }
+            for (JsonNode cell : grid.get("cells")) {
+                int a = cell.get("shallowStep").asInt();
+                int b = cell.get("deepStep").asInt();
+                String cut = cell.get("cut").asText();
+                int[] hybrid = Inference.argmax(Inference.hybridLogits(nets.get(a), nets.get(b), cut, eval, 100, m));
+                String where = cut + " " + a + "->" + b;
+                assertEquals(fraction(hybrid, eval.labels()), cell.get("metrics").get("accuracy").asDouble(), 1e-12,
+                        where);
+                assertEquals(fraction(hybrid, plain.get(b)), cell.get("metrics").get("agreementDeep").asDouble(),
+                        1e-12, where);
+                assertEquals(fraction(hybrid, plain.get(a)), cell.get("metrics").get("agreementShallow").asDouble(),
+                        1e-12, where);
+                if (a == b) {
+                    assertEquals(fraction(plain.get(a), eval.labels()), cell.get("metrics").get("accuracy").asDouble(),
+                            1e-12, "the diagonal is the checkpoint's own accuracy");
+                }
+            }
+        }
+
+        // the stats service computed and stored a statistic per checkpoint and cut, visible at the gateway
+        waitUntil(() -> stats(runId).size() >= k * CUTS.size(), Duration.ofMinutes(2));
+        JsonNode results = stats(runId);
+        assertEquals(k * CUTS.size(), results.size());
+        for (JsonNode r : results) {
+            assertEquals("class-overlap-tv", r.get("analysis").asText());
+            double tv = r.get("values").get("meanTv").asDouble();
+            assertTrue(tv >= 0 && tv <= 1, "TV distance in [0, 1]: " + tv);
+        }
+    }
+
+    private static double fraction(int[] a, int[] b) {
+        int same = 0;
+        for (int i = 0; i < a.length; i++) {
+            same += a[i] == b[i] ? 1 : 0;
+        }
+        return (double) same / a.length;
+    }
+
+    private static Set<String> cellKeys(List<JsonNode> events) {
+        Set<String> keys = ConcurrentHashMap.newKeySet();
+        for (JsonNode e : events) {
+            if (EventType.HYBRID_EVALUATED.type().equals(e.get("type").asText())) {
+                JsonNode d = e.get("data");
+                keys.add(d.get("cut").asText() + "/" + d.get("shallowStep").asInt() + "/" + d.get("deepStep").asInt());
+            }
+        }
+        return keys;
+    }
+
+    private static Thread follow(String runId, List<JsonNode> sink) {
+        Thread t = new Thread(() -> {
+            try {
+                HttpRequest req = HttpRequest.newBuilder(URI.create(stack.gatewayUrl() + "/api/runs/" + runId
+                        + "/events")).header("Accept", "text/event-stream").build();
+                HttpResponse<InputStream> resp = HTTP.send(req, HttpResponse.BodyHandlers.ofInputStream());
+                SseParser parser = new SseParser();
+                try (BufferedReader r = new BufferedReader(new InputStreamReader(resp.body(), StandardCharsets.UTF_8))) {
+                    String line;
+                    while (!Thread.currentThread().isInterrupted() && (line = r.readLine()) != null) {
+                        parser.line(line).ifPresent(ev -> {
+                            try {
+                                sink.add(EventCodec.mapper().readTree(ev.data()));
+                            } catch (Exception e) {
+                                throw new IllegalStateException(e);
+                            }
+                        });
+                    }
+                }
+            } catch (Exception e) {
+                // the test interrupts the reader when done
+            }
+        }, "sse-" + runId);
+        t.setDaemon(true);
+        t.start();
+        return t;
+    }
+
+    private static JsonNode waitForGrid(String runId, int cells, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        JsonNode grid = null;
+        while (System.nanoTime() < deadline) {
+            grid = EventCodec.mapper().readTree(get("/api/runs/" + runId + "/hybrids").body());
+            if (grid.has("cells") && grid.get("cells").size() >= cells) {
+                return grid;
+            }
+            JsonNode run = EventCodec.mapper().readTree(get("/api/runs/" + runId).body());
+            if ("FAILED".equals(run.path("status").asText())) {
+                throw new AssertionError("run failed: " + run.path("failure").asText());
+            }
+            Thread.sleep(1000);
+        }
+        throw new AssertionError("grid incomplete after " + timeout + ": " + grid);
+    }
+
+    private static String waitForStatus(String runId, String status, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        String last = null;
+        while (System.nanoTime() < deadline) {
+            last = EventCodec.mapper().readTree(get("/api/runs/" + runId).body()).path("status").asText();
+            if (status.equals(last)) {
+                return last;
+            }
+            Thread.sleep(500);
+        }
+        return last;
+    }
+
+    private static JsonNode stats(String runId) {
+        try {
+            return EventCodec.mapper().readTree(get("/api/runs/" + runId + "/stats").body()).path("results");
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    interface Condition {
+        boolean holds() throws Exception;
+    }
+
+    private static void waitUntil(Condition condition, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline && !condition.holds()) {
+            Thread.sleep(300);
+        }
+    }
+
+    private static HttpResponse<String> get(String path) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(stack.gatewayUrl() + path)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static HttpResponse<String> post(String path, String json) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(stack.gatewayUrl() + path))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+}
