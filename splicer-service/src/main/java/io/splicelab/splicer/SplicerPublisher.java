@@ -5,6 +5,7 @@ import io.smallrye.reactive.messaging.kafka.KafkaRecord;
 import io.splicelab.model.events.EventCodec;
 import io.splicelab.model.events.Payloads.FeaturesSnapshotted;
 import io.splicelab.model.events.Payloads.HybridEvaluated;
+import io.splicelab.model.events.Payloads.TcSummaryComputed;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 
@@ -23,6 +24,10 @@ public class SplicerPublisher {
 
     public void publish(HybridEvaluated cell) {
         hybridResults.sendMessageAndAwait(KafkaRecord.of(cell.runId(), codec.encode(cell.runId(), cell)));
+    }
+
+    public void publish(TcSummaryComputed summary) {
+        hybridResults.sendMessageAndAwait(KafkaRecord.of(summary.runId(), codec.encode(summary.runId(), summary)));
     }
 
     public void publish(FeaturesSnapshotted snapshot) {

@@ -1,7 +1,6 @@
 package io.splicelab.splicer;
 
 import ai.djl.ndarray.NDManager;
-import io.splicelab.model.data.Datasets;
 import io.splicelab.model.data.ImageDataset;
 import io.splicelab.model.events.ArtifactRef;
 import io.splicelab.model.events.EventCodec;
@@ -13,8 +12,17 @@ import io.splicelab.model.net.Checkpoints;
 import io.splicelab.model.net.CutNetwork;
 import io.splicelab.model.store.ArtifactStore;
 import io.splicelab.model.store.RunArtifacts;
+import io.splicelab.model.events.Payloads.TcSummaryComputed;
+import io.splicelab.splicer.splicing.EvalSets;
 import io.splicelab.splicer.splicing.HybridCell;
 import io.splicelab.splicer.splicing.RunGrid;
+import io.splicelab.splicer.splicing.TcSummary;
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
@@ -35,20 +43,42 @@ import org.jboss.logging.Logger;
 @ApplicationScoped
 public class SplicingService {
     private static final Logger LOG = Logger.getLogger(SplicingService.class);
-    public static final String BN_MODE = "carry";
-    public static final String PRECISION = "float32";
 
     private final ArtifactStore store;
     private final SplicerPublisher publisher;
     private final List<String> cuts;
     private final int batchSize;
     private final int maxRuns;
+    private final List<String> evalSets;
+    private final List<String> bnModes;
+    private final int recalibrationSize;
+    private final long featureBudgetBytes;
+    private final Path spillDir;
+    private final String precision;
+    private final double tcThreshold;
+    private final String device;
     private final Map<String, RunGrid> grids = new LinkedHashMap<>(16, 0.75f, true);
 
     public SplicingService(ArtifactStore store, SplicerPublisher publisher,
             @ConfigProperty(name = "splicelab.splicer.cuts", defaultValue = "stem,stage1,stage2") List<String> cuts,
             @ConfigProperty(name = "splicelab.splicer.batch-size", defaultValue = "100") int batchSize,
-            @ConfigProperty(name = "splicelab.splicer.max-active-runs", defaultValue = "2") int maxRuns) {
+            @ConfigProperty(name = "splicelab.splicer.max-active-runs", defaultValue = "2") int maxRuns,
+            @ConfigProperty(name = "splicelab.splicer.eval-sets", defaultValue = "test") List<String> evalSets,
+            @ConfigProperty(name = "splicelab.splicer.bn-modes", defaultValue = "carry") List<String> bnModes,
+            @ConfigProperty(name = "splicelab.splicer.recalibration-size", defaultValue = "200") int recalibrationSize,
+            @ConfigProperty(name = "splicelab.splicer.feature-memory-mb", defaultValue = "1024") long featureMemoryMb,
+            @ConfigProperty(name = "splicelab.splicer.spill-dir", defaultValue = "/tmp/splicelab-splicer") String spillDir,
+            @ConfigProperty(name = "splicelab.splicer.precision", defaultValue = "float32") String precision,
+            @ConfigProperty(name = "splicelab.splicer.tc-threshold", defaultValue = "0.9") double tcThreshold,
+            @ConfigProperty(name = "splicelab.splicer.device", defaultValue = "auto") String device) {
+        this.evalSets = List.copyOf(evalSets);
+        this.bnModes = List.copyOf(bnModes);
+        this.recalibrationSize = recalibrationSize;
+        this.featureBudgetBytes = featureMemoryMb * 1024 * 1024;
+        this.spillDir = Path.of(spillDir);
+        this.precision = precision;
+        this.tcThreshold = tcThreshold;
+        this.device = device;
         this.store = store;
         this.publisher = publisher;
         this.cuts = List.copyOf(cuts);
@@ -77,25 +107,134 @@ public class SplicingService {
     }
 
     private void addAndPublish(RunGrid grid, CheckpointCreated checkpoint) {
+        String runId = checkpoint.runId();
         byte[] params = store.get(checkpoint.parameters());
         CutNetwork net = Checkpoints.load(checkpoint.network(), params, grid.manager());
         List<HybridCell> cells = grid.add(checkpoint.step(), net);
         for (HybridCell cell : cells) {
-            publisher.publish(new HybridEvaluated(checkpoint.runId(), cell.cut(), cell.evalSet(), BN_MODE, PRECISION,
-                    cell.shallowStep(), cell.deepStep(), cell.samples(), cell.metrics()));
+            publisher.publish(event(runId, cell));
+        }
+        if (!cells.isEmpty()) {
+            storeCells(runId, checkpoint.step(), cells);
+        }
+        for (TcSummary s : grid.summaries(tcThreshold)) {
+            publisher.publish(new TcSummaryComputed(runId, s.cut(), s.evalSet(), s.bnMode(), s.steps(), s.curve(),
+                    s.tcScore(), s.dropLag(), s.threshold()));
         }
         FeatureSnapshot snapshot = new FeatureSnapshot(grid.labels(), grid.pooledFeatures(checkpoint.step()));
-        ArtifactRef ref = store.put(RunArtifacts.featureSnapshot(checkpoint.runId(), checkpoint.step(), "test"),
-                snapshot.encode(), FeatureSnapshot.MEDIA_TYPE);
-        publisher.publish(new FeaturesSnapshotted(checkpoint.runId(), checkpoint.step(), "test", cuts,
-                grid.labels().length, ref));
-        LOG.infof("run %s: checkpoint at step %d added %d hybrid cells", checkpoint.runId(), checkpoint.step(),
-                cells.size());
+        String probeSet = grid.evalSetNames().get(0);
+        String key = RunArtifacts.featureSnapshot(runId, checkpoint.step(), probeSet);
+        byte[] encoded = snapshot.encode();
+        ArtifactRef ref = store.put(key, encoded, FeatureSnapshot.MEDIA_TYPE);
+        publisher.publish(new FeaturesSnapshotted(runId, checkpoint.step(), probeSet, cuts, grid.labels().length,
+                ref));
+        LOG.infof("run %s: checkpoint at step %d added %d hybrid cells", runId, checkpoint.step(), cells.size());
+    }
+
+    static HybridEvaluated event(String runId, HybridCell cell) {
+        return new HybridEvaluated(runId, cell.cut(), cell.evalSet(), cell.bnMode(), cell.precision(),
+                cell.shallowStep(), cell.deepStep(), cell.samples(), cell.metrics());
+    }
+
+    /** Where the cells computed when a checkpoint arrived are kept, so that they are never recomputed. */
+    static String cellsPrefix(String runId) {
+        return RunArtifacts.runPrefix(runId) + "/splicer/cells";
+    }
+
+    private void storeCells(String runId, int step, List<HybridCell> cells) {
+        List<HybridEvaluated> events = cells.stream().map(c -> event(runId, c)).toList();
+        try {
+            byte[] json = EventCodec.mapper().writeValueAsBytes(events);
+            String hash = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(json)).substring(0, 16);
+            store.put(String.format("%s/step-%08d-%s.json", cellsPrefix(runId), step, hash), json, "application/json");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private void rememberStoredCells(String runId, RunGrid grid) {
+        for (String key : store.list(cellsPrefix(runId))) {
+            try {
+                HybridEvaluated[] events = EventCodec.mapper().readValue(store.read(key), HybridEvaluated[].class);
+                for (HybridEvaluated e : events) {
+                    grid.remember(new HybridCell(e.cut(), e.evalSet(), e.bnMode(), e.precision(), e.shallowStep(),
+                            e.deepStep(), e.samples(), e.metrics()));
+                }
+            } catch (IOException e) {
+                LOG.warnf("run %s: ignoring unreadable stored cells %s: %s", runId, key, e.getMessage());
+            }
+        }
     }
 
     private RunGrid newGrid(CheckpointCreated checkpoint) {
-        ImageDataset evalSet = Datasets.evalSubset(checkpoint.config().withDefaults());
-        return new RunGrid(evalSet, cuts, batchSize, NDManager.newBaseManager());
+        List<ImageDataset> sets = EvalSets.resolve(evalSets, checkpoint.config());
+        ImageDataset recal = bnModes.contains(RunGrid.RECALIBRATE)
+                ? EvalSets.recalibration(checkpoint.config(), recalibrationSize)
+                : null;
+        RunGrid.Options options = new RunGrid.Options(cuts, bnModes, batchSize, featureBudgetBytes,
+                spillDir, precision);
+        RunGrid grid = new RunGrid(options, sets, recal, NDManager.newBaseManager(device()));
+        rememberStoredCells(checkpoint.runId(), grid);
+        return grid;
+    }
+
+    /** A cross-run request: checkpoint stepA of runA against checkpoint stepB of runB. */
+    public record CrossRunRequest(String runA, Integer stepA, String runB, Integer stepB, String evalSet) {
+    }
+
+    /** One cross-run cell: the shallow part from (shallowRun, shallowStep), the deep part from the other. */
+    public record CrossRunCell(String cut, String evalSet, String bnMode, String shallowRun, int shallowStep,
+            String deepRun, int deepStep, int samples, Map<String, Double> metrics) {
+    }
+
+    /** Computes the cross-run hybrids of two checkpoints of runs of the same architecture. */
+    public synchronized List<CrossRunCell> crossRun(CrossRunRequest request) {
+        CheckpointCreated a = manifest(request.runA(), request.stepA());
+        CheckpointCreated b = manifest(request.runB(), request.stepB());
+        if (!a.network().equals(b.network())) {
+            throw new IllegalArgumentException("different architectures: " + a.network() + " vs " + b.network());
+        }
+        String evalSet = request.evalSet() == null ? "test" : request.evalSet();
+        List<ImageDataset> sets = EvalSets.resolve(List.of(evalSet), a.config());
+        RunGrid.Options options = new RunGrid.Options(cuts, List.of(RunGrid.CARRY), batchSize, featureBudgetBytes,
+                spillDir, precision);
+        List<CrossRunCell> out = new ArrayList<>();
+        try (RunGrid grid = new RunGrid(options, sets, null, NDManager.newBaseManager(device()))) {
+            List<HybridCell> cells = new ArrayList<>(grid.add(0,
+                    Checkpoints.load(a.network(), store.get(a.parameters()), grid.manager())));
+            cells.addAll(grid.add(1, Checkpoints.load(b.network(), store.get(b.parameters()), grid.manager())));
+            for (HybridCell c : cells) {
+                CheckpointCreated shallow = c.shallowStep() == 0 ? a : b;
+                CheckpointCreated deep = c.deepStep() == 0 ? a : b;
+                out.add(new CrossRunCell(c.cut(), c.evalSet(), c.bnMode(), shallow.runId(), shallow.step(),
+                        deep.runId(), deep.step(), c.samples(), c.metrics()));
+            }
+        }
+        return out;
+    }
+
+    private CheckpointCreated manifest(String runId, int step) {
+        String key = RunArtifacts.checkpointManifest(runId, step);
+        if (!store.exists(key)) {
+            throw new IllegalArgumentException("no checkpoint of run " + runId + " at step " + step);
+        }
+        try {
+            return EventCodec.mapper().readValue(store.read(key), CheckpointCreated.class);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read checkpoint manifest " + key, e);
+        }
+    }
+
+    /** The device of the grids: {@code auto} (a GPU when there is one), {@code cpu} or {@code gpu}. */
+    Device device() {
+        return switch (device) {
+            case "cpu" -> Device.cpu();
+            case "gpu" -> Device.gpu();
+            case "auto" -> Engine.getInstance().getGpuCount() > 0 ? Device.gpu() : Device.cpu();
+            default -> throw new IllegalArgumentException("splicelab.splicer.device must be auto, cpu or gpu");
+        };
     }
 
     /** Manifests of the run's checkpoints before this one, in step order. */

@@ -4,18 +4,28 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The metrics of SCIENCE.md section 2 computed from predicted classes: accuracy, agreement with the
- * deep donor, agreement with the shallow donor, and accuracy relative to the deep donor's own.
+ * The metrics of SCIENCE.md section 2: accuracy, agreement with the deep donor, agreement with the
+ * shallow donor, mean cross-entropy, mean KL(f(theta_b) || H), accuracy relative to the deep donor's own;
+ * and the two controls next to each cell, the relative parameter distance of the shallow parts and the
+ * relative feature distance at the cut.
  */
 public final class HybridMetrics {
     public static final String ACCURACY = "accuracy";
     public static final String AGREEMENT_DEEP = "agreementDeep";
     public static final String AGREEMENT_SHALLOW = "agreementShallow";
+    public static final String CROSS_ENTROPY = "crossEntropy";
+    /** Mean KL(f(theta_b) || H): the deep donor's predictive distribution against the hybrid's. */
+    public static final String KL_DEEP = "klDeep";
     public static final String RELATIVE_ACCURACY = "relativeAccuracy";
+    /** ||theta_a - theta_b|| / ||theta_b|| over the trainable parameters of the shallow parts. */
+    public static final String PARAM_DISTANCE = "relativeParamDistance";
+    /** ||z_a - z_b|| / ||z_b|| of the activations at the cut over the evaluation set. */
+    public static final String FEATURE_DISTANCE = "relativeFeatureDistance";
 
     private HybridMetrics() {
     }
 
+    /** The prediction metrics from predicted classes only (no cross-entropy or KL). */
     public static Map<String, Double> of(int[] hybrid, int[] labels, int[] deepDonor, int[] shallowDonor) {
         double accuracy = fractionEqual(hybrid, labels);
         double deepAccuracy = fractionEqual(deepDonor, labels);
@@ -27,6 +37,87 @@ public final class HybridMetrics {
             m.put(RELATIVE_ACCURACY, accuracy / deepAccuracy);
         }
         return m;
+    }
+
+    /**
+     * Every prediction metric from the hybrid's logits, the labels, the deep donor's logits and the
+     * shallow donor's predicted classes.
+     */
+    public static Map<String, Double> of(float[][] hybridLogits, int[] labels, float[][] deepLogits,
+            int[] shallowDonor) {
+        int[] hybrid = argmax(hybridLogits);
+        int[] deep = argmax(deepLogits);
+        double accuracy = fractionEqual(hybrid, labels);
+        double deepAccuracy = fractionEqual(deep, labels);
+        double ce = 0;
+        double kl = 0;
+        for (int i = 0; i < labels.length; i++) {
+            double[] logH = logSoftmax(hybridLogits[i]);
+            double[] logD = logSoftmax(deepLogits[i]);
+            ce -= logH[labels[i]];
+            double k = 0;
+            for (int c = 0; c < logH.length; c++) {
+                k += Math.exp(logD[c]) * (logD[c] - logH[c]);
+            }
+            kl += k;
+        }
+        Map<String, Double> m = new LinkedHashMap<>();
+        m.put(ACCURACY, accuracy);
+        m.put(AGREEMENT_DEEP, fractionEqual(hybrid, deep));
+        m.put(AGREEMENT_SHALLOW, fractionEqual(hybrid, shallowDonor));
+        m.put(CROSS_ENTROPY, ce / labels.length);
+        m.put(KL_DEEP, kl / labels.length);
+        if (deepAccuracy > 0) {
+            m.put(RELATIVE_ACCURACY, accuracy / deepAccuracy);
+        }
+        return m;
+    }
+
+    /** log softmax of one row, in double precision. */
+    public static double[] logSoftmax(float[] row) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (float v : row) {
+            max = Math.max(max, v);
+        }
+        double sum = 0;
+        for (float v : row) {
+            sum += Math.exp(v - max);
+        }
+        double log = max + Math.log(sum);
+        double[] out = new double[row.length];
+        for (int c = 0; c < row.length; c++) {
+            out[c] = row[c] - log;
+        }
+        return out;
+    }
+
+    /** ||a - b|| / ||b|| of two equally long vectors (parameters of the shallow parts). */
+    public static double relativeDistance(float[] a, float[] b) {
+        if (a.length != b.length) {
+            throw new IllegalArgumentException("vectors of different length: " + a.length + " vs " + b.length);
+        }
+        double diff = 0;
+        double norm = 0;
+        for (int i = 0; i < a.length; i++) {
+            double d = (double) a[i] - b[i];
+            diff += d * d;
+            norm += (double) b[i] * b[i];
+        }
+        return norm == 0 ? (diff == 0 ? 0 : Double.POSITIVE_INFINITY) : Math.sqrt(diff / norm);
+    }
+
+    public static int[] argmax(float[][] logits) {
+        int[] out = new int[logits.length];
+        for (int i = 0; i < logits.length; i++) {
+            int best = 0;
+            for (int j = 1; j < logits[i].length; j++) {
+                if (logits[i][j] > logits[i][best]) {
+                    best = j;
+                }
+            }
+            out[i] = best;
+        }
+        return out;
     }
 
     public static double fractionEqual(int[] a, int[] b) {

@@ -3,41 +3,108 @@ package io.splicelab.splicer.splicing;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.training.ParameterStore;
 import io.splicelab.model.data.ImageDataset;
 import io.splicelab.model.net.CutNetwork;
 import io.splicelab.model.net.Inference;
+import io.splicelab.splicer.splicing.HybridCell.CellKey;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Predicate;
 
 /**
- * The hybrid grid of one run on one evaluation set, grown one checkpoint at a time. The shallow
- * features of every checkpoint are computed once per cut and kept, so a new checkpoint k costs its own
- * shallow passes plus one deep pass per new cell: row k and column k (2k-1 cells per cut, both orders
- * and the diagonal). Pure domain code: no messaging, no storage.
+ * The hybrid grid of one run, grown one checkpoint at a time, on several evaluation sets and in both
+ * BatchNorm modes. The shallow features of every checkpoint are computed once per cut and evaluation set
+ * and kept (in memory up to a budget, on disk beyond it), so a new checkpoint k costs its own forward
+ * passes plus one deep pass per new cell: row k and column k (2k-1 cells per cut, evaluation set and
+ * mode). A cell already stored (known to the caller) is never recomputed. Pure domain code: no
+ * messaging, no storage.
  */
 public final class RunGrid implements AutoCloseable {
-    private final ImageDataset evalSet;
-    private final List<String> cuts;
-    private final int batchSize;
-    private final NDManager manager;
-    private final TreeMap<Integer, Entry> checkpoints = new TreeMap<>();
+    public static final String CARRY = "carry";
+    public static final String RECALIBRATE = "recalibrate";
+    public static final String FLOAT32 = "float32";
+    public static final String BFLOAT16 = "bfloat16";
+    /** Feature-cache name of the training inputs used to recalibrate BatchNorm. */
+    static final String RECALIBRATION_SET = "__recalibration";
 
-    /** A checkpoint's network, its shallow features per cut (one array per batch) and its predictions. */
-    private record Entry(CutNetwork net, Map<String, List<NDArray>> features, int[] predictions) {
+    /**
+     * @param cuts cut names, in any order
+     * @param bnModes {@code carry} and/or {@code recalibrate}
+     * @param batchSize examples per forward pass
+     * @param featureBudgetBytes shallow features kept in memory; beyond it they spill to disk
+     * @param spillDir where spilled features go (a temporary directory is created under it)
+     * @param precision {@code float32} or {@code bfloat16} (the whole grid at that precision)
+     */
+    public record Options(List<String> cuts, List<String> bnModes, int batchSize, long featureBudgetBytes,
+            Path spillDir, String precision) {
+        public Options {
+            cuts = List.copyOf(cuts);
+            bnModes = List.copyOf(bnModes);
+            for (String m : bnModes) {
+                if (!CARRY.equals(m) && !RECALIBRATE.equals(m)) {
+                    throw new IllegalArgumentException("unknown BatchNorm mode " + m);
+                }
+            }
+            if (!FLOAT32.equals(precision) && !BFLOAT16.equals(precision)) {
+                throw new IllegalArgumentException("unknown precision " + precision);
+            }
+            if (BFLOAT16.equals(precision) && bnModes.contains(RECALIBRATE)) {
+                throw new IllegalArgumentException("recalibrate is only supported at float32");
+            }
+        }
+
+        public static Options of(List<String> cuts, int batchSize) {
+            return new Options(cuts, List.of(CARRY), batchSize, Long.MAX_VALUE,
+                    Path.of(System.getProperty("java.io.tmpdir")), FLOAT32);
+        }
+    }
+
+    private final Options options;
+    private final List<ImageDataset> evalSets;
+    private final ImageDataset recalibrationSet;
+    private final NDManager manager;
+    private final FeatureCache cache;
+    private final TreeMap<Integer, Entry> checkpoints = new TreeMap<>();
+    private final Map<CellKey, Map<String, Double>> known = new HashMap<>();
+    private final Map<String, Double> featureNorms = new HashMap<>();
+    private long deepFlopsImages;
+    private long deepNanos;
+    private long forwardNanos;
+
+    /** A checkpoint's network, its plain logits per evaluation set and its shallow parameters per segment. */
+    private record Entry(SegmentedNet net, Map<String, float[][]> logits, Map<String, int[]> predictions,
+            float[][] segmentParameters) {
+    }
+
+    /** One evaluation set, the previous constructor: mode carry, float32, no budget. */
+    public RunGrid(ImageDataset evalSet, List<String> cuts, int batchSize, NDManager manager) {
+        this(Options.of(cuts, batchSize), List.of(evalSet), null, manager);
     }
 
     /**
-     * @param manager owns the cached features; the grid closes it
+     * @param evalSets the evaluation sets (distinct names)
+     * @param recalibrationSet training inputs for mode {@code recalibrate}; required when that mode is on
+     * @param manager owns the cached features and the networks; the grid closes it
      */
-    public RunGrid(ImageDataset evalSet, List<String> cuts, int batchSize, NDManager manager) {
-        this.evalSet = evalSet;
-        this.cuts = List.copyOf(cuts);
-        this.batchSize = batchSize;
+    public RunGrid(Options options, List<ImageDataset> evalSets, ImageDataset recalibrationSet, NDManager manager) {
+        if (evalSets.isEmpty()) {
+            throw new IllegalArgumentException("at least one evaluation set");
+        }
+        if (options.bnModes().contains(RECALIBRATE) && recalibrationSet == null) {
+            throw new IllegalArgumentException("mode recalibrate needs a recalibration set of training inputs");
+        }
+        this.options = options;
+        this.evalSets = List.copyOf(evalSets);
+        this.recalibrationSet = options.bnModes().contains(RECALIBRATE) ? recalibrationSet : null;
         this.manager = manager;
+        this.cache = new FeatureCache(manager, options.featureBudgetBytes(), options.spillDir());
     }
 
     public boolean contains(int step) {
@@ -52,88 +119,307 @@ public final class RunGrid implements AutoCloseable {
         return manager;
     }
 
+    public Options options() {
+        return options;
+    }
+
+    public List<String> evalSetNames() {
+        return evalSets.stream().map(ImageDataset::name).toList();
+    }
+
+    /** Bytes of shallow features held in memory and written to disk. */
+    public long[] cacheBytes() {
+        return new long[] {cache.residentBytes(), cache.spilledBytes()};
+    }
+
+    /** Records a cell computed earlier (stored), so that it is not recomputed and counts in summaries. */
+    public void remember(HybridCell cell) {
+        known.put(cell.key(), cell.metrics());
+    }
+
+    public boolean isKnown(CellKey key) {
+        return known.containsKey(key);
+    }
+
+    public List<HybridCell> add(int step, CutNetwork net) {
+        return add(step, SegmentedNet.of(net));
+    }
+
     /**
      * Adds a checkpoint (its network must live in this grid's manager) and evaluates every new cell:
-     * the diagonal and, against every checkpoint already present, both orders, at every cut.
+     * the diagonal and, against every checkpoint already present, both orders, at every cut, on every
+     * evaluation set, in every BatchNorm mode. Cells already remembered are skipped. Adding a step
+     * twice adds nothing.
      */
-    public List<HybridCell> add(int step, CutNetwork net) {
+    public List<HybridCell> add(int step, SegmentedNet net) {
         if (checkpoints.containsKey(step)) {
             return List.of();
         }
-        ParameterStore ps = new ParameterStore(manager, false);
-        Map<String, List<NDArray>> features = new LinkedHashMap<>();
-        for (String cut : cuts) {
-            features.put(cut, new ArrayList<>());
-        }
-        int[] predictions = new int[evalSet.size()];
-        for (int from = 0, b = 0; from < evalSet.size(); from += batchSize, b++) {
-            int to = Math.min(evalSet.size(), from + batchSize);
-            try (NDManager batch = manager.newSubManager()) {
-                NDList current = new NDList(evalSet.images(batch, from, to));
-                int done = 0;
-                for (String cut : cuts) {
-                    int upTo = net.cutIndex(cut);
-                    current = net.forward(ps, current, done, upTo, false);
-                    done = upTo;
-                    NDArray kept = current.singletonOrThrow();
-                    kept.attach(manager);
-                    // back into the batch until it closes, so the deeper segments' arrays are freed with it
-                    kept.tempAttach(batch);
-                    features.get(cut).add(kept);
-                }
-                NDArray logits = net.forward(ps, current, done, net.segments().size(), false).singletonOrThrow();
-                System.arraycopy(Inference.argmax(Inference.toRows(logits)), 0, predictions, from, to - from);
+        float[][] parameters = net.segmentParameters();
+        if (BFLOAT16.equals(options.precision())) {
+            if (!(net instanceof LowPrecision lp)) {
+                throw new IllegalArgumentException("this network cannot run in bfloat16");
             }
+            lp.toBfloat16();
         }
-        Entry entry = new Entry(net, features, predictions);
-        List<HybridCell> cells = new ArrayList<>();
-        int[] labels = evalSet.labels();
-        for (String cut : cuts) {
-            cells.add(new HybridCell(cut, evalSet.name(), step, step, labels.length,
-                    HybridMetrics.of(predictions, labels, predictions, predictions)));
-            for (Map.Entry<Integer, Entry> other : checkpoints.entrySet()) {
-                cells.add(evaluate(cut, other.getKey(), other.getValue(), step, entry, ps));
-                cells.add(evaluate(cut, step, entry, other.getKey(), other.getValue(), ps));
-            }
-        }
+        long t0 = System.nanoTime();
+        Entry entry = forwardAll(step, net, parameters);
+        forwardNanos += System.nanoTime() - t0;
         checkpoints.put(step, entry);
+        List<HybridCell> cells = new ArrayList<>();
+        ParameterStore ps = new ParameterStore(manager, false);
+        for (String cut : options.cuts()) {
+            List<int[]> pairs = new ArrayList<>();
+            pairs.add(new int[] {step, step});
+            for (Integer other : checkpoints.keySet()) {
+                if (other != step) {
+                    pairs.add(new int[] {other, step});
+                    pairs.add(new int[] {step, other});
+                }
+            }
+            for (int[] pair : pairs) {
+                for (String mode : options.bnModes()) {
+                    cells.addAll(evaluatePair(cut, mode, pair[0], pair[1], ps));
+                }
+            }
+        }
+        for (HybridCell cell : cells) {
+            known.put(cell.key(), cell.metrics());
+        }
         return cells;
     }
 
-    private HybridCell evaluate(String cut, int shallowStep, Entry shallow, int deepStep, Entry deep,
-            ParameterStore ps) {
-        int[] hybrid = new int[evalSet.size()];
-        List<NDArray> batches = shallow.features().get(cut);
-        for (int b = 0, from = 0; b < batches.size(); b++) {
-            try (NDManager batch = manager.newSubManager()) {
-                NDArray features = batches.get(b);
-                features.tempAttach(batch);
-                NDArray logits = deep.net().deep(ps, new NDList(features), cut).singletonOrThrow();
-                int[] pred = Inference.argmax(Inference.toRows(logits));
-                System.arraycopy(pred, 0, hybrid, from, pred.length);
-                from += pred.length;
+    /** Features at every cut, plain logits: one forward pass per evaluation set (and recalibration set). */
+    private Entry forwardAll(int step, SegmentedNet net, float[][] parameters) {
+        ParameterStore ps = new ParameterStore(manager, false);
+        Map<String, float[][]> logits = new LinkedHashMap<>();
+        Map<String, int[]> predictions = new LinkedHashMap<>();
+        List<String> byDepth = new ArrayList<>(options.cuts());
+        byDepth.sort((x, y) -> Integer.compare(net.cutIndex(x), net.cutIndex(y)));
+        List<ImageDataset> sets = new ArrayList<>(evalSets);
+        if (recalibrationSet != null) {
+            sets.add(recalibrationSet.subset(RECALIBRATION_SET, identity(recalibrationSet.size())));
+        }
+        for (ImageDataset data : sets) {
+            boolean needLogits = !RECALIBRATION_SET.equals(data.name());
+            float[][] rows = new float[data.size()][];
+            for (int from = 0, b = 0; from < data.size(); from += options.batchSize(), b++) {
+                int to = Math.min(data.size(), from + options.batchSize());
+                try (NDManager batch = manager.newSubManager()) {
+                    NDList current = new NDList(cast(data.images(batch, from, to)));
+                    int done = 0;
+                    for (String cut : byDepth) {
+                        int upTo = net.cutIndex(cut);
+                        current = net.forward(ps, current, done, upTo, false);
+                        done = upTo;
+                        NDArray kept = cache.put(FeatureCache.key(step, data.name(), cut), b,
+                                current.singletonOrThrow(), batch);
+                        current = new NDList(kept);
+                        if (needLogits) {
+                            double sq = kept.toType(DataType.FLOAT32, false).pow(2).sum().getFloat();
+                            featureNorms.merge(FeatureCache.key(step, data.name(), cut), sq, Double::sum);
+                        }
+                    }
+                    if (needLogits) {
+                        NDArray out = net.forward(ps, current, done, net.segmentCount(), false).singletonOrThrow();
+                        float[][] r = Inference.toRows(out.toType(DataType.FLOAT32, false));
+                        System.arraycopy(r, 0, rows, from, r.length);
+                    }
+                }
+            }
+            if (needLogits) {
+                logits.put(data.name(), rows);
+                predictions.put(data.name(), HybridMetrics.argmax(rows));
             }
         }
-        return new HybridCell(cut, evalSet.name(), shallowStep, deepStep, hybrid.length,
-                HybridMetrics.of(hybrid, evalSet.labels(), deep.predictions(), shallow.predictions()));
+        return new Entry(net, logits, predictions, parameters);
+    }
+
+    private static int[] identity(int n) {
+        int[] out = new int[n];
+        for (int i = 0; i < n; i++) {
+            out[i] = i;
+        }
+        return out;
+    }
+
+    private NDArray cast(NDArray images) {
+        return BFLOAT16.equals(options.precision()) ? images.toType(DataType.BFLOAT16, false) : images;
+    }
+
+    /** Every evaluation set's cell of one (cut, mode, a, b), skipping the stored ones. */
+    private List<HybridCell> evaluatePair(String cut, String mode, int a, int b, ParameterStore ps) {
+        List<ImageDataset> todo = evalSets.stream()
+                .filter(e -> !known.containsKey(new CellKey(cut, e.name(), mode, a, b))).toList();
+        if (todo.isEmpty()) {
+            return List.of();
+        }
+        Entry shallow = checkpoints.get(a);
+        Entry deep = checkpoints.get(b);
+        boolean recalibrate = RECALIBRATE.equals(mode);
+        if (recalibrate && !deep.net().recalibratable()) {
+            return List.of();
+        }
+        int cutIndex = deep.net().cutIndex(cut);
+        Double paramDistance = paramDistance(shallow, deep, shallow.net().cutIndex(cut));
+        List<HybridCell> out = new ArrayList<>();
+        BnRecalibration recal = recalibrate
+                ? new BnRecalibration(deep.net().batchNorms(cutIndex, deep.net().segmentCount()))
+                : null;
+        try {
+            if (recal != null) {
+                recalibrate(recal, cut, a, deep.net(), cutIndex, ps);
+            }
+            for (ImageDataset e : todo) {
+                float[][] logits;
+                if (a == b && !recalibrate) {
+                    logits = deep.logits().get(e.name());
+                } else {
+                    logits = deepLogits(cut, e, a, deep.net(), cutIndex, ps);
+                }
+                Map<String, Double> metrics = HybridMetrics.of(logits, e.labels(), deep.logits().get(e.name()),
+                        shallow.predictions().get(e.name()));
+                if (paramDistance != null) {
+                    metrics.put(HybridMetrics.PARAM_DISTANCE, paramDistance);
+                }
+                metrics.put(HybridMetrics.FEATURE_DISTANCE, a == b ? 0.0 : featureDistance(cut, e, a, b));
+                out.add(new HybridCell(cut, e.name(), mode, options.precision(), a, b, e.size(), metrics));
+            }
+        } finally {
+            if (recal != null) {
+                recal.close();
+            }
+        }
+        return out;
+    }
+
+    /** Passes the recalibration inputs through shallow(a) (cached) and deep(b) in training mode. */
+    private void recalibrate(BnRecalibration recal, String cut, int a, SegmentedNet deep, int cutIndex,
+            ParameterStore ps) {
+        String key = FeatureCache.key(a, RECALIBRATION_SET, cut);
+        for (int i = 0; i < cache.batches(key); i++) {
+            try (NDManager batch = manager.newSubManager()) {
+                NDArray features = cache.get(key, i, batch);
+                recal.beforeBatch((int) features.getShape().get(0));
+                deep.forward(ps, new NDList(features), cutIndex, deep.segmentCount(), true);
+            }
+        }
+    }
+
+    private float[][] deepLogits(String cut, ImageDataset e, int a, SegmentedNet deep, int cutIndex,
+            ParameterStore ps) {
+        long t0 = System.nanoTime();
+        String key = FeatureCache.key(a, e.name(), cut);
+        float[][] rows = new float[e.size()][];
+        int from = 0;
+        for (int i = 0; i < cache.batches(key); i++) {
+            try (NDManager batch = manager.newSubManager()) {
+                NDArray features = cache.get(key, i, batch);
+                NDArray out = deep.forward(ps, new NDList(features), cutIndex, deep.segmentCount(), false)
+                        .singletonOrThrow();
+                float[][] r = Inference.toRows(out.toType(DataType.FLOAT32, false));
+                System.arraycopy(r, 0, rows, from, r.length);
+                from += r.length;
+                deepFlopsImages += r.length;
+            }
+        }
+        deepNanos += System.nanoTime() - t0;
+        return rows;
+    }
+
+    /** Nanoseconds spent in deep passes of hybrids (including reading cached features). */
+    public long deepNanos() {
+        return deepNanos;
+    }
+
+    /** Nanoseconds spent in the checkpoints' own forward passes (features and plain logits). */
+    public long forwardNanos() {
+        return forwardNanos;
+    }
+
+    /** Images passed through a deep part so far (for benchmarks). */
+    public long deepImages() {
+        return deepFlopsImages;
+    }
+
+    private double featureDistance(String cut, ImageDataset e, int a, int b) {
+        String ka = FeatureCache.key(a, e.name(), cut);
+        String kb = FeatureCache.key(b, e.name(), cut);
+        double diff = 0;
+        for (int i = 0; i < cache.batches(ka); i++) {
+            try (NDManager batch = manager.newSubManager()) {
+                NDArray za = cache.get(ka, i, batch);
+                NDArray zb = cache.get(kb, i, batch);
+                diff += za.toType(DataType.FLOAT32, false).sub(zb.toType(DataType.FLOAT32, false)).pow(2).sum()
+                        .getFloat();
+            }
+        }
+        double norm = featureNorms.get(kb);
+        return norm == 0 ? 0 : Math.sqrt(diff / norm);
+    }
+
+    private static Double paramDistance(Entry shallow, Entry deep, int segments) {
+        float[][] pa = shallow.segmentParameters();
+        float[][] pb = deep.segmentParameters();
+        if (pa == null || pb == null) {
+            return null;
+        }
+        double diff = 0;
+        double norm = 0;
+        for (int s = 0; s < segments; s++) {
+            for (int i = 0; i < pa[s].length; i++) {
+                double d = (double) pa[s][i] - pb[s][i];
+                diff += d * d;
+                norm += (double) pb[s][i] * pb[s][i];
+            }
+        }
+        return norm == 0 ? 0.0 : Math.sqrt(diff / norm);
+    }
+
+    /** TC summaries of every (cut, evaluation set, mode) with at least one forward pair. */
+    public List<TcSummary> summaries(double threshold) {
+        List<Integer> steps = steps();
+        List<TcSummary> out = new ArrayList<>();
+        for (String cut : options.cuts()) {
+            for (ImageDataset e : evalSets) {
+                for (String mode : options.bnModes()) {
+                    Map<List<Integer>, Double> rel = new HashMap<>();
+                    for (int i = 0; i < steps.size(); i++) {
+                        for (int j = i + 1; j < steps.size(); j++) {
+                            Map<String, Double> m = known.get(new CellKey(cut, e.name(), mode, steps.get(i),
+                                    steps.get(j)));
+                            if (m != null && m.get(HybridMetrics.RELATIVE_ACCURACY) != null) {
+                                rel.put(List.of(steps.get(i), steps.get(j)), m.get(HybridMetrics.RELATIVE_ACCURACY));
+                            }
+                        }
+                    }
+                    if (!rel.isEmpty()) {
+                        out.add(TcSummary.of(cut, e.name(), mode, steps, rel, threshold));
+                    }
+                }
+            }
+        }
+        return out;
     }
 
     /**
-     * The probe features of a checkpoint at every cut, global-average-pooled over space: n x C_d.
+     * The features of a checkpoint on the first evaluation set at every cut, global-average-pooled over
+     * space: n x C_d.
      */
     public Map<String, float[][]> pooledFeatures(int step) {
-        Entry entry = checkpoints.get(step);
-        if (entry == null) {
+        if (!checkpoints.containsKey(step)) {
             throw new IllegalArgumentException("no checkpoint at step " + step);
         }
+        ImageDataset e = evalSets.get(0);
         Map<String, float[][]> out = new LinkedHashMap<>();
-        for (String cut : cuts) {
-            float[][] rows = new float[evalSet.size()][];
+        for (String cut : options.cuts()) {
+            float[][] rows = new float[e.size()][];
             int from = 0;
-            for (NDArray batchFeatures : entry.features().get(cut)) {
+            String key = FeatureCache.key(step, e.name(), cut);
+            for (int i = 0; i < cache.batches(key); i++) {
                 try (NDManager batch = manager.newSubManager()) {
-                    batchFeatures.tempAttach(batch);
-                    NDArray pooled = batchFeatures.mean(new int[] {2}).mean(new int[] {2});
+                    NDArray f = cache.get(key, i, batch).toType(DataType.FLOAT32, false);
+                    NDArray pooled = f.mean(new int[] {2}).mean(new int[] {2});
                     float[][] r = Inference.toRows(pooled);
                     System.arraycopy(r, 0, rows, from, r.length);
                     from += r.length;
@@ -144,12 +430,22 @@ public final class RunGrid implements AutoCloseable {
         return out;
     }
 
+    /** Labels of the first evaluation set. */
     public int[] labels() {
-        return evalSet.labels();
+        return evalSets.get(0).labels();
+    }
+
+    /** A network that can switch itself to bfloat16 (parameters cast in place). */
+    public interface LowPrecision {
+        void toBfloat16();
     }
 
     @Override
     public void close() {
+        cache.close();
+        for (Entry e : checkpoints.values()) {
+            e.net().close();
+        }
         manager.close();
     }
 }

@@ -1,0 +1,285 @@
+package io.splicelab.bench;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.convolutional.Conv2d;
+import ai.djl.training.ParameterStore;
+import io.splicelab.model.data.ImageDataset;
+import io.splicelab.model.data.SyntheticImages;
+import io.splicelab.model.djl.DjlOffline;
+import io.splicelab.model.events.Payloads.NetworkSpec;
+import io.splicelab.model.net.Checkpoints;
+import io.splicelab.model.net.CutNetwork;
+import io.splicelab.model.net.Inference;
+import io.splicelab.model.net.Networks;
+import io.splicelab.splicer.splicing.HybridCell;
+import io.splicelab.splicer.splicing.RunGrid;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The hybrid grid of K ResNet-20 checkpoints, 3 stage cuts, both orders, on N images, computed twice in
+ * the same run: the splicer's way (shallow features once per checkpoint and cut, deep parts only) and
+ * naively (a full forward pass of every hybrid). Prints both times, their ratio next to the ratio of
+ * operations (convolution and linear FLOPs, counted analytically), the deep-part GFLOP/s next to a plain
+ * large convolution's through DJL, peak memory, and the bfloat16 mode's speed-up and agreement.
+ *
+ * <p>Usage: {@code ./bench/run splicer [K] [N] [bf16K]} (defaults 10, 1000, 3; bf16K = 0 skips bfloat16).
+ */
+public final class SplicerBench {
+    static final NetworkSpec SPEC = new NetworkSpec("resnet20", 1.0, 3, 32, 32, 10);
+    static final List<String> CUTS = Networks.STAGE_CUTS;
+    static final int BATCH = 100;
+
+    public static void main(String[] args) throws Exception {
+        DjlOffline.configure();
+        int k = args.length > 0 ? Integer.parseInt(args[0]) : 10;
+        int n = args.length > 1 ? Integer.parseInt(args[1]) : 1000;
+        int bf16K = args.length > 2 ? Integer.parseInt(args[2]) : 3;
+        BenchReport report = new BenchReport("splicer");
+        report.line(String.format("K=%d checkpoints of %s (width %.1f), cuts %s, both orders, N=%d, batch %d, "
+                + "DNNL_MAX_CPU_ISA=%s", k, SPEC.architecture(), SPEC.widthMultiplier(), CUTS, n, BATCH,
+                System.getenv("DNNL_MAX_CPU_ISA")));
+        ImageDataset eval = SyntheticImages.split("test", n).subset("test", range(n));
+        List<byte[]> params = checkpoints(k);
+
+        // operations, analytically
+        double[] seg = segmentFlops();
+        double full = 0;
+        for (double f : seg) {
+            full += f;
+        }
+        double serviceOps = k * full * n;
+        double naiveOps = 0;
+        double deepOps = 0;
+        try (NDManager m = NDManager.newBaseManager()) {
+            CutNetwork probe = Networks.build(SPEC);
+            for (String cut : CUTS) {
+                double deep = 0;
+                for (int i = Networks.build(SPEC).cutIndex(cut); i < seg.length; i++) {
+                    deep += seg[i];
+                }
+                deepOps += (double) k * (k - 1) * deep * n;
+                naiveOps += (double) k * k * full * n;
+            }
+            probe.spec();
+        }
+        serviceOps += deepOps;
+
+        // 1. the service's way
+        System.gc();
+        long t0 = System.nanoTime();
+        List<HybridCell> cells = new ArrayList<>();
+        long deepNanos;
+        long forwardNanos;
+        Path spill = Files.createTempDirectory("splicer-bench");
+        RunGrid.Options options = new RunGrid.Options(CUTS, List.of(RunGrid.CARRY), BATCH, 4L << 30, spill,
+                RunGrid.FLOAT32);
+        try (RunGrid grid = new RunGrid(options, List.of(eval), null, NDManager.newBaseManager())) {
+            for (int i = 0; i < k; i++) {
+                cells.addAll(grid.add(i, Checkpoints.load(SPEC, params.get(i), grid.manager())));
+            }
+            deepNanos = grid.deepNanos();
+            forwardNanos = grid.forwardNanos();
+            long[] bytes = grid.cacheBytes();
+            report.figure("feature cache in memory", bytes[0] / 1e6, "MB");
+        }
+        double service = (System.nanoTime() - t0) / 1e9;
+        report.figure("cells", cells.size(), "");
+        report.figure("service way: time", service, "s");
+        report.figure("  of which checkpoints' own forward passes", forwardNanos / 1e9, "s");
+        report.figure("  of which deep parts of hybrids", deepNanos / 1e9, "s");
+        report.figure("peak RSS after service way", peakRssMb(), "MB");
+
+        // 2. naively: a full forward pass of every hybrid
+        Map<String, Double> naiveAccuracy = new HashMap<>();
+        t0 = System.nanoTime();
+        try (NDManager m = NDManager.newBaseManager()) {
+            List<CutNetwork> nets = new ArrayList<>();
+            for (byte[] p : params) {
+                nets.add(Checkpoints.load(SPEC, p, m));
+            }
+            for (String cut : CUTS) {
+                for (int a = 0; a < k; a++) {
+                    for (int b = 0; b < k; b++) {
+                        int[] pred = Inference.argmax(Inference.hybridLogits(nets.get(a), nets.get(b), cut, eval,
+                                BATCH, m));
+                        naiveAccuracy.put(cut + "/" + a + "/" + b, fraction(pred, eval.labels()));
+                    }
+                }
+            }
+        }
+        double naive = (System.nanoTime() - t0) / 1e9;
+        report.figure("naive way: time", naive, "s");
+        report.figure("peak RSS after naive way", peakRssMb(), "MB");
+        int mismatches = 0;
+        for (HybridCell c : cells) {
+            double want = naiveAccuracy.get(c.cut() + "/" + c.shallowStep() + "/" + c.deepStep());
+            mismatches += Math.abs(want - c.metrics().get("accuracy")) > 1e-12 ? 1 : 0;
+        }
+        report.figure("cells whose accuracy differs from naive", mismatches, "");
+        report.figure("time ratio naive / service", naive / service, "x");
+        report.figure("operation ratio naive / service", naiveOps / serviceOps, "x");
+        report.figure("time ratio / operation ratio", (naive / service) / (naiveOps / serviceOps), "");
+        double deepGflops = deepOps / (deepNanos / 1e9) / 1e9;
+        report.figure("deep-part compute", deepGflops, "GFLOP/s");
+        report.figure("naive full-forward compute", naiveOps / naive / 1e9, "GFLOP/s");
+        double conv = plainConvGflops();
+        report.figure("plain 3x3 conv 64->64 @32x32 x100 (DJL)", conv, "GFLOP/s");
+        report.figure("deep compute / plain conv", deepGflops / conv, "");
+
+        // 3. reduced precision
+        if (bf16K > 1) {
+            bf16(report, params.subList(0, Math.min(bf16K, k)), eval, spill);
+        }
+        report.figure("peak RSS (VmHWM)", peakRssMb(), "MB");
+        report.write();
+    }
+
+    static void bf16(BenchReport report, List<byte[]> params, ImageDataset eval, Path spill) {
+        Map<String, List<HybridCell>> byPrecision = new HashMap<>();
+        Map<String, Double> seconds = new HashMap<>();
+        for (String precision : List.of(RunGrid.FLOAT32, RunGrid.BFLOAT16)) {
+            RunGrid.Options options = new RunGrid.Options(CUTS, List.of(RunGrid.CARRY), BATCH, 4L << 30, spill,
+                    precision);
+            long t0 = System.nanoTime();
+            List<HybridCell> cells = new ArrayList<>();
+            try (RunGrid grid = new RunGrid(options, List.of(eval), null, NDManager.newBaseManager())) {
+                for (int i = 0; i < params.size(); i++) {
+                    cells.addAll(grid.add(i, Checkpoints.load(SPEC, params.get(i), grid.manager())));
+                }
+            }
+            seconds.put(precision, (System.nanoTime() - t0) / 1e9);
+            byPrecision.put(precision, cells);
+        }
+        report.line("bfloat16 mode on K=" + params.size() + ":");
+        report.figure("  float32 grid", seconds.get(RunGrid.FLOAT32), "s");
+        report.figure("  bfloat16 grid", seconds.get(RunGrid.BFLOAT16), "s");
+        report.figure("  speed-up", seconds.get(RunGrid.FLOAT32) / seconds.get(RunGrid.BFLOAT16), "x");
+        // agreementDeep of a bfloat16 diagonal cell against float32 predictions is not available from cells:
+        // compare plain predictions directly
+        try (NDManager m = NDManager.newBaseManager()) {
+            double equal = 0;
+            for (byte[] p : params) {
+                CutNetwork f32 = Checkpoints.load(SPEC, p, m);
+                CutNetwork b16 = Checkpoints.load(SPEC, p, m);
+                b16.block().cast(DataType.BFLOAT16);
+                int[] a = Inference.argmax(Inference.logits(f32, eval, BATCH, m));
+                int[] b = new int[eval.size()];
+                ParameterStore ps = new ParameterStore(m, false);
+                for (int from = 0; from < eval.size(); from += BATCH) {
+                    int to = Math.min(eval.size(), from + BATCH);
+                    try (NDManager batch = m.newSubManager()) {
+                        NDArray x = eval.images(batch, from, to).toType(DataType.BFLOAT16, false);
+                        NDArray out = b16.logits(ps, new NDList(x)).singletonOrThrow().toType(DataType.FLOAT32, false);
+                        System.arraycopy(Inference.argmax(Inference.toRows(out)), 0, b, from, to - from);
+                    }
+                }
+                equal += fraction(a, b);
+            }
+            report.figure("  equal plain predictions bf16 vs f32", equal / params.size(), "");
+        }
+        List<HybridCell> f = byPrecision.get(RunGrid.FLOAT32);
+        List<HybridCell> b = byPrecision.get(RunGrid.BFLOAT16);
+        double diff = 0;
+        for (int i = 0; i < f.size(); i++) {
+            diff += Math.abs(f.get(i).metrics().get("accuracy") - b.get(i).metrics().get("accuracy"));
+        }
+        report.figure("  mean |accuracy difference| per cell", diff / f.size(), "");
+    }
+
+    /** FLOPs (2 x multiply-adds) of each segment for one image: convolutions and the linear head. */
+    static double[] segmentFlops() {
+        int n = Networks.blocksPerStage(SPEC.architecture());
+        List<Double> out = new ArrayList<>();
+        int[] widths = {16, 32, 64};
+        int res = 32;
+        out.add(2.0 * 9 * 3 * 16 * res * res);
+        int in = 16;
+        for (int s = 0; s < 3; s++) {
+            for (int b = 0; b < n; b++) {
+                if (s > 0 && b == 0) {
+                    res /= 2;
+                }
+                double f = 2.0 * 9 * in * widths[s] * res * res + 2.0 * 9 * widths[s] * widths[s] * res * res;
+                out.add(f);
+                in = widths[s];
+            }
+        }
+        out.add(2.0 * 64 * 10);
+        return out.stream().mapToDouble(Double::doubleValue).toArray();
+    }
+
+    static double plainConvGflops() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray x = m.randomNormal(new Shape(BATCH, 64, 32, 32));
+            NDArray w = m.randomNormal(new Shape(64, 64, 3, 3));
+            double flops = 2.0 * 9 * 64 * 64 * 32 * 32 * BATCH;
+            for (int i = 0; i < 2; i++) {
+                try (NDManager b = m.newSubManager()) {
+                    x.tempAttach(b);
+                    Conv2d.conv2d(x, w, null, new Shape(1, 1), new Shape(1, 1)).singletonOrThrow().toFloatArray();
+                }
+            }
+            int reps = 5;
+            long t0 = System.nanoTime();
+            for (int i = 0; i < reps; i++) {
+                try (NDManager b = m.newSubManager()) {
+                    x.tempAttach(b);
+                    Conv2d.conv2d(x, w, null, new Shape(1, 1), new Shape(1, 1)).singletonOrThrow().toFloatArray();
+                }
+            }
+            return flops * reps / ((System.nanoTime() - t0) / 1e9) / 1e9;
+        }
+    }
+
+    static List<byte[]> checkpoints(int k) {
+        List<byte[]> out = new ArrayList<>();
+        try (NDManager m = NDManager.newBaseManager()) {
+            for (int seed = 1; seed <= k; seed++) {
+                Engine.getInstance().setRandomSeed(seed);
+                CutNetwork net = Networks.build(SPEC);
+                net.block().initialize(m, DataType.FLOAT32, Checkpoints.inputShape(SPEC));
+                out.add(Checkpoints.save(net.block()));
+            }
+        }
+        return out;
+    }
+
+    static double peakRssMb() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmHWM:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0;
+                }
+            }
+        } catch (Exception e) {
+            // not Linux
+        }
+        return Double.NaN;
+    }
+
+    static double fraction(int[] a, int[] b) {
+        int same = 0;
+        for (int i = 0; i < a.length; i++) {
+            same += a[i] == b[i] ? 1 : 0;
+        }
+        return (double) same / a.length;
+    }
+
+    static int[] range(int n) {
+        int[] out = new int[n];
+        for (int i = 0; i < n; i++) {
+            out[i] = i;
+        }
+        return out;
+    }
+}
