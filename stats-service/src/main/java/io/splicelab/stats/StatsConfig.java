@@ -24,6 +24,74 @@ public interface StatsConfig {
     @WithName("stats.class-overlap")
     ClassOverlapConfig classOverlap();
 
+    /** Settings of the SGD-noise analyses (anisotropy, alignment, tail index). */
+    @WithName("stats.noise")
+    NoiseConfig noise();
+
+    /** Settings of the windowed distance between the temporally augmented clouds of two probe sets. */
+    @WithName("stats.probe-distance")
+    ProbeDistanceConfig probeDistance();
+
+    /** SGD noise: spectrum, isotropy tests, Monte Carlo null, trajectory alignment. */
+    interface NoiseConfig {
+        /** The k of the top-k explained variance, each tested against the isotropic null. */
+        @WithName("top-k")
+        @WithDefault("1,2,5,10")
+        java.util.List<Integer> topK();
+
+        /** Monte Carlo draws of the isotropic null. */
+        @WithDefault("500")
+        int nullDraws();
+
+        @WithDefault("1")
+        long nullSeed();
+
+        /** "How many directions carry this fraction of the variance". */
+        @WithDefault("0.9")
+        double varianceThreshold();
+
+        /** Top-k directions of the recent trajectory the noise is projected on (capped by their rank). */
+        @WithDefault("2")
+        int alignmentK();
+
+        /** W: the update artifacts of the last W checkpoints of the run (the current one included). */
+        @WithDefault("5")
+        int alignmentWindow();
+
+        @WithDefault("500")
+        int alignmentDraws();
+
+        @WithDefault("2")
+        long alignmentSeed();
+
+        /** Level at which results say "isotropy rejected". */
+        @WithDefault("0.05")
+        double alpha();
+    }
+
+    /** Train/test (any two probe sets) distance of the feature clouds over a window of checkpoints. */
+    interface ProbeDistanceConfig {
+        /** Checkpoints per window: the last W steps (current included) where both probe sets exist. */
+        @WithDefault("3")
+        int window();
+
+        @WithDefault("scott")
+        String bandwidth();
+
+        @WithDefault("64")
+        int gridSize();
+
+        @WithDefault("200")
+        int permutations();
+
+        @WithDefault("3")
+        long seed();
+
+        /** MMD is O(n^2) in memory: each cloud is subsampled (seeded) to at most this many points. */
+        @WithDefault("500")
+        int maxMmdSamples();
+    }
+
     /** Class overlap: class densities on the top 2 principal components, compared on a grid. */
     interface ClassOverlapConfig {
         /** KDE factor rule: {@code scott}, {@code silverman} or a number. */

@@ -12,9 +12,25 @@ import java.util.List;
 @Produces(MediaType.APPLICATION_JSON)
 public class StatsResource {
     private final StatsResultRepository repository;
+    private final AccuracyConsumer accuracies;
 
-    public StatsResource(StatsResultRepository repository) {
+    public StatsResource(StatsResultRepository repository, AccuracyConsumer accuracies) {
         this.repository = repository;
+        this.accuracies = accuracies;
+    }
+
+    /**
+     * The paper's claims for a run: isotropy rejected or not (statistics, p-values), directions carrying
+     * 90 % of the noise variance, alignment, tail index, and the train/test feature distance against the
+     * generalization gap; what is missing for a claim is listed under {@code missing}.
+     */
+    @GET
+    @Path("/{runId}/report")
+    public java.util.Map<String, Object> report(@PathParam("runId") String runId) {
+        List<StatsResultView> results = repository.listByRun(runId).stream().map(StatsResultView::of).toList();
+        List<RunReport.Accuracy> acc = accuracies.byRun(runId).stream()
+                .map(a -> new RunReport.Accuracy(a.step, a.evalSet, a.accuracy)).toList();
+        return RunReport.build(runId, results, acc);
     }
 
     /** Every stored result of a run (an empty list for an unknown run). */

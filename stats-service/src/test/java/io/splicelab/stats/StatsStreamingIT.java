@@ -1,7 +1,10 @@
 package io.splicelab.stats;
 
 import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.greaterThan;
+import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.hasSize;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -14,6 +17,9 @@ import io.splicelab.model.events.Envelope;
 import io.splicelab.model.events.EventCodec;
 import io.splicelab.model.events.EventType;
 import io.splicelab.model.events.Payloads.FeaturesSnapshotted;
+import io.splicelab.model.events.Payloads.HybridEvaluated;
+import io.splicelab.model.events.Payloads.NoiseSampled;
+import io.splicelab.model.features.NoiseMatrix;
 import io.splicelab.model.events.Topics;
 import io.splicelab.model.features.FeatureSnapshot;
 import io.splicelab.model.store.LocalArtifactStore;
@@ -44,9 +50,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * End to end against a real Kafka broker and the real PostgreSQL: feature snapshots in, one stored result
- * per cut (even when the snapshot is delivered twice), StatsComputed events out, unprocessable records to
- * the dead-letter topic while the service keeps going.
+ * End to end against a real Kafka broker and the real PostgreSQL: feature snapshots and noise samples in,
+ * one stored result per input and analysis (even when an input is delivered twice), StatsComputed events
+ * out, unprocessable records to the dead-letter topic while the service keeps going; the windowed
+ * probe-set distance, the run report and the ad-hoc analyses over HTTP.
  */
 @QuarkusTest
 @QuarkusTestResource(value = KafkaBrokerResource.class, restrictToAnnotatedClass = true)
@@ -171,7 +178,166 @@ class StatsStreamingIT {
     }
 
     private void send(String key, String value) throws Exception {
-        producer.send(new ProducerRecord<>(Topics.FEATURE_SNAPSHOTS, key, value)).get();
+        send(Topics.FEATURE_SNAPSHOTS, key, value);
+    }
+
+    private void send(String topic, String key, String value) throws Exception {
+        producer.send(new ProducerRecord<>(topic, key, value)).get();
+    }
+
+    @Test
+    void noiseDeliveredTwiceGivesOneResultPerAnalysisAndAlignsWithEarlierUpdates() throws Exception {
+        String runId = "it-noise-" + UUID.randomUUID();
+        LocalArtifactStore store = new LocalArtifactStore(Path.of(artifactsDir));
+        Random rnd = new Random(3);
+        int m = 16;
+        int p = 600;
+        float[] direction = new float[p];
+        for (int j = 0; j < p; j++) {
+            direction[j] = (float) rnd.nextGaussian();
+        }
+        List<String> events = new ArrayList<>();
+        for (int step : List.of(10, 20)) {
+            float[] noise = new float[m * p];
+            for (int i = 0; i < m; i++) {
+                double a = 4 * rnd.nextGaussian();
+                for (int j = 0; j < p; j++) {
+                    noise[i * p + j] = (float) (rnd.nextGaussian() + a * direction[j]);
+                }
+            }
+            float[] update = new float[p];
+            for (int j = 0; j < p; j++) {
+                update[j] = (float) (0.1 * rnd.nextGaussian() + direction[j] * (step == 10 ? 1 : -0.5));
+            }
+            ArtifactRef n = store.put("runs/" + runId + "/noise/step-" + step + ".slnm",
+                    new NoiseMatrix(m, p, noise).encode(), NoiseMatrix.MEDIA_TYPE);
+            ArtifactRef u = store.put("runs/" + runId + "/noise/step-" + step + ".update.slnm",
+                    new NoiseMatrix(1, p, update).encode(), NoiseMatrix.MEDIA_TYPE);
+            events.add(TRAINER.encode(runId, new NoiseSampled(runId, step, m, 32, p, null, null, n, u)));
+        }
+        send(Topics.NOISE_SAMPLES, runId, events.get(0));
+        send(Topics.NOISE_SAMPLES, runId, events.get(0));
+        send(Topics.NOISE_SAMPLES, runId, events.get(1));
+
+        // 4 analyses x 3 deliveries, 8 rows
+        List<ConsumerRecord<String, String>> results = await(Topics.STATS_RESULTS, r -> runId.equals(r.key()), 12);
+        Map<String, Integer> perAnalysis = new LinkedHashMap<>();
+        for (ConsumerRecord<String, String> r : results) {
+            JsonNode data = EventCodec.decode(r.value()).data();
+            perAnalysis.merge(data.get("analysis").asText(), 1, Integer::sum);
+            assertEquals(500, data.get("parameters").get("nullDraws").asInt(), "parameters recorded");
+        }
+        assertEquals(Map.of("noise-anisotropy", 3, "noise-spectrum", 3, "noise-alignment", 3, "noise-tail-index", 3),
+                perAnalysis);
+        assertEquals(8, repository.count("runId", runId), "one stored result per step and analysis");
+
+        given().when().get("/api/stats/{runId}", runId).then().statusCode(200).body("$", hasSize(8))
+                .body("find { it.analysis == 'noise-anisotropy' && it.steps[0] == 20 }.values.isotropyRejected",
+                        equalTo(true))
+                .body("find { it.analysis == 'noise-anisotropy' }.values.directionsForThreshold", greaterThan(0))
+                .body("find { it.analysis == 'noise-alignment' && it.steps[0] == 20 }.values.updateSteps",
+                        equalTo(List.of(20, 10)))
+                .body("find { it.analysis == 'noise-spectrum' }.shape", equalTo("series"))
+                .body("find { it.analysis == 'noise-spectrum' }.values.series.nullQ95", hasSize(m - 1));
+
+        // a noise artifact whose sha256 does not match goes to the dead letters
+        NoiseSampled good = EventCodec.payload(EventCodec.decode(events.get(1)), NoiseSampled.class);
+        ArtifactRef tampered = new ArtifactRef(good.noise().uri(), good.noise().size(), "0".repeat(64),
+                good.noise().mediaType());
+        String bad = TRAINER.encode(runId, new NoiseSampled(runId, 30, m, 32, p, null, null, tampered, null));
+        send(Topics.NOISE_SAMPLES, runId, bad);
+        List<ConsumerRecord<String, String>> dead = await(Topics.DEAD_LETTERS, r -> runId.equals(r.key()), 1);
+        assertTrue(reason(dead.get(0)).contains("sha256"), reason(dead.get(0)));
+
+        given().when().get("/api/stats/{runId}/report", runId).then().statusCode(200)
+                .body("isotropy.checkpoints", equalTo(2))
+                .body("isotropy.rejectedAt", equalTo(2))
+                .body("isotropy.claim", containsString("rejected"))
+                .body("missing", hasItem(containsString("generalization gap")));
+    }
+
+    @Test
+    void probeSetPairsAreComparedOverWindowsAndTheReportPairsThemWithTheGap() throws Exception {
+        String runId = "it-window-" + UUID.randomUUID();
+        LocalArtifactStore store = new LocalArtifactStore(Path.of(artifactsDir));
+        Random rnd = new Random(4);
+        Map<String, String> events = new LinkedHashMap<>();
+        for (int step : List.of(10, 20, 30)) {
+            for (String set : List.of("test", "train-probe")) {
+                ArtifactRef ref = store.put("runs/" + runId + "/features/step-" + step + "." + set + ".slfs",
+                        snapshot(rnd, 3, 20).encode(), FeatureSnapshot.MEDIA_TYPE);
+                events.put(step + set, TRAINER.encode(runId,
+                        new FeaturesSnapshotted(runId, step, set, List.of("stem", "stage1"), 60, ref)));
+            }
+            for (String set : List.of("test", "train-probe")) {
+                send(Topics.HYBRID_RESULTS, runId, TRAINER.encode(runId, new HybridEvaluated(runId, "stem", set,
+                        "carry", "float32", step, step, 60, Map.of("accuracy", set.equals("test") ? 0.5 + step / 100.0
+                                : 0.6 + step / 50.0))));
+            }
+        }
+        // test first at each step (nothing to compare yet), then train-probe; step 30's train-probe twice
+        for (int step : List.of(10, 20, 30)) {
+            send(runId, events.get(step + "test"));
+            send(runId, events.get(step + "train-probe"));
+        }
+        send(runId, events.get("30train-probe"));
+
+        // class overlap: 7 deliveries x 2 cuts; probe distance: (1 + 1 + 2) x 2 cuts
+        List<ConsumerRecord<String, String>> results = await(Topics.STATS_RESULTS, r -> runId.equals(r.key()), 22);
+        List<JsonNode> distances = new ArrayList<>();
+        for (ConsumerRecord<String, String> r : results) {
+            JsonNode data = EventCodec.decode(r.value()).data();
+            if ("probe-distance".equals(data.get("analysis").asText())) {
+                distances.add(data);
+            }
+        }
+        assertEquals(8, distances.size());
+        JsonNode last = distances.get(distances.size() - 1);
+        assertEquals("test|train-probe", last.get("probeSet").asText());
+        assertEquals("[10,20,30]", last.get("steps").toString(), "window of 3 checkpoints");
+        assertEquals(3, last.get("parameters").get("window").asInt());
+        assertEquals(180, last.get("values").get("samplesA").asInt(), "3 steps x 60 probes");
+        assertTrue(last.get("values").get("tv").asDouble() >= 0 && last.get("values").get("tv").asDouble() <= 1);
+        assertEquals(6 * 2 + 3 * 2, repository.count("runId", runId), "class overlap 6 x 2 + distance 3 x 2");
+
+        // the report pairs the distance with the gap once the diagonal accuracies are in
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        JsonNode report;
+        do {
+            report = EventCodec.mapper().readTree(given().when().get("/api/stats/{runId}/report", runId).then()
+                    .statusCode(200).extract().asString());
+            Thread.sleep(200);
+        } while (report.get("featureDistance").get(0).get("spearmanTvVsGap").isNull() && System.nanoTime() < deadline);
+        JsonNode first = report.get("featureDistance").get(0);
+        assertEquals("train-probe", first.get("trainEvalSet").asText());
+        assertEquals(3, first.get("series").size());
+        assertEquals(0.1 + 10 / 50.0 - 10 / 100.0, first.get("series").get(0).get("generalizationGap").asDouble(), 1e-9);
+        assertTrue(first.get("spearmanTvVsGap").isNumber(), report.toString());
+    }
+
+    @Test
+    void adHocAnalysesAnswerOrSayWhatIsWrong() {
+        given().when().get("/api/analyses").then().statusCode(200).body("name", hasItem("noise-anisotropy"));
+        given().contentType("application/json")
+                .body("{\"x\": [[0,0],[1,0],[0,1],[1,1]], \"y\": [[3,3],[4,3],[3,4],[4,4]], "
+                        + "\"parameters\": {\"permutations\": 99}}")
+                .when().post("/api/analyses/mmd").then().statusCode(200)
+                .body("analysis", equalTo("mmd")).body("permutations", equalTo(99));
+        given().contentType("application/json").body("{\"x\": [[1,2],[3]], \"y\": [[1,2],[3,4]]}")
+                .when().post("/api/analyses/mmd").then().statusCode(400)
+                .contentType("application/problem+json").body("detail", containsString("ragged"))
+                .body("field", equalTo("x"));
+        given().contentType("application/json").body("{\"samples\": [[1, NaN]]}")
+                .when().post("/api/analyses/spectrum").then().statusCode(400)
+                .contentType("application/problem+json").body("detail", containsString("not valid JSON"));
+        given().contentType("application/json").body("{\"samples\": [[1,2],[3,4]]}")
+                .when().post("/api/analyses/sphericity").then().statusCode(400)
+                .body("detail", containsString("too few samples"));
+        given().contentType("application/json").body("{}")
+                .when().post("/api/analyses/no-such").then().statusCode(404)
+                .contentType("application/problem+json");
+        given().when().get("/q/openapi").then().statusCode(200)
+                .body(containsString("/api/analyses/{name}")).body(containsString("noise-anisotropy"));
     }
 
     /** Reads a topic from the start until {@code count} matching records have been seen. */

@@ -69,8 +69,20 @@ public final class Sphericity {
             throw new IllegalArgumentException("the high-dimensional tests need at least 4 samples");
         }
         int p = Matrices.columns(x);
+        return highDimensionalFromGram(p, Matrices.gram(Matrices.centered(x), 1.0));
+    }
+
+    /**
+     * The same tests from the N x N Gram matrix {@code Xc Xc^T} of the centered sample (not divided), so a
+     * caller that already holds it (the noise pipeline, which never keeps a second p-dimensional copy)
+     * pays O(N^2) here.
+     */
+    public static HighDimensional highDimensionalFromGram(int p, double[][] g) {
+        int bigN = g.length;
+        if (bigN < 4) {
+            throw new IllegalArgumentException("the high-dimensional tests need at least 4 samples");
+        }
         int nDof = bigN - 1;
-        double[][] g = Matrices.gram(Matrices.centered(x), 1.0);
         double trS = 0;
         double fro = 0;
         for (int i = 0; i < bigN; i++) {

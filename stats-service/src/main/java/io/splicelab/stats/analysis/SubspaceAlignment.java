@@ -39,26 +39,9 @@ public final class SubspaceAlignment {
         if (k < 1 || draws < 1) {
             throw new IllegalArgumentException("need k >= 1 and draws >= 1");
         }
-        // trajectory directions v_j = D^T u_j / sqrt(l_j) from the T x T Gram D D^T
-        EigenDecomposition trajectory = new EigenDecomposition(new Array2DRowRealMatrix(Matrices.gram(updates, 1.0),
-                false));
-        double[] tl = trajectory.getRealEigenvalues();
-        Integer[] order = descending(tl);
-        double tMax = tl[order[0]];
-        int rank = 0;
-        for (double l : tl) {
-            if (l > Math.max(updates.length, p) * Math.ulp(1.0) * tMax) {
-                rank++;
-            }
-        }
-        if (k > rank) {
-            throw new IllegalArgumentException("k = " + k + " exceeds the rank " + rank + " of the updates");
-        }
-        // noise . update products (m x T), then projections on the directions
         int m = noise.length;
         int t = updates.length;
         double[][] cross = new double[m][t];
-        double total = 0;
         for (int i = 0; i < m; i++) {
             for (int s = 0; s < t; s++) {
                 double v = 0;
@@ -67,9 +50,42 @@ public final class SubspaceAlignment {
                 }
                 cross[i][s] = v;
             }
-            for (int j = 0; j < p; j++) {
-                total += noise[i][j] * noise[i][j];
+        }
+        return fromProducts(p, Matrices.gram(noise, 1.0), Matrices.gram(updates, 1.0), cross, k, draws, seed);
+    }
+
+    /**
+     * The test from the three small products it needs: the noise Gram {@code N N^T} (m x m), the update
+     * Gram {@code D D^T} (T x T) and the cross products {@code N D^T} (m x T), all uncentered. A caller
+     * that computes them in one pass over p-dimensional data never builds anything larger.
+     */
+    public static Result fromProducts(int p, double[][] noiseGram, double[][] updatesGram, double[][] cross, int k,
+            int draws, long seed) {
+        if (k < 1 || draws < 1) {
+            throw new IllegalArgumentException("need k >= 1 and draws >= 1");
+        }
+        int m = noiseGram.length;
+        int t = updatesGram.length;
+        if (t < 1) {
+            throw new IllegalArgumentException("no parameter updates");
+        }
+        // trajectory directions v_j = D^T u_j / sqrt(l_j) from the T x T Gram D D^T
+        EigenDecomposition trajectory = new EigenDecomposition(new Array2DRowRealMatrix(updatesGram, true));
+        double[] tl = trajectory.getRealEigenvalues();
+        Integer[] order = descending(tl);
+        double tMax = tl[order[0]];
+        int rank = 0;
+        for (double l : tl) {
+            if (tMax > 0 && l > Math.max(t, p) * Math.ulp(1.0) * tMax) {
+                rank++;
             }
+        }
+        if (k > rank) {
+            throw new IllegalArgumentException("k = " + k + " exceeds the rank " + rank + " of the updates");
+        }
+        double total = 0;
+        for (int i = 0; i < m; i++) {
+            total += noiseGram[i][i];
         }
         if (!(total > 0)) {
             throw new IllegalArgumentException("the noise has no energy");
@@ -90,8 +106,7 @@ public final class SubspaceAlignment {
         double fraction = inSpan / total;
 
         // noise spectrum (m x m Gram): energies along an orthonormal basis of its span
-        double[] nl = new EigenDecomposition(new Array2DRowRealMatrix(Matrices.gram(noise, 1.0), false))
-                .getRealEigenvalues();
+        double[] nl = new EigenDecomposition(new Array2DRowRealMatrix(noiseGram, true)).getRealEigenvalues();
         double nMax = 0;
         for (double l : nl) {
             nMax = Math.max(nMax, l);

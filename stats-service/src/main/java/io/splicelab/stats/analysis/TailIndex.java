@@ -64,6 +64,40 @@ public final class TailIndex {
         return new Result(1.0 / inv, k1, k2, used);
     }
 
+    /**
+     * The vector estimate from the uncentered Gram matrix {@code X X^T} of the rows: row norms are
+     * {@code sqrt(G_ii)} and a block sum's squared norm is the sum of its block of G, so p-dimensional
+     * noise never has to be touched again. Same result as {@link #estimateRows} up to rounding.
+     */
+    public static Result estimateFromGram(double[][] g, int k1) {
+        if (k1 < 2) {
+            throw new IllegalArgumentException("block length K1 must be at least 2");
+        }
+        int k2 = g.length / k1;
+        if (k2 < 1) {
+            throw new IllegalArgumentException("need at least K1 = " + k1 + " samples");
+        }
+        int used = k1 * k2;
+        double logX = 0;
+        for (int i = 0; i < used; i++) {
+            logX += Math.log(Math.sqrt(Math.max(0, g[i][i])) + EPS);
+        }
+        logX /= used;
+        double logY = 0;
+        for (int b = 0; b < k2; b++) {
+            double s = 0;
+            for (int i = b * k1; i < (b + 1) * k1; i++) {
+                for (int k = b * k1; k < (b + 1) * k1; k++) {
+                    s += g[i][k];
+                }
+            }
+            logY += Math.log(Math.sqrt(Math.max(0, s)) + EPS);
+        }
+        logY /= k2;
+        double inv = (logY - logX) / Math.log(k1);
+        return new Result(1.0 / inv, k1, k2, used);
+    }
+
     private static double norm(double[] v) {
         double s = 0;
         for (double a : v) {
