@@ -66,7 +66,8 @@ import org.junit.jupiter.api.Test;
  * hybrid grid, dead letters and the live stream.
  */
 @QuarkusTest
-@QuarkusTestResource(value = KafkaBrokerResource.class, restrictToAnnotatedClass = true)
+// one broker and one gateway for every integration test class of the module (not restricted: no restart between them)
+@QuarkusTestResource(KafkaBrokerResource.class)
 class GatewayIT {
     private static final EventCodec TRAINER = new EventCodec("/trainer-service");
     private static final EventCodec SPLICER = new EventCodec("/splicer-service");
@@ -104,7 +105,7 @@ class GatewayIT {
 
     @Test
     void requestingARunAnswers202AndSendsTheCommandKeyedByRunId() {
-        Response response = given().contentType(ContentType.JSON).body("{\"steps\":100,\"checkpointInterval\":50}")
+        Response response = given().header("X-Api-Token", ItSupport.TOKEN).contentType(ContentType.JSON).body("{\"steps\":100,\"checkpointInterval\":50}")
                 .post("/api/runs");
         response.then().statusCode(202)
                 .header("Location", matchesPattern("/api/runs/run-[0-9a-f]{12}"))
@@ -127,17 +128,17 @@ class GatewayIT {
 
     @Test
     void invalidConfigurationIsAProblemNamingTheField() {
-        given().contentType(ContentType.JSON).body("{\"steps\":0}").post("/api/runs").then().statusCode(400)
+        given().header("X-Api-Token", ItSupport.TOKEN).contentType(ContentType.JSON).body("{\"steps\":0}").post("/api/runs").then().statusCode(400)
                 .contentType("application/problem+json")
                 .body("type", equalTo("https://splicelab.io/problems/invalid-run-config"))
                 .body("title", equalTo("Invalid run configuration"))
                 .body("status", equalTo(400))
                 .body("errors.field", contains("steps"));
-        given().contentType(ContentType.JSON).body("{\"stepz\":10}").post("/api/runs").then().statusCode(400)
+        given().header("X-Api-Token", ItSupport.TOKEN).contentType(ContentType.JSON).body("{\"stepz\":10}").post("/api/runs").then().statusCode(400)
                 .contentType("application/problem+json").body("errors[0].field", equalTo("stepz"));
-        given().contentType(ContentType.JSON).body("{\"steps\":").post("/api/runs").then().statusCode(400)
+        given().header("X-Api-Token", ItSupport.TOKEN).contentType(ContentType.JSON).body("{\"steps\":").post("/api/runs").then().statusCode(400)
                 .contentType("application/problem+json");
-        given().contentType(ContentType.JSON).body("{\"steps\":\"many\"}").post("/api/runs").then().statusCode(400)
+        given().header("X-Api-Token", ItSupport.TOKEN).contentType(ContentType.JSON).body("{\"steps\":\"many\"}").post("/api/runs").then().statusCode(400)
                 .contentType("application/problem+json").body("errors[0].field", equalTo("steps"));
     }
 

@@ -23,6 +23,7 @@ public final class FollowState {
     public static final String RUN_PROGRESS = "io.splicelab.run.progress";
     public static final String RUN_COMPLETED = "io.splicelab.run.completed";
     public static final String RUN_FAILED = "io.splicelab.run.failed";
+    public static final String RUN_CANCELLED = "io.splicelab.run.cancelled";
     public static final String CHECKPOINT_CREATED = "io.splicelab.checkpoint.created";
     public static final String HYBRID_EVALUATED = "io.splicelab.hybrid.evaluated";
     public static final String STATS_COMPUTED = "io.splicelab.stats.computed";
@@ -150,6 +151,12 @@ public final class FollowState {
                 status = "FAILED";
                 return first ? Optional.of("run failed: " + failure) : Optional.empty();
             }
+            case RUN_CANCELLED -> {
+                boolean first = failure == null;
+                failure = "cancelled at step " + data.path("step").asInt();
+                status = "CANCELLED";
+                return first ? Optional.of("run " + failure) : Optional.empty();
+            }
             default -> {
                 return Optional.empty();
             }
@@ -217,6 +224,12 @@ public final class FollowState {
                 status = s;
                 if (completedCheckpoints < 0 && !checkpoints.isEmpty()) {
                     completedCheckpoints = checkpoints.size();
+                }
+            }
+            case "CANCELLED" -> {
+                status = s;
+                if (failure == null) {
+                    failure = "cancelled";
                 }
             }
             case "FAILED" -> {

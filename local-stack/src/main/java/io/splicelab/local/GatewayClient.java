@@ -23,6 +23,18 @@ public final class GatewayClient {
         this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     }
 
+    /**
+     * The API token for mutating requests: the system property {@code splicelab.api.token}, else the
+     * environment variable {@code SPLICELAB_API_TOKEN}; null when neither is set.
+     */
+    static String apiToken() {
+        String token = System.getProperty("splicelab.api.token");
+        if (token == null || token.isBlank()) {
+            token = System.getenv("SPLICELAB_API_TOKEN");
+        }
+        return token == null || token.isBlank() ? null : token.trim();
+    }
+
     static String stripSlash(String url) {
         String u = url.trim();
         while (u.endsWith("/")) {
@@ -87,10 +99,14 @@ public final class GatewayClient {
 
     /** {@code POST /api/runs}: 202 with the run id, or a {@link GatewayException} that names every invalid field. */
     public Submitted submit(String runConfigJson) throws IOException, InterruptedException {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + "/api/runs"))
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + "/api/runs"))
                 .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json")
-                .header("Accept", "application/json").POST(HttpRequest.BodyPublishers.ofString(runConfigJson)).build(),
-                HttpResponse.BodyHandlers.ofString());
+                .header("Accept", "application/json").POST(HttpRequest.BodyPublishers.ofString(runConfigJson));
+        String token = apiToken();
+        if (token != null) {
+            request.header("X-Api-Token", token);
+        }
+        HttpResponse<String> r = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() / 100 == 2) {
             JsonNode body = parse(r.body());
             String location = r.headers().firstValue("Location").orElse(null);

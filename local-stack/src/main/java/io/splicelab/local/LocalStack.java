@@ -78,6 +78,7 @@ public final class LocalStack implements AutoCloseable {
 
     private final Object lock = new Object();
     private final Map<Service, Process> processes = new EnumMap<>(Service.class);
+    private final String apiToken = newApiToken();
     private KafkaBroker kafka;
     private Thread hook;
     private boolean started;
@@ -223,9 +224,50 @@ public final class LocalStack implements AutoCloseable {
         return cmd;
     }
 
+    /**
+     * The gateway's API token for this stack: generated per stack, handed to the gateway in its
+     * environment (not on its command line) and written to {@link #apiTokenFile()} for other clients.
+     */
+    public String apiToken() {
+        return apiToken;
+    }
+
+    /** Where the API token is written when the stack starts (readable by its owner only). */
+    public Path apiTokenFile() {
+        return stackDir.resolve("api-token");
+    }
+
+    private void writeApiToken() {
+        try {
+            Files.createDirectories(stackDir);
+            Path file = apiTokenFile();
+            Files.writeString(file, apiToken + "\n");
+            try {
+                Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+            } catch (UnsupportedOperationException e) {
+                // not a POSIX file system: the file stays as created
+            }
+            out.println("API token for mutating requests (header X-Api-Token): " + file);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot write the API token", e);
+        }
+    }
+
+    private static String newApiToken() {
+        byte[] bytes = new byte[24];
+        new java.security.SecureRandom().nextBytes(bytes);
+        return java.util.HexFormat.of().formatHex(bytes);
+    }
+
     /** The environment a service gets on top of this JVM's. */
     public Map<String, String> environment(Service service) {
         Map<String, String> env = new LinkedHashMap<>();
+        if (service == Service.GATEWAY) {
+            env.put("SPLICELAB_API_TOKEN", apiToken);
+            if (services.contains(Service.STATS)) {
+                env.put("SPLICELAB_STATS_URL", url(Service.STATS));
+            }
+        }
         env.putAll(io.splicelab.model.djl.DjlOffline.launchEnvironment());
         env.put("DJL_CACHE_DIR", djlCacheDir.toString());
         env.put("ENGINE_CACHE_DIR", djlCacheDir.toString());
@@ -260,6 +302,7 @@ public final class LocalStack implements AutoCloseable {
         }
         checkPackagedApps();
         checkPortsFree();
+        writeApiToken();
         try {
             Files.createDirectories(logDir());
             Files.createDirectories(artifactsDir());

@@ -139,6 +139,7 @@ public final class Main {
             stack = b.build();
             stack.start();
             gateway = stack.gatewayUrl();
+            System.setProperty("splicelab.api.token", stack.apiToken());
         }
         try {
             RunFollower follower = follower(a, gateway);
@@ -180,6 +181,7 @@ public final class Main {
                 .build();
         try (stack) {
             stack.start();
+            System.setProperty("splicelab.api.token", stack.apiToken());
             out.println();
             out.println("splicelab stack is up");
             out.printf("  %-18s %s%n", "gateway", stack.gatewayUrl());

@@ -91,6 +91,12 @@ class EndToEndIT {
 
     @Test
     void aTinyRunFlowsEndToEndAndItsGridEqualsADirectEvaluation() throws Exception {
+        // mutating requests need the stack's API token
+        HttpResponse<String> anonymous = HTTP.send(HttpRequest.newBuilder(URI.create(stack.gatewayUrl() + "/api/runs"))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(CONFIG)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(401, anonymous.statusCode(), anonymous.body());
+
         // a bad configuration is refused, naming the field
         HttpResponse<String> bad = post("/api/runs", "{\"steps\": 0}");
         assertEquals(400, bad.statusCode());
@@ -218,7 +224,7 @@ class EndToEndIT {
         long deadline = System.nanoTime() + timeout.toNanos();
         JsonNode grid = null;
         while (System.nanoTime() < deadline) {
-            grid = EventCodec.mapper().readTree(get("/api/runs/" + runId + "/hybrids").body());
+            grid = EventCodec.mapper().readTree(get("/api/runs/" + runId + "/hybrids?evalSet=test&bnMode=carry").body());
             if (grid.has("cells") && grid.get("cells").size() >= cells) {
                 return grid;
             }
@@ -246,7 +252,7 @@ class EndToEndIT {
 
     private static JsonNode stats(String runId) {
         try {
-            return EventCodec.mapper().readTree(get("/api/runs/" + runId + "/stats").body()).path("results");
+            return EventCodec.mapper().readTree(get("/api/runs/" + runId + "/stats?analysis=class-overlap-tv").body()).path("results");
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
@@ -270,7 +276,7 @@ class EndToEndIT {
 
     private static HttpResponse<String> post(String path, String json) throws Exception {
         return HTTP.send(HttpRequest.newBuilder(URI.create(stack.gatewayUrl() + path))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)).build(),
+                .header("Content-Type", "application/json").header("X-Api-Token", stack.apiToken()).POST(HttpRequest.BodyPublishers.ofString(json)).build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 }

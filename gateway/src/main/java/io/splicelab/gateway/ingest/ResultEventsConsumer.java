@@ -1,6 +1,7 @@
 package io.splicelab.gateway.ingest;
 
 import io.smallrye.reactive.messaging.annotations.Blocking;
+import io.splicelab.gateway.readmodel.ReadModelGate;
 import io.splicelab.gateway.readmodel.ReadModelProjector;
 import io.splicelab.gateway.stream.EventBroadcaster;
 import io.splicelab.model.events.Envelope;
@@ -25,9 +26,11 @@ public class ResultEventsConsumer {
     private final ReadModelProjector projector;
     private final EventBroadcaster broadcaster;
     private final DeadLetterPublisher deadLetters;
+    private final ReadModelGate gate;
 
     public ResultEventsConsumer(ReadModelProjector projector, EventBroadcaster broadcaster,
-            DeadLetterPublisher deadLetters) {
+            DeadLetterPublisher deadLetters, ReadModelGate gate) {
+        this.gate = gate;
         this.projector = projector;
         this.broadcaster = broadcaster;
         this.deadLetters = deadLetters;
@@ -50,7 +53,9 @@ public class ResultEventsConsumer {
         }
         for (int attempt = 1;; attempt++) {
             try {
-                if (projector.apply(envelope, payload)) {
+                Envelope applied = envelope;
+                Object data = payload;
+                if (gate.live(() -> projector.apply(applied, data))) {
                     broadcaster.publish(envelope);
                 }
                 return;

@@ -36,6 +36,11 @@ public class ProblemException extends RuntimeException {
                 parameter + ": " + message, List.of(new FieldProblem(parameter, message))));
     }
 
+    /** 409: the request conflicts with the current state of the resource. */
+    public static ProblemException conflict(String detail) {
+        return new ProblemException(new Problem(Problem.TYPE_BASE + "conflict", "Conflict", 409, detail, null));
+    }
+
     /** 503: a dependency (Kafka) did not take the request in time. */
     public static ProblemException unavailable(String detail) {
         return new ProblemException(new Problem(Problem.TYPE_BASE + "unavailable", "Service unavailable", 503, detail,

@@ -6,16 +6,20 @@ import io.splicelab.model.events.EventCodec.InvalidEventException;
 import io.splicelab.model.events.EventType;
 import io.splicelab.model.events.Payloads.CheckpointCreated;
 import io.splicelab.model.events.Payloads.HybridEvaluated;
+import io.splicelab.model.events.Payloads.RunCancelRequested;
+import io.splicelab.model.events.Payloads.RunCancelled;
 import io.splicelab.model.events.Payloads.RunCompleted;
 import io.splicelab.model.events.Payloads.RunFailed;
 import io.splicelab.model.events.Payloads.RunProgress;
 import io.splicelab.model.events.Payloads.RunRequested;
 import io.splicelab.model.events.Payloads.RunStarted;
 import io.splicelab.model.events.Payloads.StatsComputed;
+import io.splicelab.model.events.Payloads.TcSummaryComputed;
 import io.splicelab.model.events.RunConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Collectors;
@@ -41,10 +45,20 @@ public class ReadModelProjector {
         if (envelope.id() != null && EventLogEntity.exists(envelope.id())) {
             return false;
         }
-        Instant now = Instant.now();
-        RunEntity run = runFor(envelope.subject(), payload, now);
+        if (DeletedRunEntity.isDeleted(envelope.subject())) {
+            return false;
+        }
+        if (payload instanceof RunCancelRequested && RunEntity.findById(envelope.subject()) == null) {
+            return false; // a command about a run this gateway never saw is no reason to list one
+        }
+        // times come from the events, never from the clock, so a rebuild from the topics restores them exactly
+        Instant time = timeOf(envelope);
+        RunEntity run = runFor(envelope.subject(), payload, time);
         if (payload instanceof RunRequested p) {
             setConfigIfAbsent(run, p.config());
+            if (run.step == null) {
+                run.step = 0; // as the gateway records a run it accepts itself
+            }
         } else if (payload instanceof RunStarted p) {
             setConfigIfAbsent(run, p.config());
             if (!run.status.isFinal()) {
@@ -64,6 +78,7 @@ public class ReadModelProjector {
             if (run.status == RunStatus.REQUESTED) {
                 run.status = RunStatus.RUNNING;
             }
+            upsertProgress(run.id, p);
         } else if (payload instanceof RunCompleted p) {
             run.status = RunStatus.COMPLETED;
             run.step = p.steps();
@@ -71,16 +86,27 @@ public class ReadModelProjector {
         } else if (payload instanceof RunFailed p) {
             run.status = RunStatus.FAILED;
             run.failure = p.reason();
+        } else if (payload instanceof RunCancelled p) {
+            if (!run.status.isFinal()) {
+                run.status = RunStatus.CANCELLED;
+            }
         } else if (payload instanceof CheckpointCreated p) {
             setConfigIfAbsent(run, p.config());
             upsertCheckpoint(run.id, p);
         } else if (payload instanceof HybridEvaluated p) {
             upsertCell(run.id, p);
         } else if (payload instanceof StatsComputed p) {
-            upsertStats(run.id, p, now);
+            upsertStats(run.id, p, time);
+        } else if (payload instanceof TcSummaryComputed p) {
+            upsertSummary(run.id, p, time);
         }
-        // features snapshots and types added later: kept in the event log only
-        run.updatedAt = now;
+        // features snapshots, noise samples, cancel requests and types added later: kept in the event log only
+        if (time.isAfter(run.updatedAt)) {
+            run.updatedAt = time;
+        }
+        if (time.isBefore(run.createdAt)) {
+            run.createdAt = time;
+        }
         log(envelope, run.id);
         return true;
     }
@@ -93,9 +119,52 @@ public class ReadModelProjector {
         if (payload instanceof HybridEvaluated p && (p.cut() == null || p.evalSet() == null || p.bnMode() == null)) {
             throw new InvalidEventException("hybrid result without cut, evalSet or bnMode");
         }
+        if (payload instanceof TcSummaryComputed p && (p.cut() == null || p.evalSet() == null || p.bnMode() == null)) {
+            throw new InvalidEventException("TC summary without cut, evalSet or bnMode");
+        }
         if (payload instanceof StatsComputed p && p.analysis() == null) {
             throw new InvalidEventException("stats result without analysis");
         }
+    }
+
+    /** The event's CloudEvents time; the clock only for an event without a readable one. */
+    static Instant timeOf(Envelope envelope) {
+        if (envelope.time() != null) {
+            try {
+                return java.time.OffsetDateTime.parse(envelope.time()).toInstant();
+            } catch (DateTimeParseException e) {
+                // fall through
+            }
+        }
+        return Instant.now();
+    }
+
+    private static void upsertProgress(String runId, RunProgress p) {
+        ProgressEntity e = ProgressEntity.find(runId, p.step()).orElseGet(ProgressEntity::new);
+        e.runId = runId;
+        e.step = p.step();
+        e.totalSteps = p.totalSteps();
+        e.loss = p.loss();
+        e.accuracy = p.accuracy();
+        e.learningRate = p.learningRate();
+        e.imagesPerSecond = p.imagesPerSecond();
+        e.persist();
+    }
+
+    private static void upsertSummary(String runId, TcSummaryComputed p, Instant time) {
+        TcSummaryEntity e = TcSummaryEntity.find(runId, p.cut(), p.evalSet(), p.bnMode())
+                .orElseGet(TcSummaryEntity::new);
+        e.runId = runId;
+        e.cut = p.cut();
+        e.evalSet = p.evalSet();
+        e.bnMode = p.bnMode();
+        e.steps = p.steps() == null ? "" : p.steps().stream().map(String::valueOf).collect(Collectors.joining(","));
+        e.curveJson = EventCodec.toJson(p.curve() == null ? Map.of() : p.curve());
+        e.tcScore = p.tcScore();
+        e.dropLag = p.dropLag();
+        e.threshold = p.threshold();
+        e.updatedAt = time;
+        e.persist();
     }
 
     private static RunEntity runFor(String runId, Object payload, Instant now) {
@@ -148,7 +217,7 @@ public class ReadModelProjector {
         c.persist();
     }
 
-    private static void upsertStats(String runId, StatsComputed p, Instant now) {
+    private static void upsertStats(String runId, StatsComputed p, Instant time) {
         String cut = p.cut() == null ? "" : p.cut();
         String probeSet = p.probeSet() == null ? "" : p.probeSet();
         String steps = p.steps() == null ? ""
@@ -163,7 +232,7 @@ public class ReadModelProjector {
         s.shape = p.shape();
         s.parametersJson = EventCodec.toJson(p.parameters() == null ? Map.of() : p.parameters());
         s.valuesJson = EventCodec.toJson(p.values() == null ? Map.of() : p.values());
-        s.updatedAt = now;
+        s.updatedAt = time;
         s.persist();
     }
 

@@ -2,7 +2,10 @@ package io.splicelab.gateway.runs;
 
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+import io.splicelab.model.events.Envelope;
 import io.splicelab.model.events.EventCodec;
+import io.splicelab.model.events.Payloads.RunCancelRequested;
+import java.time.Instant;
 import io.splicelab.model.events.Payloads.RunRequested;
 import io.splicelab.model.events.RunConfig;
 import io.splicelab.model.events.Topics;
@@ -29,10 +32,23 @@ public class RunCommandPublisher {
         this.timeout = timeout;
     }
 
-    /** Publishes a run request; throws when Kafka did not acknowledge it in time. */
-    public void requestRun(String runId, RunConfig config) {
-        String json = CODEC.encode(runId, new RunRequested(runId, config));
+    /**
+     * Publishes a run request stamped with {@code time} (the run's creation time in the read model, so a rebuild
+     * from the topics restores it exactly); throws when Kafka did not acknowledge it in time.
+     */
+    public void requestRun(String runId, RunConfig config, Instant time) {
+        Envelope e = CODEC.wrap(runId, new RunRequested(runId, config));
+        send(runId, new Envelope(e.specversion(), e.id(), e.source(), e.type(), e.subject(), time.toString(),
+                e.datacontenttype(), e.dataschema(), e.schemaversion(), e.data()));
+    }
+
+    /** Publishes a cancel request; throws when Kafka did not acknowledge it in time. */
+    public void cancelRun(String runId, String reason) {
+        send(runId, CODEC.wrap(runId, new RunCancelRequested(runId, reason)));
+    }
+
+    private void send(String runId, Envelope envelope) {
         OutgoingKafkaRecordMetadata<String> key = OutgoingKafkaRecordMetadata.<String>builder().withKey(runId).build();
-        emitter.sendMessage(Message.of(json).addMetadata(key)).await().atMost(timeout);
+        emitter.sendMessage(Message.of(EventCodec.toJson(envelope)).addMetadata(key)).await().atMost(timeout);
     }
 }

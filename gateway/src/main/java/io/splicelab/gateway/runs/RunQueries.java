@@ -7,6 +7,19 @@ import io.splicelab.gateway.hybrids.HybridGrid;
 import io.splicelab.gateway.problem.ProblemException;
 import io.splicelab.gateway.readmodel.CheckpointEntity;
 import io.splicelab.gateway.readmodel.EventLogEntity;
+import io.splicelab.gateway.readmodel.GroupMemberEntity;
+import io.splicelab.gateway.readmodel.ProgressEntity;
+import io.splicelab.gateway.readmodel.RunStatus;
+import io.splicelab.gateway.readmodel.TcSummaryEntity;
+import io.splicelab.gateway.runs.RunViews.ProgressView;
+import io.splicelab.gateway.runs.RunViews.RunPage;
+import io.splicelab.gateway.runs.RunViews.SummariesView;
+import io.splicelab.gateway.runs.RunViews.SummaryView;
+import io.quarkus.hibernate.orm.panache.PanacheQuery;
+import io.quarkus.panache.common.Page;
+import io.quarkus.panache.common.Parameters;
+import io.quarkus.panache.common.Sort;
+import java.util.Locale;
 import io.splicelab.gateway.readmodel.HybridCellEntity;
 import io.splicelab.gateway.readmodel.RunEntity;
 import io.splicelab.gateway.readmodel.StatsResultEntity;
@@ -39,9 +52,83 @@ public class RunQueries {
     }
 
     public List<RunSummary> list() {
-        return RunEntity.newestFirst().stream().map(r -> new RunSummary(r.id, r.status.name(), json(r.configJson),
-                r.step, r.totalSteps, r.loss, r.accuracy, r.imagesPerSecond, r.failure, r.createdAt, r.updatedAt))
-                .toList();
+        return RunEntity.newestFirst().stream().map(RunQueries::summary).toList();
+    }
+
+    /**
+     * One page of the runs, newest first, optionally only those with a status or of an experiment group.
+     *
+     * @throws ProblemException 400 naming {@code status}, {@code page} or {@code size} when invalid
+     */
+    public RunPage page(String status, String groupId, int page, int size) {
+        if (page < 0) {
+            throw ProblemException.invalidParameter("page", "must be 0 or more");
+        }
+        if (size < 1 || size > 500) {
+            throw ProblemException.invalidParameter("size", "must be between 1 and 500");
+        }
+        StringBuilder where = new StringBuilder("1 = 1");
+        Parameters params = new Parameters();
+        if (status != null && !status.isBlank()) {
+            RunStatus wanted;
+            try {
+                wanted = RunStatus.valueOf(status.strip().toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw ProblemException.invalidParameter("status", "must be one of "
+                        + Arrays.toString(RunStatus.values()));
+            }
+            where.append(" and status = :status");
+            params.and("status", wanted);
+        }
+        if (groupId != null && !groupId.isBlank()) {
+            where.append(" and id in (select m.runId from GroupMemberEntity m where m.groupId = :group)");
+            params.and("group", groupId.strip());
+        }
+        PanacheQuery<RunEntity> query = RunEntity.find(where.toString(), Sort.descending("createdAt").and("id"),
+                params);
+        long total = query.count();
+        List<RunSummary> runs = query.page(Page.of(page, size)).list().stream().map(RunQueries::summary).toList();
+        return new RunPage(runs, total, page, size);
+    }
+
+    /** The summaries of the given runs (those that exist), in the given order. */
+    public List<RunSummary> summaries(List<String> runIds) {
+        return runIds.stream().map(id -> (RunEntity) RunEntity.findById(id)).filter(r -> r != null)
+                .map(RunQueries::summary).toList();
+    }
+
+    /** The run's status, 404 when unknown. */
+    public RunStatus status(String runId) {
+        return require(runId).status;
+    }
+
+    public List<CheckpointView> checkpoints(String runId) {
+        require(runId);
+        return CheckpointEntity.ofRun(runId).stream()
+                .map(c -> new CheckpointView(c.step, c.index, c.trainLoss, c.trainAccuracy, c.artifactUri)).toList();
+    }
+
+    public List<ProgressView> progress(String runId) {
+        require(runId);
+        return ProgressEntity.ofRun(runId).stream().map(p -> new ProgressView(p.step, p.totalSteps, p.loss,
+                p.accuracy, p.learningRate, p.imagesPerSecond)).toList();
+    }
+
+    public SummariesView summaries(String runId) {
+        require(runId);
+        return new SummariesView(runId, TcSummaryEntity.ofRun(runId).stream()
+                .map(t -> new SummaryView(t.cut, t.evalSet, t.bnMode, steps(t.steps), json(t.curveJson), t.tcScore,
+                        t.dropLag, t.threshold, t.updatedAt))
+                .toList());
+    }
+
+    private static RunSummary summary(RunEntity r) {
+        return new RunSummary(r.id, r.status.name(), json(r.configJson), r.step, r.totalSteps, r.loss, r.accuracy,
+                r.imagesPerSecond, r.failure, r.createdAt, r.updatedAt, groupOf(r.id));
+    }
+
+    private static String groupOf(String runId) {
+        return GroupMemberEntity.ofRun(runId).map(m -> m.groupId).orElse(null);
     }
 
     public RunDetail detail(String runId) {
@@ -50,7 +137,7 @@ public class RunQueries {
                 .map(c -> new CheckpointView(c.step, c.index, c.trainLoss, c.trainAccuracy, c.artifactUri)).toList();
         return new RunDetail(r.id, r.status.name(), json(r.configJson), r.step, r.totalSteps, r.loss, r.accuracy,
                 r.imagesPerSecond, checkpoints, HybridCellEntity.countOfRun(runId), r.failure, r.createdAt,
-                r.updatedAt);
+                r.updatedAt, groupOf(runId));
     }
 
     /** The run's hybrid grid filtered by the query; 404 for an unknown run, 400 for an unknown cut or metric. */

@@ -3,7 +3,14 @@ package io.splicelab.gateway.runs;
 import io.splicelab.gateway.problem.Problem;
 import io.splicelab.gateway.runs.RunViews.RunAccepted;
 import io.splicelab.gateway.runs.RunViews.RunDetail;
-import io.splicelab.gateway.runs.RunViews.RunSummary;
+import io.splicelab.gateway.runs.RunViews.CancelAccepted;
+import io.splicelab.gateway.runs.RunViews.CheckpointView;
+import io.splicelab.gateway.runs.RunViews.ProgressView;
+import io.splicelab.gateway.runs.RunViews.RunPage;
+import io.splicelab.gateway.runs.RunViews.SummariesView;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.DefaultValue;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import io.splicelab.gateway.runs.RunViews.StatsView;
 import io.splicelab.model.events.RunConfig;
 import jakarta.ws.rs.Consumes;
@@ -22,23 +29,29 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-/** Starting runs and reading their state: a thin HTTP adapter over {@link RunSubmission} and {@link RunQueries}. */
+/**
+ * Starting, cancelling and deleting runs and reading their state: a thin HTTP adapter over
+ * {@link RunSubmission}, {@link RunRemoval} and {@link RunQueries}. Mutating calls need the API token
+ * ({@link io.splicelab.gateway.auth.ApiTokenFilter}).
+ */
 @Path("/api/runs")
 @Tag(name = "runs")
 @Produces(MediaType.APPLICATION_JSON)
 public class RunResource {
     private final RunSubmission submission;
     private final RunQueries queries;
+    private final RunRemoval removal;
 
-    public RunResource(RunSubmission submission, RunQueries queries) {
+    public RunResource(RunSubmission submission, RunQueries queries, RunRemoval removal) {
         this.submission = submission;
         this.queries = queries;
+        this.removal = removal;
     }
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Request a training run", description = "Every field is optional and defaults apply. "
-            + "The run is accepted once its command is in Kafka; follow it at the Location.")
+            + "The run is accepted once its command is in Kafka; follow it at the Location. Needs the API token.")
     @APIResponse(responseCode = "202", description = "Accepted", content = @Content(
             mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = RunAccepted.class)))
     @APIResponse(responseCode = "400", description = "Invalid configuration or JSON", content = @Content(
@@ -49,9 +62,83 @@ public class RunResource {
     }
 
     @GET
-    @Operation(summary = "Every run, newest first")
-    public List<RunSummary> list() {
-        return queries.list();
+    @Operation(summary = "The runs, newest first, one page at a time", description = "The body is the page's runs; "
+            + "X-Total-Count says how many match in all and Link names the next and previous pages.")
+    public Response list(@Parameter(description = "only runs with this status, e.g. RUNNING") @QueryParam("status")
+            String status,
+            @Parameter(description = "only runs of this experiment group") @QueryParam("group") String group,
+            @Parameter(description = "the page, from 0") @QueryParam("page") @DefaultValue("0") int page,
+            @Parameter(description = "runs per page, 1 to 500") @QueryParam("size") @DefaultValue("100") int size) {
+        RunPage result = queries.page(status, group, page, size);
+        Response.ResponseBuilder response = Response.ok(result.runs()).header("X-Total-Count", result.total());
+        List<String> links = new java.util.ArrayList<>();
+        if ((long) (page + 1) * size < result.total()) {
+            links.add(link(status, group, page + 1, size, "next"));
+        }
+        if (page > 0) {
+            links.add(link(status, group, page - 1, size, "prev"));
+        }
+        if (!links.isEmpty()) {
+            response.header("Link", String.join(", ", links));
+        }
+        return response.build();
+    }
+
+    private static String link(String status, String group, int page, int size, String rel) {
+        StringBuilder uri = new StringBuilder("/api/runs?page=").append(page).append("&size=").append(size);
+        if (status != null && !status.isBlank()) {
+            uri.append("&status=").append(java.net.URLEncoder.encode(status, java.nio.charset.StandardCharsets.UTF_8));
+        }
+        if (group != null && !group.isBlank()) {
+            uri.append("&group=").append(java.net.URLEncoder.encode(group, java.nio.charset.StandardCharsets.UTF_8));
+        }
+        return "<" + uri + ">; rel=\"" + rel + "\"";
+    }
+
+    @POST
+    @Path("/{id}/cancel")
+    @Operation(summary = "Ask the trainer to stop a run", description = "Publishes RunCancelRequested on "
+            + "splicelab.run-commands, keyed by run id; the run becomes CANCELLED when the trainer confirms. Needs the "
+            + "API token.")
+    @APIResponse(responseCode = "202", description = "The cancel request is in Kafka")
+    @APIResponse(responseCode = "409", description = "The run has already finished", content = @Content(
+            mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public Response cancel(@PathParam("id") String id, @QueryParam("reason") String reason) {
+        removal.cancel(id, reason);
+        return Response.accepted(new CancelAccepted(id, "CANCEL_REQUESTED")).build();
+    }
+
+    @DELETE
+    @Path("/{id}")
+    @Operation(summary = "Delete a run and its artifacts", description = "Removes the run from the read model and "
+            + "its checkpoints, features and noise samples from the artifact store; a run still training is asked to "
+            + "stop. Its events stay in Kafka and are ignored from now on. Needs the API token.")
+    @APIResponse(responseCode = "204", description = "Deleted")
+    public Response delete(@PathParam("id") String id) {
+        removal.delete(id);
+        return Response.noContent().build();
+    }
+
+    @GET
+    @Path("/{id}/checkpoints")
+    @Operation(summary = "The run's checkpoints, by step")
+    public List<CheckpointView> checkpoints(@PathParam("id") String id) {
+        return queries.checkpoints(id);
+    }
+
+    @GET
+    @Path("/{id}/progress")
+    @Operation(summary = "The run's training progress points, by step (the training curves)")
+    public List<ProgressView> progress(@PathParam("id") String id) {
+        return queries.progress(id);
+    }
+
+    @GET
+    @Path("/{id}/summaries")
+    @Operation(summary = "Temporal-consistency summaries of the run's hybrid grid, per cut, evaluation set and "
+            + "BatchNorm mode")
+    public SummariesView summaries(@PathParam("id") String id) {
+        return queries.summaries(id);
     }
 
     @GET

@@ -31,8 +31,14 @@ public class RunSubmission {
     }
 
     public RunAccepted submit(RunConfig requested) {
-        RunConfig config = RunConfigValidation.validated(requested);
+        return submitValidated(RunConfigValidation.validated(requested));
+    }
+
+    /** Submits a configuration that has already been completed with defaults and validated. */
+    public RunAccepted submitValidated(RunConfig config) {
         String runId = newRunId();
+        // millisecond precision, like the databases keep it: the command's time is the run's creation time
+        Instant created = Instant.ofEpochMilli(System.currentTimeMillis());
         String configJson = EventCodec.toJson(config);
         QuarkusTransaction.requiringNew().run(() -> {
             RunEntity run = new RunEntity();
@@ -41,12 +47,12 @@ public class RunSubmission {
             run.configJson = configJson;
             run.step = 0;
             run.totalSteps = config.steps();
-            run.createdAt = Instant.now();
+            run.createdAt = created;
             run.updatedAt = run.createdAt;
             run.persist();
         });
         try {
-            commands.requestRun(runId, config);
+            commands.requestRun(runId, config, created);
         } catch (RuntimeException e) {
             LOG.errorf(e, "could not send the command of run %s", runId);
             QuarkusTransaction.requiringNew().run(() -> {

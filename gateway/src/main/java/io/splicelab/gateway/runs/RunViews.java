@@ -13,16 +13,38 @@ public final class RunViews {
     public record RunAccepted(String runId, String status, JsonNode config) {
     }
 
-    /** A run in the list. */
+    /** A run in the list; {@code groupId} is set when the run belongs to an experiment group. */
     public record RunSummary(String runId, String status, JsonNode config, Integer step, Integer totalSteps,
             Double loss, Double accuracy, Double imagesPerSecond, String failure, Instant createdAt,
-            Instant updatedAt) {
+            Instant updatedAt, String groupId) {
     }
 
     /** One run with its checkpoints and the number of hybrid cells evaluated so far. */
     public record RunDetail(String runId, String status, JsonNode config, Integer step, Integer totalSteps,
             Double loss, Double accuracy, Double imagesPerSecond, List<CheckpointView> checkpoints, long cells,
-            String failure, Instant createdAt, Instant updatedAt) {
+            String failure, Instant createdAt, Instant updatedAt, String groupId) {
+    }
+
+    /** One page of the run list and how many runs match in all. */
+    public record RunPage(List<RunSummary> runs, long total, int page, int size) {
+    }
+
+    /** The answer to a cancel request: the command is in Kafka; the trainer stops at its next step. */
+    public record CancelAccepted(String runId, String status) {
+    }
+
+    /** A training-progress point. */
+    public record ProgressView(int step, int totalSteps, double loss, double accuracy, double learningRate,
+            double imagesPerSecond) {
+    }
+
+    /** The temporal-consistency summaries of a run, one per (cut, evalSet, bnMode). */
+    public record SummariesView(String runId, List<SummaryView> summaries) {
+    }
+
+    /** One summary: mean relative accuracy by lag, its mean (the TC score) and the first lag below threshold. */
+    public record SummaryView(String cut, String evalSet, String bnMode, List<Integer> steps, JsonNode curve,
+            double tcScore, Integer dropLag, double threshold, Instant updatedAt) {
     }
 
     /** A checkpoint of a run. */

@@ -1,0 +1,52 @@
+package io.splicelab.gateway.groups;
+
+import io.splicelab.gateway.groups.GroupViews.GroupAccepted;
+import io.splicelab.gateway.groups.GroupViews.GroupDetail;
+import io.splicelab.gateway.groups.GroupViews.GroupRequest;
+import io.splicelab.gateway.groups.GroupViews.GroupSummary;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.util.List;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+/** Experiment groups: launch a set of runs differing in one factor, and compare them. */
+@Path("/api/groups")
+@Tag(name = "groups")
+@Produces(MediaType.APPLICATION_JSON)
+public class GroupResource {
+    private final ExperimentGroups groups;
+
+    public GroupResource(ExperimentGroups groups) {
+        this.groups = groups;
+    }
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Launch a group of runs", description = "One run per value of the factor, e.g. "
+            + "{\"factor\":\"seed\",\"values\":[1,2,3],\"config\":{\"steps\":200}}. Every configuration is validated "
+            + "before any run starts. Needs the API token.")
+    public Response launch(GroupRequest request) {
+        GroupAccepted accepted = groups.launch(request);
+        return Response.accepted(accepted).header("Location", "/api/groups/" + accepted.groupId()).build();
+    }
+
+    @GET
+    @Operation(summary = "Every experiment group, newest first")
+    public List<GroupSummary> list() {
+        return groups.list();
+    }
+
+    @GET
+    @Path("/{id}")
+    @Operation(summary = "A group with its runs side by side")
+    public GroupDetail get(@PathParam("id") String id) {
+        return groups.detail(id);
+    }
+}

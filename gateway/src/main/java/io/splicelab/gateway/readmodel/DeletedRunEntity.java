@@ -1,0 +1,28 @@
+package io.splicelab.gateway.readmodel;
+
+import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import java.time.Instant;
+
+/**
+ * A run a user deleted. Its events stay in Kafka (the topics are the shared log, not the gateway's to
+ * rewrite), so the gateway remembers the deletion and ignores the run's events, live or replayed. This is
+ * the gateway's own state, not a projection: a read-model rebuild keeps it.
+ */
+@Entity
+@Table(name = "gw_deleted_runs")
+public class DeletedRunEntity extends PanacheEntityBase {
+    @Id
+    @Column(length = 64)
+    public String runId;
+
+    @Column(nullable = false)
+    public Instant deletedAt;
+
+    public static boolean isDeleted(String runId) {
+        return findById(runId) != null;
+    }
+}

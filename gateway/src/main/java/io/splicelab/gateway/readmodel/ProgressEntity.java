@@ -1,0 +1,44 @@
+package io.splicelab.gateway.readmodel;
+
+import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
+import io.quarkus.panache.common.Sort;
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.GeneratedValue;
+import jakarta.persistence.GenerationType;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import jakarta.persistence.UniqueConstraint;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * One training-progress point of a run, keyed by (run, step). The event log keeps only the latest progress
+ * (a late stream client needs the current state), so the training curves of the dashboard come from here.
+ */
+@Entity
+@Table(name = "gw_progress", uniqueConstraints = @UniqueConstraint(name = "gw_progress_natural_key",
+        columnNames = {"runId", "step"}))
+public class ProgressEntity extends PanacheEntityBase {
+    @Id
+    @GeneratedValue(strategy = GenerationType.IDENTITY)
+    public Long id;
+
+    @Column(nullable = false, length = 64)
+    public String runId;
+
+    public int step;
+    public int totalSteps;
+    public double loss;
+    public double accuracy;
+    public double learningRate;
+    public double imagesPerSecond;
+
+    public static List<ProgressEntity> ofRun(String runId) {
+        return list("runId", Sort.ascending("step"), runId);
+    }
+
+    public static Optional<ProgressEntity> find(String runId, int step) {
+        return find("runId = ?1 and step = ?2", runId, step).firstResultOptional();
+    }
+}

@@ -1,0 +1,64 @@
+package io.splicelab.gateway.readmodel;
+
+import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
+import io.quarkus.panache.common.Sort;
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.GeneratedValue;
+import jakarta.persistence.GenerationType;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import jakarta.persistence.UniqueConstraint;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.hibernate.Length;
+
+/**
+ * A temporal-consistency summary of a run's hybrid grid, upserted by its natural key (run, cut, evalSet,
+ * bnMode): the splicer recomputes it as checkpoints arrive, and only the latest matters.
+ */
+@Entity
+@Table(name = "gw_tc_summaries", uniqueConstraints = @UniqueConstraint(name = "gw_tc_summaries_natural_key",
+        columnNames = {"runId", "cut", "evalSet", "bnMode"}))
+public class TcSummaryEntity extends PanacheEntityBase {
+    @Id
+    @GeneratedValue(strategy = GenerationType.IDENTITY)
+    public Long id;
+
+    @Column(nullable = false, length = 64)
+    public String runId;
+
+    @Column(nullable = false, length = 128)
+    public String cut;
+
+    @Column(nullable = false, length = 128)
+    public String evalSet;
+
+    @Column(nullable = false, length = 64)
+    public String bnMode;
+
+    /** The checkpoint steps the summary covers, comma separated. */
+    @Column(nullable = false, length = 4000)
+    public String steps;
+
+    /** Mean relative accuracy by lag, as a JSON object {"lag": value}. */
+    @Column(length = Length.LONG32)
+    public String curveJson;
+
+    public double tcScore;
+    public Integer dropLag;
+    public double threshold;
+
+    @Column(nullable = false)
+    public Instant updatedAt;
+
+    public static List<TcSummaryEntity> ofRun(String runId) {
+        return list("runId", Sort.ascending("cut").and("evalSet").and("bnMode"), runId);
+    }
+
+    public static Optional<TcSummaryEntity> find(String runId, String cut, String evalSet, String bnMode) {
+        return find("runId = ?1 and cut = ?2 and evalSet = ?3 and bnMode = ?4", runId, cut, evalSet, bnMode)
+                .firstResultOptional();
+    }
+}

@@ -1,0 +1,98 @@
+package io.splicelab.gateway.runs;
+
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.splicelab.gateway.problem.ProblemException;
+import io.splicelab.gateway.readmodel.CheckpointEntity;
+import io.splicelab.gateway.readmodel.DeletedRunEntity;
+import io.splicelab.gateway.readmodel.EventLogEntity;
+import io.splicelab.gateway.readmodel.GroupMemberEntity;
+import io.splicelab.gateway.readmodel.HybridCellEntity;
+import io.splicelab.gateway.readmodel.ProgressEntity;
+import io.splicelab.gateway.readmodel.ReadModelGate;
+import io.splicelab.gateway.readmodel.RunEntity;
+import io.splicelab.gateway.readmodel.StatsResultEntity;
+import io.splicelab.gateway.readmodel.TcSummaryEntity;
+import io.splicelab.model.store.LocalArtifactStore;
+import io.splicelab.model.store.RunArtifacts;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.nio.file.Path;
+import java.time.Instant;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+/**
+ * Cancels and deletes runs. Deleting removes the run from the read model and its artifacts (checkpoints,
+ * features, noise) from the artifact store, and remembers the deletion so the run's events, which stay in
+ * Kafka, never bring it back. A run still training is asked to stop first.
+ */
+@ApplicationScoped
+public class RunRemoval {
+    private static final Logger LOG = Logger.getLogger(RunRemoval.class);
+
+    private final RunCommandPublisher commands;
+    private final RunQueries queries;
+    private final Path artifactsDir;
+    private final ReadModelGate gate;
+
+    public RunRemoval(RunCommandPublisher commands, RunQueries queries, ReadModelGate gate,
+            @ConfigProperty(name = "splicelab.artifacts.dir", defaultValue = "./.splicelab/artifacts") Path artifactsDir) {
+        this.commands = commands;
+        this.queries = queries;
+        this.gate = gate;
+        this.artifactsDir = artifactsDir;
+    }
+
+    /**
+     * Publishes a cancel request for a run that has not finished.
+     *
+     * @throws ProblemException 404 for an unknown run, 409 for a finished one, 503 when Kafka does not take it
+     */
+    public void cancel(String runId, String reason) {
+        if (queries.status(runId).isFinal()) {
+            throw ProblemException.conflict("run " + runId + " has already finished (" + queries.status(runId) + ")");
+        }
+        try {
+            commands.cancelRun(runId, reason == null || reason.isBlank() ? "cancelled through the API" : reason);
+        } catch (RuntimeException e) {
+            LOG.errorf(e, "could not send the cancel command of run %s", runId);
+            throw ProblemException.unavailable("the cancel command could not be sent to Kafka");
+        }
+    }
+
+    /**
+     * Deletes a run and its artifacts.
+     *
+     * @throws ProblemException 404 for an unknown run
+     */
+    public void delete(String runId) {
+        if (!queries.status(runId).isFinal()) {
+            try {
+                commands.cancelRun(runId, "the run was deleted");
+            } catch (RuntimeException e) {
+                LOG.warnf("could not ask the trainer to stop deleted run %s: %s", runId, e.toString());
+            }
+        }
+        // alone against the live consumer, so an event of the run being applied right now cannot race the delete
+        gate.exclusive(() -> QuarkusTransaction.requiringNew().call(() -> {
+            DeletedRunEntity tombstone = new DeletedRunEntity();
+            tombstone.runId = runId;
+            tombstone.deletedAt = Instant.now();
+            tombstone.persist();
+            CheckpointEntity.delete("runId", runId);
+            HybridCellEntity.delete("runId", runId);
+            StatsResultEntity.delete("runId", runId);
+            TcSummaryEntity.delete("runId", runId);
+            ProgressEntity.delete("runId", runId);
+            EventLogEntity.delete("runId", runId);
+            GroupMemberEntity.delete("runId", runId);
+            return RunEntity.deleteById(runId);
+        }));
+        if (!runId.matches("[A-Za-z0-9_.-]+") || runId.matches("\\.+")) {
+            // an id from an event could name a path ("a/../b"): never let it reach another run's artifacts
+            LOG.warnf("run %s was deleted from the read model; its id is not a plain name, artifacts left alone", runId);
+            return;
+        }
+        new LocalArtifactStore(artifactsDir).deleteAll(RunArtifacts.runPrefix(runId));
+        LOG.infof("deleted run %s and its artifacts under %s", runId, artifactsDir.resolve(RunArtifacts.runPrefix(runId)));
+    }
+}
