@@ -247,7 +247,11 @@
     // the isotropic null: per rank quantiles (Monte Carlo) or a flat line at trace/p
     let nullMid = null, nullLo = null, nullHi = null;
     const q = (v.spectrumNull && v.spectrumNull.rankQuantiles) || v.nullRankQuantiles;
-    if (Array.isArray(q) && q.length) {
+    const sq = v.series || {};
+    if (Array.isArray(sq.nullQ50)) {
+      // the stats service's noise-spectrum: Monte Carlo quantiles per rank, as explained-variance fractions
+      nullLo = sq.nullQ05 || null; nullMid = sq.nullQ50; nullHi = sq.nullQ95 || null;
+    } else if (Array.isArray(q) && q.length) {
       const scale = x => x; // already explained-variance fractions
       nullLo = q.map(r => scale(r[0])); nullMid = q.map(r => scale(r[Math.floor(r.length / 2)])); nullHi = q.map(r => scale(r[r.length - 1]));
     } else if (Array.isArray(v.nullEigenvalues)) {
