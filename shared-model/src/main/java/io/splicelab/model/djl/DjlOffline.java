@@ -22,7 +22,9 @@ public final class DjlOffline {
     /** Environment every JVM that runs DJL should start with (a user's own value wins). */
     public static Map<String, String> launchEnvironment() {
         String isa = System.getenv(DNNL_ISA_VARIABLE);
-        return Map.of("OPT_OUT_TRACKING", "true", DNNL_ISA_VARIABLE, isa == null || isa.isBlank() ? "AVX2" : isa);
+        String aten = System.getenv("ATEN_CPU_CAPABILITY");
+        return Map.of("OPT_OUT_TRACKING", "true", DNNL_ISA_VARIABLE, isa == null || isa.isBlank() ? "AVX2" : isa,
+                "ATEN_CPU_CAPABILITY", aten == null || aten.isBlank() ? "avx2" : aten);
     }
 
     /** Sets offline mode, tracking opt-out and a project-owned cache directory, unless already set. */
