@@ -130,6 +130,9 @@ class EndToEndIT {
         liveReader.interrupt();
         lateReader.interrupt();
 
+        // every event the services emitted validates against the published contract (docs/events)
+        assertConformsToContract(live);
+
         // the grid equals a plain evaluation of the same checkpoints, read from the artifact store
         LocalArtifactStore store = new LocalArtifactStore(stack.artifactsDir());
         ImageDataset eval = Datasets.evalSubset(config);
@@ -171,6 +174,33 @@ class EndToEndIT {
             double tv = r.get("values").get("meanTv").asDouble();
             assertTrue(tv >= 0 && tv <= 1, "TV distance in [0, 1]: " + tv);
         }
+    }
+
+    /** Validates each envelope and its data against docs/events/schemas (JSON Schema draft-07). */
+    private static void assertConformsToContract(List<JsonNode> events) throws Exception {
+        Path schemas = stack.repo().resolve("docs/events/schemas");
+        com.networknt.schema.JsonSchemaFactory factory = com.networknt.schema.JsonSchemaFactory
+                .getInstance(com.networknt.schema.SpecVersion.VersionFlag.V7);
+        com.networknt.schema.JsonSchema envelope = factory.getSchema(
+                EventCodec.mapper().readTree(schemas.resolve("cloudevent.json").toFile()));
+        Map<String, com.networknt.schema.JsonSchema> data = new HashMap<>();
+        Set<String> types = ConcurrentHashMap.newKeySet();
+        for (JsonNode event : events) {
+            String type = event.get("type").asText();
+            types.add(type);
+            com.networknt.schema.JsonSchema schema = data.computeIfAbsent(type, t -> {
+                try {
+                    return factory.getSchema(EventCodec.mapper().readTree(schemas.resolve(t + ".json").toFile()));
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException("no schema for " + t, e);
+                }
+            });
+            assertEquals(Set.of(), envelope.validate(event), "envelope of " + event);
+            assertEquals(Set.of(), schema.validate(event.get("data")), "data of " + event);
+        }
+        assertTrue(types.containsAll(Set.of(EventType.RUN_STARTED.type(), EventType.RUN_PROGRESS.type(),
+                EventType.CHECKPOINT_CREATED.type(), EventType.HYBRID_EVALUATED.type(),
+                EventType.RUN_COMPLETED.type())), "event types seen: " + types);
     }
 
     private static double fraction(int[] a, int[] b) {
