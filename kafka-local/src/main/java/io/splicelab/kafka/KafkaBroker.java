@@ -65,8 +65,15 @@ public final class KafkaBroker implements AutoCloseable {
             Path log4j = writeLog4j();
             if (!Files.exists(data.resolve("meta.properties"))) {
                 String clusterId = Base64Uuid.random();
-                run(List.of("kafka.tools.StorageTool", "format", "-t", clusterId, "-c", props.toString(),
-                        "--standalone"), log4j, Duration.ofSeconds(60));
+                List<String> format = List.of("kafka.tools.StorageTool", "format", "-t", clusterId, "-c",
+                        props.toString(), "--standalone", "--ignore-formatted");
+                try {
+                    run(format, log4j, Duration.ofSeconds(60));
+                } catch (IllegalStateException first) {
+                    // a storage format that fails once (a slow or crowded machine) gets one more try
+                    Thread.sleep(1000);
+                    run(format, log4j, Duration.ofSeconds(90));
+                }
             }
             List<String> cmd = javaCommand(log4j, "-Xmx384m");
             cmd.add("kafka.Kafka");
@@ -153,7 +160,17 @@ public final class KafkaBroker implements AutoCloseable {
             throw new IllegalStateException("Kafka storage format timed out; see " + logFile);
         }
         if (p.exitValue() != 0) {
-            throw new IllegalStateException("Kafka storage format failed; see " + logFile);
+            throw new IllegalStateException("Kafka storage format failed (exit " + p.exitValue() + "): "
+                    + tail(logFile, 15));
+        }
+    }
+
+    private static String tail(Path file, int lines) {
+        try {
+            List<String> all = Files.readAllLines(file);
+            return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+        } catch (IOException e) {
+            return "(no log: " + e.getMessage() + ")";
         }
     }
 
