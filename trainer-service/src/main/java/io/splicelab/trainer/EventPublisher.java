@@ -17,11 +17,14 @@ public class EventPublisher {
     private final EventCodec codec = new EventCodec("/trainer-service");
     private final MutinyEmitter<String> runEvents;
     private final MutinyEmitter<String> checkpoints;
+    private final MutinyEmitter<String> noiseSamples;
 
     public EventPublisher(@Channel("run-events") MutinyEmitter<String> runEvents,
-            @Channel("checkpoints") MutinyEmitter<String> checkpoints) {
+            @Channel("checkpoints") MutinyEmitter<String> checkpoints,
+            @Channel("noise-samples") MutinyEmitter<String> noiseSamples) {
         this.runEvents = runEvents;
         this.checkpoints = checkpoints;
+        this.noiseSamples = noiseSamples;
     }
 
     public void publish(String runId, Object payload) {
@@ -29,6 +32,7 @@ public class EventPublisher {
         MutinyEmitter<String> emitter = switch (type.topic()) {
             case Topics.RUN_EVENTS -> runEvents;
             case Topics.CHECKPOINTS -> checkpoints;
+            case Topics.NOISE_SAMPLES -> noiseSamples;
             default -> throw new IllegalArgumentException("the trainer does not publish " + type);
         };
         emitter.sendMessageAndAwait(KafkaRecord.of(runId, codec.encode(runId, payload)));

@@ -1,22 +1,28 @@
 package io.splicelab.trainer;
 
+import io.splicelab.model.features.NoiseMatrix;
 import io.splicelab.model.events.ArtifactRef;
 import io.splicelab.model.events.EventCodec;
-import io.splicelab.model.events.Payloads.CheckpointCreated;
 import io.splicelab.model.events.Payloads.NetworkSpec;
+import io.splicelab.model.events.Payloads.NoiseSampled;
 import io.splicelab.model.events.Payloads.RunProgress;
 import io.splicelab.model.events.RunConfig;
 import io.splicelab.model.net.Checkpoints;
 import io.splicelab.model.store.ArtifactStore;
 import io.splicelab.model.store.RunArtifacts;
+import io.splicelab.trainer.training.CheckpointState;
+import io.splicelab.trainer.training.NoiseSample;
 import io.splicelab.trainer.training.TrainingListener;
+import io.splicelab.trainer.training.UpdateRule;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import java.util.function.BooleanSupplier;
 
 /**
- * Turns what the training loop reports into artifacts and events: a checkpoint is written to the store
- * (parameters, then its manifest) before its event is published, so a consumer can always read what an
- * event announces.
+ * Turns what the training loop reports into artifacts and events: a checkpoint's artifacts are written
+ * to the store (optimizer state, parameters, then its manifest) before its event is published, so a
+ * consumer can always read what an event announces. The store refuses different content under an
+ * existing key, so a resumed run can never publish a checkpoint twice with different content.
  */
 final class PublishingListener implements TrainingListener {
     private final String runId;
@@ -27,6 +33,7 @@ final class PublishingListener implements TrainingListener {
     private final BooleanSupplier cancelled;
     private int checkpoints;
     private double lastTrainAccuracy = Double.NaN;
+    private Double lastTestAccuracy;
 
     PublishingListener(String runId, RunConfig config, NetworkSpec spec, ArtifactStore store, EventPublisher publisher,
             BooleanSupplier cancelled) {
@@ -47,14 +54,31 @@ final class PublishingListener implements TrainingListener {
     }
 
     @Override
-    public void onCheckpoint(int step, int index, byte[] parameters, double trainLoss, double trainAccuracy) {
-        ArtifactRef ref = store.put(RunArtifacts.checkpointParams(runId, step), parameters, Checkpoints.MEDIA_TYPE);
-        CheckpointCreated event = new CheckpointCreated(runId, step, index, config, spec, ref,
-                Double.isNaN(trainLoss) ? 0 : trainLoss, Double.isNaN(trainAccuracy) ? 0 : trainAccuracy);
-        store.put(RunArtifacts.checkpointManifest(runId, step),
-                EventCodec.toJson(event).getBytes(StandardCharsets.UTF_8), "application/json");
-        publisher.publish(runId, event);
-        checkpoints++;
+    public void onCheckpoint(CheckpointState c) {
+        ArtifactRef optimizer = store.put(TrainerArtifacts.optimizerState(runId, c.step()), c.optimizerState(),
+                UpdateRule.MEDIA_TYPE);
+        ArtifactRef params = store.put(RunArtifacts.checkpointParams(runId, c.step()), c.parameters(),
+                Checkpoints.MEDIA_TYPE);
+        Double test = Double.isNaN(c.testAccuracy()) ? null : c.testAccuracy();
+        CheckpointManifest manifest = new CheckpointManifest(runId, c.step(), c.index(), config, spec, params,
+                Double.isNaN(c.trainLoss()) ? 0 : c.trainLoss(), Double.isNaN(c.trainAccuracy()) ? 0 : c.trainAccuracy(),
+                c.epoch(), test, c.testSamples(), optimizer,
+                Map.of("parameters", params.sha256(), "optimizerState", optimizer.sha256()));
+        store.put(RunArtifacts.checkpointManifest(runId, c.step()),
+                EventCodec.toJson(manifest).getBytes(StandardCharsets.UTF_8), "application/json");
+        publisher.publish(runId, manifest.event());
+        checkpoints = c.index() + 1;
+        lastTestAccuracy = test;
+    }
+
+    @Override
+    public void onNoise(NoiseSample s) {
+        ArtifactRef noise = store.put(TrainerArtifacts.noise(runId, s.step()), s.noise().encode(),
+                NoiseMatrix.MEDIA_TYPE);
+        ArtifactRef update = s.update() == null ? null
+                : store.put(TrainerArtifacts.update(runId, s.step()), s.update().encode(), NoiseMatrix.MEDIA_TYPE);
+        publisher.publish(runId, new NoiseSampled(runId, s.step(), s.minibatches(), s.batchSize(), s.parameters(),
+                s.projectedDim(), s.projectionSeed(), noise, update));
     }
 
     @Override
@@ -68,5 +92,9 @@ final class PublishingListener implements TrainingListener {
 
     double lastTrainAccuracy() {
         return lastTrainAccuracy;
+    }
+
+    Double lastTestAccuracy() {
+        return lastTestAccuracy;
     }
 }

@@ -5,6 +5,7 @@ import io.splicelab.model.events.EventCodec;
 import io.splicelab.model.events.EventCodec.InvalidEventException;
 import io.splicelab.model.events.EventType;
 import io.splicelab.model.events.Envelope;
+import io.splicelab.model.events.Payloads.RunCancelRequested;
 import io.splicelab.model.events.Payloads.RunRequested;
 import io.splicelab.model.events.RunConfig;
 import io.splicelab.model.events.Topics;
@@ -16,7 +17,7 @@ import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
 /**
- * Reads run commands and hands valid ones to the run queue. A command that cannot be read or whose
+ * Reads run commands (start a run, cancel a run) and hands valid ones to the run queue. A command that cannot be read or whose
  * configuration is invalid goes to the dead-letter topic with the reason; the consumer keeps going.
  */
 @ApplicationScoped
@@ -38,6 +39,14 @@ public class RunCommandConsumer {
                 .orElse(null);
         try {
             Envelope envelope = EventCodec.decode(message.getPayload());
+            if (EventType.RUN_CANCEL_REQUESTED.type().equals(envelope.type())) {
+                RunCancelRequested cancel = EventCodec.payload(envelope, RunCancelRequested.class);
+                if (cancel.runId() == null || cancel.runId().isBlank()) {
+                    throw new InvalidEventException("runId is required");
+                }
+                queue.cancel(cancel.runId());
+                return message.ack();
+            }
             if (!EventType.RUN_REQUESTED.type().equals(envelope.type())) {
                 throw new InvalidEventException("unexpected event type " + envelope.type() + " on "
                         + Topics.RUN_COMMANDS);

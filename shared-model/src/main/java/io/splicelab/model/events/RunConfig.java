@@ -1,40 +1,125 @@
 package io.splicelab.model.events;
 
+import io.splicelab.model.data.DatasetInfo;
+import io.splicelab.model.net.Networks;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * What a user asks for when starting a run. Validated up front so that a bad request fails at the
- * gateway, naming the field, instead of deep inside the trainer.
+ * gateway, naming the field, instead of deep inside the trainer. Every field is optional in JSON;
+ * {@link #withDefaults()} fills what was left out (and resolves {@code augmentation=auto} and
+ * {@code epochs} into explicit values), so the configuration a run records is the one it ran with.
  *
- * @param architecture network family member, e.g. {@code resnet20}
- * @param widthMultiplier multiplies the stage widths 16/32/64
- * @param dataset dataset name, e.g. {@code synthetic}
- * @param steps number of SGD steps
+ * @param architecture network: {@code resnet20}, {@code resnet32}, {@code resnet56}, {@code cnn},
+ *     {@code mlp}
+ * @param widthMultiplier multiplies the stage widths 16/32/64 (the layer widths of the small nets)
+ * @param dataset dataset name: {@code synthetic}, {@code cifar10}, {@code cifar100}, {@code mnist},
+ *     {@code fashion-mnist}, {@code svhn}
+ * @param steps number of optimizer steps (derived from {@code epochs} when only that is given)
  * @param batchSize minibatch size
- * @param learningRate SGD learning rate
- * @param momentum SGD momentum
+ * @param learningRate peak learning rate
+ * @param momentum SGD momentum (Adam: beta1)
  * @param checkpointInterval a checkpoint every this many steps (and at step 0 and the last step)
- * @param seed fixes initialisation, data order and the evaluation subsets
- * @param trainSize number of training examples (synthetic data only)
+ * @param seed fixes initialisation, data order, augmentation, label noise and the evaluation subsets
+ * @param trainSize number of training examples (default: 4000 for synthetic, the whole split otherwise;
+ *     smaller: a seeded class-stratified subset)
  * @param evalSize size of the seeded class-stratified test subset the hybrids are evaluated on
+ * @param shortcut ResNet shortcuts that change shape: {@code A} (zero-pad, default) or {@code B} (1x1 conv)
+ * @param optimizer {@code sgd} (default) or {@code adam}
+ * @param nesterov Nesterov momentum for SGD (default false)
+ * @param weightDecay L2 weight decay added to the gradient (default 5e-4)
+ * @param lrSchedule {@code constant} (default), {@code step} (times {@code lrGamma} at each of
+ *     {@code lrMilestones}) or {@code cosine} (to 0 at the last step)
+ * @param lrMilestones steps at which the step schedule multiplies the rate by {@code lrGamma}
+ * @param lrGamma factor of the step schedule (default 0.1)
+ * @param warmupSteps linear warm-up from 0 over this many steps, before the schedule (default 0)
+ * @param epochs training length in epochs (an epoch is trainSize / batchSize steps); alternative to steps
+ * @param augmentation {@code auto} (the dataset's default), {@code none}, {@code crop}, {@code flip},
+ *     {@code crop+flip}: random crop with zero padding (4 px at 32x32, 2 at 28x28), horizontal flip
+ * @param labelNoise fraction p of training labels replaced by seeded uniform random labels (1 = random
+ *     labels)
+ * @param freezeCut the shallow part up to this cut stops updating (weights and BN statistics) ...
+ * @param freezeStep ... from this step on (default 0 when a freeze cut is given)
+ * @param checkpointEveryEpoch also a checkpoint at the end of every epoch
+ * @param logCheckpoints this many log-spaced early checkpoints between step 1 and the interval
+ * @param noiseSteps checkpoint steps at which SGD noise is sampled (SCIENCE.md section 4)
+ * @param noiseMinibatches m, the number of minibatch gradients per noise sample (default 64)
+ * @param noiseProjectionDim when set, the noise (and update) are projected to this many dimensions by
+ *     a seeded Gaussian random projection
+ * @param device {@code auto} (GPU when the engine has one), {@code cpu} or {@code gpu}
+ * @param dataDir directory searched first for the dataset files
+ * @param download whether missing dataset files may be downloaded (with checksum verification)
  */
 public record RunConfig(String architecture, Double widthMultiplier, String dataset, Integer steps, Integer batchSize,
         Double learningRate, Double momentum, Integer checkpointInterval, Long seed, Integer trainSize,
-        Integer evalSize) {
+        Integer evalSize, String shortcut, String optimizer, Boolean nesterov, Double weightDecay, String lrSchedule,
+        List<Integer> lrMilestones, Double lrGamma, Integer warmupSteps, Integer epochs, String augmentation,
+        Double labelNoise, String freezeCut, Integer freezeStep, Boolean checkpointEveryEpoch, Integer logCheckpoints,
+        List<Integer> noiseSteps, Integer noiseMinibatches, Integer noiseProjectionDim, String device, String dataDir,
+        Boolean download) {
 
-    public static final Set<String> ARCHITECTURES = Set.of("resnet20", "resnet32", "resnet56");
-    public static final Set<String> DATASETS = Set.of("synthetic");
+    public static final Set<String> ARCHITECTURES = Set.of("resnet20", "resnet32", "resnet56", "cnn", "mlp");
+    public static final Set<String> DATASETS = DatasetInfo.KNOWN.keySet();
+    public static final Set<String> OPTIMIZERS = Set.of("sgd", "adam");
+    public static final Set<String> SCHEDULES = Set.of("constant", "step", "cosine");
+    public static final Set<String> AUGMENTATIONS = Set.of("none", "crop", "flip", "crop+flip");
+    public static final Set<String> DEVICES = Set.of("auto", "cpu", "gpu");
+
+    /** The configuration of the first version: the fields a client of that version sends. */
+    public RunConfig(String architecture, Double widthMultiplier, String dataset, Integer steps, Integer batchSize,
+            Double learningRate, Double momentum, Integer checkpointInterval, Long seed, Integer trainSize,
+            Integer evalSize) {
+        this(architecture, widthMultiplier, dataset, steps, batchSize, learningRate, momentum, checkpointInterval,
+                seed, trainSize, evalSize, null, null, null, null, null, null, null, null, null, null, null, null,
+                null, null, null, null, null, null, null, null, null);
+    }
 
     /** Fills the defaults of every field the user left out. */
     public RunConfig withDefaults() {
+        String ds = dataset == null ? "synthetic" : dataset;
+        DatasetInfo info = DatasetInfo.of(ds).orElse(null);
+        int batch = batchSize == null ? 64 : batchSize;
+        Integer train = trainSize != null ? trainSize
+                : info == null || !info.fromFiles() ? Integer.valueOf(4000) : Integer.valueOf(info.trainSize());
+        Integer resolvedSteps = steps;
+        if (resolvedSteps == null) {
+            resolvedSteps = epochs == null ? 200 : (int) Math.min(Integer.MAX_VALUE,
+                    (long) epochs * stepsPerEpoch(train, batch));
+        }
+        String aug = augmentation == null || "auto".equals(augmentation)
+                ? (info == null ? "none" : info.defaultAugmentation()) : augmentation;
         return new RunConfig(architecture == null ? "resnet20" : architecture,
-                widthMultiplier == null ? 1.0 : widthMultiplier, dataset == null ? "synthetic" : dataset,
-                steps == null ? 200 : steps, batchSize == null ? 64 : batchSize,
+                widthMultiplier == null ? 1.0 : widthMultiplier, ds, resolvedSteps, batch,
                 learningRate == null ? 0.05 : learningRate, momentum == null ? 0.9 : momentum,
-                checkpointInterval == null ? 50 : checkpointInterval, seed == null ? 1L : seed,
-                trainSize == null ? 4000 : trainSize, evalSize == null ? 500 : evalSize);
+                checkpointInterval == null ? 50 : checkpointInterval, seed == null ? 1L : seed, train,
+                evalSize == null ? 500 : evalSize, shortcut == null ? "A" : shortcut,
+                optimizer == null ? "sgd" : optimizer, nesterov == null ? Boolean.FALSE : nesterov,
+                weightDecay == null ? 5e-4 : weightDecay, lrSchedule == null ? "constant" : lrSchedule,
+                lrMilestones == null ? List.of() : lrMilestones, lrGamma == null ? 0.1 : lrGamma,
+                warmupSteps == null ? 0 : warmupSteps, epochs, aug, labelNoise == null ? 0.0 : labelNoise, freezeCut,
+                freezeCut == null ? freezeStep : (freezeStep == null ? Integer.valueOf(0) : freezeStep),
+                checkpointEveryEpoch == null ? Boolean.FALSE : checkpointEveryEpoch,
+                logCheckpoints == null ? 0 : logCheckpoints, noiseSteps == null ? List.of() : noiseSteps,
+                noiseMinibatches == null ? 64 : noiseMinibatches, noiseProjectionDim, device == null ? "auto" : device,
+                dataDir, download == null ? Boolean.FALSE : download);
+    }
+
+    /** Steps in one pass over the training set (the last partial batch is dropped). */
+    public static int stepsPerEpoch(int trainSize, int batchSize) {
+        return Math.max(1, trainSize / Math.max(1, Math.min(batchSize, trainSize)));
+    }
+
+    /** Steps per epoch of this (defaulted) configuration. */
+    public int stepsPerEpoch() {
+        return stepsPerEpoch(trainSize, batchSize);
+    }
+
+    /** The network spec's architecture name: option B shortcuts carry the suffix {@code -b}. */
+    public String networkArchitecture() {
+        return "B".equals(shortcut) ? architecture + Networks.OPTION_B_SUFFIX : architecture;
     }
 
     /** Every problem with this configuration (after defaults), one per field; empty when valid. */
@@ -48,7 +133,8 @@ public record RunConfig(String architecture, Double widthMultiplier, String data
         } else if (Math.round(16 * widthMultiplier) < 1) {
             errors.add(new FieldError("widthMultiplier", "gives a stage width below 1"));
         }
-        if (!DATASETS.contains(dataset)) {
+        DatasetInfo info = DatasetInfo.of(dataset).orElse(null);
+        if (info == null) {
             errors.add(new FieldError("dataset", "must be one of " + DATASETS.stream().sorted().toList()));
         }
         if (steps < 1 || steps > 10_000_000) {
@@ -68,23 +154,125 @@ public record RunConfig(String architecture, Double widthMultiplier, String data
         } else if (steps >= 1 && steps / checkpointInterval > 200) {
             errors.add(new FieldError("checkpointInterval", "gives more than 200 checkpoints; raise it"));
         }
-        if (trainSize < 10 || trainSize > 1_000_000) {
-            errors.add(new FieldError("trainSize", "must be between 10 and 1000000"));
+        int maxTrain = info != null && info.fromFiles() ? info.trainSize() : 1_000_000;
+        if (trainSize < 10 || trainSize > maxTrain) {
+            errors.add(new FieldError("trainSize", "must be between 10 and " + maxTrain));
         }
         if (evalSize < 10 || evalSize > 100_000) {
             errors.add(new FieldError("evalSize", "must be between 10 and 100000"));
         }
+        validateTraining(errors, info);
         return errors;
     }
 
-    /** The steps at which checkpoints are written: 0, every interval, and the last step. */
+    private void validateTraining(List<FieldError> errors, DatasetInfo info) {
+        if (!Set.of("A", "B").contains(shortcut)) {
+            errors.add(new FieldError("shortcut", "must be A or B"));
+        } else if ("B".equals(shortcut) && !architecture.startsWith("resnet")) {
+            errors.add(new FieldError("shortcut", "option B exists only for the ResNets"));
+        }
+        if (!OPTIMIZERS.contains(optimizer)) {
+            errors.add(new FieldError("optimizer", "must be one of " + OPTIMIZERS.stream().sorted().toList()));
+        }
+        if (Boolean.TRUE.equals(nesterov) && (!"sgd".equals(optimizer) || momentum == 0)) {
+            errors.add(new FieldError("nesterov", "needs the sgd optimizer with momentum > 0"));
+        }
+        if (!(weightDecay >= 0 && weightDecay < 1)) {
+            errors.add(new FieldError("weightDecay", "must be in [0, 1)"));
+        }
+        if (!SCHEDULES.contains(lrSchedule)) {
+            errors.add(new FieldError("lrSchedule", "must be one of " + SCHEDULES.stream().sorted().toList()));
+        }
+        if (lrMilestones.stream().anyMatch(m -> m == null || m < 1 || m > steps)) {
+            errors.add(new FieldError("lrMilestones", "must be steps between 1 and " + steps));
+        } else if ("step".equals(lrSchedule) && lrMilestones.isEmpty()) {
+            errors.add(new FieldError("lrMilestones", "the step schedule needs at least one milestone"));
+        }
+        if (!(lrGamma > 0 && lrGamma <= 1)) {
+            errors.add(new FieldError("lrGamma", "must be in (0, 1]"));
+        }
+        if (warmupSteps < 0 || warmupSteps > steps) {
+            errors.add(new FieldError("warmupSteps", "must be between 0 and steps"));
+        }
+        if (epochs != null && (epochs < 1 || (long) epochs * stepsPerEpoch() != steps)) {
+            errors.add(new FieldError("epochs", "must be at least 1 and agree with steps (" + stepsPerEpoch()
+                    + " steps per epoch); give one of them"));
+        }
+        if (!AUGMENTATIONS.contains(augmentation)) {
+            errors.add(new FieldError("augmentation", "must be auto or one of "
+                    + AUGMENTATIONS.stream().sorted().toList()));
+        }
+        if (!(labelNoise >= 0 && labelNoise <= 1)) {
+            errors.add(new FieldError("labelNoise", "must be in [0, 1]"));
+        }
+        if (freezeCut != null) {
+            if (ARCHITECTURES.contains(architecture) && !validCut(freezeCut)) {
+                errors.add(new FieldError("freezeCut", "is not a cut of " + architecture));
+            }
+            if (freezeStep < 0 || freezeStep > steps) {
+                errors.add(new FieldError("freezeStep", "must be between 0 and steps"));
+            }
+        } else if (freezeStep != null) {
+            errors.add(new FieldError("freezeStep", "needs a freezeCut"));
+        }
+        if (logCheckpoints < 0 || logCheckpoints > 50) {
+            errors.add(new FieldError("logCheckpoints", "must be between 0 and 50"));
+        }
+        if (checkpointInterval >= 1 && steps >= 1 && checkpointSteps().size() > 400) {
+            errors.add(new FieldError("checkpointEveryEpoch", "gives more than 400 checkpoints"));
+        }
+        if (checkpointInterval >= 1 && steps >= 1) {
+            Set<Integer> at = new TreeSet<>(checkpointSteps());
+            if (noiseSteps.stream().anyMatch(s -> s == null || !at.contains(s))) {
+                errors.add(new FieldError("noiseSteps", "must be checkpoint steps"));
+            }
+        }
+        if (noiseMinibatches < 2 || noiseMinibatches > 4096) {
+            errors.add(new FieldError("noiseMinibatches", "must be between 2 and 4096"));
+        }
+        if (noiseProjectionDim != null && (noiseProjectionDim < 1 || noiseProjectionDim > 65_536)) {
+            errors.add(new FieldError("noiseProjectionDim", "must be between 1 and 65536"));
+        }
+        if (!DEVICES.contains(device)) {
+            errors.add(new FieldError("device", "must be one of " + DEVICES.stream().sorted().toList()));
+        }
+        if (Boolean.TRUE.equals(download) && info != null && !info.fromFiles()) {
+            errors.add(new FieldError("download", "the synthetic dataset is generated, not downloaded"));
+        }
+    }
+
+    private boolean validCut(String cut) {
+        try {
+            Networks.build(new Payloads.NetworkSpec(networkArchitecture(), widthMultiplier, 1, 28, 28, 10))
+                    .cutIndex(cut);
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    /**
+     * The steps at which checkpoints are written: 0, every interval, the last step, and (when asked)
+     * the end of every epoch and log-spaced early steps.
+     */
     public List<Integer> checkpointSteps() {
-        List<Integer> out = new ArrayList<>();
+        TreeSet<Integer> out = new TreeSet<>();
         for (int s = 0; s < steps; s += checkpointInterval) {
             out.add(s);
         }
         out.add(steps);
-        return out;
+        if (Boolean.TRUE.equals(checkpointEveryEpoch)) {
+            int spe = stepsPerEpoch();
+            for (long s = spe; s <= steps; s += spe) {
+                out.add((int) s);
+            }
+        }
+        int early = logCheckpoints == null ? 0 : logCheckpoints;
+        int horizon = Math.min(checkpointInterval, steps);
+        for (int i = 0; i < early && horizon > 1; i++) {
+            out.add((int) Math.max(1, Math.round(Math.pow(horizon, (double) i / early))));
+        }
+        return List.copyOf(out);
     }
 
     /** One invalid field and why. */

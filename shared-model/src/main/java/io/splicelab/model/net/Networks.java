@@ -21,11 +21,23 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Builds the CIFAR ResNet family (He et al. 2016): a 3x3 stem, three stages of n basic blocks with
- * widths 16/32/64 times a multiplier, global average pooling and a linear head. ResNet-20/32/56 have
- * n = 3/5/9. Shortcuts that change shape use option A (subsample and zero-pad channels, parameter-free,
- * as in the paper's CIFAR experiments). Cuts exist after the stem and after every residual block; the
- * stage boundaries are named {@code stem}, {@code stage1}, {@code stage2}.
+ * Builds the networks of SCIENCE.md section 1 as ordered segments with named cuts, so every service
+ * can split any of them into shallow and deep parts.
+ * <ul>
+ * <li>The CIFAR ResNet family (He et al. 2016): a 3x3 stem, three stages of n basic blocks with widths
+ * 16/32/64 times a multiplier, global average pooling and a linear head. ResNet-20/32/56 have n = 3/5/9.
+ * Shortcuts that change shape use option A (subsample and zero-pad channels, parameter-free, as in the
+ * paper's CIFAR experiments) unless the architecture name carries the suffix {@code -b} (e.g.
+ * {@code resnet20-b}): option B, a strided 1x1 convolution with BatchNorm. Cuts exist after the stem and
+ * after every residual block; the stage boundaries are named {@code stem}, {@code stage1},
+ * {@code stage2}.</li>
+ * <li>{@code cnn}: a small CNN for 28x28 data: {@code conv1} (3x3 conv, BN, ReLU, 2x2 max pool, 32
+ * filters), {@code conv2} (same, 64), {@code fc1} (flatten, linear 128, ReLU), {@code head} (linear);
+ * widths times the multiplier. Cuts {@code conv1}, {@code conv2}, {@code fc1}.</li>
+ * <li>{@code mlp}: {@code fc1} (flatten, linear 512, ReLU), {@code fc2} (linear 256, ReLU),
+ * {@code head}; widths times the multiplier. Cuts {@code fc1}, {@code fc2}.</li>
+ * </ul>
+ * Input channels and size come from the spec (the dataset), the convolutions adapt to them.
  */
 public final class Networks {
     /** The default cut set: the stage boundaries. */
@@ -34,9 +46,34 @@ public final class Networks {
     private Networks() {
     }
 
+    /** Suffix of an architecture name selecting option B (1x1 convolution) shortcuts. */
+    public static final String OPTION_B_SUFFIX = "-b";
+
+    /** The default cut set of an architecture: the stage boundaries, or every cut of the small nets. */
+    public static List<String> defaultCuts(String architecture) {
+        return switch (base(architecture)) {
+            case "cnn" -> List.of("conv1", "conv2", "fc1");
+            case "mlp" -> List.of("fc1", "fc2");
+            default -> STAGE_CUTS;
+        };
+    }
+
+    /** Whether the name (with or without the option B suffix) is a network this class builds. */
+    public static boolean isKnown(String architecture) {
+        String b = base(architecture);
+        boolean resnet = b.equals("resnet20") || b.equals("resnet32") || b.equals("resnet56");
+        return resnet || (!architecture.endsWith(OPTION_B_SUFFIX) && (b.equals("cnn") || b.equals("mlp")));
+    }
+
+    private static String base(String architecture) {
+        return architecture.endsWith(OPTION_B_SUFFIX)
+                ? architecture.substring(0, architecture.length() - OPTION_B_SUFFIX.length())
+                : architecture;
+    }
+
     /** Blocks per stage for an architecture name. */
     public static int blocksPerStage(String architecture) {
-        return switch (architecture) {
+        return switch (base(architecture)) {
             case "resnet20" -> 3;
             case "resnet32" -> 5;
             case "resnet56" -> 9;
@@ -46,6 +83,51 @@ public final class Networks {
 
     /** Builds an uninitialised network; initialise it or load a checkpoint into it. */
     public static CutNetwork build(NetworkSpec spec) {
+        return switch (base(spec.architecture())) {
+            case "cnn" -> smallCnn(spec);
+            case "mlp" -> mlp(spec);
+            default -> resnet(spec, spec.architecture().endsWith(OPTION_B_SUFFIX));
+        };
+    }
+
+    private static int scaled(int width, double multiplier) {
+        return Math.max(1, (int) Math.round(width * multiplier));
+    }
+
+    private static CutNetwork smallCnn(NetworkSpec spec) {
+        SequentialBlock net = new SequentialBlock();
+        int w1 = scaled(32, spec.widthMultiplier());
+        int w2 = scaled(64, spec.widthMultiplier());
+        net.add(new SequentialBlock().add(conv3x3(w1, 1)).add(BatchNorm.builder().build()).add(Activation.reluBlock())
+                .add(Pool.maxPool2dBlock(new Shape(2, 2))));
+        net.add(new SequentialBlock().add(conv3x3(w2, 1)).add(BatchNorm.builder().build()).add(Activation.reluBlock())
+                .add(Pool.maxPool2dBlock(new Shape(2, 2))));
+        net.add(new SequentialBlock().add(Blocks.batchFlattenBlock())
+                .add(Linear.builder().setUnits(scaled(128, spec.widthMultiplier())).build())
+                .add(Activation.reluBlock()));
+        net.add(Linear.builder().setUnits(spec.numClasses()).build());
+        Map<String, Integer> cuts = new LinkedHashMap<>();
+        cuts.put("conv1", 1);
+        cuts.put("conv2", 2);
+        cuts.put("fc1", 3);
+        return new CutNetwork(spec, net, List.of("conv1", "conv2", "fc1", "head"), cuts);
+    }
+
+    private static CutNetwork mlp(NetworkSpec spec) {
+        SequentialBlock net = new SequentialBlock();
+        net.add(new SequentialBlock().add(Blocks.batchFlattenBlock())
+                .add(Linear.builder().setUnits(scaled(512, spec.widthMultiplier())).build())
+                .add(Activation.reluBlock()));
+        net.add(new SequentialBlock().add(Linear.builder().setUnits(scaled(256, spec.widthMultiplier())).build())
+                .add(Activation.reluBlock()));
+        net.add(Linear.builder().setUnits(spec.numClasses()).build());
+        Map<String, Integer> cuts = new LinkedHashMap<>();
+        cuts.put("fc1", 1);
+        cuts.put("fc2", 2);
+        return new CutNetwork(spec, net, List.of("fc1", "fc2", "head"), cuts);
+    }
+
+    private static CutNetwork resnet(NetworkSpec spec, boolean optionB) {
         int n = blocksPerStage(spec.architecture());
         int[] widths = new int[3];
         for (int s = 0; s < 3; s++) {
@@ -64,7 +146,7 @@ public final class Networks {
         for (int s = 0; s < 3; s++) {
             for (int b = 0; b < n; b++) {
                 int stride = (s > 0 && b == 0) ? 2 : 1;
-                net.add(basicBlock(inWidth, widths[s], stride));
+                net.add(basicBlock(inWidth, widths[s], stride, optionB));
                 inWidth = widths[s];
                 String name = "s" + (s + 1) + "b" + (b + 1);
                 segments.add(name);
@@ -92,10 +174,14 @@ public final class Networks {
                 .optPadding(new Shape(1, 1)).optBias(false).build();
     }
 
-    private static Block basicBlock(int inWidth, int outWidth, int stride) {
+    private static Block basicBlock(int inWidth, int outWidth, int stride, boolean optionB) {
         SequentialBlock residual = new SequentialBlock().add(conv3x3(outWidth, stride)).add(BatchNorm.builder().build())
                 .add(Activation.reluBlock()).add(conv3x3(outWidth, 1)).add(BatchNorm.builder().build());
-        Block shortcut = (stride == 1 && inWidth == outWidth) ? Blocks.identityBlock()
+        boolean same = stride == 1 && inWidth == outWidth;
+        Block shortcut = same ? Blocks.identityBlock()
+                : optionB ? new SequentialBlock().add(Conv2d.builder().setKernelShape(new Shape(1, 1))
+                        .setFilters(outWidth).optStride(new Shape(stride, stride)).optBias(false).build())
+                        .add(BatchNorm.builder().build())
                 : new LambdaBlock(x -> new NDList(optionA(x.singletonOrThrow(), outWidth - inWidth, stride)));
         return new ParallelBlock(list -> new NDList(Activation.relu(
                 list.get(0).singletonOrThrow().add(list.get(1).singletonOrThrow()))), List.of(residual, shortcut));

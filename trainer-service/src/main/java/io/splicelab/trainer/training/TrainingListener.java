@@ -9,11 +9,12 @@ public interface TrainingListener {
     void onProgress(int step, int totalSteps, double loss, double accuracy, double learningRate,
             double imagesPerSecond);
 
-    /**
-     * A checkpoint at a step: the serialized parameters with BatchNorm running statistics, and the mean
-     * training loss and accuracy since the previous checkpoint.
-     */
-    void onCheckpoint(int step, int index, byte[] parameters, double trainLoss, double trainAccuracy);
+    /** A checkpoint; at a noise step it comes after {@link #onNoise}. */
+    void onCheckpoint(CheckpointState checkpoint);
+
+    /** SGD noise sampled at a checkpoint step. */
+    default void onNoise(NoiseSample sample) {
+    }
 
     /** Whether the run should stop now (cancelled or shutting down). */
     default boolean cancelled() {

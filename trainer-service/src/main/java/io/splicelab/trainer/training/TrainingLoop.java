@@ -1,24 +1,23 @@
 package io.splicelab.trainer.training;
 
-import ai.djl.Model;
+import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
-import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.GradientCollector;
-import ai.djl.training.Trainer;
+import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.XavierInitializer;
 import ai.djl.training.loss.Loss;
-import ai.djl.training.optimizer.Optimizer;
-import ai.djl.training.tracker.Tracker;
 import io.splicelab.model.data.ImageDataset;
 import io.splicelab.model.events.Payloads.NetworkSpec;
 import io.splicelab.model.events.RunConfig;
 import io.splicelab.model.net.Checkpoints;
 import io.splicelab.model.net.CutNetwork;
+import io.splicelab.model.net.Inference;
 import io.splicelab.model.net.Networks;
 import java.util.HashSet;
 import java.util.List;
@@ -26,131 +25,237 @@ import java.util.Set;
 import java.util.SplittableRandom;
 
 /**
- * Trains one run with DJL's PyTorch engine: minibatch SGD with momentum and weight decay over a seeded
- * data order, checkpoints at the configured steps (step 0 is the initialisation), progress reports in
- * between. One seed fixes initialisation and data order. Pure domain code: everything it produces
- * goes to the {@link TrainingListener}.
+ * Trains one run with DJL's PyTorch engine: SGD (momentum, Nesterov, weight decay) or Adam with a
+ * learning-rate schedule, over a seeded data order with seeded augmentation and label noise, optionally
+ * freezing the shallow part from a step; checkpoints (with optimizer state) at the configured steps
+ * (step 0 is the initialisation), SGD noise samples at the configured checkpoints, progress reports in
+ * between. One seed fixes initialisation, data order, augmentation, label noise and noise sampling;
+ * every random choice of a step is a function of (seed, step), so a run resumed from a checkpoint
+ * continues exactly as an uninterrupted one. Pure domain code: everything it produces goes to the
+ * {@link TrainingListener}.
  */
 public final class TrainingLoop {
-    /** Weight decay of the CIFAR ResNet recipe. */
-    public static final float WEIGHT_DECAY = 5e-4f;
+    private static final int EVAL_BATCH = 100;
 
     /** The network spec a run trains. */
     public static NetworkSpec networkSpec(RunConfig config, ImageDataset train) {
-        return new NetworkSpec(config.architecture(), config.widthMultiplier(), train.channels(), train.height(),
-                train.width(), train.numClasses());
+        return new NetworkSpec(config.networkArchitecture(), config.widthMultiplier(), train.channels(),
+                train.height(), train.width(), train.numClasses());
     }
 
-    /** Trains the run to its last step, or until the listener says cancelled; returns the last step done. */
+    /** Trains a fresh run (kept for callers that have only the training split). */
     public int train(RunConfig config, ImageDataset train, TrainingListener listener) {
+        return train(config, new TrainingData(train, null, null), listener, null);
+    }
+
+    /**
+     * Trains the run to its last step, or until the listener says cancelled; returns the last step done.
+     *
+     * @param resume where to continue from, or null for a fresh run
+     */
+    public int train(RunConfig config, TrainingData data, TrainingListener listener, ResumePoint resume) {
+        Device device = Devices.resolve(config.device());
+        ImageDataset train = data.train();
         NetworkSpec spec = networkSpec(config, train);
         CutNetwork net = Networks.build(spec);
-        List<Integer> checkpointSteps = config.checkpointSteps();
-        Set<Integer> checkpointAt = new HashSet<>(checkpointSteps);
+        Set<Integer> checkpointAt = new HashSet<>(config.checkpointSteps());
+        Set<Integer> noiseAt = new HashSet<>(config.noiseSteps());
         int progressEvery = Math.max(1, Math.min(config.checkpointInterval(), config.steps() / 50));
+        LearningRateSchedule schedule = new LearningRateSchedule(config);
+        UpdateRule rule = UpdateRule.of(config);
+        int[] labels = LabelNoise.apply(train.labels(), train.numClasses(), config.labelNoise(), config.seed());
+        DataOrder order = new DataOrder(train.size(), config.batchSize(), config.seed());
+        Augmenter augmenter = new Augmenter(config.augmentation());
+        int freezeSegments = config.freezeCut() == null ? 0 : net.cutIndex(config.freezeCut());
+        int freezeFrom = config.freezeStep() == null ? Integer.MAX_VALUE : config.freezeStep();
+        int batchSize = Math.min(config.batchSize(), train.size());
+        Loss loss = Loss.softmaxCrossEntropyLoss();
 
-        DefaultTrainingConfig trainingConfig = new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
-                .optOptimizer(Optimizer.sgd().setLearningRateTracker(Tracker.fixed(config.learningRate().floatValue()))
-                        .optMomentum(config.momentum().floatValue()).optWeightDecays(WEIGHT_DECAY).build())
-                .optInitializer(new XavierInitializer(XavierInitializer.RandomType.GAUSSIAN,
-                        XavierInitializer.FactorType.IN, 2), Parameter.Type.WEIGHT);
+        try (NDManager manager = NDManager.newBaseManager(device)) {
+            Engine.getInstance().setRandomSeed((int) (config.seed() ^ (config.seed() >>> 32)));
+            net.block().setInitializer(new XavierInitializer(XavierInitializer.RandomType.GAUSSIAN,
+                    XavierInitializer.FactorType.IN, 2), Parameter.Type.WEIGHT);
+            net.block().initialize(manager, DataType.FLOAT32, Checkpoints.inputShape(spec));
+            ModelParameters params = new ModelParameters(net, manager);
+            params.attachGradients();
+            List<Parameter> trainable = params.trainable();
+            Set<Integer> frozenPositions = params.positionsOfSegments(freezeSegments);
+            Step stepper = new Step(net, loss, augmenter, train, labels, freezeSegments);
 
-        try (Model model = Model.newInstance("run"); NDManager scratch = NDManager.newBaseManager()) {
-            model.setBlock(net.block());
-            try (Trainer trainer = model.newTrainer(trainingConfig)) {
-                Engine.getInstance().setRandomSeed((int) (config.seed() ^ (config.seed() >>> 32)));
-                trainer.initialize(Checkpoints.inputShape(spec));
-
-                SplittableRandom order = new SplittableRandom(config.seed());
-                int[] permutation = permutation(train.size(), order);
-                int cursor = 0;
-                int index = 0;
-                double lossSum = 0;
-                double correct = 0;
-                long seen = 0;
-                double ckLossSum = 0;
-                double ckCorrect = 0;
-                long ckSeen = 0;
-                long windowStart = System.nanoTime();
-                long windowImages = 0;
-
-                listener.onCheckpoint(0, index++, Checkpoints.save(net.block()), Double.NaN, Double.NaN);
-                for (int step = 1; step <= config.steps(); step++) {
-                    if (listener.cancelled()) {
-                        return step - 1;
-                    }
-                    int batchSize = Math.min(config.batchSize(), train.size());
-                    if (cursor + batchSize > train.size()) {
-                        permutation = permutation(train.size(), order);
-                        cursor = 0;
-                    }
-                    int[] batchIdx = java.util.Arrays.copyOfRange(permutation, cursor, cursor + batchSize);
-                    cursor += batchSize;
-                    try (NDManager batch = scratch.newSubManager()) {
-                        NDArray x = train.images(batch, batchIdx);
-                        float[] y = new float[batchSize];
-                        for (int i = 0; i < batchSize; i++) {
-                            y[i] = train.labels()[batchIdx[i]];
-                        }
-                        NDArray labels = batch.create(y);
-                        NDList predictions;
-                        float loss;
-                        try (GradientCollector gc = trainer.newGradientCollector()) {
-                            predictions = trainer.forward(new NDList(x), new NDList(labels));
-                            NDArray l = trainer.getLoss().evaluate(new NDList(labels), predictions);
-                            gc.backward(l);
-                            loss = l.getFloat();
-                        }
-                        if (!Float.isFinite(loss)) {
-                            throw new TrainingDivergedException("training loss is " + loss + " at step " + step
-                                    + " (lower the learning rate; on CPUs with AVX-512 also set "
-                                    + "DNNL_MAX_CPU_ISA=AVX2)");
-                        }
-                        trainer.step();
-                        float hits = predictions.singletonOrThrow().argMax(1).toType(DataType.FLOAT32, false)
-                                .eq(labels).toType(DataType.FLOAT32, false).sum().getFloat();
-                        lossSum += loss * batchSize;
-                        correct += hits;
-                        seen += batchSize;
-                        ckLossSum += loss * batchSize;
-                        ckCorrect += hits;
-                        ckSeen += batchSize;
-                        windowImages += batchSize;
-                    }
-                    if (step % progressEvery == 0 || step == config.steps()) {
-                        double seconds = (System.nanoTime() - windowStart) / 1e9;
-                        listener.onProgress(step, config.steps(), lossSum / seen, correct / seen,
-                                config.learningRate(), windowImages / Math.max(seconds, 1e-9));
-                        lossSum = 0;
-                        correct = 0;
-                        seen = 0;
-                        windowStart = System.nanoTime();
-                        windowImages = 0;
-                    }
-                    if (checkpointAt.contains(step)) {
-                        listener.onCheckpoint(step, index++, Checkpoints.save(net.block()), ckLossSum / ckSeen,
-                                ckCorrect / ckSeen);
-                        ckLossSum = 0;
-                        ckCorrect = 0;
-                        ckSeen = 0;
-                    }
-                }
-                return config.steps();
+            int start = 0;
+            int index = 0;
+            if (resume != null) {
+                params.load(resume.parameters());
+                rule.load(resume.optimizerState(), manager);
+                start = resume.step();
+                index = resume.nextIndex();
             }
+            float[] previous = null;
+            if (resume == null) {
+                previous = checkpoint(config, data, listener, net, params, rule, manager, stepper, noiseAt, null, 0,
+                        index++, Double.NaN, Double.NaN);
+            } else if (!noiseAt.isEmpty()) {
+                previous = params.flatValues();
+            }
+
+            double lossSum = 0;
+            double correct = 0;
+            long seen = 0;
+            double ckLossSum = 0;
+            double ckCorrect = 0;
+            long ckSeen = 0;
+            long windowStart = System.nanoTime();
+            long windowImages = 0;
+            for (int step = start + 1; step <= config.steps(); step++) {
+                if (listener.cancelled()) {
+                    return step - 1;
+                }
+                boolean frozen = freezeSegments > 0 && step > freezeFrom;
+                float rate = (float) schedule.rate(step);
+                try (NDManager batch = manager.newSubManager()) {
+                    int[] idx = order.batch(step);
+                    SplittableRandom rnd = new SplittableRandom(Seeds.mix(config.seed(), 0xA0_0000_0000L + step));
+                    Result r = stepper.forwardBackward(batch, idx, rnd, frozen);
+                    if (!Float.isFinite(r.loss)) {
+                        throw new TrainingDivergedException("training loss is " + r.loss + " at step " + step
+                                + " (lower the learning rate; on CPUs with AVX-512 also set "
+                                + "DNNL_MAX_CPU_ISA=AVX2)");
+                    }
+                    rule.beginStep();
+                    for (int i = 0; i < trainable.size(); i++) {
+                        NDArray weight = trainable.get(i).getArray();
+                        try (NDArray grad = weight.getGradient()) {
+                            if (!(frozen && frozenPositions.contains(i))) {
+                                rule.update(i, weight, grad, rate);
+                            }
+                            grad.subi(grad);
+                        }
+                    }
+                    lossSum += r.loss * batchSize;
+                    correct += r.hits;
+                    seen += batchSize;
+                    ckLossSum += r.loss * batchSize;
+                    ckCorrect += r.hits;
+                    ckSeen += batchSize;
+                    windowImages += batchSize;
+                }
+                if (step % progressEvery == 0 || step == config.steps()) {
+                    double seconds = (System.nanoTime() - windowStart) / 1e9;
+                    listener.onProgress(step, config.steps(), lossSum / seen, correct / seen, rate,
+                            windowImages / Math.max(seconds, 1e-9));
+                    lossSum = 0;
+                    correct = 0;
+                    seen = 0;
+                    windowStart = System.nanoTime();
+                    windowImages = 0;
+                }
+                if (checkpointAt.contains(step)) {
+                    previous = checkpoint(config, data, listener, net, params, rule, manager, stepper, noiseAt,
+                            previous, step, index++, ckSeen == 0 ? Double.NaN : ckLossSum / ckSeen,
+                            ckSeen == 0 ? Double.NaN : ckCorrect / ckSeen);
+                    ckLossSum = 0;
+                    ckCorrect = 0;
+                    ckSeen = 0;
+                    windowStart = System.nanoTime();
+                }
+            }
+            return config.steps();
         }
     }
 
-    private static int[] permutation(int n, SplittableRandom rnd) {
-        int[] p = new int[n];
-        for (int i = 0; i < n; i++) {
-            p[i] = i;
+    /** Writes a checkpoint (after sampling noise when due); returns the flat parameters when noise is on. */
+    private float[] checkpoint(RunConfig config, TrainingData data, TrainingListener listener, CutNetwork net,
+            ModelParameters params, UpdateRule rule, NDManager manager, Step stepper, Set<Integer> noiseAt,
+            float[] previous, int step, int index, double trainLoss, double trainAccuracy) {
+        byte[] bytes = params.save();
+        byte[] optimizerState = rule.save();
+        float[] current = noiseAt.isEmpty() ? null : params.flatValues();
+        if (noiseAt.contains(step)) {
+            NoiseSample sample = new NoiseSampler(stepper, params, config).sample(manager, step, current, previous);
+            params.load(bytes); // noise sampling ran BatchNorm in training mode: restore the exact checkpoint
+            listener.onNoise(sample);
         }
-        for (int i = n - 1; i > 0; i--) {
-            int j = rnd.nextInt(i + 1);
-            int t = p[i];
-            p[i] = p[j];
-            p[j] = t;
+        boolean last = step == config.steps();
+        ImageDataset eval = last && data.test() != null ? data.test() : data.eval();
+        double testAccuracy = Double.NaN;
+        int testSamples = 0;
+        if (eval != null) {
+            testAccuracy = accuracy(Inference.logits(net, eval, EVAL_BATCH, manager), eval.labels());
+            testSamples = eval.size();
         }
-        return p;
+        double epoch = (double) step / RunConfig.stepsPerEpoch(data.train().size(), config.batchSize());
+        listener.onCheckpoint(new CheckpointState(step, index, epoch, bytes, optimizerState, trainLoss,
+                trainAccuracy, testAccuracy, testSamples));
+        return current;
+    }
+
+    static double accuracy(float[][] logits, int[] labels) {
+        int[] pred = Inference.argmax(logits);
+        int hits = 0;
+        for (int i = 0; i < pred.length; i++) {
+            hits += pred[i] == labels[i] ? 1 : 0;
+        }
+        return pred.length == 0 ? Double.NaN : (double) hits / pred.length;
+    }
+
+    /** Loss and number of correct predictions of one minibatch. */
+    record Result(float loss, float hits) {
+    }
+
+    /**
+     * One forward and backward pass on a minibatch with augmentation, the frozen shallow part (when
+     * frozen) run in inference mode so its BatchNorm statistics stay. Shared by training and noise
+     * sampling so both see the same model.
+     */
+    static final class Step {
+        private final CutNetwork net;
+        private final Loss loss;
+        private final Augmenter augmenter;
+        private final ImageDataset train;
+        private final int[] labels;
+        private final int freezeSegments;
+
+        Step(CutNetwork net, Loss loss, Augmenter augmenter, ImageDataset train, int[] labels, int freezeSegments) {
+            this.net = net;
+            this.loss = loss;
+            this.augmenter = augmenter;
+            this.train = train;
+            this.labels = labels;
+            this.freezeSegments = freezeSegments;
+        }
+
+        ImageDataset train() {
+            return train;
+        }
+
+        Result forwardBackward(NDManager batch, int[] idx, SplittableRandom rnd, boolean frozen) {
+            NDArray x = batch.create(augmenter.batch(train, idx, rnd),
+                    new Shape(idx.length, train.channels(), train.height(), train.width()));
+            float[] y = new float[idx.length];
+            for (int i = 0; i < idx.length; i++) {
+                y[i] = labels[idx[i]];
+            }
+            NDArray target = batch.create(y);
+            ParameterStore ps = new ParameterStore(batch, false);
+            NDArray logits;
+            float value;
+            try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                int all = net.segments().size();
+                NDList out;
+                if (frozen) {
+                    NDList features = net.forward(ps, new NDList(x), 0, freezeSegments, false);
+                    out = net.forward(ps, features, freezeSegments, all, true);
+                } else {
+                    out = net.forward(ps, new NDList(x), 0, all, true);
+                }
+                logits = out.singletonOrThrow();
+                NDArray l = loss.evaluate(new NDList(target), new NDList(logits));
+                gc.backward(l);
+                value = l.getFloat();
+            }
+            float hits = logits.argMax(1).toType(DataType.FLOAT32, false).eq(target).toType(DataType.FLOAT32, false)
+                    .sum().getFloat();
+            return new Result(value, hits);
+        }
     }
 }

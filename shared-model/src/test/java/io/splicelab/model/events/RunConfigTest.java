@@ -1,0 +1,71 @@
+package io.splicelab.model.events;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class RunConfigTest {
+    static RunConfig parse(String json) throws Exception {
+        return EventCodec.mapper().readValue(json, RunConfig.class);
+    }
+
+    static List<String> fields(RunConfig config) {
+        return config.withDefaults().validate().stream().map(RunConfig.FieldError::field).toList();
+    }
+
+    @Test
+    void firstVersionJsonStillReadsWithTheOldDefaults() throws Exception {
+        RunConfig config = parse("{\"architecture\":\"resnet20\",\"steps\":100,\"checkpointInterval\":25,"
+                + "\"seed\":7}").withDefaults();
+        assertEquals("sgd", config.optimizer());
+        assertEquals(5e-4, config.weightDecay());
+        assertEquals("none", config.augmentation(), "synthetic data keeps training without augmentation");
+        assertEquals(4000, config.trainSize());
+        assertEquals(List.of(0, 25, 50, 75, 100), config.checkpointSteps());
+        assertEquals("resnet20", config.networkArchitecture());
+        assertTrue(config.validate().isEmpty(), config.validate().toString());
+        assertEquals(config, parse(EventCodec.toJson(config)), "round trip");
+        assertEquals(config, config.withDefaults(), "defaults are idempotent");
+    }
+
+    @Test
+    void epochsGiveStepsAndDatasetsGiveAugmentation() throws Exception {
+        RunConfig config = parse("{\"dataset\":\"fashion-mnist\",\"epochs\":2,\"batchSize\":128}").withDefaults();
+        assertEquals(60_000, config.trainSize());
+        assertEquals(2 * 468, config.steps());
+        assertEquals("flip", config.augmentation());
+        assertTrue(config.validate().isEmpty(), config.validate().toString());
+        assertEquals(List.of("epochs"), fields(parse("{\"epochs\":2,\"steps\":5}")));
+        assertEquals("crop+flip", parse("{\"dataset\":\"cifar10\"}").withDefaults().augmentation());
+    }
+
+    @Test
+    void checkpointSchedulesCombine() throws Exception {
+        RunConfig config = parse("{\"steps\":100,\"checkpointInterval\":50,\"trainSize\":400,\"batchSize\":10,"
+                + "\"checkpointEveryEpoch\":true,\"logCheckpoints\":4}").withDefaults();
+        // epochs of 40 steps; log-spaced 1, 50^(1/4)=3, 50^(1/2)=7, 50^(3/4)=19
+        assertEquals(List.of(0, 1, 3, 7, 19, 40, 50, 80, 100), config.checkpointSteps());
+    }
+
+    @Test
+    void everyNewFieldIsValidated() throws Exception {
+        assertEquals(List.of("optimizer"), fields(parse("{\"optimizer\":\"rmsprop\"}")));
+        assertEquals(List.of("nesterov"), fields(parse("{\"optimizer\":\"adam\",\"nesterov\":true}")));
+        assertEquals(List.of("lrMilestones"), fields(parse("{\"lrSchedule\":\"step\"}")));
+        assertEquals(List.of("labelNoise"), fields(parse("{\"labelNoise\":1.5}")));
+        assertEquals(List.of("freezeCut"), fields(parse("{\"freezeCut\":\"nowhere\"}")));
+        assertTrue(fields(parse("{\"freezeCut\":\"stage1\",\"freezeStep\":10}")).isEmpty());
+        assertEquals(List.of("freezeStep"), fields(parse("{\"freezeStep\":10}")));
+        assertEquals(List.of("noiseSteps"), fields(parse("{\"noiseSteps\":[7]}")));
+        assertTrue(fields(parse("{\"noiseSteps\":[0,50],\"noiseProjectionDim\":128}")).isEmpty());
+        assertEquals(List.of("device"), fields(parse("{\"device\":\"tpu\"}")));
+        assertEquals(List.of("shortcut"), fields(parse("{\"architecture\":\"mlp\",\"shortcut\":\"B\"}")));
+        assertEquals("resnet32-b", parse("{\"architecture\":\"resnet32\",\"shortcut\":\"B\"}").withDefaults()
+                .networkArchitecture());
+        assertEquals(List.of("trainSize"), fields(parse("{\"dataset\":\"mnist\",\"trainSize\":70000}")));
+        assertEquals(List.of("augmentation"), fields(parse("{\"augmentation\":\"rotate\"}")));
+        assertTrue(fields(parse("{\"architecture\":\"cnn\",\"dataset\":\"mnist\",\"freezeCut\":\"conv2\"}")).isEmpty());
+    }
+}

@@ -1,0 +1,52 @@
+package io.splicelab.trainer.training;
+
+import java.util.Arrays;
+import java.util.SplittableRandom;
+
+/**
+ * Which examples each step trains on: a seeded permutation per epoch, cut into batches (the last
+ * partial batch dropped). Every step's batch is a function of (seed, step) alone, so a run resumed at
+ * any step sees the same data as an uninterrupted one.
+ */
+public final class DataOrder {
+    private final int size;
+    private final int batchSize;
+    private final long seed;
+    private int cachedEpoch = -1;
+    private int[] permutation;
+
+    public DataOrder(int size, int batchSize, long seed) {
+        this.size = size;
+        this.batchSize = Math.min(batchSize, size);
+        this.seed = seed;
+    }
+
+    public int stepsPerEpoch() {
+        return Math.max(1, size / batchSize);
+    }
+
+    /** The example indices of a step (1-based). */
+    public int[] batch(int step) {
+        int epoch = (step - 1) / stepsPerEpoch();
+        int position = (step - 1) % stepsPerEpoch();
+        if (epoch != cachedEpoch) {
+            permutation = permutation(size, new SplittableRandom(Seeds.mix(seed, 0x0D0E_0000L + epoch)));
+            cachedEpoch = epoch;
+        }
+        return Arrays.copyOfRange(permutation, position * batchSize, (position + 1) * batchSize);
+    }
+
+    static int[] permutation(int n, SplittableRandom rnd) {
+        int[] p = new int[n];
+        for (int i = 0; i < n; i++) {
+            p[i] = i;
+        }
+        for (int i = n - 1; i > 0; i--) {
+            int j = rnd.nextInt(i + 1);
+            int t = p[i];
+            p[i] = p[j];
+            p[j] = t;
+        }
+        return p;
+    }
+}
