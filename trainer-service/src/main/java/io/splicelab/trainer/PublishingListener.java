@@ -17,6 +17,7 @@ import io.splicelab.trainer.training.UpdateRule;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
+import org.jboss.logging.Logger;
 
 /**
  * Turns what the training loop reports into artifacts and events: a checkpoint's artifacts are written
@@ -25,6 +26,7 @@ import java.util.function.BooleanSupplier;
  * existing key, so a resumed run can never publish a checkpoint twice with different content.
  */
 final class PublishingListener implements TrainingListener {
+    private static final Logger LOG = Logger.getLogger(PublishingListener.class);
     private final String runId;
     private final RunConfig config;
     private final NetworkSpec spec;
@@ -69,6 +71,12 @@ final class PublishingListener implements TrainingListener {
         publisher.publish(runId, manifest.event());
         checkpoints = c.index() + 1;
         lastTestAccuracy = test;
+    }
+
+    @Override
+    public void onRecovery(int faultStep, int resumedFrom, String reason) {
+        LOG.warnf("run %s: %s at step %d; the step was not applied, replaying from the checkpoint at step %d",
+                runId, reason, faultStep, resumedFrom);
     }
 
     @Override

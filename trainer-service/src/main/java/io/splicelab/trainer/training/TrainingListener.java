@@ -16,6 +16,13 @@ public interface TrainingListener {
     default void onNoise(NoiseSample sample) {
     }
 
+    /**
+     * A step gave a non-finite loss or gradient and was not applied; training rolled back to the checkpoint
+     * at {@code resumedFrom} and replays from there.
+     */
+    default void onRecovery(int faultStep, int resumedFrom, String reason) {
+    }
+
     /** Whether the run should stop now (cancelled or shutting down). */
     default boolean cancelled() {
         return false;

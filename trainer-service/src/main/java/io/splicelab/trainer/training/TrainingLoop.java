@@ -23,6 +23,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.function.IntPredicate;
 
 /**
  * Trains one run with DJL's PyTorch engine: SGD (momentum, Nesterov, weight decay) or Adam with a
@@ -33,9 +34,28 @@ import java.util.SplittableRandom;
  * every random choice of a step is a function of (seed, step), so a run resumed from a checkpoint
  * continues exactly as an uninterrupted one. Pure domain code: everything it produces goes to the
  * {@link TrainingListener}.
+ *
+ * <p>A step whose loss or gradient is not finite is never applied. Because a step is a function of
+ * (state, seed, step), the loop then rolls back to the last checkpoint held in memory and replays: a
+ * transient numerical fault of the CPU kernels (seen on some VMs, not reproducible with the same seed)
+ * costs a few replayed steps instead of the run, while true divergence, which the replay reproduces at
+ * the same step, still fails the run with {@link TrainingDivergedException}.
  */
 public final class TrainingLoop {
     private static final int EVAL_BATCH = 100;
+    /** Rollbacks a run may take for faults that the replay does not reproduce. */
+    static final int MAX_RECOVERIES = 3;
+
+    private final IntPredicate injectedFault;
+
+    public TrainingLoop() {
+        this(step -> false);
+    }
+
+    /** For tests: pretends the kernels produced a non-finite loss at the steps the predicate accepts. */
+    TrainingLoop(IntPredicate injectedFault) {
+        this.injectedFault = injectedFault;
+    }
 
     /** The network spec a run trains. */
     public static NetworkSpec networkSpec(RunConfig config, ImageDataset train) {
@@ -90,13 +110,17 @@ public final class TrainingLoop {
                 start = resume.step();
                 index = resume.nextIndex();
             }
-            float[] previous = null;
+            Snapshot last;
             if (resume == null) {
-                previous = checkpoint(config, data, listener, net, params, rule, manager, stepper, noiseAt, null, 0,
+                last = checkpoint(config, data, listener, net, params, rule, manager, stepper, noiseAt, null, 0,
                         index++, Double.NaN, Double.NaN);
-            } else if (!noiseAt.isEmpty()) {
-                previous = params.flatValues();
+            } else {
+                last = new Snapshot(start, index, resume.parameters(), resume.optimizerState(),
+                        noiseAt.isEmpty() ? null : params.flatValues());
             }
+            int recoveries = 0;
+            int lastFaultStep = -1;
+            int reported = start;
 
             double lossSum = 0;
             double correct = 0;
@@ -116,10 +140,34 @@ public final class TrainingLoop {
                     int[] idx = order.batch(step);
                     SplittableRandom rnd = new SplittableRandom(Seeds.mix(config.seed(), 0xA0_0000_0000L + step));
                     Result r = stepper.forwardBackward(batch, idx, rnd, frozen);
-                    if (!Float.isFinite(r.loss)) {
-                        throw new TrainingDivergedException("training loss is " + r.loss + " at step " + step
-                                + " (lower the learning rate; on CPUs with AVX-512 also set "
-                                + "DNNL_MAX_CPU_ISA=AVX2)");
+                    float lossValue = injectedFault.test(step) ? Float.NaN : r.loss;
+                    boolean lossFault = !Float.isFinite(lossValue);
+                    float fault = lossFault ? lossValue : gradientSum(batch, trainable);
+                    if (!Float.isFinite(fault)) {
+                        String what = lossFault ? "the training loss" : "a gradient";
+                        if (step == lastFaultStep || recoveries == MAX_RECOVERIES) {
+                            throw new TrainingDivergedException(what + " is " + fault + " at step " + step
+                                    + (step == lastFaultStep ? " again after replaying from step " + last.step()
+                                            : " after " + recoveries + " recoveries")
+                                    + " (lower the learning rate; on CPUs with AVX-512 also set "
+                                    + "DNNL_MAX_CPU_ISA=AVX2)");
+                        }
+                        recoveries++;
+                        lastFaultStep = step;
+                        listener.onRecovery(step, last.step(), what + " is " + fault);
+                        params.load(last.parameters());
+                        rule.load(last.optimizerState(), manager);
+                        index = last.nextIndex();
+                        step = last.step(); // the loop's increment replays from the step after the snapshot
+                        lossSum = 0;
+                        correct = 0;
+                        seen = 0;
+                        ckLossSum = 0;
+                        ckCorrect = 0;
+                        ckSeen = 0;
+                        windowStart = System.nanoTime();
+                        windowImages = 0;
+                        continue;
                     }
                     rule.beginStep();
                     for (int i = 0; i < trainable.size(); i++) {
@@ -139,7 +187,8 @@ public final class TrainingLoop {
                     ckSeen += batchSize;
                     windowImages += batchSize;
                 }
-                if (step % progressEvery == 0 || step == config.steps()) {
+                if ((step % progressEvery == 0 || step == config.steps()) && step > reported) {
+                    reported = step;
                     double seconds = (System.nanoTime() - windowStart) / 1e9;
                     listener.onProgress(step, config.steps(), lossSum / seen, correct / seen, rate,
                             windowImages / Math.max(seconds, 1e-9));
@@ -150,8 +199,8 @@ public final class TrainingLoop {
                     windowImages = 0;
                 }
                 if (checkpointAt.contains(step)) {
-                    previous = checkpoint(config, data, listener, net, params, rule, manager, stepper, noiseAt,
-                            previous, step, index++, ckSeen == 0 ? Double.NaN : ckLossSum / ckSeen,
+                    last = checkpoint(config, data, listener, net, params, rule, manager, stepper, noiseAt,
+                            last.flatValues(), step, index++, ckSeen == 0 ? Double.NaN : ckLossSum / ckSeen,
                             ckSeen == 0 ? Double.NaN : ckCorrect / ckSeen);
                     ckLossSum = 0;
                     ckCorrect = 0;
@@ -163,8 +212,29 @@ public final class TrainingLoop {
         }
     }
 
-    /** Writes a checkpoint (after sampling noise when due); returns the flat parameters when noise is on. */
-    private float[] checkpoint(RunConfig config, TrainingData data, TrainingListener listener, CutNetwork net,
+    /**
+     * The sum of every gradient: finite exactly when every gradient is, one device-to-host copy a step.
+     * A fault is rare, so the check reads one scalar rather than every array.
+     */
+    private static float gradientSum(NDManager batch, List<Parameter> trainable) {
+        NDArray total = batch.zeros(new Shape());
+        for (Parameter p : trainable) {
+            try (NDArray g = p.getArray().getGradient(); NDArray s = g.sum()) {
+                total.addi(s);
+            }
+        }
+        return total.getFloat();
+    }
+
+    /**
+     * The last checkpoint, kept in memory so that a faulty step can be rolled back: its step, the index
+     * of the next checkpoint, parameters, optimizer state and (with noise sampling on) flat values.
+     */
+    record Snapshot(int step, int nextIndex, byte[] parameters, byte[] optimizerState, float[] flatValues) {
+    }
+
+    /** Writes a checkpoint (after sampling noise when due); returns it as the new rollback point. */
+    private Snapshot checkpoint(RunConfig config, TrainingData data, TrainingListener listener, CutNetwork net,
             ModelParameters params, UpdateRule rule, NDManager manager, Step stepper, Set<Integer> noiseAt,
             float[] previous, int step, int index, double trainLoss, double trainAccuracy) {
         byte[] bytes = params.save();
@@ -186,7 +256,7 @@ public final class TrainingLoop {
         double epoch = (double) step / RunConfig.stepsPerEpoch(data.train().size(), config.batchSize());
         listener.onCheckpoint(new CheckpointState(step, index, epoch, bytes, optimizerState, trainLoss,
                 trainAccuracy, testAccuracy, testSamples));
-        return current;
+        return new Snapshot(step, index + 1, bytes, optimizerState, current);
     }
 
     static double accuracy(float[][] logits, int[] labels) {

@@ -112,6 +112,11 @@ public abstract class UpdateRule {
             }
             steps = in.readLong();
             int entries = in.readInt();
+            state.values().forEach(arrays -> {
+                for (NDArray a : arrays) {
+                    a.close();
+                }
+            });
             state.clear();
             for (int e = 0; e < entries; e++) {
                 int position = in.readInt();

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDManager;
@@ -41,12 +42,20 @@ class TrainingLoopTest {
         final Map<Integer, CheckpointState> checkpoints = new LinkedHashMap<>();
         final List<NoiseSample> noise = new ArrayList<>();
         final List<Double> losses = new ArrayList<>();
+        final List<Integer> progressSteps = new ArrayList<>();
+        final List<String> recoveries = new ArrayList<>();
         int cancelAfter = Integer.MAX_VALUE;
 
         @Override
         public void onProgress(int step, int totalSteps, double loss, double accuracy, double lr, double ips) {
             losses.add(loss);
+            progressSteps.add(step);
             assertTrue(ips > 0);
+        }
+
+        @Override
+        public void onRecovery(int faultStep, int resumedFrom, String reason) {
+            recoveries.add(faultStep + "->" + resumedFrom + ": " + reason);
         }
 
         @Override
@@ -183,6 +192,59 @@ class TrainingLoopTest {
                 assertEquals(i < shallow, same, "segment " + at2.segments().get(i) + " frozen=" + (i < shallow));
             }
         }
+    }
+
+    static final String SMALL_RUN = "{\"widthMultiplier\":0.25,\"steps\":12,\"batchSize\":16,"
+            + "\"checkpointInterval\":4,\"trainSize\":100,\"evalSize\":20,\"seed\":3,\"noiseSteps\":[4,8],"
+            + "\"noiseMinibatches\":2,\"noiseProjectionDim\":4}";
+
+    @Test
+    void aTransientFaultIsRolledBackAndReplayedToTheSameResult() {
+        RunConfig config = config(SMALL_RUN);
+        TrainingData data = new TrainingData(Datasets.train(config), null, null);
+        Recorder clean = new Recorder();
+        new TrainingLoop().train(config, data, clean, null);
+
+        Recorder faulty = new Recorder();
+        boolean[] faulted = new boolean[1];
+        int last = new TrainingLoop(step -> step == 10 && !faulted[0] && (faulted[0] = true)).train(config, data,
+                faulty, null);
+        assertEquals(12, last);
+        assertEquals(1, faulty.recoveries.size(), faulty.recoveries.toString());
+        assertTrue(faulty.recoveries.get(0).startsWith("10->8: the training loss is NaN"), faulty.recoveries.toString());
+        assertEquals(List.of(0, 4, 8, 12), List.copyOf(faulty.checkpoints.keySet()), "no checkpoint twice");
+        assertEquals(List.of(0, 1, 2, 3), faulty.checkpoints.values().stream().map(CheckpointState::index).toList());
+        assertEquals(clean.progressSteps, faulty.progressSteps, "replayed steps are not reported twice");
+        assertEquals(clean.noise.size(), faulty.noise.size());
+        assertArrayEquals(clean.checkpoints.get(12).parameters(), faulty.checkpoints.get(12).parameters(),
+                "the replay ends where an undisturbed run ends");
+        assertArrayEquals(clean.checkpoints.get(12).optimizerState(), faulty.checkpoints.get(12).optimizerState());
+    }
+
+    @Test
+    void aFaultTheReplayReproducesFailsTheRun() {
+        RunConfig config = config(SMALL_RUN);
+        TrainingData data = new TrainingData(Datasets.train(config), null, null);
+        Recorder rec = new Recorder();
+        TrainingDivergedException e = assertThrows(TrainingDivergedException.class,
+                () -> new TrainingLoop(step -> step >= 6).train(config, data, rec, null));
+        assertTrue(e.getMessage().contains("at step 6 again after replaying from step 4"), e.getMessage());
+        assertEquals(List.of(0, 4), List.copyOf(rec.checkpoints.keySet()));
+        assertEquals(1, rec.recoveries.size());
+
+        // faults that keep moving (never the same step twice) stop after the allowed number of recoveries
+        Recorder moving = new Recorder();
+        int[] next = {5};
+        TrainingDivergedException m = assertThrows(TrainingDivergedException.class,
+                () -> new TrainingLoop(step -> {
+                    if (step == next[0]) {
+                        next[0]++;
+                        return true;
+                    }
+                    return false;
+                }).train(config, data, moving, null));
+        assertEquals(TrainingLoop.MAX_RECOVERIES, moving.recoveries.size(), moving.recoveries.toString());
+        assertTrue(m.getMessage().contains("after " + TrainingLoop.MAX_RECOVERIES + " recoveries"), m.getMessage());
     }
 
     @Test
