@@ -1,6 +1,7 @@
 package io.splicelab.model.events;
 
 import io.splicelab.model.events.Payloads.CheckpointCreated;
+import io.splicelab.model.events.Payloads.CheckpointImported;
 import io.splicelab.model.events.Payloads.FeaturesSnapshotted;
 import io.splicelab.model.events.Payloads.HybridEvaluated;
 import io.splicelab.model.events.Payloads.NoiseSampled;
@@ -29,6 +30,7 @@ public enum EventType {
     RUN_FAILED("io.splicelab.run.failed", Topics.RUN_EVENTS, RunFailed.class),
     RUN_CANCELLED("io.splicelab.run.cancelled", Topics.RUN_EVENTS, RunCancelled.class),
     CHECKPOINT_CREATED("io.splicelab.checkpoint.created", Topics.CHECKPOINTS, CheckpointCreated.class),
+    CHECKPOINT_IMPORTED("io.splicelab.checkpoint.imported", Topics.CHECKPOINTS, CheckpointImported.class),
     HYBRID_EVALUATED("io.splicelab.hybrid.evaluated", Topics.HYBRID_RESULTS, HybridEvaluated.class),
     NOISE_SAMPLED("io.splicelab.noise.sampled", Topics.NOISE_SAMPLES, NoiseSampled.class),
     TC_SUMMARY_COMPUTED("io.splicelab.hybrid.summary", Topics.HYBRID_RESULTS, TcSummaryComputed.class),

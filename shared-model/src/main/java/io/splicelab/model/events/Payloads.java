@@ -1,5 +1,6 @@
 package io.splicelab.model.events;
 
+import io.splicelab.model.imports.ImportManifest;
 import java.util.List;
 import java.util.Map;
 
@@ -46,6 +47,20 @@ public final class Payloads {
      */
     public record CheckpointCreated(String runId, int step, int index, RunConfig config, NetworkSpec network,
             ArtifactRef parameters, double trainLoss, double trainAccuracy) {
+    }
+
+    /**
+     * A checkpoint trained elsewhere, imported as one ONNX file per segment (see {@link ImportManifest}), written
+     * once to the artifact store. It joins the grid of its run like a created checkpoint; its evaluation set is the
+     * seeded test subset of {@code dataset} ({@code evalSize} examples, subset seed {@code seed}). Imported
+     * networks carry their own BatchNorm statistics, so only BatchNorm mode {@code carry} applies.
+     *
+     * @param manifest the validated manifest (as imported)
+     * @param manifestFile the manifest file in the artifact store
+     * @param segments the segment files in the store, in the manifest's segment order
+     */
+    public record CheckpointImported(String runId, int step, int index, String dataset, Integer evalSize, Long seed,
+            ImportManifest manifest, ArtifactRef manifestFile, List<ArtifactRef> segments) {
     }
 
     /**

@@ -35,4 +35,23 @@ public final class RunArtifacts {
     public static String completedMarker(String runId) {
         return runPrefix(runId) + "/completed.json";
     }
+
+    public static String importsPrefix(String runId) {
+        return runPrefix(runId) + "/imports";
+    }
+
+    /** A file of an imported checkpoint (its manifest.json or a segment's ONNX file). */
+    public static String importedFile(String runId, int step, String file) {
+        return String.format("%s/step-%08d/%s", importsPrefix(runId), step, file);
+    }
+
+    /** The imported checkpoint's record: its CheckpointImported payload as JSON. */
+    public static String importRecord(String runId, int step) {
+        return String.format("%s/step-%08d.json", importsPrefix(runId), step);
+    }
+
+    /** Whether a key under {@link #importsPrefix} is an import record (not a file of an import). */
+    public static boolean isImportRecord(String key) {
+        return key.matches(".*/imports/step-\\d{8}\\.json");
+    }
 }
