@@ -197,15 +197,16 @@
     if (densities) {
       const classes = clsSel.value === 'all' ? Object.keys(densities) : [clsSel.value];
       const n = (densities[classes[0]] || []).length;
+      const axes = Array.isArray(v.densityAxes) && v.densityAxes.length === 2 ? v.densityAxes : null;
       for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) {
         let d = 0;
         classes.forEach(k => { d = Math.max(d, (densities[k][i] || [])[j] || 0); });
-        data.push([j, i, d]);
+        data.push([i, j, d]);
       }
       el.dataset.points = data.length;
       charts.kde.setOption({ animation: false, title: { text: 'class density, top-2 PCs', textStyle: { fontSize: 12 } },
-        grid: { left: 40, right: 10, top: 30, bottom: 30 }, xAxis: { type: 'category', name: 'PC1', data: [...Array(n).keys()], axisLabel: { show: false } },
-        yAxis: { type: 'category', name: 'PC2', data: [...Array(n).keys()], axisLabel: { show: false } },
+        grid: { left: 40, right: 10, top: 30, bottom: 30 }, xAxis: { type: 'category', name: 'PC1', data: axes ? axes[0] : [...Array(n).keys()], axisLabel: { show: false } },
+        yAxis: { type: 'category', name: 'PC2', data: axes ? axes[1] : [...Array(n).keys()], axisLabel: { show: false } },
         visualMap: { show: false, min: 0, max: Math.max(1e-12, ...data.map(x => x[2])) }, series: [{ type: 'heatmap', data }] }, true);
     } else {
       // per-class data without the density grids: class sizes and bandwidth factors

@@ -21,6 +21,11 @@ import java.util.Map;
 @ApplicationScoped
 public class SnapshotAnalyzer {
     public static final String SHAPE_SCALAR = "scalar";
+    /**
+     * Points per axis of the class densities shipped with a result for plotting (every k-th grid point):
+     * the full grid stays in the service, an event stays small (10 classes: about 60 KB).
+     */
+    public static final int DENSITY_PREVIEW_POINTS = 32;
 
     private final ArtifactStore artifacts;
     private final ClassOverlap classOverlap;
@@ -120,6 +125,49 @@ public class SnapshotAnalyzer {
             pairs.add(m);
         }
         v.put("pairs", pairs);
+        putDensities(v, r);
         return v;
+    }
+
+    /**
+     * The class densities for plotting: {@code densities} maps each class to rows over PC1 of values over
+     * PC2, subsampled to at most {@link #DENSITY_PREVIEW_POINTS} per axis and rounded to 4 significant
+     * digits; {@code densityAxes} holds the PC1 and PC2 coordinates of the rows and columns.
+     */
+    static void putDensities(Map<String, Object> v, ClassOverlap.Result r) {
+        int size = r.grid().size();
+        int stride = (size + DENSITY_PREVIEW_POINTS - 1) / DENSITY_PREVIEW_POINTS;
+        List<Integer> kept = new ArrayList<>();
+        for (int k = 0; k < size; k += stride) {
+            kept.add(k);
+        }
+        Map<String, Object> densities = new LinkedHashMap<>();
+        for (int c = 0; c < r.classes().size(); c++) {
+            double[] d = r.densities().get(c);
+            List<List<Double>> rows = new ArrayList<>();
+            for (int k : kept) {
+                List<Double> row = new ArrayList<>();
+                for (int l : kept) {
+                    row.add(round4(d[k * size + l]));
+                }
+                rows.add(row);
+            }
+            densities.put(String.valueOf(r.classes().get(c)), rows);
+        }
+        List<List<Double>> axes = new ArrayList<>();
+        for (int axis = 0; axis < 2; axis++) {
+            List<Double> at = new ArrayList<>();
+            for (int k : kept) {
+                at.add(round4(r.grid().axes()[axis][k]));
+            }
+            axes.add(at);
+        }
+        v.put("densities", densities);
+        v.put("densityAxes", axes);
+    }
+
+    private static double round4(double x) {
+        return x == 0 || !Double.isFinite(x) ? x
+                : new java.math.BigDecimal(x).round(new java.math.MathContext(4)).doubleValue();
     }
 }

@@ -56,6 +56,19 @@ class SnapshotAnalyzerTest {
         assertEquals(32, first.parameters().get("gridSize"));
         assertEquals(out.get(0).values().get("meanTv"), out.get(1).values().get("meanTv"));
         assertTrue((double) first.values().get("meanTv") > 0.5);
+        // the class densities for the dashboard's KDE plot: each integrates to about 1 over the grid
+        @SuppressWarnings("unchecked")
+        Map<String, List<List<Double>>> densities = (Map<String, List<List<Double>>>) first.values().get("densities");
+        assertEquals(java.util.Set.of("0", "1"), densities.keySet());
+        @SuppressWarnings("unchecked")
+        List<List<Double>> axes = (List<List<Double>>) first.values().get("densityAxes");
+        double dx = axes.get(0).get(1) - axes.get(0).get(0);
+        double dy = axes.get(1).get(1) - axes.get(1).get(0);
+        for (List<List<Double>> rows : densities.values()) {
+            assertEquals(32, rows.size());
+            double mass = rows.stream().flatMap(List::stream).mapToDouble(Double::doubleValue).sum() * dx * dy;
+            assertEquals(1.0, mass, 0.05, "probability mass on the grid");
+        }
         // travels as JSON without surprises
         EventCodec.toJson(first);
     }

@@ -39,10 +39,15 @@ public final class ClassOverlap {
     public record Pair(int classA, int classB, double tv) {
     }
 
-    /** Everything the analysis measured, enough to redraw and to audit it. */
+    /**
+     * Everything the analysis measured, enough to redraw and to audit it: {@code densities} holds, per
+     * class in the order of {@code classes}, its density at every grid point in grid order (index
+     * {@code k * size + l} is PC1 point k, PC2 point l).
+     */
     public record Result(int samples, int dimensions, List<Integer> classes, Map<Integer, Integer> classSizes,
             List<Integer> skippedClasses, Map<Integer, Double> factors, double[] explainedVariance,
-            DensityGrid grid, List<Pair> pairs, double meanTv, double minTv, double maxTv) {
+            DensityGrid grid, List<Pair> pairs, double meanTv, double minTv, double maxTv,
+            List<double[]> densities) {
     }
 
     /** The parameters this analysis was configured with, for the record. */
@@ -133,6 +138,6 @@ public final class ClassOverlap {
             }
         }
         return new Result(n, c, classes, sizes, skipped, factors, pca.explainedVarianceRatio(), grid, pairs,
-                sum / pairs.size(), min, max);
+                sum / pairs.size(), min, max, List.copyOf(densities));
     }
 }
