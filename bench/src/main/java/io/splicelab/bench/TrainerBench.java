@@ -17,10 +17,15 @@ import io.splicelab.model.data.DatasetUnavailableException;
 import io.splicelab.model.data.Datasets;
 import io.splicelab.model.data.ImageDataset;
 import io.splicelab.model.djl.DjlOffline;
+import io.splicelab.model.events.ArtifactRef;
 import io.splicelab.model.events.EventCodec;
+import io.splicelab.model.events.Payloads.RunProgress;
 import io.splicelab.model.events.RunConfig;
 import io.splicelab.model.net.Checkpoints;
 import io.splicelab.model.net.Networks;
+import io.splicelab.model.store.ArtifactStore;
+import io.splicelab.model.store.LocalArtifactStore;
+import io.splicelab.model.store.RunArtifacts;
 import io.splicelab.trainer.training.CheckpointState;
 import io.splicelab.trainer.training.TrainingData;
 import io.splicelab.trainer.training.TrainingListener;
@@ -28,8 +33,9 @@ import io.splicelab.trainer.training.TrainingLoop;
 
 /**
  * ResNet-20 training throughput, in the same run and on the same in-memory data: the trainer's loop
- * ({@link TrainingLoop}: seeded order, label bookkeeping, own optimizer with savable state, progress
- * reports) next to the bare DJL loop (a {@link Trainer} with DJL's SGD: forward, backward, update, one
+ * ({@link TrainingLoop}: seeded order, label bookkeeping, own optimizer with savable state, the finite-loss
+ * and finite-gradient check, progress events encoded as the service encodes them, and two checkpoints whose
+ * parameters and optimizer state are written to an artifact store with their sha256) next to the bare DJL loop (a {@link Trainer} with DJL's SGD: forward, backward, update, one
  * sub-manager per batch). Synthetic 3x32x32 and Fashion-MNIST 1x28x28 (when installed). The two loops
  * alternate for a number of rounds and the best round of each counts, because the machine is shared.
  * Both use SGD with momentum 0.9, weight decay 5e-4, learning rate 0.05 and no augmentation.
@@ -51,7 +57,7 @@ public final class TrainerBench {
                 java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()));
         for (String dataset : new String[] {"synthetic", "fashion-mnist"}) {
             RunConfig config = EventCodec.mapper().readValue("{\"dataset\":\"" + dataset + "\",\"steps\":" + steps
-                    + ",\"batchSize\":" + batch + ",\"checkpointInterval\":" + steps + ",\"trainSize\":"
+                     + ",\"batchSize\":" + batch + ",\"checkpointInterval\":" + (steps / 2) + ",\"trainSize\":"
                     + (batch * (steps + 1)) + ",\"augmentation\":\"none\",\"evalSize\":10,\"seed\":1}",
                     RunConfig.class).withDefaults();
             ImageDataset train;
@@ -78,23 +84,44 @@ public final class TrainerBench {
         report.write();
     }
 
-    /** The trainer's loop; images/s between the end of warm-up and the last step. */
-    static double service(RunConfig config, ImageDataset train) {
+    /**
+     * The trainer's loop with what the service does around it (events encoded, checkpoint artifacts
+     * written and hashed); images/s between the end of warm-up and the last checkpoint written.
+     */
+    static double service(RunConfig config, ImageDataset train) throws java.io.IOException {
         long[] times = new long[2];
-        new TrainingLoop().train(config, new TrainingData(train, null, null), new TrainingListener() {
-            @Override
-            public void onProgress(int step, int total, double loss, double acc, double lr, double ips) {
-                if (step == WARMUP) {
-                    times[0] = System.nanoTime();
-                } else if (step == total) {
-                    times[1] = System.nanoTime();
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("trainer-bench");
+        ArtifactStore store = new LocalArtifactStore(dir);
+        EventCodec codec = new EventCodec("/trainer-bench");
+        String run = "bench-" + System.nanoTime();
+        try {
+            new TrainingLoop().train(config, new TrainingData(train, null, null), new TrainingListener() {
+                @Override
+                public void onProgress(int step, int total, double loss, double acc, double lr, double ips) {
+                    codec.encode(run, new RunProgress(run, step, total, loss, acc, lr, ips));
+                    if (step == WARMUP) {
+                        times[0] = System.nanoTime();
+                    }
                 }
-            }
 
-            @Override
-            public void onCheckpoint(CheckpointState checkpoint) {
+                @Override
+                public void onCheckpoint(CheckpointState c) {
+                    ArtifactRef params = store.put(RunArtifacts.checkpointParams(run, c.step()), c.parameters(),
+                            Checkpoints.MEDIA_TYPE);
+                    ArtifactRef optimizer = store.put("runs/" + run + "/checkpoints/step-" + c.step() + ".optim",
+                            c.optimizerState(), "application/octet-stream");
+                    EventCodec.toJson(java.util.Map.of("step", c.step(), "parameters", params, "optimizer",
+                            optimizer));
+                    if (c.step() == config.steps()) {
+                        times[1] = System.nanoTime();
+                    }
+                }
+            }, null);
+        } finally {
+            try (var files = java.nio.file.Files.walk(dir)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
             }
-        }, null);
+        }
         return (double) (config.steps() - WARMUP) * config.batchSize() / ((times[1] - times[0]) / 1e9);
     }
 

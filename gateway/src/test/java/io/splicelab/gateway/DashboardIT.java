@@ -141,8 +141,12 @@ class DashboardIT {
         waitFor("the TC score", d -> d.findElement(By.id("tc-scores")).getText().contains("0.880"));
         publish(STATS.wrap(runId, new StatsComputed(runId, "class-overlap-tv", "stem", "probe", List.of(50), "scalar",
                 Map.of(), Map.of("meanTv", 0.3, "classes", List.of(0, 1), "classSizes", Map.of("0", 20, "1", 22),
-                        "factors", Map.of("0", 0.5, "1", 0.6)))));
+                        "factors", Map.of("0", 0.5, "1", 0.6),
+                        "densities", Map.of("0", List.of(List.of(0.1, 0.2), List.of(0.3, 0.4)),
+                                "1", List.of(List.of(0.4, 0.3), List.of(0.2, 0.1))),
+                        "densityAxes", List.of(List.of(-1.0, 1.0), List.of(-2.0, 2.0))))));
         waitFor("the class-overlap chart", d -> seriesLength("kde-tv", 0) == 1);
+        waitFor("the KDE plot of the class densities (2 x 2 grid)", d -> seriesLength("kde", 0) == 4);
         publish(STATS.wrap(runId, new StatsComputed(runId, "plugin-table", "stem", "probe", List.of(50), "table",
                 Map.of(), Map.of("columns", List.of("k", "score"), "rows", List.of(List.of(1, 0.5), List.of(2, 0.25))))));
         publish(STATS.wrap(runId, new StatsComputed(runId, "plugin-series", null, null, List.of(0, 50), "series",
