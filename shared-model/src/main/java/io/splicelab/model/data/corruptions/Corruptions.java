@@ -21,6 +21,14 @@ import org.apache.commons.math3.random.AbstractRandomGenerator;
  * Hendrycks and Dietterich (2019, {@code make_cifar_c.py}). An image is CHW floats in [0, 1]; the
  * result is clipped to [0, 1]. Every example gets its own random stream derived from (seed, index), so
  * a corrupted set does not depend on batching or order.
+ *
+ * <p>The parameters are those of the 32 x 32 script. For other sizes (28 x 28 MNIST-like images) every
+ * length in pixels is scaled by {@code f = min(h, w) / 32}: the defocus disk radius, the glass-blur
+ * Gaussian sigma and shuffle distance (at least one pixel), the motion-blur radius and sigma of the image
+ * and of the snow layer, and the elastic parameters (which the script already writes as fractions of the
+ * image size); zoom factors are ratios and stay, and the fog's plasma map is the next power of two at
+ * least as large as the image, cropped. The output is not quantised to 8 bits (the official files are),
+ * except where the script quantises in the middle of a corruption (glass blur, the snow layer).
  */
 public final class Corruptions {
     public static final double[] GAUSSIAN_SIGMA = {0.04, 0.06, 0.08, 0.09, 0.10};
@@ -30,10 +38,43 @@ public final class Corruptions {
     public static final double[] CONTRAST_FACTOR = {0.75, 0.5, 0.4, 0.3, 0.15};
     public static final double[] PIXELATE_SCALE = {0.95, 0.9, 0.85, 0.75, 0.65};
     public static final int[] JPEG_QUALITY = {80, 65, 58, 50, 40};
+    /** Defocus blur: disk radius and its anti-aliasing Gaussian sigma (pixels at 32 x 32). */
+    public static final double[][] DEFOCUS = {{0.3, 0.4}, {0.4, 0.5}, {0.5, 0.6}, {1, 0.2}, {1.5, 0.1}};
+    /** Glass blur: Gaussian sigma, maximum shuffle distance, shuffle passes. */
+    public static final double[][] GLASS = {{0.05, 1, 1}, {0.25, 1, 1}, {0.4, 1, 1}, {0.25, 1, 2}, {0.4, 1, 2}};
+    /** Motion blur: ImageMagick radius and sigma; the angle is uniform in [-45, 45) degrees. */
+    public static final double[][] MOTION = {{6, 1}, {6, 1.5}, {6, 2}, {8, 2}, {9, 2.5}};
+    /**
+     * Zoom blur: the number of zoom factors {@code 1, 1.01, 1.02, ...} averaged with the image (numpy's
+     * {@code arange(1, 1.06, 0.01)} and so on, whose floating-point ends give 7, 12, 16, 21, 26).
+     */
+    public static final int[] ZOOM_COUNT = {7, 12, 16, 21, 26};
+    /**
+     * Snow: layer mean, layer sd, layer zoom, threshold, motion radius, motion sigma, and the weight of
+     * the image against its whitened copy; the motion angle is uniform in [-135, -45) degrees.
+     */
+    public static final double[][] SNOW = {{0.1, 0.2, 1, 0.6, 8, 3, 0.95}, {0.1, 0.2, 1, 0.5, 10, 4, 0.9},
+        {0.15, 0.3, 1.75, 0.55, 10, 4, 0.9}, {0.25, 0.3, 2.25, 0.6, 12, 6, 0.85}, {0.3, 0.3, 1.25, 0.65, 14, 12, 0.8}};
+    /** Fog: plasma amplitude and plasma decay. */
+    public static final double[][] FOG = {{0.2, 3}, {0.5, 3}, {0.75, 2.5}, {1, 2}, {1.5, 1.75}};
+    /**
+     * Elastic transform, as fractions of the image size: displacement alpha, displacement smoothing sigma,
+     * affine corner jitter.
+     */
+    public static final double[][] ELASTIC = {{0, 0, 0.08}, {0.05, 0.2, 0.07}, {0.08, 0.06, 0.06}, {0.1, 0.04, 0.05},
+        {0.1, 0.03, 0.03}};
 
-    /** The corruptions computed here (the others of CIFAR-10-C come only from the official files). */
-    public static final List<String> NAMES = List.of("gaussian_noise", "shot_noise", "impulse_noise", "brightness",
-            "contrast", "pixelate", "jpeg_compression");
+    /** The corruptions computed here, in the order of the CIFAR-10-C release. */
+    public static final List<String> NAMES = List.of("gaussian_noise", "shot_noise", "impulse_noise", "defocus_blur",
+            "glass_blur", "motion_blur", "zoom_blur", "snow", "fog", "brightness", "contrast", "elastic_transform",
+            "pixelate", "jpeg_compression");
+
+    /**
+     * Corruptions of the official CIFAR-10-C files that are not computed here: frost needs the
+     * photographs of frost the script overlays; the four extra ones of the release are only read.
+     */
+    public static final List<String> FILE_ONLY = List.of("frost", "speckle_noise", "gaussian_blur", "spatter",
+            "saturate");
 
     private Corruptions() {
     }
@@ -134,9 +175,309 @@ public final class Corruptions {
             case "jpeg_compression" -> {
                 return jpeg(img, c, h, w, JPEG_QUALITY[s]);
             }
-            default -> throw new IllegalArgumentException("unknown corruption " + name + "; known: " + NAMES);
+            case "defocus_blur" -> {
+                return defocusBlur(img, c, h, w, severity);
+            }
+            case "glass_blur" -> {
+                return glassBlur(img, c, h, w, severity, rnd);
+            }
+            case "motion_blur" -> {
+                double angle = -45 + 90 * rnd.nextDouble();
+                return motionBlur(img, c, h, w, severity, angle);
+            }
+            case "zoom_blur" -> {
+                return zoomBlur(img, c, h, w, severity);
+            }
+            case "snow" -> {
+                return snow(img, c, h, w, severity, rnd);
+            }
+            case "fog" -> {
+                return fog(img, c, h, w, severity, rnd);
+            }
+            case "elastic_transform" -> {
+                return elastic(img, c, h, w, severity, rnd);
+            }
+            default -> throw new IllegalArgumentException("unknown corruption " + name + "; known: " + NAMES
+                    + (FILE_ONLY.contains(name) ? " (" + name + " only from the official CIFAR-10-C files)" : ""));
         }
         return out;
+    }
+
+    /** The factor lengths in pixels of the 32 x 32 parameters are scaled by: {@code min(h, w) / 32}. */
+    public static double scale(int h, int w) {
+        return Math.min(h, w) / 32.0;
+    }
+
+    /**
+     * The defocus kernel of a severity: the anti-aliased disk of radius {@code DEFOCUS[s][0]} (scaled),
+     * on a 17 x 17 grid, summing to 1.
+     */
+    public static double[][] defocusKernel(int severity, int h, int w) {
+        double[] p = DEFOCUS[severity - 1];
+        return Filters.disk(p[0] * scale(h, w), p[1]);
+    }
+
+    /** Defocus blur: each channel correlated with the disk kernel (OpenCV filter2D, REFLECT_101 border). */
+    static float[] defocusBlur(float[] img, int c, int h, int w, int severity) {
+        double[][] k = defocusKernel(severity, h, w);
+        float[] out = new float[img.length];
+        for (int ch = 0; ch < c; ch++) {
+            put(out, ch, Filters.filter2d(plane(img, ch, h, w), h, w, k, Filters.Border.REFLECT_101));
+        }
+        return out;
+    }
+
+    /**
+     * Glass blur: a Gaussian blur (skimage, truncate 4, nearest border), quantised to 8 bits (floor, as
+     * {@code np.uint8}), the pixels locally shuffled ({@link #glassPermutation}), and the Gaussian again.
+     */
+    static float[] glassBlur(float[] img, int c, int h, int w, int severity, SplittableRandom rnd) {
+        double[] p = GLASS[severity - 1];
+        double sigma = p[0] * scale(h, w);
+        int[] perm = glassPermutation(h, w, glassDelta(severity, h, w), (int) p[2], rnd);
+        float[] out = new float[img.length];
+        for (int ch = 0; ch < c; ch++) {
+            float[] g = Filters.gaussian(plane(img, ch, h, w), h, w, sigma, 4, Filters.Border.NEAREST);
+            for (int k = 0; k < g.length; k++) {
+                g[k] = (float) (Math.floor(clip(g[k]) * 255.0) / 255.0);
+            }
+            put(out, ch, Filters.gaussian(permute(g, perm), h, w, sigma, 4, Filters.Border.NEAREST));
+        }
+        return out;
+    }
+
+    /** The maximum shuffle distance of glass blur at an image size (at least one pixel). */
+    static int glassDelta(int severity, int h, int w) {
+        return Math.max(1, (int) Math.round(GLASS[severity - 1][1] * scale(h, w)));
+    }
+
+    /**
+     * The local shuffle of glass blur: in each pass, for y from {@code h - d} down to {@code d + 1} and x
+     * likewise, the pixel at (y, x) is swapped with the one at (y + dy, x + dx), dx and dy uniform integers
+     * in [-d, d) (numpy's {@code randint(-d, d)}). Returns, for every position, the index of the input
+     * pixel that ends there: a permutation.
+     */
+    static int[] glassPermutation(int h, int w, int d, int passes, SplittableRandom rnd) {
+        int[] at = new int[h * w];
+        for (int i = 0; i < at.length; i++) {
+            at[i] = i;
+        }
+        for (int pass = 0; pass < passes; pass++) {
+            for (int y = h - d; y > d; y--) {
+                for (int x = w - d; x > d; x--) {
+                    int dx = rnd.nextInt(-d, d);
+                    int dy = rnd.nextInt(-d, d);
+                    int a = y * w + x;
+                    int b = (y + dy) * w + x + dx;
+                    int t = at[a];
+                    at[a] = at[b];
+                    at[b] = t;
+                }
+            }
+        }
+        return at;
+    }
+
+    private static float[] permute(float[] plane, int[] perm) {
+        float[] out = new float[plane.length];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = plane[perm[i]];
+        }
+        return out;
+    }
+
+    /**
+     * The taps of the motion blur of a severity at an angle (degrees): rows {dx, dy, weight}, see
+     * {@link Filters#motionTaps}.
+     */
+    public static double[][] motionTaps(int severity, int h, int w, double angle) {
+        double[] p = MOTION[severity - 1];
+        double f = scale(h, w);
+        return Filters.motionTaps(p[0] * f, p[1] * f, angle);
+    }
+
+    /** Motion blur (ImageMagick's MotionBlurImage) of every channel at an angle in degrees. */
+    static float[] motionBlur(float[] img, int c, int h, int w, int severity, double angle) {
+        double[][] taps = motionTaps(severity, h, w, angle);
+        float[] out = new float[img.length];
+        for (int ch = 0; ch < c; ch++) {
+            put(out, ch, Filters.motionBlur(plane(img, ch, h, w), h, w, taps));
+        }
+        return out;
+    }
+
+    /**
+     * Zoom blur: the mean of the image and its centre zooms by {@code 1, 1.01, ...} ({@code ZOOM_COUNT}
+     * factors; {@link Filters#clippedZoom}). Not random.
+     */
+    static float[] zoomBlur(float[] img, int c, int h, int w, int severity) {
+        int n = ZOOM_COUNT[severity - 1];
+        float[] out = new float[img.length];
+        for (int ch = 0; ch < c; ch++) {
+            float[] p = plane(img, ch, h, w);
+            double[] sum = new double[p.length];
+            for (int k = 0; k < p.length; k++) {
+                sum[k] = p[k];
+            }
+            for (int i = 0; i < n; i++) {
+                float[] z = Filters.clippedZoom(p, h, w, 1 + i * 0.01);
+                for (int k = 0; k < p.length; k++) {
+                    sum[k] += z[k];
+                }
+            }
+            float[] r = new float[p.length];
+            for (int k = 0; k < p.length; k++) {
+                r[k] = (float) (sum[k] / (n + 1));
+            }
+            put(out, ch, r);
+        }
+        return out;
+    }
+
+    /**
+     * Snow: a Gaussian layer (mean, sd) zoomed, thresholded, quantised to 8 bits, motion-blurred at an
+     * angle in [-135, -45) degrees; the image is pulled towards {@code max(x, 1.5 grey + 0.5)} and the
+     * layer and its 180-degree rotation are added. Only ever brightens.
+     */
+    static float[] snow(float[] img, int c, int h, int w, int severity, SplittableRandom rnd) {
+        double[] p = SNOW[severity - 1];
+        double f = scale(h, w);
+        int plane = h * w;
+        float[] layer = new float[plane];
+        for (int k = 0; k < plane; k++) {
+            layer[k] = (float) (p[0] + p[1] * gaussian(rnd));
+        }
+        layer = Filters.clippedZoom(layer, h, w, p[2]);
+        for (int k = 0; k < plane; k++) {
+            layer[k] = layer[k] < p[3] ? 0f : (float) (Math.floor(clip(layer[k]) * 255.0) / 255.0);
+        }
+        double angle = -135 + 90 * rnd.nextDouble();
+        layer = Filters.motionBlur(layer, h, w, Filters.motionTaps(p[4] * f, p[5] * f, angle));
+        float[] out = new float[img.length];
+        for (int q = 0; q < plane; q++) {
+            double grey = c == 3 ? 0.299 * img[q] + 0.587 * img[plane + q] + 0.114 * img[2 * plane + q] : img[q];
+            double snowAt = Math.round(layer[q] * 255.0) / 255.0 + Math.round(layer[plane - 1 - q] * 255.0) / 255.0;
+            for (int ch = 0; ch < c; ch++) {
+                double x = img[ch * plane + q];
+                double blended = p[6] * x + (1 - p[6]) * Math.max(x, grey * 1.5 + 0.5);
+                out[ch * plane + q] = clip(blended + snowAt);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Fog: a plasma fractal (seeded, {@link Filters#plasmaFractal}) times the severity's amplitude a is
+     * added to every channel, and the image is scaled by {@code max / (max + a)} (max over the image), so
+     * it stays in [0, max].
+     */
+    static float[] fog(float[] img, int c, int h, int w, int severity, SplittableRandom rnd) {
+        double[] p = FOG[severity - 1];
+        int size = 2;
+        while (size < Math.max(h, w)) {
+            size *= 2;
+        }
+        double[][] plasma = Filters.plasmaFractal(size, p[1], rnd);
+        double max = 0;
+        for (float v : img) {
+            max = Math.max(max, v);
+        }
+        double scale = max / (max + p[0]);
+        float[] out = new float[img.length];
+        for (int ch = 0; ch < c; ch++) {
+            for (int y = 0; y < h; y++) {
+                for (int x = 0; x < w; x++) {
+                    int k = ch * h * w + y * w + x;
+                    out[k] = clip((img[k] + p[0] * plasma[y][x]) * scale);
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The random parts of an elastic transform: the affine map (2 x 3) of the three jittered anchor
+     * points, and the displacement fields (pixels) added to the sampling coordinates.
+     */
+    record ElasticField(double[][] affine, float[] dx, float[] dy, double alpha, double jitter) {
+    }
+
+    /**
+     * Draws the elastic transform of a severity: anchors {@code centre + (s, s)}, {@code centre + (s, -s)},
+     * {@code centre - (s, s)} with {@code s = min(h, w) / 3}, each coordinate jittered by
+     * {@code U(-jitter, jitter)}; displacements {@code alpha * G_sigma * U(-1, 1)} per pixel (scipy reflect
+     * border, truncate 3), so |dx|, |dy| <= alpha.
+     */
+    static ElasticField elasticField(int severity, int h, int w, SplittableRandom rnd) {
+        double[] p = ELASTIC[severity - 1];
+        int size = Math.min(h, w);
+        double alpha = p[0] * size;
+        double sigma = p[1] * size;
+        double jitter = p[2] * size;
+        double c0 = h / 2;
+        double c1 = w / 2;
+        int sq = size / 3;
+        double[][] src = {{c0 + sq, c1 + sq}, {c0 + sq, c1 - sq}, {c0 - sq, c1 - sq}};
+        double[][] dst = new double[3][2];
+        for (int i = 0; i < 3; i++) {
+            for (int j = 0; j < 2; j++) {
+                dst[i][j] = src[i][j] - jitter + 2 * jitter * rnd.nextDouble();
+            }
+        }
+        double[][] affine = Filters.affineTransform(src, dst);
+        float[][] d = new float[2][];
+        for (int f = 0; f < 2; f++) {
+            float[] u = new float[h * w];
+            for (int k = 0; k < u.length; k++) {
+                u[k] = (float) (-1 + 2 * rnd.nextDouble());
+            }
+            float[] g = Filters.gaussian(u, h, w, sigma, 3, Filters.Border.REFLECT);
+            for (int k = 0; k < g.length; k++) {
+                g[k] = (float) (g[k] * alpha);
+            }
+            d[f] = g;
+        }
+        return new ElasticField(affine, d[0], d[1], alpha, jitter);
+    }
+
+    /**
+     * Elastic transform: the random affine warp (bilinear, REFLECT_101 border), then every pixel (y, x)
+     * resampled at {@code (y + dy, x + dx)} (bilinear, scipy reflect border).
+     */
+    static float[] elastic(float[] img, int c, int h, int w, int severity, SplittableRandom rnd) {
+        return elastic(img, c, h, w, elasticField(severity, h, w, rnd));
+    }
+
+    static float[] elastic(float[] img, int c, int h, int w, ElasticField field) {
+        float[] out = new float[img.length];
+        for (int ch = 0; ch < c; ch++) {
+            float[] warped = Filters.warpAffine(plane(img, ch, h, w), h, w, field.affine(),
+                    Filters.Border.REFLECT_101);
+            float[] r = new float[h * w];
+            for (int y = 0; y < h; y++) {
+                for (int x = 0; x < w; x++) {
+                    int k = y * w + x;
+                    r[k] = (float) Filters.bilinear(warped, h, w, y + field.dy()[k], x + field.dx()[k],
+                            Filters.Border.REFLECT);
+                }
+            }
+            put(out, ch, r);
+        }
+        return out;
+    }
+
+    private static float[] plane(float[] img, int ch, int h, int w) {
+        float[] p = new float[h * w];
+        System.arraycopy(img, ch * h * w, p, 0, h * w);
+        return p;
+    }
+
+    /** Writes a channel, clipped to [0, 1]. */
+    private static void put(float[] out, int ch, float[] plane) {
+        int off = ch * plane.length;
+        for (int k = 0; k < plane.length; k++) {
+            out[off + k] = clip(plane[k]);
+        }
     }
 
     /** HSV value channel + delta, clipped: hue and saturation kept (RGB scaled by V'/V). */
