@@ -7,6 +7,7 @@ import io.splicelab.model.events.EventCodec.InvalidEventException;
 import io.splicelab.model.events.EventType;
 import io.splicelab.model.events.Envelope;
 import io.splicelab.model.events.Payloads.CheckpointCreated;
+import io.splicelab.model.events.Payloads.CheckpointImported;
 import io.splicelab.model.events.Topics;
 import io.splicelab.model.store.ArtifactIntegrityException;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -17,8 +18,9 @@ import org.jboss.logging.Logger;
 
 /**
  * Reads checkpoint events one at a time (a run's events arrive in order on one partition) and hands
- * them to the splicing service. An event that cannot be read, or whose artifact is missing or does not
- * match its sha256, goes to the dead-letter topic with the reason; the consumer keeps going.
+ * them to the splicing service: created checkpoints (trained here) and imported ones (ONNX segments). An event
+ * that cannot be read, whose artifact is missing or does not match its sha256, or an import whose files or
+ * dataset do not fit its manifest, goes to the dead-letter topic with the reason; the consumer keeps going.
  */
 @ApplicationScoped
 public class CheckpointConsumer {
@@ -39,6 +41,15 @@ public class CheckpointConsumer {
                 .orElse(null);
         try {
             Envelope envelope = EventCodec.decode(message.getPayload());
+            if (EventType.CHECKPOINT_IMPORTED.type().equals(envelope.type())) {
+                CheckpointImported imported = EventCodec.payload(envelope, CheckpointImported.class);
+                if (imported.runId() == null || imported.manifest() == null || imported.segments() == null
+                        || imported.dataset() == null) {
+                    throw new InvalidEventException("runId, dataset, manifest and segments are required");
+                }
+                splicing.onImported(imported);
+                return message.ack();
+            }
             if (!EventType.CHECKPOINT_CREATED.type().equals(envelope.type())) {
                 throw new InvalidEventException("unexpected event type " + envelope.type() + " on "
                         + Topics.CHECKPOINTS);

@@ -4,7 +4,13 @@ import ai.djl.ndarray.NDManager;
 import io.splicelab.model.data.ImageDataset;
 import io.splicelab.model.events.ArtifactRef;
 import io.splicelab.model.events.EventCodec;
+import io.splicelab.model.data.DatasetInfo;
 import io.splicelab.model.events.Payloads.CheckpointCreated;
+import io.splicelab.model.events.Payloads.CheckpointImported;
+import io.splicelab.model.events.RunConfig;
+import io.splicelab.model.imports.ImportManifest;
+import io.splicelab.splicer.splicing.OnnxSegmentedNet;
+import io.splicelab.splicer.splicing.SegmentedNet;
 import io.splicelab.model.events.Payloads.FeaturesSnapshotted;
 import io.splicelab.model.events.Payloads.HybridEvaluated;
 import io.splicelab.model.features.FeatureSnapshot;
@@ -37,7 +43,7 @@ import org.jboss.logging.Logger;
 /**
  * Keeps the hybrid grid of the runs in progress and grows it with every checkpoint event: loads the
  * checkpoint (verified against its sha256), evaluates its row and column, publishes the cells and the
- * probe features. After a restart the grid of a run is rebuilt from the checkpoint manifests in the
+ * probe features. Imported checkpoints (ONNX segments, {@link #onImported}) grow their run's grid the same way. After a restart the grid of a run is rebuilt from the checkpoint manifests in the
  * artifact store, so no earlier checkpoint is missed; cells republished then are upserted downstream.
  */
 @ApplicationScoped
@@ -57,6 +63,7 @@ public class SplicingService {
     private final String precision;
     private final double tcThreshold;
     private final String device;
+    private final int onnxThreads;
     private final Map<String, RunGrid> grids = new LinkedHashMap<>(16, 0.75f, true);
 
     public SplicingService(ArtifactStore store, SplicerPublisher publisher,
@@ -70,7 +77,9 @@ public class SplicingService {
             @ConfigProperty(name = "splicelab.splicer.spill-dir", defaultValue = "/tmp/splicelab-splicer") String spillDir,
             @ConfigProperty(name = "splicelab.splicer.precision", defaultValue = "float32") String precision,
             @ConfigProperty(name = "splicelab.splicer.tc-threshold", defaultValue = "0.9") double tcThreshold,
-            @ConfigProperty(name = "splicelab.splicer.device", defaultValue = "auto") String device) {
+            @ConfigProperty(name = "splicelab.splicer.device", defaultValue = "auto") String device,
+            @ConfigProperty(name = "splicelab.splicer.onnx-threads", defaultValue = "0") int onnxThreads) {
+        this.onnxThreads = onnxThreads;
         this.evalSets = List.copyOf(evalSets);
         this.bnModes = List.copyOf(bnModes);
         this.recalibrationSize = recalibrationSize;
@@ -107,28 +116,132 @@ public class SplicingService {
     }
 
     private void addAndPublish(RunGrid grid, CheckpointCreated checkpoint) {
-        String runId = checkpoint.runId();
         byte[] params = store.get(checkpoint.parameters());
         CutNetwork net = Checkpoints.load(checkpoint.network(), params, grid.manager());
-        List<HybridCell> cells = grid.add(checkpoint.step(), net);
+        addAndPublish(grid, checkpoint.runId(), checkpoint.step(), SegmentedNet.of(net));
+    }
+
+    private void addAndPublish(RunGrid grid, String runId, int step, SegmentedNet net) {
+        List<HybridCell> cells;
+        try {
+            cells = grid.add(step, net);
+        } catch (RuntimeException e) {
+            if (!grid.contains(step)) {
+                net.close();
+            }
+            throw e;
+        }
         for (HybridCell cell : cells) {
             publisher.publish(event(runId, cell));
         }
         if (!cells.isEmpty()) {
-            storeCells(runId, checkpoint.step(), cells);
+            storeCells(runId, step, cells);
         }
         for (TcSummary s : grid.summaries(tcThreshold)) {
             publisher.publish(new TcSummaryComputed(runId, s.cut(), s.evalSet(), s.bnMode(), s.steps(), s.curve(),
                     s.tcScore(), s.dropLag(), s.threshold()));
         }
-        FeatureSnapshot snapshot = new FeatureSnapshot(grid.labels(), grid.pooledFeatures(checkpoint.step()));
+        FeatureSnapshot snapshot = new FeatureSnapshot(grid.labels(), grid.pooledFeatures(step));
         String probeSet = grid.evalSetNames().get(0);
-        String key = RunArtifacts.featureSnapshot(runId, checkpoint.step(), probeSet);
+        String key = RunArtifacts.featureSnapshot(runId, step, probeSet);
         byte[] encoded = snapshot.encode();
         ArtifactRef ref = store.put(key, encoded, FeatureSnapshot.MEDIA_TYPE);
-        publisher.publish(new FeaturesSnapshotted(runId, checkpoint.step(), probeSet, cuts, grid.labels().length,
+        publisher.publish(new FeaturesSnapshotted(runId, step, probeSet, grid.options().cuts(), grid.labels().length,
                 ref));
-        LOG.infof("run %s: checkpoint at step %d added %d hybrid cells", runId, checkpoint.step(), cells.size());
+        LOG.infof("run %s: checkpoint at step %d added %d hybrid cells", runId, step, cells.size());
+    }
+
+    /**
+     * Handles one imported checkpoint (ONNX segments): like a created one, it adds its row and column to its run's
+     * grid, in BatchNorm mode {@code carry} only, on the evaluation sets of the dataset the import names. The
+     * checks come first, so that an import that does not fit its dataset stores nothing.
+     *
+     * @throws IllegalArgumentException (dead letter) when the dataset's images or classes do not match the
+     *     manifest, a cut is not in the manifest, or a segment cannot be run
+     */
+    public synchronized void onImported(CheckpointImported imported) {
+        String runId = imported.runId();
+        ImportManifest manifest = imported.manifest().validated();
+        RunConfig config = importConfig(imported);
+        DatasetInfo info = requireFit(imported, config);
+        RunGrid grid = grids.get(runId);
+        if (grid == null) {
+            grid = newGrid(runId, config, List.of(RunGrid.CARRY));
+            grids.put(runId, grid);
+            evictBeyondLimit(runId);
+            for (CheckpointImported earlier : earlierImports(imported)) {
+                LOG.infof("run %s: restoring imported checkpoint at step %d from the artifact store", runId,
+                        earlier.step());
+                addAndPublish(grid, runId, earlier.step(), loadImported(earlier, info));
+            }
+        }
+        if (grid.contains(imported.step())) {
+            LOG.debugf("run %s: imported checkpoint at step %d already evaluated", runId, imported.step());
+            return;
+        }
+        addAndPublish(grid, runId, imported.step(), loadImported(imported, info));
+    }
+
+    /** The configuration an import's evaluation sets are resolved with: its dataset, size and seed. */
+    static RunConfig importConfig(CheckpointImported imported) {
+        return new RunConfig(null, null, imported.dataset(), null, null, null, null, null, imported.seed(), null,
+                imported.evalSize()).withDefaults();
+    }
+
+    /** The dataset of an import, when its images and classes are what the manifest's network takes. */
+    private DatasetInfo requireFit(CheckpointImported imported, RunConfig config) {
+        ImportManifest m = imported.manifest();
+        DatasetInfo info = DatasetInfo.of(config.dataset())
+                .orElseThrow(() -> new IllegalArgumentException("unknown dataset " + config.dataset() + "; known: "
+                        + DatasetInfo.KNOWN.keySet()));
+        if (info.channels() != m.channels() || info.height() != m.height() || info.width() != m.width()) {
+            throw new IllegalArgumentException("dataset " + info.name() + " has images of shape [" + info.channels()
+                    + ", " + info.height() + ", " + info.width() + "] but the imported network takes input.shape "
+                    + m.input().shape());
+        }
+        if (info.numClasses() != m.numClasses()) {
+            throw new IllegalArgumentException("dataset " + info.name() + " has " + info.numClasses()
+                    + " classes but the imported network has numClasses " + m.numClasses());
+        }
+        for (String cut : cuts) {
+            if (!m.cuts().contains(cut)) {
+                throw new IllegalArgumentException("the splicer evaluates cut '" + cut + "' but the imported manifest "
+                        + "has cuts " + m.cuts());
+            }
+        }
+        if (imported.segments().size() != m.segments().size()) {
+            throw new IllegalArgumentException("the event names " + imported.segments().size()
+                    + " segment files for " + m.segments().size() + " segments");
+        }
+        return info;
+    }
+
+    private SegmentedNet loadImported(CheckpointImported imported, DatasetInfo info) {
+        List<byte[]> files = new ArrayList<>();
+        for (ArtifactRef ref : imported.segments()) {
+            files.add(store.get(ref));
+        }
+        return OnnxSegmentedNet.load(imported.manifest(), files, info.mean(), info.std(), onnxThreads);
+    }
+
+    /** Import records of the run's imported checkpoints before this one, in step order. */
+    private List<CheckpointImported> earlierImports(CheckpointImported imported) {
+        List<CheckpointImported> out = new ArrayList<>();
+        for (String key : store.list(RunArtifacts.importsPrefix(imported.runId()))) {
+            if (!RunArtifacts.isImportRecord(key)) {
+                continue;
+            }
+            try {
+                CheckpointImported record = EventCodec.mapper().readValue(store.read(key), CheckpointImported.class);
+                if (record.step() < imported.step()) {
+                    out.add(record);
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read import record " + key, e);
+            }
+        }
+        out.sort((a, b) -> Integer.compare(a.step(), b.step()));
+        return out;
     }
 
     static HybridEvaluated event(String runId, HybridCell cell) {
@@ -169,14 +282,18 @@ public class SplicingService {
     }
 
     private RunGrid newGrid(CheckpointCreated checkpoint) {
-        List<ImageDataset> sets = EvalSets.resolve(evalSets, checkpoint.config());
-        ImageDataset recal = bnModes.contains(RunGrid.RECALIBRATE)
-                ? EvalSets.recalibration(checkpoint.config(), recalibrationSize)
+        return newGrid(checkpoint.runId(), checkpoint.config(), bnModes);
+    }
+
+    private RunGrid newGrid(String runId, RunConfig config, List<String> modes) {
+        List<ImageDataset> sets = EvalSets.resolve(evalSets, config);
+        ImageDataset recal = modes.contains(RunGrid.RECALIBRATE)
+                ? EvalSets.recalibration(config, recalibrationSize)
                 : null;
-        RunGrid.Options options = new RunGrid.Options(cuts, bnModes, batchSize, featureBudgetBytes,
+        RunGrid.Options options = new RunGrid.Options(cuts, modes, batchSize, featureBudgetBytes,
                 spillDir, precision);
         RunGrid grid = new RunGrid(options, sets, recal, NDManager.newBaseManager(device()));
-        rememberStoredCells(checkpoint.runId(), grid);
+        rememberStoredCells(runId, grid);
         return grid;
     }
 

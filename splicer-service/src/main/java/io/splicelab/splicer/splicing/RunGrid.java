@@ -419,7 +419,9 @@ public final class RunGrid implements AutoCloseable {
             for (int i = 0; i < cache.batches(key); i++) {
                 try (NDManager batch = manager.newSubManager()) {
                     NDArray f = cache.get(key, i, batch).toType(DataType.FLOAT32, false);
-                    NDArray pooled = f.mean(new int[] {2}).mean(new int[] {2});
+                    // N x C x H x W: pooled over space; N x C (features without space, e.g. imported): as they are
+                    NDArray pooled = f.getShape().dimension() == 4 ? f.mean(new int[] {2}).mean(new int[] {2})
+                            : f.reshape(f.getShape().get(0), -1);
                     float[][] r = Inference.toRows(pooled);
                     System.arraycopy(r, 0, rows, from, r.length);
                     from += r.length;

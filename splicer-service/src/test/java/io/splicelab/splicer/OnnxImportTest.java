@@ -1,0 +1,325 @@
+package io.splicelab.splicer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.ParameterStore;
+import io.splicelab.model.data.Datasets;
+import io.splicelab.model.data.ImageDataset;
+import io.splicelab.model.data.SyntheticImages;
+import io.splicelab.model.djl.DjlOffline;
+import io.splicelab.model.events.ArtifactRef;
+import io.splicelab.model.events.EventCodec;
+import io.splicelab.model.events.Payloads.CheckpointImported;
+import io.splicelab.model.events.Payloads.FeaturesSnapshotted;
+import io.splicelab.model.events.Payloads.HybridEvaluated;
+import io.splicelab.model.events.Payloads.NetworkSpec;
+import io.splicelab.model.events.Payloads.TcSummaryComputed;
+import io.splicelab.model.events.Topics;
+import io.splicelab.model.features.FeatureSnapshot;
+import io.splicelab.model.imports.ImportManifest;
+import io.splicelab.model.net.Checkpoints;
+import io.splicelab.model.net.CutNetwork;
+import io.splicelab.model.net.Networks;
+import io.splicelab.model.store.ArtifactStore;
+import io.splicelab.model.store.LocalArtifactStore;
+import io.splicelab.model.store.RunArtifacts;
+import io.splicelab.splicer.onnx.DjlOnnxExport;
+import io.splicelab.splicer.splicing.HybridCell;
+import io.splicelab.splicer.splicing.HybridMetrics;
+import io.splicelab.splicer.splicing.OnnxSegmentedNet;
+import io.splicelab.splicer.splicing.RunGrid;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Imported checkpoints: a network trained with DJL is exported to ONNX segment by segment (by a hand-written
+ * ONNX writer), imported, and must give the grid that the same weights give when evaluated directly.
+ */
+class OnnxImportTest {
+    static final NetworkSpec SPEC = new NetworkSpec("resnet20-b", 0.25, 3, 32, 32, 10);
+    static final List<String> CUTS = List.of("stem", "stage1", "stage2");
+    static final int EVAL = 40;
+    static final int BATCH = 20;
+    static final double TOLERANCE = 1e-4;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void offline() {
+        DjlOffline.configure();
+    }
+
+    /** Two distinct checkpoints (seeded initialisations with non-trivial BatchNorm statistics) as parameters. */
+    static List<byte[]> checkpoints() {
+        List<byte[]> out = new ArrayList<>();
+        try (NDManager m = NDManager.newBaseManager()) {
+            for (int seed = 1; seed <= 2; seed++) {
+                Engine.getInstance().setRandomSeed(seed);
+                CutNetwork net = Networks.build(SPEC);
+                net.block().initialize(m, DataType.FLOAT32, Checkpoints.inputShape(SPEC));
+                ImageDataset warm = SyntheticImages.split("train", 50);
+                try (NDManager batch = m.newSubManager()) {
+                    net.forward(new ParameterStore(m, false), new NDList(warm.images(batch, 0, 50).mul(seed)), 0,
+                            net.segments().size(), true);
+                }
+                out.add(Checkpoints.save(net.block()));
+            }
+        }
+        return out;
+    }
+
+    /** The ONNX files and manifest of a checkpoint: segments stem, stage1, stage2 and head (stage 3 + head). */
+    record Exported(ImportManifest manifest, Map<String, byte[]> files) {
+        List<byte[]> segmentFiles() {
+            return manifest.segments().stream().map(s -> files.get(s.file())).toList();
+        }
+    }
+
+    static Exported export(byte[] params, int step, List<Integer> inputShape) {
+        try (NDManager m = NDManager.newBaseManager()) {
+            CutNetwork net = Checkpoints.load(SPEC, params, m);
+            DjlOnnxExport export = new DjlOnnxExport(net, m);
+            Shape image = new Shape(SPEC.channels(), SPEC.height(), SPEC.width());
+            List<String> names = List.of("stem", "stage1", "stage2", "head");
+            int[] bounds = {0, net.cutIndex("stem"), net.cutIndex("stage1"), net.cutIndex("stage2"),
+                    net.segments().size()};
+            Map<String, byte[]> files = new LinkedHashMap<>();
+            List<ImportManifest.Segment> segments = new ArrayList<>();
+            for (int i = 0; i < names.size(); i++) {
+                files.put(names.get(i) + ".onnx", export.export(bounds[i], bounds[i + 1], image));
+                segments.add(new ImportManifest.Segment(names.get(i), names.get(i) + ".onnx"));
+            }
+            int c = inputShape.get(0);
+            ImportManifest manifest = new ImportManifest("exported", step, SPEC.numClasses(),
+                    new ImportManifest.Input(inputShape, java.util.Collections.nCopies(c, 0.0),
+                            java.util.Collections.nCopies(c, 1.0)),
+                    segments, CUTS).validated();
+            files.put(ImportManifest.FILE, EventCodec.toJson(manifest).getBytes(StandardCharsets.UTF_8));
+            return new Exported(manifest, files);
+        }
+    }
+
+    static void assertSameCells(List<HybridCell> direct, List<HybridCell> imported) {
+        assertEquals(direct.size(), imported.size());
+        for (int i = 0; i < direct.size(); i++) {
+            HybridCell d = direct.get(i);
+            HybridCell o = imported.get(i);
+            assertEquals(d.key(), o.key());
+            assertEquals(d.samples(), o.samples());
+            assertNull(o.metrics().get(HybridMetrics.PARAM_DISTANCE), "imported parameters are unknown");
+            for (Map.Entry<String, Double> e : d.metrics().entrySet()) {
+                if (e.getKey().equals(HybridMetrics.PARAM_DISTANCE)) {
+                    continue;
+                }
+                Double got = o.metrics().get(e.getKey());
+                assertTrue(got != null, e.getKey() + " of " + o.key());
+                assertEquals(e.getValue(), got, TOLERANCE * Math.max(1, Math.abs(e.getValue())),
+                        e.getKey() + " of " + o.key());
+            }
+        }
+    }
+
+    @Test
+    void anImportedGridEqualsTheGridOfTheSameWeightsEvaluatedDirectly() {
+        ImageDataset test = SyntheticImages.split("test", EVAL).subset("test", range(EVAL));
+        List<byte[]> params = checkpoints();
+        RunGrid.Options options = new RunGrid.Options(CUTS, List.of(RunGrid.CARRY), BATCH, Long.MAX_VALUE, dir,
+                RunGrid.FLOAT32);
+        List<HybridCell> direct = new ArrayList<>();
+        List<HybridCell> imported = new ArrayList<>();
+        try (RunGrid djl = new RunGrid(options, List.of(test), null, NDManager.newBaseManager());
+                RunGrid onnx = new RunGrid(options, List.of(test), null, NDManager.newBaseManager())) {
+            for (int k = 0; k < params.size(); k++) {
+                direct.addAll(djl.add(k * 10, Checkpoints.load(SPEC, params.get(k), djl.manager())));
+                Exported e = export(params.get(k), k * 10, List.of(3, 32, 32));
+                imported.addAll(onnx.add(k * 10, OnnxSegmentedNet.load(e.manifest(), e.segmentFiles(),
+                        new float[] {0, 0, 0}, new float[] {1, 1, 1}, 1)));
+            }
+            // the probe features (global-average-pooled) agree too
+            for (int k = 0; k < params.size(); k++) {
+                Map<String, float[][]> a = djl.pooledFeatures(k * 10);
+                Map<String, float[][]> b = onnx.pooledFeatures(k * 10);
+                for (String cut : CUTS) {
+                    for (int i = 0; i < EVAL; i++) {
+                        for (int j = 0; j < a.get(cut)[i].length; j++) {
+                            assertEquals(a.get(cut)[i][j], b.get(cut)[i][j], 1e-4, cut);
+                        }
+                    }
+                }
+            }
+        }
+        assertEquals(CUTS.size() * (1 + 3), direct.size());
+        assertSameCells(direct, imported);
+    }
+
+    /** Publishes into lists instead of Kafka. */
+    static final class Captured extends SplicerPublisher {
+        final List<HybridEvaluated> cells = new ArrayList<>();
+        final List<TcSummaryComputed> summaries = new ArrayList<>();
+        final List<FeaturesSnapshotted> snapshots = new ArrayList<>();
+
+        Captured() {
+            super(null, null);
+        }
+
+        @Override
+        public void publish(HybridEvaluated cell) {
+            cells.add(cell);
+        }
+
+        @Override
+        public void publish(TcSummaryComputed summary) {
+            summaries.add(summary);
+        }
+
+        @Override
+        public void publish(FeaturesSnapshotted snapshot) {
+            snapshots.add(snapshot);
+        }
+    }
+
+    static SplicingService service(ArtifactStore store, SplicerPublisher publisher, Path spill) {
+        return new SplicingService(store, publisher, CUTS, BATCH, 2, List.of("test"),
+                List.of(RunGrid.CARRY, RunGrid.RECALIBRATE), 50, 64, spill.toString(), RunGrid.FLOAT32, 0.9, "cpu", 1);
+    }
+
+    /** What the gateway does with an import: the files and the import record into the store. */
+    static CheckpointImported store(ArtifactStore store, String runId, int index, Exported e) {
+        int step = e.manifest().step();
+        ArtifactRef manifest = store.put(RunArtifacts.importedFile(runId, step, ImportManifest.FILE),
+                e.files().get(ImportManifest.FILE), "application/json");
+        List<ArtifactRef> segments = new ArrayList<>();
+        for (ImportManifest.Segment s : e.manifest().segments()) {
+            segments.add(store.put(RunArtifacts.importedFile(runId, step, s.file()), e.files().get(s.file()),
+                    "application/onnx"));
+        }
+        CheckpointImported imported = new CheckpointImported(runId, step, index, "synthetic", EVAL, 1L,
+                e.manifest(), manifest, segments);
+        store.put(RunArtifacts.importRecord(runId, step), EventCodec.toJson(imported).getBytes(StandardCharsets.UTF_8),
+                "application/json");
+        return imported;
+    }
+
+    @Test
+    void importsGrowTheirRunLikeCreatedCheckpointsAndTheHybridOfACheckpointWithItselfIsItself() {
+        ArtifactStore store = new LocalArtifactStore(dir.resolve("artifacts"));
+        List<byte[]> params = checkpoints();
+        String run = "imported-run";
+        // step 0 and step 10 are the same weights; step 20 others
+        List<CheckpointImported> events = List.of(store(store, run, 0, export(params.get(0), 0, List.of(3, 32, 32))),
+                store(store, run, 1, export(params.get(0), 10, List.of(3, 32, 32))),
+                store(store, run, 2, export(params.get(1), 20, List.of(3, 32, 32))));
+        Captured captured = new Captured();
+        SplicingService splicer = service(store, captured, dir.resolve("spill"));
+        try {
+            for (CheckpointImported e : events) {
+                splicer.onImported(e);
+            }
+            splicer.onImported(events.get(1)); // redelivered: nothing new
+        } finally {
+            splicer.close();
+        }
+        assertEquals(CUTS.size() * (1 + 3 + 5), captured.cells.size(), "every cell once, in mode carry only");
+        assertTrue(captured.cells.stream().allMatch(c -> c.bnMode().equals(RunGrid.CARRY)));
+        assertEquals(3, captured.snapshots.size());
+        for (FeaturesSnapshotted s : captured.snapshots) {
+            FeatureSnapshot f = FeatureSnapshot.decode(store.get(s.features()));
+            assertEquals(EVAL, f.labels().length);
+        }
+        assertFalse(captured.summaries.isEmpty());
+        TcSummaryComputed last = captured.summaries.get(captured.summaries.size() - 1);
+        assertEquals(List.of(0, 10, 20), last.steps());
+
+        // the hybrid of an imported checkpoint with itself reproduces its own predictions
+        for (HybridEvaluated c : captured.cells) {
+            if ((c.shallowStep() == 0 && c.deepStep() == 10) || (c.shallowStep() == 10 && c.deepStep() == 0)) {
+                assertEquals(1.0, c.metrics().get(HybridMetrics.AGREEMENT_DEEP), c.toString());
+                assertEquals(1.0, c.metrics().get(HybridMetrics.AGREEMENT_SHALLOW), c.toString());
+                assertEquals(1.0, c.metrics().get(HybridMetrics.RELATIVE_ACCURACY), 1e-9, c.toString());
+            }
+        }
+
+        // and the cells are those of the same weights evaluated directly on the same evaluation subset
+        ImageDataset test = Datasets.evalSubset(SplicingService.importConfig(events.get(0)));
+        RunGrid.Options options = new RunGrid.Options(CUTS, List.of(RunGrid.CARRY), BATCH, Long.MAX_VALUE, dir,
+                RunGrid.FLOAT32);
+        List<HybridCell> direct = new ArrayList<>();
+        try (RunGrid djl = new RunGrid(options, List.of(test), null, NDManager.newBaseManager())) {
+            int[] which = {0, 0, 1};
+            for (int k = 0; k < 3; k++) {
+                direct.addAll(djl.add(k * 10, Checkpoints.load(SPEC, params.get(which[k]), djl.manager())));
+            }
+        }
+        List<HybridCell> got = captured.cells.stream().map(c -> new HybridCell(c.cut(), c.evalSet(), c.bnMode(),
+                c.precision(), c.shallowStep(), c.deepStep(), c.samples(), c.metrics())).toList();
+        assertSameCells(direct, got);
+
+        // after a restart, a new import restores the run's earlier imports from the store and adds its own cells only
+        Captured after = new Captured();
+        SplicingService restarted = service(store, after, dir.resolve("spill"));
+        try {
+            restarted.onImported(store(store, run, 3, export(params.get(1), 30, List.of(3, 32, 32))));
+        } finally {
+            restarted.close();
+        }
+        assertEquals(CUTS.size() * 7, after.cells.size(), "row and column of step 30 (stored cells are not redone)");
+    }
+
+    @Test
+    void anImportWhoseDatasetDoesNotFitItsInputIsDeadLetteredAndNothingIsStored() {
+        ArtifactStore store = new LocalArtifactStore(dir.resolve("artifacts"));
+        String run = "misfit";
+        CheckpointImported imported = store(store, run, 0, export(checkpoints().get(0), 0, List.of(1, 28, 28)));
+        List<String> before = store.list(RunArtifacts.runPrefix(run));
+        Captured captured = new Captured();
+        List<String> reasons = new ArrayList<>();
+        DeadLetterPublisher deadLetters = new DeadLetterPublisher(null) {
+            @Override
+            public void send(String key, String value, String sourceTopic, String reason) {
+                assertEquals(Topics.CHECKPOINTS, sourceTopic);
+                reasons.add(reason);
+            }
+        };
+        SplicingService splicer = service(store, captured, dir.resolve("spill"));
+        try {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> splicer.onImported(imported));
+            assertTrue(e.getMessage().contains("input.shape"), e.getMessage());
+            CheckpointConsumer consumer = new CheckpointConsumer(splicer, deadLetters);
+            String json = new EventCodec("/gateway").encode(run, imported);
+            consumer.onCheckpoint(Message.of(json, () -> CompletableFuture.completedFuture(null)));
+        } finally {
+            splicer.close();
+        }
+        assertEquals(1, reasons.size());
+        assertTrue(reasons.get(0).contains("dataset synthetic has images of shape [3, 32, 32]"), reasons.get(0));
+        assertTrue(captured.cells.isEmpty() && captured.snapshots.isEmpty());
+        assertEquals(before, store.list(RunArtifacts.runPrefix(run)), "nothing stored");
+    }
+
+    static int[] range(int n) {
+        int[] out = new int[n];
+        for (int i = 0; i < n; i++) {
+            out[i] = i;
+        }
+        return out;
+    }
+}

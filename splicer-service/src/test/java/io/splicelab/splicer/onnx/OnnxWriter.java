@@ -1,0 +1,206 @@
+package io.splicelab.splicer.onnx;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Writes ONNX models by hand: the protobuf encoding of the few fields of ModelProto, GraphProto, NodeProto,
+ * AttributeProto, TensorProto and ValueInfoProto a plain float32 inference graph needs (ir_version 7, opset 13).
+ * Field numbers are those of onnx/onnx.proto. Test code only: it lets a test export a network trained with DJL
+ * segment by segment without Python.
+ */
+public final class OnnxWriter {
+    public static final int IR_VERSION = 7;
+    public static final int OPSET = 13;
+    private static final int FLOAT = 1; // TensorProto.DataType.FLOAT
+    private static final int INT64 = 7;
+
+    private final List<byte[]> nodes = new ArrayList<>();
+    private final List<byte[]> initializers = new ArrayList<>();
+    private final String graphName;
+    private int counter;
+
+    public OnnxWriter(String graphName) {
+        this.graphName = graphName;
+    }
+
+    /** A fresh value name. */
+    public String fresh(String hint) {
+        return hint + "_" + (counter++);
+    }
+
+    /** Adds a float32 initializer (a constant tensor) and returns its name. */
+    public String weight(String hint, float[] values, long... dims) {
+        String name = fresh(hint);
+        Proto t = new Proto();
+        for (long d : dims) {
+            t.varint(1, d);
+        }
+        t.varint(2, FLOAT);
+        t.string(8, name);
+        ByteBuffer raw = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+        for (float v : values) {
+            raw.putFloat(v);
+        }
+        t.bytes(9, raw.array());
+        initializers.add(t.toByteArray());
+        return name;
+    }
+
+    /** Adds an int64 initializer and returns its name. */
+    public String int64s(String hint, long[] values, long... dims) {
+        String name = fresh(hint);
+        Proto t = new Proto();
+        for (long d : dims) {
+            t.varint(1, d);
+        }
+        t.varint(2, INT64);
+        t.string(8, name);
+        ByteBuffer raw = ByteBuffer.allocate(values.length * 8).order(ByteOrder.LITTLE_ENDIAN);
+        for (long v : values) {
+            raw.putLong(v);
+        }
+        t.bytes(9, raw.array());
+        initializers.add(t.toByteArray());
+        return name;
+    }
+
+    /** An attribute of a node. */
+    public record Attr(String name, int type, byte[] encoded) {
+        public static Attr ints(String name, long... values) {
+            Proto a = new Proto();
+            a.string(1, name);
+            for (long v : values) {
+                a.varint(8, v);
+            }
+            a.varint(20, 7); // INTS
+            return new Attr(name, 7, a.toByteArray());
+        }
+
+        public static Attr i(String name, long value) {
+            Proto a = new Proto();
+            a.string(1, name);
+            a.varint(3, value);
+            a.varint(20, 2); // INT
+            return new Attr(name, 2, a.toByteArray());
+        }
+
+        public static Attr f(String name, float value) {
+            Proto a = new Proto();
+            a.string(1, name);
+            a.fixed32(2, Float.floatToIntBits(value));
+            a.varint(20, 1); // FLOAT
+            return new Attr(name, 1, a.toByteArray());
+        }
+    }
+
+    /** Adds a node with one output, returning the output's name. */
+    public String node(String opType, List<String> inputs, Attr... attributes) {
+        String out = fresh(opType.toLowerCase());
+        Proto n = new Proto();
+        for (String in : inputs) {
+            n.string(1, in);
+        }
+        n.string(2, out);
+        n.string(3, out);
+        n.string(4, opType);
+        for (Attr a : attributes) {
+            n.bytes(5, a.encoded());
+        }
+        nodes.add(n.toByteArray());
+        return out;
+    }
+
+    /**
+     * The model: one float32 input of the given shape (-1: the symbolic batch dimension) and one float32 output.
+     */
+    public byte[] model(String input, long[] inputShape, String output) {
+        Proto g = new Proto();
+        for (byte[] n : nodes) {
+            g.bytes(1, n);
+        }
+        g.string(2, graphName);
+        for (byte[] t : initializers) {
+            g.bytes(5, t);
+        }
+        g.bytes(11, valueInfo(input, inputShape));
+        g.bytes(12, valueInfo(output, null));
+        Proto opset = new Proto();
+        opset.string(1, "");
+        opset.varint(2, OPSET);
+        Proto m = new Proto();
+        m.varint(1, IR_VERSION);
+        m.string(2, "splicelab-test");
+        m.bytes(7, g.toByteArray());
+        m.bytes(8, opset.toByteArray());
+        return m.toByteArray();
+    }
+
+    private static byte[] valueInfo(String name, long[] shape) {
+        Proto tensor = new Proto();
+        tensor.varint(1, FLOAT);
+        if (shape != null) {
+            Proto s = new Proto();
+            for (long d : shape) {
+                Proto dim = new Proto();
+                if (d < 0) {
+                    dim.string(2, "N");
+                } else {
+                    dim.varint(1, d);
+                }
+                s.bytes(1, dim.toByteArray());
+            }
+            tensor.bytes(2, s.toByteArray());
+        }
+        Proto type = new Proto();
+        type.bytes(1, tensor.toByteArray());
+        Proto v = new Proto();
+        v.string(1, name);
+        v.bytes(2, type.toByteArray());
+        return v.toByteArray();
+    }
+
+    /** Protobuf wire format: varint (0), 32-bit (5) and length-delimited (2) fields. */
+    static final class Proto {
+        private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+
+        private void raw(long v) {
+            while ((v & ~0x7FL) != 0) {
+                out.write((int) ((v & 0x7F) | 0x80));
+                v >>>= 7;
+            }
+            out.write((int) v);
+        }
+
+        void varint(int field, long value) {
+            raw(((long) field << 3) | 0);
+            raw(value);
+        }
+
+        void fixed32(int field, int bits) {
+            raw(((long) field << 3) | 5);
+            out.write(bits & 0xFF);
+            out.write((bits >>> 8) & 0xFF);
+            out.write((bits >>> 16) & 0xFF);
+            out.write((bits >>> 24) & 0xFF);
+        }
+
+        void bytes(int field, byte[] value) {
+            raw(((long) field << 3) | 2);
+            raw(value.length);
+            out.writeBytes(value);
+        }
+
+        void string(int field, String value) {
+            bytes(field, value.getBytes(StandardCharsets.UTF_8));
+        }
+
+        byte[] toByteArray() {
+            return out.toByteArray();
+        }
+    }
+}
