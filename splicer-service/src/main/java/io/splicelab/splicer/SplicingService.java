@@ -7,6 +7,7 @@ import io.splicelab.model.events.EventCodec;
 import io.splicelab.model.data.DatasetInfo;
 import io.splicelab.model.events.Payloads.CheckpointCreated;
 import io.splicelab.model.events.Payloads.CheckpointImported;
+import io.splicelab.model.events.Payloads.NetworkSpec;
 import io.splicelab.model.events.RunConfig;
 import io.splicelab.model.imports.ImportManifest;
 import io.splicelab.splicer.splicing.OnnxSegmentedNet;
@@ -19,6 +20,7 @@ import io.splicelab.model.net.CutNetwork;
 import io.splicelab.model.store.ArtifactStore;
 import io.splicelab.model.store.RunArtifacts;
 import io.splicelab.model.events.Payloads.TcSummaryComputed;
+import io.splicelab.splicer.splicing.EvalBatchSize;
 import io.splicelab.splicer.splicing.EvalSets;
 import io.splicelab.splicer.splicing.HybridCell;
 import io.splicelab.splicer.splicing.RunGrid;
@@ -31,12 +33,15 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
@@ -53,7 +58,9 @@ public class SplicingService {
     private final ArtifactStore store;
     private final SplicerPublisher publisher;
     private final List<String> cuts;
-    private final int batchSize;
+    /** {@code auto} or a number of images per forward pass ({@link EvalBatchSize}). */
+    private final String batchSize;
+    private final Map<NetworkSpec, Long> widestActivations = new ConcurrentHashMap<>();
     private final int maxRuns;
     private final List<String> evalSets;
     private final List<String> bnModes;
@@ -65,10 +72,25 @@ public class SplicingService {
     private final String device;
     private final int onnxThreads;
     private final Map<String, RunGrid> grids = new LinkedHashMap<>(16, 0.75f, true);
+    /** Where the official CIFAR-10-C files are looked for first (then {@code CIFAR-10-C/} in the data roots). */
+    @ConfigProperty(name = "splicelab.splicer.cifar10c-dir")
+    Optional<String> cifar10cDir = Optional.empty();
+    /** The memory an {@code auto} batch may plan with on a GPU (the engine does not report free device memory). */
+    @ConfigProperty(name = "splicelab.splicer.gpu-memory-mb", defaultValue = "4096")
+    long gpuMemoryMb = 4096;
 
+    /** A fixed batch size (tests). */
+    public SplicingService(ArtifactStore store, SplicerPublisher publisher, List<String> cuts, int batchSize,
+            int maxRuns, List<String> evalSets, List<String> bnModes, int recalibrationSize, long featureMemoryMb,
+            String spillDir, String precision, double tcThreshold, String device, int onnxThreads) {
+        this(store, publisher, cuts, String.valueOf(batchSize), maxRuns, evalSets, bnModes, recalibrationSize,
+                featureMemoryMb, spillDir, precision, tcThreshold, device, onnxThreads);
+    }
+
+    @Inject
     public SplicingService(ArtifactStore store, SplicerPublisher publisher,
             @ConfigProperty(name = "splicelab.splicer.cuts", defaultValue = "stem,stage1,stage2") List<String> cuts,
-            @ConfigProperty(name = "splicelab.splicer.batch-size", defaultValue = "100") int batchSize,
+            @ConfigProperty(name = "splicelab.splicer.batch-size", defaultValue = "auto") String batchSize,
             @ConfigProperty(name = "splicelab.splicer.max-active-runs", defaultValue = "2") int maxRuns,
             @ConfigProperty(name = "splicelab.splicer.eval-sets", defaultValue = "test") List<String> evalSets,
             @ConfigProperty(name = "splicelab.splicer.bn-modes", defaultValue = "carry") List<String> bnModes,
@@ -85,12 +107,13 @@ public class SplicingService {
         this.recalibrationSize = recalibrationSize;
         this.featureBudgetBytes = featureMemoryMb * 1024 * 1024;
         this.spillDir = Path.of(spillDir);
-        this.precision = precision;
+        this.precision = RunGrid.requirePrecision(precision);
         this.tcThreshold = tcThreshold;
         this.device = device;
         this.store = store;
         this.publisher = publisher;
         this.cuts = List.copyOf(cuts);
+        EvalBatchSize.resolve(batchSize, 0, 0); // a bad setting fails at start-up
         this.batchSize = batchSize;
         this.maxRuns = maxRuns;
     }
@@ -282,15 +305,23 @@ public class SplicingService {
     }
 
     private RunGrid newGrid(CheckpointCreated checkpoint) {
-        return newGrid(checkpoint.runId(), checkpoint.config(), bnModes);
+        return newGrid(checkpoint.runId(), checkpoint.config(), bnModes, checkpoint.network());
     }
 
     private RunGrid newGrid(String runId, RunConfig config, List<String> modes) {
-        List<ImageDataset> sets = EvalSets.resolve(evalSets, config);
+        return newGrid(runId, config, modes, null);
+    }
+
+    /** @param spec the network, for an {@code auto} batch size (null: not known, the fallback size) */
+    private RunGrid newGrid(String runId, RunConfig config, List<String> modes, NetworkSpec spec) {
+        List<ImageDataset> sets = EvalSets.resolve(evalSets, config, cifar10cDir.orElse(null));
         ImageDataset recal = modes.contains(RunGrid.RECALIBRATE)
                 ? EvalSets.recalibration(config, recalibrationSize)
                 : null;
-        RunGrid.Options options = new RunGrid.Options(cuts, modes, batchSize, featureBudgetBytes,
+        int batch = batchSize(spec);
+        LOG.infof("run %s: evaluation sets %s, %d images per forward pass", runId,
+                sets.stream().map(ImageDataset::name).toList(), batch);
+        RunGrid.Options options = new RunGrid.Options(cuts, modes, batch, featureBudgetBytes,
                 spillDir, precision);
         RunGrid grid = new RunGrid(options, sets, recal, NDManager.newBaseManager(device()));
         rememberStoredCells(runId, grid);
@@ -314,8 +345,9 @@ public class SplicingService {
             throw new IllegalArgumentException("different architectures: " + a.network() + " vs " + b.network());
         }
         String evalSet = request.evalSet() == null ? "test" : request.evalSet();
-        List<ImageDataset> sets = EvalSets.resolve(List.of(evalSet), a.config());
-        RunGrid.Options options = new RunGrid.Options(cuts, List.of(RunGrid.CARRY), batchSize, featureBudgetBytes,
+        List<ImageDataset> sets = EvalSets.resolve(List.of(evalSet), a.config(), cifar10cDir.orElse(null));
+        RunGrid.Options options = new RunGrid.Options(cuts, List.of(RunGrid.CARRY), batchSize(a.network()),
+                featureBudgetBytes,
                 spillDir, precision);
         List<CrossRunCell> out = new ArrayList<>();
         try (RunGrid grid = new RunGrid(options, sets, null, NDManager.newBaseManager(device()))) {
@@ -342,6 +374,19 @@ public class SplicingService {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read checkpoint manifest " + key, e);
         }
+    }
+
+    /**
+     * Images per forward pass: the configured number, or for {@code auto} the fit of the network's widest
+     * activation into the device's memory budget ({@link EvalBatchSize}).
+     */
+    int batchSize(NetworkSpec spec) {
+        long widest = 0;
+        if (spec != null && EvalBatchSize.AUTO.equalsIgnoreCase(batchSize.trim())) {
+            widest = widestActivations.computeIfAbsent(spec, EvalBatchSize::widestActivation);
+        }
+        return EvalBatchSize.resolve(batchSize, widest,
+                EvalBatchSize.budgetBytes(device(), gpuMemoryMb * 1024 * 1024));
     }
 
     /** The device of the grids: {@code auto} (a GPU when there is one), {@code cpu} or {@code gpu}. */

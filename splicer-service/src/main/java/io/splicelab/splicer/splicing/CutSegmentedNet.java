@@ -21,8 +21,8 @@ final class CutSegmentedNet implements SegmentedNet, RunGrid.LowPrecision {
     }
 
     @Override
-    public void toBfloat16() {
-        net.block().cast(DataType.BFLOAT16);
+    public void cast(DataType type) {
+        io.splicelab.model.net.ParameterCasts.cast(net.block(), type);
     }
 
     @Override

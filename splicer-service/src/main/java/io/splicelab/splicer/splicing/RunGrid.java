@@ -30,6 +30,12 @@ public final class RunGrid implements AutoCloseable {
     public static final String CARRY = "carry";
     public static final String RECALIBRATE = "recalibrate";
     public static final String FLOAT32 = "float32";
+    /** Reduced precision, on CPU and GPU. */
+    public static final String FLOAT16 = "float16";
+    /**
+     * Refused: DJL 0.36's PyTorch JNI has no mapping for bfloat16 and aborts the whole process
+     * ({@code std::terminate}) on the first bfloat16 tensor, so it is rejected up front.
+     */
     public static final String BFLOAT16 = "bfloat16";
     /** Feature-cache name of the training inputs used to recalibrate BatchNorm. */
     static final String RECALIBRATION_SET = "__recalibration";
@@ -40,7 +46,8 @@ public final class RunGrid implements AutoCloseable {
      * @param batchSize examples per forward pass
      * @param featureBudgetBytes shallow features kept in memory; beyond it they spill to disk
      * @param spillDir where spilled features go (a temporary directory is created under it)
-     * @param precision {@code float32} or {@code bfloat16} (the whole grid at that precision)
+     * @param precision {@code float32} or {@code float16} (the whole grid at that precision; bfloat16 is
+     *        refused, see {@link #BFLOAT16})
      */
     public record Options(List<String> cuts, List<String> bnModes, int batchSize, long featureBudgetBytes,
             Path spillDir, String precision) {
@@ -52,10 +59,8 @@ public final class RunGrid implements AutoCloseable {
                     throw new IllegalArgumentException("unknown BatchNorm mode " + m);
                 }
             }
-            if (!FLOAT32.equals(precision) && !BFLOAT16.equals(precision)) {
-                throw new IllegalArgumentException("unknown precision " + precision);
-            }
-            if (BFLOAT16.equals(precision) && bnModes.contains(RECALIBRATE)) {
+            requirePrecision(precision);
+            if (FLOAT16.equals(precision) && bnModes.contains(RECALIBRATE)) {
                 throw new IllegalArgumentException("recalibrate is only supported at float32");
             }
         }
@@ -64,6 +69,18 @@ public final class RunGrid implements AutoCloseable {
             return new Options(cuts, List.of(CARRY), batchSize, Long.MAX_VALUE,
                     Path.of(System.getProperty("java.io.tmpdir")), FLOAT32);
         }
+    }
+
+    /** Checks a configured precision; the service calls it at start-up so a bad value stops it at once. */
+    public static String requirePrecision(String precision) {
+        if (BFLOAT16.equals(precision)) {
+            throw new IllegalArgumentException("precision bfloat16 is not available: DJL 0.36's PyTorch "
+                    + "engine aborts the process on bfloat16 tensors; use float16");
+        }
+        if (!FLOAT32.equals(precision) && !FLOAT16.equals(precision)) {
+            throw new IllegalArgumentException("unknown precision " + precision + " (float32 or float16)");
+        }
+        return precision;
     }
 
     private final Options options;
@@ -156,11 +173,11 @@ public final class RunGrid implements AutoCloseable {
             return List.of();
         }
         float[][] parameters = net.segmentParameters();
-        if (BFLOAT16.equals(options.precision())) {
+        if (FLOAT16.equals(options.precision())) {
             if (!(net instanceof LowPrecision lp)) {
-                throw new IllegalArgumentException("this network cannot run in bfloat16");
+                throw new IllegalArgumentException("this network cannot run in float16");
             }
-            lp.toBfloat16();
+            lp.cast(DataType.FLOAT16);
         }
         long t0 = System.nanoTime();
         Entry entry = forwardAll(step, net, parameters);
@@ -244,7 +261,7 @@ public final class RunGrid implements AutoCloseable {
     }
 
     private NDArray cast(NDArray images) {
-        return BFLOAT16.equals(options.precision()) ? images.toType(DataType.BFLOAT16, false) : images;
+        return FLOAT16.equals(options.precision()) ? images.toType(DataType.FLOAT16, false) : images;
     }
 
     /** Every evaluation set's cell of one (cut, mode, a, b), skipping the stored ones. */
@@ -437,9 +454,9 @@ public final class RunGrid implements AutoCloseable {
         return evalSets.get(0).labels();
     }
 
-    /** A network that can switch itself to bfloat16 (parameters cast in place). */
+    /** A network that can switch itself to a reduced precision (parameters cast in place). */
     public interface LowPrecision {
-        void toBfloat16();
+        void cast(DataType type);
     }
 
     @Override

@@ -1,0 +1,47 @@
+package io.splicelab.model.net;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import java.lang.reflect.Field;
+
+/**
+ * Converts every parameter of a network (weights, BatchNorm statistics) to another data type in place,
+ * for the reduced-precision evaluation mode. DJL's {@code Block.cast} is not implemented for its
+ * built-in blocks (it throws), and {@link Parameter#setArray} refuses an initialised parameter, so the
+ * array is replaced through the parameter's private field; the old array is closed.
+ */
+public final class ParameterCasts {
+    private static final Field ARRAY;
+
+    static {
+        try {
+            ARRAY = Parameter.class.getDeclaredField("array");
+            ARRAY.setAccessible(true);
+        } catch (NoSuchFieldException e) {
+            throw new ExceptionInInitializerError("DJL's Parameter has no field 'array': " + e);
+        }
+    }
+
+    private ParameterCasts() {
+    }
+
+    /** Casts every initialised parameter of {@code block} to {@code type}; parameters already of it stay. */
+    public static void cast(Block block, DataType type) {
+        for (Parameter p : block.getParameters().values()) {
+            if (!p.isInitialized() || p.getArray().getDataType() == type) {
+                continue;
+            }
+            NDArray old = p.getArray();
+            NDArray cast = old.toType(type, false);
+            cast.setName(old.getName());
+            try {
+                ARRAY.set(p, cast);
+            } catch (IllegalAccessException e) {
+                throw new IllegalStateException("cannot replace the array of parameter " + p.getName(), e);
+            }
+            old.close();
+        }
+    }
+}
