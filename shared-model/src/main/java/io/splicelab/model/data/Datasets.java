@@ -54,8 +54,24 @@ public final class Datasets {
      */
     public static ImageDataset evalSubset(RunConfig config) {
         ImageDataset test = test(config);
-        return test.subset("test", ProbeSets.stratified(test.labels(), test.numClasses(), config.evalSize(),
-                config.seed() * 7919 + 17));
+        return test.subset("test", evalIndices(config, test));
+    }
+
+    /**
+     * The indices into the test split of {@link #evalSubset} (all of it when evalSize is at least the
+     * test split's size): what a corrupted copy of the subset, computed or read from CIFAR-10-C files,
+     * is made of.
+     */
+    public static int[] evalIndices(RunConfig config, ImageDataset test) {
+        return ProbeSets.stratified(test.labels(), test.numClasses(), config.evalSize(), config.seed() * 7919 + 17);
+    }
+
+    /**
+     * The indices into the training split of the seeded class-stratified training subset the hybrids are
+     * evaluated on (evaluation sets {@code train}, {@code train-noisy}), of evalSize examples.
+     */
+    public static int[] trainEvalIndices(RunConfig config, ImageDataset train) {
+        return ProbeSets.stratified(train.labels(), train.numClasses(), config.evalSize(), config.seed() * 6007 + 29);
     }
 
     /** A seeded class-stratified probe set of training inputs, named {@code train-probe}. */
