@@ -8,15 +8,20 @@ import io.splicelab.model.events.Envelope;
 import io.splicelab.model.events.EventCodec;
 import io.splicelab.model.events.EventCodec.InvalidEventException;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 
 /**
  * The gateway's Kafka consumer (group {@code gateway}) on every public result topic. A thin adapter:
- * decode, fold into the read model, then fan out to the live streams. Records are processed one at a
- * time, in order, so a run's events are applied in the order they were written. Fan-out happens only
- * after the read model committed, which is what lets a late stream client replay the log without a gap.
+ * decode, fold into the read model, then fan out to the live streams. Records arrive as polled batches
+ * and are applied in order, in one transaction per batch ({@link ReadModelBatch}); a batch that fails
+ * is applied again one record at a time, with retries and a dead letter for a record that still fails.
+ * Fan-out happens only after the read model committed, which is what lets a late stream client replay
+ * the log without a gap.
  */
 @ApplicationScoped
 public class ResultEventsConsumer {
@@ -27,10 +32,12 @@ public class ResultEventsConsumer {
     private final EventBroadcaster broadcaster;
     private final DeadLetterPublisher deadLetters;
     private final ReadModelGate gate;
+    private final ReadModelBatch batch;
 
     public ResultEventsConsumer(ReadModelProjector projector, EventBroadcaster broadcaster,
-            DeadLetterPublisher deadLetters, ReadModelGate gate) {
+            DeadLetterPublisher deadLetters, ReadModelGate gate, ReadModelBatch batch) {
         this.gate = gate;
+        this.batch = batch;
         this.projector = projector;
         this.broadcaster = broadcaster;
         this.deadLetters = deadLetters;
@@ -38,19 +45,43 @@ public class ResultEventsConsumer {
 
     @Incoming("results")
     @Blocking
-    public void consume(ConsumerRecord<String, String> record) {
-        Envelope envelope;
-        Object payload;
-        try {
-            if (record.value() == null) {
-                throw new InvalidEventException("empty record");
+    public void consume(ConsumerRecords<String, String> records) {
+        List<ConsumerRecord<String, String>> valid = new ArrayList<>();
+        List<ReadModelBatch.Decoded> decoded = new ArrayList<>();
+        for (ConsumerRecord<String, String> record : records) {
+            try {
+                if (record.value() == null) {
+                    throw new InvalidEventException("empty record");
+                }
+                Envelope envelope = EventCodec.decode(record.value());
+                decoded.add(new ReadModelBatch.Decoded(envelope, EventCodec.payload(envelope)));
+                valid.add(record);
+            } catch (InvalidEventException e) {
+                deadLetter(record, e.getMessage());
             }
-            envelope = EventCodec.decode(record.value());
-            payload = EventCodec.payload(envelope);
-        } catch (InvalidEventException e) {
-            deadLetter(record, e.getMessage());
+        }
+        if (decoded.isEmpty()) {
             return;
         }
+        List<Boolean> fresh;
+        try {
+            fresh = gate.live(() -> batch.applyAll(decoded));
+        } catch (RuntimeException e) {
+            LOG.debugf("batch of %d failed (%s); applying one at a time", decoded.size(), e);
+            for (int i = 0; i < decoded.size(); i++) {
+                applyOne(valid.get(i), decoded.get(i).envelope(), decoded.get(i).payload());
+            }
+            return;
+        }
+        for (int i = 0; i < decoded.size(); i++) {
+            if (fresh.get(i)) {
+                broadcaster.publish(decoded.get(i).envelope());
+            }
+        }
+    }
+
+    /** One record on its own: retried, and dead-lettered with the reason when it keeps failing. */
+    private void applyOne(ConsumerRecord<String, String> record, Envelope envelope, Object payload) {
         for (int attempt = 1;; attempt++) {
             try {
                 Envelope applied = envelope;
