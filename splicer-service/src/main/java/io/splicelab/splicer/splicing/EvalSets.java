@@ -1,20 +1,48 @@
 package io.splicelab.splicer.splicing;
 
+import io.splicelab.model.data.Cifar10C;
+import io.splicelab.model.data.DatasetInfo;
+import io.splicelab.model.data.DatasetUnavailableException;
 import io.splicelab.model.data.Datasets;
 import io.splicelab.model.data.ImageDataset;
+import io.splicelab.model.data.LabelNoise;
 import io.splicelab.model.data.ProbeSets;
 import io.splicelab.model.data.corruptions.Corruptions;
 import io.splicelab.model.events.RunConfig;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.jboss.logging.Logger;
 
 /**
- * The evaluation sets of a run, by name: {@code test} (the run's seeded class-stratified test subset),
- * {@code train} (a seeded class-stratified training subset of the same size) and
- * {@code <corruption>-<severity>} (the test subset corrupted on the fly, seeded, e.g.
- * {@code gaussian_noise-3}; corruptions: {@link Corruptions#NAMES}).
+ * The evaluation sets of a run, by name (SCIENCE.md section 2):
+ * <ul>
+ * <li>{@code test}: the run's seeded class-stratified test subset of evalSize images (the whole test split
+ * when evalSize is at least its size);
+ * <li>{@code train}: a seeded class-stratified training subset of the same size with the true labels;
+ * for a label-noise run (labelNoise > 0) it brings {@code train-noisy} with it;
+ * <li>{@code train-noisy}: the same training images with the labels the run trained on (the trainer's
+ * {@link LabelNoise} of the whole training split, then the subset), so a label-noise run has two cells
+ * per hybrid on the training subset: accuracy against the noisy labels it fitted ({@code train-noisy})
+ * and against the truth ({@code train}); every metric and summary exists for both;
+ * <li>{@code <corruption>-<severity>}: the test subset corrupted, severity 1-5, e.g. {@code fog-3}. For
+ * cifar10, when the official CIFAR-10-C files of the corruption are found ({@link Cifar10C}: the
+ * configured directory, then {@code CIFAR-10-C/} in a data root), the same test images are read from
+ * them; otherwise they are corrupted on the fly, seeded ({@link Corruptions#NAMES}). {@code frost} (and
+ * the release's extra corruptions) exist only as files.
+ * </ul>
+ * A name listed twice is evaluated once.
  */
 public final class EvalSets {
+    private static final Logger LOG = Logger.getLogger(EvalSets.class);
+
+    public static final String TEST = "test";
+    public static final String TRAIN = "train";
+    public static final String TRAIN_NOISY = "train-noisy";
+
     /** Pixel normalisation assumed for the synthetic dataset when it is corrupted: p = 0.5 + 0.2 x. */
     static final float[] SYNTHETIC_MEAN = {0.5f, 0.5f, 0.5f};
     static final float[] SYNTHETIC_STD = {0.2f, 0.2f, 0.2f};
@@ -22,33 +50,117 @@ public final class EvalSets {
     private EvalSets() {
     }
 
+    /** The sets without a CIFAR-10-C directory of its own (data roots only). */
     public static List<ImageDataset> resolve(List<String> names, RunConfig config) {
+        return resolve(names, config, null);
+    }
+
+    /**
+     * @param cifar10cDir where the official CIFAR-10-C files are looked for first (may be null)
+     */
+    public static List<ImageDataset> resolve(List<String> names, RunConfig config, String cifar10cDir) {
         RunConfig c = config.withDefaults();
         List<ImageDataset> out = new ArrayList<>();
         ImageDataset test = null;
-        for (String name : names) {
-            if ("test".equals(name)) {
+        ImageDataset train = null;
+        int[] trainIndices = null;
+        for (String name : expand(names, c)) {
+            if (TEST.equals(name)) {
                 out.add(test = test != null ? test : Datasets.evalSubset(c));
-            } else if ("train".equals(name)) {
-                ImageDataset train = Datasets.train(c);
-                out.add(train.subset("train", ProbeSets.stratified(train.labels(), train.numClasses(), c.evalSize(),
-                        c.seed() * 6007 + 29)));
+            } else if (TRAIN.equals(name) || TRAIN_NOISY.equals(name)) {
+                if (train == null) {
+                    train = Datasets.train(c);
+                    trainIndices = Datasets.trainEvalIndices(c, train);
+                }
+                ImageDataset subset = train.subset(name, trainIndices);
+                if (TRAIN_NOISY.equals(name)) {
+                    int[] noisy = LabelNoise.apply(train.labels(), train.numClasses(), c.labelNoise(), c.seed());
+                    int[] labels = new int[trainIndices.length];
+                    for (int i = 0; i < labels.length; i++) {
+                        labels[i] = noisy[trainIndices[i]];
+                    }
+                    subset = new ImageDataset(name, subset.channels(), subset.height(), subset.width(),
+                            subset.numClasses(), subset.pixels(), labels);
+                }
+                out.add(subset);
             } else {
-                int dash = name.lastIndexOf('-');
-                if (dash < 0) {
-                    throw new IllegalArgumentException("unknown evaluation set " + name);
-                }
-                String corruption = name.substring(0, dash);
-                int severity = Integer.parseInt(name.substring(dash + 1));
-                if (!Corruptions.NAMES.contains(corruption)) {
-                    throw new IllegalArgumentException("unknown corruption " + corruption + "; known: "
-                            + Corruptions.NAMES);
-                }
+                Corrupted parsed = parse(name);
                 test = test != null ? test : Datasets.evalSubset(c);
-                out.add(Corruptions.apply(test, corruption, severity, c.seed() * 31337 + 11, mean(c), std(c)));
+                out.add(corrupted(parsed, c, test, cifar10cDir));
             }
         }
         return out;
+    }
+
+    /** The names in order, each once, with {@code train-noisy} after {@code train} for a label-noise run. */
+    static List<String> expand(List<String> names, RunConfig c) {
+        Set<String> out = new LinkedHashSet<>();
+        for (String raw : names) {
+            String name = raw.trim();
+            if (name.isEmpty()) {
+                continue;
+            }
+            out.add(name);
+            if (TRAIN.equals(name) && c.labelNoise() > 0) {
+                out.add(TRAIN_NOISY);
+            }
+        }
+        return new ArrayList<>(out);
+    }
+
+    /** A corruption name and severity. */
+    record Corrupted(String name, String corruption, int severity) {
+    }
+
+    static Corrupted parse(String name) {
+        int dash = name.lastIndexOf('-');
+        if (dash <= 0) {
+            throw new IllegalArgumentException("unknown evaluation set " + name + "; known: test, train, train-noisy,"
+                    + " <corruption>-<severity>");
+        }
+        String corruption = name.substring(0, dash);
+        int severity;
+        try {
+            severity = Integer.parseInt(name.substring(dash + 1));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("evaluation set " + name + ": the severity must be 1..5");
+        }
+        if (severity < 1 || severity > 5) {
+            throw new IllegalArgumentException("evaluation set " + name + ": the severity must be 1..5");
+        }
+        if (!Corruptions.NAMES.contains(corruption) && !Corruptions.FILE_ONLY.contains(corruption)) {
+            throw new IllegalArgumentException("unknown corruption " + corruption + "; known: " + Corruptions.NAMES
+                    + ", from the CIFAR-10-C files only: " + Corruptions.FILE_ONLY);
+        }
+        return new Corrupted(name, corruption, severity);
+    }
+
+    private static ImageDataset corrupted(Corrupted p, RunConfig c, ImageDataset testSubset, String cifar10cDir) {
+        DatasetInfo info = DatasetInfo.of(c.dataset()).orElseThrow();
+        Optional<Path> files = "cifar10".equals(c.dataset())
+                ? Cifar10C.find(p.corruption(), cifar10cDir, c.dataDir())
+                : Optional.empty();
+        if (files.isPresent()) {
+            ImageDataset test = Datasets.test(c);
+            int[] indices = Datasets.evalIndices(c, test);
+            int[] labels = new int[indices.length];
+            for (int i = 0; i < indices.length; i++) {
+                labels[i] = test.labels()[indices[i]];
+            }
+            LOG.infof("evaluation set %s read from the CIFAR-10-C files in %s", p.name(), files.get());
+            return Cifar10C.read(files.get(), p.corruption(), p.severity(), indices, labels, p.name(),
+                    info.numClasses(), info.mean(), info.std());
+        }
+        if (Corruptions.FILE_ONLY.contains(p.corruption())) {
+            if (!"cifar10".equals(c.dataset())) {
+                throw new IllegalArgumentException("evaluation set " + p.name() + " exists only as a CIFAR-10-C file,"
+                        + " for cifar10 runs; this run's dataset is " + c.dataset());
+            }
+            throw new DatasetUnavailableException("evaluation set " + p.name() + " is only read from files: "
+                    + Cifar10C.missingMessage(p.corruption(), cifar10cDir, c.dataDir()));
+        }
+        return Corruptions.apply(testSubset, p.corruption(), p.severity(), c.seed() * 31337 + 11, mean(info),
+                std(info));
     }
 
     /** Training inputs for BatchNorm recalibration: a seeded class-stratified training subset. */
@@ -59,11 +171,11 @@ public final class EvalSets {
                 c.seed() * 3001 + 5));
     }
 
-    private static float[] mean(RunConfig c) {
-        return SYNTHETIC_MEAN;
+    private static float[] mean(DatasetInfo info) {
+        return info.fromFiles() ? info.mean() : SYNTHETIC_MEAN;
     }
 
-    private static float[] std(RunConfig c) {
-        return SYNTHETIC_STD;
+    private static float[] std(DatasetInfo info) {
+        return info.fromFiles() ? info.std() : SYNTHETIC_STD;
     }
 }

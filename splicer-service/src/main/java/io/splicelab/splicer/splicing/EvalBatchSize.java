@@ -1,0 +1,110 @@
+package io.splicelab.splicer.splicing;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.ParameterStore;
+import io.splicelab.model.events.Payloads.NetworkSpec;
+import io.splicelab.model.net.Checkpoints;
+import io.splicelab.model.net.CutNetwork;
+import io.splicelab.model.net.Networks;
+
+/**
+ * The number of images per forward pass of the splicer ({@code splicelab.splicer.batch-size}): a number,
+ * or {@code auto} (the default), chosen to fit memory:
+ *
+ * <pre>
+ *   bytes per image = widest activation (floats per image, over the input and every segment's output)
+ *                     x 4 bytes x {@value #LIVE_COPIES} live copies (a segment's input, its output, and
+ *                     the temporaries of a residual block: branch, shortcut, BatchNorm output)
+ *   batch = floor(budget x {@value #USABLE} / bytes per image), rounded down to a multiple of 8 (when
+ *           at least 8), between {@value #MIN} and {@value #MAX}
+ * </pre>
+ *
+ * The budget is, on the CPU, the JVM's free heap ({@code maxMemory - (totalMemory - freeMemory)}: the
+ * batch's pixels and logits pass through the heap, and it is the memory the process is known to be
+ * allowed), and on a GPU the configured {@code splicelab.splicer.gpu-memory-mb} (the engine does not
+ * report free device memory). Half of it is used, the rest left to the feature cache's transfers and
+ * the other run's grid. Above {@value #MAX} images a batch gains nothing.
+ */
+public final class EvalBatchSize {
+    public static final String AUTO = "auto";
+    /** Copies of the widest activation alive at once per image. */
+    public static final int LIVE_COPIES = 4;
+    /** The fraction of the budget a batch may use. */
+    public static final double USABLE = 0.5;
+    public static final int MIN = 1;
+    public static final int MAX = 1024;
+    /** The batch size of {@code auto} when the network's activations are not known (imported networks). */
+    public static final int FALLBACK = 100;
+
+    private EvalBatchSize() {
+    }
+
+    /**
+     * The batch size of a setting: a positive number as it is, {@code auto} from the activations and the
+     * budget.
+     *
+     * @param widestFloats floats per image of the widest activation, or 0 when unknown
+     */
+    public static int resolve(String setting, long widestFloats, long budgetBytes) {
+        String s = setting == null ? AUTO : setting.trim();
+        if (AUTO.equalsIgnoreCase(s)) {
+            return widestFloats <= 0 ? FALLBACK : auto(widestFloats, budgetBytes);
+        }
+        int n;
+        try {
+            n = Integer.parseInt(s);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("splicelab.splicer.batch-size must be auto or a positive number, was "
+                    + setting);
+        }
+        if (n < 1) {
+            throw new IllegalArgumentException("splicelab.splicer.batch-size must be auto or a positive number, was "
+                    + setting);
+        }
+        return n;
+    }
+
+    /** The arithmetic of {@code auto}. */
+    public static int auto(long widestFloats, long budgetBytes) {
+        double perImage = (double) widestFloats * Float.BYTES * LIVE_COPIES;
+        long fit = (long) Math.floor(Math.max(0, budgetBytes) * USABLE / perImage);
+        if (fit >= 8) {
+            fit -= fit % 8;
+        }
+        return (int) Math.max(MIN, Math.min(MAX, fit));
+    }
+
+    /** The memory budget of a device: free heap on the CPU, the configured amount on a GPU. */
+    public static long budgetBytes(Device device, long gpuBudgetBytes) {
+        if (device != null && device.isGpu()) {
+            return gpuBudgetBytes;
+        }
+        Runtime rt = Runtime.getRuntime();
+        return rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
+    }
+
+    /**
+     * Floats per image of the widest activation of a network: the input and every segment's output, from
+     * one forward pass of a single zero image through a freshly initialised copy on the CPU.
+     */
+    public static long widestActivation(NetworkSpec spec) {
+        CutNetwork net = Networks.build(spec);
+        try (NDManager manager = NDManager.newBaseManager(Device.cpu())) {
+            net.block().initialize(manager, DataType.FLOAT32, Checkpoints.inputShape(spec));
+            ParameterStore ps = new ParameterStore(manager, false);
+            NDArray x = manager.zeros(new Shape(1, spec.channels(), spec.height(), spec.width()));
+            long widest = x.size();
+            NDList current = new NDList(x);
+            for (int i = 0; i < net.segments().size(); i++) {
+                current = net.forward(ps, current, i, i + 1, false);
+                widest = Math.max(widest, current.singletonOrThrow().size());
+            }
+            return widest;
+        }
+    }
+}
