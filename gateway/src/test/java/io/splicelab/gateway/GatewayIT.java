@@ -303,6 +303,29 @@ class GatewayIT {
     }
 
     @Test
+    void aRecordTheReadModelRejectsIsDeadLetteredAndItsNeighboursAreStillApplied() {
+        // sent back to back so that they usually arrive in one polled batch: the batch's transaction fails
+        // on the bad record, and the records around it must still be applied, each exactly once
+        String runId = "run-batch-" + UUID.randomUUID().toString().substring(0, 8);
+        send(Topics.RUN_EVENTS, runId, TRAINER.encode(runId, new RunStarted(runId, CONFIG, CONFIG.checkpointSteps())));
+        send(Topics.HYBRID_RESULTS, runId, SPLICER.encode(runId, cell(runId, "stem", 0, 50, 0.61)));
+        send(Topics.HYBRID_RESULTS, runId, SPLICER.encode(runId, new HybridEvaluated(runId, null, "test", "carry",
+                "float32", 50, 0, 500, Map.of("accuracy", 0.5))));
+        send(Topics.HYBRID_RESULTS, runId, SPLICER.encode(runId, cell(runId, "stem", 50, 0, 0.62)));
+        send(Topics.RUN_EVENTS, runId, TRAINER.encode(runId, new RunProgress(runId, 30, 100, 1.1, 0.6, 0.05, 300)));
+
+        ConsumerRecord<String, String> dead = consumeUntil(Topics.DEAD_LETTERS, r -> runId.equals(r.key()));
+        Header reason = dead.headers().lastHeader("splicelab-reason");
+        assertTrue(new String(reason.value(), StandardCharsets.UTF_8).contains("without cut"),
+                new String(reason.value(), StandardCharsets.UTF_8));
+        await(() -> {
+            Response r = given().get("/api/runs/" + runId);
+            return r.statusCode() == 200 && r.jsonPath().getInt("step") == 30 && r.jsonPath().getInt("cells") == 2;
+        }, "the good records of the batch applied");
+        given().get("/api/runs/" + runId + "/hybrids").then().statusCode(200).body("cells", hasSize(2));
+    }
+
+    @Test
     void openApiAndSwaggerUiAreServed() {
         given().get("/q/openapi?format=json").then().statusCode(200).body("paths", org.hamcrest.Matchers.hasKey(
                 "/api/runs"));
