@@ -34,9 +34,11 @@ public final class Main {
               help                 this text
 
             demo run (defaults give a run of a few minutes on 2 CPU cores)
-              --architecture A     resnet20 | resnet32 | resnet56           (resnet20)
+              --architecture A     resnet20 | resnet32 | resnet56 | cnn | mlp (resnet20; cnn, mlp: 28x28 data)
               --width X            width multiplier of the stages 16/32/64   (0.5)
-              --dataset D          synthetic                                 (synthetic)
+              --dataset D          synthetic | fashion-mnist | mnist | cifar10 | cifar100 | svhn
+                                   (synthetic; the real ones read their official files, see
+                                   trainer-service/README.md; Debian's dataset-fashion-mnist works as is)
               --steps N            SGD steps                                 (240)
               --batch-size N       minibatch size                            (64)
               --lr X               learning rate                             (0.05)
