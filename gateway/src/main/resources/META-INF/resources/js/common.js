@@ -5,7 +5,7 @@ const SL = (() => {
   const EVENT_TYPES = [
     'io.splicelab.run.requested', 'io.splicelab.run.cancel-requested', 'io.splicelab.run.started',
     'io.splicelab.run.progress', 'io.splicelab.run.completed', 'io.splicelab.run.failed', 'io.splicelab.run.cancelled',
-    'io.splicelab.checkpoint.created', 'io.splicelab.hybrid.evaluated', 'io.splicelab.noise.sampled',
+    'io.splicelab.checkpoint.created', 'io.splicelab.checkpoint.imported', 'io.splicelab.hybrid.evaluated', 'io.splicelab.noise.sampled',
     'io.splicelab.hybrid.summary', 'io.splicelab.features.snapshotted', 'io.splicelab.stats.computed'];
 
   function token() { return localStorage.getItem('splicelab.token') || ''; }

@@ -5,6 +5,7 @@ import io.splicelab.model.events.EventCodec;
 import io.splicelab.model.events.EventCodec.InvalidEventException;
 import io.splicelab.model.events.EventType;
 import io.splicelab.model.events.Payloads.CheckpointCreated;
+import io.splicelab.model.events.Payloads.CheckpointImported;
 import io.splicelab.model.events.Payloads.HybridEvaluated;
 import io.splicelab.model.events.Payloads.RunCancelRequested;
 import io.splicelab.model.events.Payloads.RunCancelled;
@@ -93,6 +94,17 @@ public class ReadModelProjector {
         } else if (payload instanceof CheckpointCreated p) {
             setConfigIfAbsent(run, p.config());
             upsertCheckpoint(run.id, p);
+        } else if (payload instanceof CheckpointImported p) {
+            // an imported run has no training: it is complete with each checkpoint it receives
+            setConfigIfAbsent(run, new RunConfig("onnx", null, p.dataset(), null, null, null, null, null, p.seed(),
+                    null, p.evalSize()));
+            if (!run.status.isFinal()) {
+                run.status = RunStatus.COMPLETED;
+            }
+            if (run.step == null || p.step() > run.step) {
+                run.step = p.step();
+            }
+            upsertImportedCheckpoint(run.id, p);
         } else if (payload instanceof HybridEvaluated p) {
             upsertCell(run.id, p);
         } else if (payload instanceof StatsComputed p) {
@@ -199,6 +211,16 @@ public class ReadModelProjector {
         c.trainAccuracy = p.trainAccuracy();
         c.artifactUri = p.parameters() == null ? null : p.parameters().uri();
         c.artifactSha256 = p.parameters() == null ? null : p.parameters().sha256();
+        c.persist();
+    }
+
+    private static void upsertImportedCheckpoint(String runId, CheckpointImported p) {
+        CheckpointEntity c = CheckpointEntity.find(runId, p.step()).orElseGet(CheckpointEntity::new);
+        c.runId = runId;
+        c.step = p.step();
+        c.index = p.index();
+        c.artifactUri = p.manifestFile() == null ? null : p.manifestFile().uri();
+        c.artifactSha256 = p.manifestFile() == null ? null : p.manifestFile().sha256();
         c.persist();
     }
 

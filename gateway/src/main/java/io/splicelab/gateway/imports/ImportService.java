@@ -1,0 +1,218 @@
+package io.splicelab.gateway.imports;
+
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.splicelab.gateway.problem.Problem;
+import io.splicelab.gateway.problem.Problem.FieldProblem;
+import io.splicelab.gateway.problem.ProblemException;
+import io.splicelab.gateway.readmodel.DeletedRunEntity;
+import io.splicelab.gateway.readmodel.RunEntity;
+import io.splicelab.gateway.readmodel.RunStatus;
+import io.splicelab.model.data.DatasetInfo;
+import io.splicelab.model.events.ArtifactRef;
+import io.splicelab.model.events.EventCodec;
+import io.splicelab.model.events.Payloads.CheckpointImported;
+import io.splicelab.model.events.RunConfig;
+import io.splicelab.model.imports.ImportManifest;
+import io.splicelab.model.imports.InvalidManifestException;
+import io.splicelab.model.store.ArtifactStore;
+import io.splicelab.model.store.LocalArtifactStore;
+import io.splicelab.model.store.RunArtifacts;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+/**
+ * Imports a checkpoint trained elsewhere (a zip of ONNX segments and {@code manifest.json}): validates the request,
+ * the archive and the manifest against the named dataset, writes the files and the import record to the artifact
+ * store, records the run in the read model and publishes {@code checkpoint.imported} on {@code splicelab.checkpoints},
+ * where the splicer grows the run's grid like for a created checkpoint. Several imports with different steps into
+ * the same run name grow that run.
+ */
+@ApplicationScoped
+public class ImportService {
+    private static final Logger LOG = Logger.getLogger(ImportService.class);
+    private static final Pattern RUN_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
+    /** The architecture an imported run records in its configuration. */
+    public static final String ARCHITECTURE = "onnx";
+
+    private final CheckpointPublisher publisher;
+    private final ArtifactStore store;
+    private final ImportArchive.Limits limits;
+
+    public ImportService(CheckpointPublisher publisher,
+            @ConfigProperty(name = "splicelab.artifacts.dir", defaultValue = "./.splicelab/artifacts") Path artifactsDir,
+            @ConfigProperty(name = "splicelab.imports.max-files", defaultValue = "256") int maxFiles,
+            @ConfigProperty(name = "splicelab.imports.max-file-mb", defaultValue = "256") long maxFileMb,
+            @ConfigProperty(name = "splicelab.imports.max-total-mb", defaultValue = "512") long maxTotalMb) {
+        this.publisher = publisher;
+        this.store = new LocalArtifactStore(artifactsDir);
+        this.limits = new ImportArchive.Limits(maxFiles, maxFileMb * 1024 * 1024, maxTotalMb * 1024 * 1024);
+    }
+
+    /** What the import request says besides the archive. */
+    public record ImportRequest(String run, String dataset, Integer evalSize, Long seed) {
+    }
+
+    /** The answer: the run, the imported step and its position among the run's imports. */
+    public record ImportAccepted(String runId, int step, int index, String dataset, int evalSize, long seed) {
+    }
+
+    /**
+     * @throws ProblemException 400 naming the problem (request, archive or manifest), 409 when the run exists as a
+     *     trained run, was deleted, has this step already or was imported with another dataset, 413 for an archive
+     *     over the limits, 503 when Kafka does not take the event
+     */
+    public ImportAccepted importZip(InputStream zip, ImportRequest request) {
+        if (zip == null) {
+            throw invalid("body", "a zip archive is required (manifest.json and one ONNX file per segment)");
+        }
+        ImportArchive.Contents contents;
+        try {
+            contents = ImportArchive.read(zip, limits);
+        } catch (ImportArchive.ArchiveException e) {
+            if (e.tooLarge()) {
+                throw new ProblemException(new Problem(Problem.TYPE_BASE + "import-too-large", "Import too large", 413,
+                        e.getMessage(), null));
+            }
+            throw invalid("archive", e.getMessage());
+        } catch (InvalidManifestException e) {
+            throw invalid(ImportManifest.FILE, e.getMessage());
+        }
+        ImportManifest manifest = contents.manifest();
+        String runId = request.run() != null && !request.run().isBlank() ? request.run().strip() : manifest.run();
+        if (runId == null || !RUN_NAME.matcher(runId).matches()) {
+            throw invalid("run", "a run name of 1 to 64 letters, digits, '.', '_' or '-' (starting with a letter or "
+                    + "digit) is required, in the request or as the manifest's \"run\"; got " + runId);
+        }
+        if (request.dataset() == null || request.dataset().isBlank()) {
+            throw invalid("dataset", "the evaluation dataset is required; known: " + RunConfig.DATASETS);
+        }
+        DatasetInfo info = DatasetInfo.of(request.dataset()).orElseThrow(
+                () -> invalid("dataset", "unknown dataset " + request.dataset() + "; known: " + RunConfig.DATASETS));
+        if (info.channels() != manifest.channels() || info.height() != manifest.height()
+                || info.width() != manifest.width()) {
+            throw invalid("dataset", "dataset " + info.name() + " has images of shape [" + info.channels() + ", "
+                    + info.height() + ", " + info.width() + "] but the manifest's input.shape is "
+                    + manifest.input().shape());
+        }
+        if (info.numClasses() != manifest.numClasses()) {
+            throw invalid("dataset", "dataset " + info.name() + " has " + info.numClasses()
+                    + " classes but the manifest's numClasses is " + manifest.numClasses());
+        }
+        int evalSize = request.evalSize() == null ? 500 : request.evalSize();
+        if (evalSize < info.numClasses() || evalSize > info.testSize()) {
+            throw invalid("evalSize", "must be between " + info.numClasses() + " and " + info.testSize() + " for "
+                    + info.name() + ", got " + evalSize);
+        }
+        long seed = request.seed() == null ? 1L : request.seed();
+        int step = manifest.step();
+
+        List<CheckpointImported> earlier = imports(runId);
+        checkRun(runId, step, info.name(), evalSize, seed, earlier);
+
+        List<ArtifactRef> segments = new ArrayList<>();
+        ArtifactRef manifestRef = store.put(RunArtifacts.importedFile(runId, step, ImportManifest.FILE),
+                contents.files().get(ImportManifest.FILE), "application/json");
+        for (ImportManifest.Segment s : manifest.segments()) {
+            segments.add(store.put(RunArtifacts.importedFile(runId, step, s.file()), contents.files().get(s.file()),
+                    "application/onnx"));
+        }
+        int index = (int) earlier.stream().filter(e -> e.step() < step).count();
+        CheckpointImported imported = new CheckpointImported(runId, step, index, info.name(), evalSize, seed,
+                manifest, manifestRef, segments);
+        store.put(RunArtifacts.importRecord(runId, step),
+                EventCodec.toJson(imported).getBytes(StandardCharsets.UTF_8), "application/json");
+        recordRun(runId, importedConfig(info.name(), evalSize, seed));
+        try {
+            publisher.publish(imported);
+        } catch (RuntimeException e) {
+            LOG.errorf(e, "could not publish the import of run %s step %d", runId, step);
+            throw ProblemException.unavailable("the import was stored but its event could not be sent to Kafka; "
+                    + "send it again");
+        }
+        LOG.infof("run %s: imported checkpoint at step %d (%d segments, dataset %s)", runId, step,
+                manifest.segments().size(), info.name());
+        return new ImportAccepted(runId, step, index, info.name(), evalSize, seed);
+    }
+
+    /** The configuration an imported run records: architecture {@code onnx} and what its evaluation depends on. */
+    static RunConfig importedConfig(String dataset, int evalSize, long seed) {
+        return new RunConfig(ARCHITECTURE, null, dataset, null, null, null, null, null, seed, null, evalSize);
+    }
+
+    private void checkRun(String runId, int step, String dataset, int evalSize, long seed,
+            List<CheckpointImported> earlier) {
+        boolean deleted = QuarkusTransaction.requiringNew().call(() -> DeletedRunEntity.isDeleted(runId));
+        if (deleted) {
+            throw ProblemException.conflict("run " + runId + " was deleted; import under another run name");
+        }
+        if (!store.list(RunArtifacts.checkpointsPrefix(runId)).isEmpty()) {
+            throw ProblemException.conflict("run " + runId + " is a trained run; import under another run name");
+        }
+        for (CheckpointImported e : earlier) {
+            if (e.step() == step) {
+                throw ProblemException.conflict("run " + runId + " already has an imported checkpoint at step " + step);
+            }
+            if (!e.dataset().equals(dataset) || e.evalSize() == null || e.evalSize() != evalSize
+                    || e.seed() == null || e.seed() != seed) {
+                throw ProblemException.conflict("run " + runId + " is evaluated on dataset " + e.dataset()
+                        + " (evalSize " + e.evalSize() + ", seed " + e.seed() + "); import this checkpoint with the "
+                        + "same or under another run name");
+            }
+        }
+        boolean trained = QuarkusTransaction.requiringNew().call(() -> {
+            RunEntity run = RunEntity.findById(runId);
+            return run != null && (run.configJson == null || !run.configJson.contains("\"architecture\":\""
+                    + ARCHITECTURE + "\""));
+        });
+        if (trained) {
+            throw ProblemException.conflict("run " + runId + " exists and is not an imported run; import under "
+                    + "another run name");
+        }
+    }
+
+    private List<CheckpointImported> imports(String runId) {
+        List<CheckpointImported> out = new ArrayList<>();
+        for (String key : store.list(RunArtifacts.importsPrefix(runId))) {
+            if (RunArtifacts.isImportRecord(key)) {
+                try {
+                    out.add(EventCodec.mapper().readValue(store.read(key), CheckpointImported.class));
+                } catch (IOException e) {
+                    throw new UncheckedIOException("cannot read import record " + key, e);
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The run in the read model at once (its Location answers before the event comes back), as COMPLETED. */
+    private static void recordRun(String runId, RunConfig config) {
+        Instant now = Instant.ofEpochMilli(System.currentTimeMillis());
+        QuarkusTransaction.requiringNew().run(() -> {
+            RunEntity run = RunEntity.findById(runId);
+            if (run == null) {
+                run = new RunEntity();
+                run.id = runId;
+                run.status = RunStatus.COMPLETED;
+                run.configJson = EventCodec.toJson(config);
+                run.createdAt = now;
+                run.updatedAt = now;
+                run.persist();
+            }
+        });
+    }
+
+    private static ProblemException invalid(String field, String message) {
+        return new ProblemException(new Problem(Problem.TYPE_BASE + "invalid-import", "Invalid import", 400,
+                field + ": " + message, List.of(new FieldProblem(field, message))));
+    }
+}

@@ -1,0 +1,158 @@
+package io.splicelab.gateway;
+
+import static io.restassured.RestAssured.given;
+import static io.splicelab.gateway.ItSupport.authed;
+import static io.splicelab.gateway.ItSupport.await;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasKey;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.splicelab.model.events.Envelope;
+import io.splicelab.model.events.EventCodec;
+import io.splicelab.model.events.EventType;
+import io.splicelab.model.events.Payloads.CheckpointImported;
+import io.splicelab.model.events.Topics;
+import io.splicelab.model.store.LocalArtifactStore;
+import io.splicelab.model.store.RunArtifacts;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.eclipse.microprofile.config.ConfigProvider;
+import org.junit.jupiter.api.Test;
+
+/** POST /api/imports: a zip of ONNX segments and manifest.json becomes an imported checkpoint of a run. */
+@QuarkusTest
+class ImportIT {
+    static final byte[] STEM = "not really onnx: the gateway does not run it".getBytes(StandardCharsets.UTF_8);
+    static final byte[] HEAD = {1, 2, 3, 4};
+
+    static String manifest(String run, int step, String cuts) {
+        return """
+                {"run": "%s", "step": %d, "numClasses": 10,
+                 "input": {"shape": [3, 32, 32], "mean": [0.5, 0.5, 0.5], "std": [0.25, 0.25, 0.25]},
+                 "segments": [{"name": "stem", "file": "stem.onnx"}, {"name": "head", "file": "head.onnx"}],
+                 "cuts": %s}""".formatted(run, step, cuts);
+    }
+
+    static byte[] zip(Map<String, byte[]> entries) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (ZipOutputStream zip = new ZipOutputStream(out)) {
+            for (Map.Entry<String, byte[]> e : entries.entrySet()) {
+                zip.putNextEntry(new ZipEntry(e.getKey()));
+                zip.write(e.getValue());
+                zip.closeEntry();
+            }
+        }
+        return out.toByteArray();
+    }
+
+    static byte[] goodZip(String dir, String run, int step) throws IOException {
+        Map<String, byte[]> entries = new LinkedHashMap<>();
+        entries.put(dir + "manifest.json", manifest(run, step, "[\"stem\"]").getBytes(StandardCharsets.UTF_8));
+        entries.put(dir + "stem.onnx", STEM);
+        entries.put(dir + "head.onnx", HEAD);
+        return zip(entries);
+    }
+
+    static String newRun() {
+        return "imported-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    @Test
+    void aGoodImportIsStoredAnnouncedAndGrowsItsRun() throws IOException {
+        String run = newRun();
+        authed().contentType("application/zip").body(goodZip("ckpt/", run, 60))
+                .queryParam("dataset", "synthetic").queryParam("evalSize", 40)
+                .post("/api/imports").then().statusCode(202)
+                .header("Location", "/api/runs/" + run)
+                .body("runId", equalTo(run)).body("step", equalTo(60)).body("index", equalTo(0));
+        ConsumerRecord<String, String> record = ItSupport.consumeUntil(Topics.CHECKPOINTS,
+                r -> run.equals(r.key()) && r.value().contains(EventType.CHECKPOINT_IMPORTED.type()));
+        Envelope envelope = EventCodec.decode(record.value());
+        CheckpointImported imported = EventCodec.payload(envelope, CheckpointImported.class);
+        assertEquals(run, envelope.subject());
+        assertEquals(60, imported.step());
+        assertEquals("synthetic", imported.dataset());
+        assertEquals(40, imported.evalSize());
+        assertEquals(2, imported.segments().size());
+        assertEquals(java.util.List.of("stem"), imported.manifest().cuts());
+        LocalArtifactStore store = new LocalArtifactStore(
+                Path.of(ConfigProvider.getConfig().getValue("splicelab.artifacts.dir", String.class)));
+        assertArrayEquals(STEM, store.get(imported.segments().get(0)));
+        assertTrue(store.exists(RunArtifacts.importRecord(run, 60)));
+
+        // the run is in the read model with its checkpoint, and a later import grows it
+        given().get("/api/runs/" + run).then().statusCode(200).body("status", equalTo("COMPLETED"));
+        await(() -> given().get("/api/runs/" + run + "/checkpoints").then().extract().jsonPath().getList("step")
+                .contains(60), "the imported checkpoint in the read model");
+        authed().multiPart("file", "ckpt.zip", goodZip("", run, 120), "application/zip")
+                .multiPart("dataset", "synthetic").multiPart("evalSize", "40")
+                .post("/api/imports").then().statusCode(202).body("index", equalTo(1));
+        await(() -> given().get("/api/runs/" + run + "/checkpoints").then().extract().jsonPath().getList("step")
+                .equals(java.util.List.of(60, 120)), "both imported checkpoints");
+
+        // the same step again, or another dataset for the same run: conflicts
+        authed().contentType("application/zip").body(goodZip("", run, 60)).queryParam("dataset", "synthetic")
+                .queryParam("evalSize", 40).post("/api/imports").then().statusCode(409)
+                .contentType("application/problem+json").body("detail", containsString("step 60"));
+        authed().contentType("application/zip").body(goodZip("", run, 180)).queryParam("dataset", "synthetic")
+                .queryParam("evalSize", 80).post("/api/imports").then().statusCode(409)
+                .body("detail", containsString("evalSize 40"));
+        given().get("/q/openapi?format=json").then().statusCode(200).body("paths", hasKey("/api/imports"));
+    }
+
+    @Test
+    void aBadImportIsA400NamingTheProblemAndNothingIsStored() throws IOException {
+        String run = newRun();
+        Map<String, byte[]> badCut = new LinkedHashMap<>();
+        badCut.put("manifest.json", manifest(run, 10, "[\"stage9\"]").getBytes(StandardCharsets.UTF_8));
+        badCut.put("stem.onnx", STEM);
+        badCut.put("head.onnx", HEAD);
+        authed().contentType("application/zip").body(zip(badCut)).queryParam("dataset", "synthetic")
+                .post("/api/imports").then().statusCode(400).contentType("application/problem+json")
+                .body("type", equalTo("https://splicelab.io/problems/invalid-import"))
+                .body("detail", containsString("cuts: 'stage9' names no segment"));
+
+        Map<String, byte[]> missing = new LinkedHashMap<>(badCut);
+        missing.put("manifest.json", manifest(run, 10, "[\"stem\"]").getBytes(StandardCharsets.UTF_8));
+        missing.remove("head.onnx");
+        authed().contentType("application/zip").body(zip(missing)).queryParam("dataset", "synthetic")
+                .post("/api/imports").then().statusCode(400).body("detail", containsString("head.onnx"));
+
+        Map<String, byte[]> slip = new LinkedHashMap<>(badCut);
+        slip.put("manifest.json", manifest(run, 10, "[\"stem\"]").getBytes(StandardCharsets.UTF_8));
+        slip.put("../../evil.onnx", HEAD);
+        authed().contentType("application/zip").body(zip(slip)).queryParam("dataset", "synthetic")
+                .post("/api/imports").then().statusCode(400).body("detail", containsString("unsafe entry name"));
+
+        authed().contentType("application/zip").body(goodZip("", run, 10)).queryParam("dataset", "mnist")
+                .post("/api/imports").then().statusCode(400)
+                .body("detail", containsString("dataset mnist has images of shape [1, 28, 28]"));
+        authed().contentType("application/zip").body(goodZip("", run, 10))
+                .post("/api/imports").then().statusCode(400).body("errors[0].field", equalTo("dataset"));
+        authed().contentType("application/zip").body("not a zip".getBytes(StandardCharsets.UTF_8))
+                .queryParam("dataset", "synthetic").post("/api/imports").then().statusCode(400);
+
+        LocalArtifactStore store = new LocalArtifactStore(
+                Path.of(ConfigProvider.getConfig().getValue("splicelab.artifacts.dir", String.class)));
+        assertEquals(java.util.List.of(), store.list(RunArtifacts.runPrefix(run)), "nothing stored");
+        given().get("/api/runs/" + run).then().statusCode(404);
+    }
+
+    @Test
+    void anImportNeedsTheToken() throws IOException {
+        given().contentType("application/zip").body(goodZip("", newRun(), 10)).queryParam("dataset", "synthetic")
+                .post("/api/imports").then().statusCode(401).contentType("application/problem+json");
+    }
+}
