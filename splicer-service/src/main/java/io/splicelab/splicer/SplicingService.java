@@ -23,6 +23,7 @@ import io.splicelab.model.events.Payloads.TcSummaryComputed;
 import io.splicelab.splicer.splicing.EvalBatchSize;
 import io.splicelab.splicer.splicing.EvalSets;
 import io.splicelab.splicer.splicing.HybridCell;
+import io.splicelab.model.net.Networks;
 import io.splicelab.splicer.splicing.RunGrid;
 import io.splicelab.splicer.splicing.TcSummary;
 import ai.djl.Device;
@@ -321,11 +322,24 @@ public class SplicingService {
         int batch = batchSize(spec);
         LOG.infof("run %s: evaluation sets %s, %d images per forward pass", runId,
                 sets.stream().map(ImageDataset::name).toList(), batch);
-        RunGrid.Options options = new RunGrid.Options(cuts, modes, batch, featureBudgetBytes,
+        RunGrid.Options options = new RunGrid.Options(cutsFor(config), modes, batch, featureBudgetBytes,
                 spillDir, precision);
         RunGrid grid = new RunGrid(options, sets, recal, NDManager.newBaseManager(device()));
         rememberStoredCells(runId, grid);
         return grid;
+    }
+
+    /**
+     * The cuts of a run's grid: the configured ones for the ResNet family (and imports, whose manifest is
+     * checked against them); every cut of a small network ({@code cnn}, {@code mlp}), which has none of
+     * the ResNet cut names.
+     */
+    List<String> cutsFor(RunConfig config) {
+        if (config == null || config.architecture() == null) {
+            return cuts;
+        }
+        List<String> defaults = Networks.defaultCuts(config.architecture());
+        return defaults.equals(Networks.STAGE_CUTS) ? cuts : defaults;
     }
 
     /** A cross-run request: checkpoint stepA of runA against checkpoint stepB of runB. */
