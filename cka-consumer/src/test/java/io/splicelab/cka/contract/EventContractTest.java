@@ -20,6 +20,7 @@ import io.splicelab.model.events.Envelope;
 import io.splicelab.model.events.EventCodec;
 import io.splicelab.model.events.EventType;
 import io.splicelab.model.events.Payloads.CheckpointCreated;
+import io.splicelab.model.events.Payloads.CheckpointImported;
 import io.splicelab.model.events.Payloads.FeaturesSnapshotted;
 import io.splicelab.model.events.Payloads.HybridEvaluated;
 import io.splicelab.model.events.Payloads.NetworkSpec;
@@ -36,6 +37,7 @@ import io.splicelab.model.events.Payloads.TcSummaryComputed;
 import io.splicelab.model.events.RunConfig;
 import io.splicelab.model.events.Topics;
 import io.splicelab.model.features.FeatureSnapshot;
+import io.splicelab.model.imports.ImportManifest;
 import io.splicelab.model.plugin.EventDispatcher;
 import io.splicelab.model.plugin.OutgoingRecord;
 import io.splicelab.model.plugin.StatsResults;
@@ -171,6 +173,16 @@ class EventContractTest {
         payloads.put(EventType.RUN_CANCELLED, new RunCancelled(run, 7));
         payloads.put(EventType.CHECKPOINT_CREATED, new CheckpointCreated(run, 10, 1, full,
                 new NetworkSpec("resnet20", 0.25, 3, 32, 32, 10), params, 1.5, 0.4));
+        ImportManifest manifest = ImportManifest.parse("""
+                {"run": "r-contract", "step": 10, "numClasses": 10,
+                 "input": {"shape": [3, 32, 32], "mean": [0.5, 0.5, 0.5], "std": [0.25, 0.25, 0.25]},
+                 "segments": [{"name": "stem", "file": "stem.onnx"}, {"name": "head", "file": "head.onnx"}],
+                 "cuts": ["stem"]}""".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        ArtifactRef onnx = new ArtifactRef("artifact:" + RunArtifacts.importedFile(run, 10, "stem.onnx"), 2048,
+                "c".repeat(64), "application/onnx");
+        payloads.put(EventType.CHECKPOINT_IMPORTED, new CheckpointImported(run, 10, 0, "synthetic", 60, 1L, manifest,
+                new ArtifactRef("artifact:" + RunArtifacts.importedFile(run, 10, ImportManifest.FILE), 300,
+                        "d".repeat(64), "application/json"), List.of(onnx, onnx)));
         payloads.put(EventType.HYBRID_EVALUATED, new HybridEvaluated(run, "stage1", "test", "deep", "fp32", 0, 10, 60,
                 Map.of("accuracy", 0.3, "agreementDeep", 0.5)));
         payloads.put(EventType.NOISE_SAMPLED, new NoiseSampled(run, 10, 8, 32, 17290L, null, null, params, null));
