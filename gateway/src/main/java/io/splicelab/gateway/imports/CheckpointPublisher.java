@@ -2,11 +2,13 @@ package io.splicelab.gateway.imports;
 
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+import io.splicelab.model.events.Envelope;
 import io.splicelab.model.events.EventCodec;
 import io.splicelab.model.events.Payloads.CheckpointImported;
 import io.splicelab.model.events.Topics;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
+import java.time.Instant;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Message;
@@ -28,10 +30,16 @@ public class CheckpointPublisher {
         this.timeout = timeout;
     }
 
-    public void publish(CheckpointImported imported) {
+    /**
+     * Publishes an import stamped with {@code time} (for a run's first import, its creation time in the read model,
+     * so that a rebuild from the topics restores it exactly); throws when Kafka did not acknowledge it in time.
+     */
+    public void publish(CheckpointImported imported, Instant time) {
+        Envelope e = CODEC.wrap(imported.runId(), imported);
+        Envelope stamped = new Envelope(e.specversion(), e.id(), e.source(), e.type(), e.subject(), time.toString(),
+                e.datacontenttype(), e.dataschema(), e.schemaversion(), e.data());
         OutgoingKafkaRecordMetadata<String> key = OutgoingKafkaRecordMetadata.<String>builder()
                 .withKey(imported.runId()).build();
-        emitter.sendMessage(Message.of(CODEC.encode(imported.runId(), imported)).addMetadata(key)).await()
-                .atMost(timeout);
+        emitter.sendMessage(Message.of(EventCodec.toJson(stamped)).addMetadata(key)).await().atMost(timeout);
     }
 }

@@ -131,9 +131,11 @@ public class ImportService {
                 manifest, manifestRef, segments);
         store.put(RunArtifacts.importRecord(runId, step),
                 EventCodec.toJson(imported).getBytes(StandardCharsets.UTF_8), "application/json");
-        recordRun(runId, importedConfig(info.name(), evalSize, seed));
+        // millisecond precision, like the databases keep it: the event's time is the run's creation time
+        Instant now = Instant.ofEpochMilli(System.currentTimeMillis());
+        recordRun(runId, importedConfig(info.name(), evalSize, seed), now);
         try {
-            publisher.publish(imported);
+            publisher.publish(imported, now);
         } catch (RuntimeException e) {
             LOG.errorf(e, "could not publish the import of run %s step %d", runId, step);
             throw ProblemException.unavailable("the import was stored but its event could not be sent to Kafka; "
@@ -195,8 +197,7 @@ public class ImportService {
     }
 
     /** The run in the read model at once (its Location answers before the event comes back), as COMPLETED. */
-    private static void recordRun(String runId, RunConfig config) {
-        Instant now = Instant.ofEpochMilli(System.currentTimeMillis());
+    private static void recordRun(String runId, RunConfig config, Instant now) {
         QuarkusTransaction.requiringNew().run(() -> {
             RunEntity run = RunEntity.findById(runId);
             if (run == null) {
