@@ -21,36 +21,13 @@ public final class LabelNoise {
         if (fraction <= 0) {
             return out;
         }
-        SplittableRandom rnd = new SplittableRandom(mix(seed, STREAM));
+        SplittableRandom rnd = new SplittableRandom(SeededStreams.mix(seed, STREAM));
         int n = labels.length;
         int k = (int) Math.round(fraction * n);
-        int[] order = permutation(n, rnd);
+        int[] order = SeededStreams.permutation(n, rnd);
         for (int i = 0; i < k; i++) {
             out[order[i]] = rnd.nextInt(numClasses);
         }
         return out;
-    }
-
-    /** A well-mixed seed for stream {@code stream} of the run seed (SplitMix64 finaliser). */
-    static long mix(long seed, long stream) {
-        long z = seed * 0x9E3779B97F4A7C15L + stream * 0xBF58476D1CE4E5B9L + 0x94D049BB133111EBL;
-        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-        return z ^ (z >>> 31);
-    }
-
-    /** A seeded Fisher-Yates permutation of 0..n-1. */
-    static int[] permutation(int n, SplittableRandom rnd) {
-        int[] p = new int[n];
-        for (int i = 0; i < n; i++) {
-            p[i] = i;
-        }
-        for (int i = n - 1; i > 0; i--) {
-            int j = rnd.nextInt(i + 1);
-            int t = p[i];
-            p[i] = p[j];
-            p[j] = t;
-        }
-        return p;
     }
 }

@@ -37,16 +37,6 @@ public final class DataOrder {
     }
 
     static int[] permutation(int n, SplittableRandom rnd) {
-        int[] p = new int[n];
-        for (int i = 0; i < n; i++) {
-            p[i] = i;
-        }
-        for (int i = n - 1; i > 0; i--) {
-            int j = rnd.nextInt(i + 1);
-            int t = p[i];
-            p[i] = p[j];
-            p[j] = t;
-        }
-        return p;
+        return io.splicelab.model.data.SeededStreams.permutation(n, rnd);
     }
 }
