@@ -102,8 +102,15 @@ class ImportIT {
         await(() -> given().get("/api/runs/" + run + "/checkpoints").then().extract().jsonPath().getList("step")
                 .equals(java.util.List.of(60, 120)), "both imported checkpoints");
 
-        // the same step again, or another dataset for the same run: conflicts
+        // the same import again is accepted (a retry after a 503); other files at the same step, or another
+        // evaluation for the same run, conflict
         authed().contentType("application/zip").body(goodZip("", run, 60)).queryParam("dataset", "synthetic")
+                .queryParam("evalSize", 40).post("/api/imports").then().statusCode(202).body("index", equalTo(0));
+        Map<String, byte[]> other = new LinkedHashMap<>();
+        other.put("manifest.json", manifest(run, 60, "[\"stem\"]").getBytes(StandardCharsets.UTF_8));
+        other.put("stem.onnx", STEM);
+        other.put("head.onnx", new byte[] {9, 9});
+        authed().contentType("application/zip").body(zip(other)).queryParam("dataset", "synthetic")
                 .queryParam("evalSize", 40).post("/api/imports").then().statusCode(409)
                 .contentType("application/problem+json").body("detail", containsString("step 60"));
         authed().contentType("application/zip").body(goodZip("", run, 180)).queryParam("dataset", "synthetic")

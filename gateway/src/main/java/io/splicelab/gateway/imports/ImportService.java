@@ -67,9 +67,12 @@ public class ImportService {
     }
 
     /**
+     * The same import again (same step, evaluation and files) is announced again and accepted, so a client can
+     * retry after a 503.
+     *
      * @throws ProblemException 400 naming the problem (request, archive or manifest), 409 when the run exists as a
-     *     trained run, was deleted, has this step already or was imported with another dataset, 413 for an archive
-     *     over the limits, 503 when Kafka does not take the event
+     *     trained run, was deleted, has other files at this step already or was imported with another dataset, 413
+     *     for an archive over the limits, 503 when Kafka does not take the event
      */
     public ImportAccepted importZip(InputStream zip, ImportRequest request) {
         if (zip == null) {
@@ -117,6 +120,13 @@ public class ImportService {
         int step = manifest.step();
 
         List<CheckpointImported> earlier = imports(runId);
+        CheckpointImported same = earlier.stream().filter(e -> e.step() == step && sameImport(e, contents, info.name(),
+                evalSize, seed)).findFirst().orElse(null);
+        if (same != null) {
+            // the same import again (e.g. after a 503): announce it again; the splicer skips what it has evaluated
+            publishOrFail(same, Instant.ofEpochMilli(System.currentTimeMillis()));
+            return new ImportAccepted(runId, step, same.index(), same.dataset(), evalSize, seed);
+        }
         checkRun(runId, step, info.name(), evalSize, seed, earlier);
 
         List<ArtifactRef> segments = new ArrayList<>();
@@ -134,16 +144,47 @@ public class ImportService {
         // millisecond precision, like the databases keep it: the event's time is the run's creation time
         Instant now = Instant.ofEpochMilli(System.currentTimeMillis());
         recordRun(runId, importedConfig(info.name(), evalSize, seed), now);
-        try {
-            publisher.publish(imported, now);
-        } catch (RuntimeException e) {
-            LOG.errorf(e, "could not publish the import of run %s step %d", runId, step);
-            throw ProblemException.unavailable("the import was stored but its event could not be sent to Kafka; "
-                    + "send it again");
-        }
+        publishOrFail(imported, now);
         LOG.infof("run %s: imported checkpoint at step %d (%d segments, dataset %s)", runId, step,
                 manifest.segments().size(), info.name());
         return new ImportAccepted(runId, step, index, info.name(), evalSize, seed);
+    }
+
+    private void publishOrFail(CheckpointImported imported, Instant time) {
+        try {
+            publisher.publish(imported, time);
+        } catch (RuntimeException e) {
+            LOG.errorf(e, "could not publish the import of run %s step %d", imported.runId(), imported.step());
+            throw ProblemException.unavailable("the import was stored but its event could not be sent to Kafka; "
+                    + "send the same import again");
+        }
+    }
+
+    /** Whether an earlier import is this one: same evaluation and byte-identical files. */
+    private static boolean sameImport(CheckpointImported e, ImportArchive.Contents contents, String dataset,
+            int evalSize, long seed) {
+        if (!dataset.equals(e.dataset()) || e.evalSize() == null || e.evalSize() != evalSize || e.seed() == null
+                || e.seed() != seed || e.segments().size() != contents.manifest().segments().size()) {
+            return false;
+        }
+        if (!sha256(contents.files().get(ImportManifest.FILE)).equals(e.manifestFile().sha256())) {
+            return false;
+        }
+        for (int i = 0; i < e.segments().size(); i++) {
+            byte[] file = contents.files().get(contents.manifest().segments().get(i).file());
+            if (!sha256(file).equals(e.segments().get(i).sha256())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static String sha256(byte[] content) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(content));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** The configuration an imported run records: architecture {@code onnx} and what its evaluation depends on. */
