@@ -393,6 +393,7 @@
       case 'io.splicelab.run.failed': r.status = 'FAILED'; r.failure = d.reason; break;
       case 'io.splicelab.run.cancelled': if (!['COMPLETED', 'FAILED'].includes(r.status)) r.status = 'CANCELLED'; break;
       case 'io.splicelab.checkpoint.created': S.checkpoints.set(d.step, d); break;
+      case 'io.splicelab.checkpoint.imported': S.checkpoints.set(d.step, { step: d.step, index: d.index, imported: true }); break;
       case 'io.splicelab.hybrid.evaluated': addCell(d); break;
       case 'io.splicelab.hybrid.summary': S.summaries.set([d.cut, d.evalSet, d.bnMode].join('|'), d); break;
       case 'io.splicelab.stats.computed': addStats(d); break;

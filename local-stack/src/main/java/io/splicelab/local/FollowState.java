@@ -25,6 +25,7 @@ public final class FollowState {
     public static final String RUN_FAILED = "io.splicelab.run.failed";
     public static final String RUN_CANCELLED = "io.splicelab.run.cancelled";
     public static final String CHECKPOINT_CREATED = "io.splicelab.checkpoint.created";
+    public static final String CHECKPOINT_IMPORTED = "io.splicelab.checkpoint.imported";
     public static final String HYBRID_EVALUATED = "io.splicelab.hybrid.evaluated";
     public static final String STATS_COMPUTED = "io.splicelab.stats.computed";
 
@@ -108,6 +109,12 @@ public final class FollowState {
                     status = "RUNNING";
                 }
                 return Optional.empty();
+            }
+            case CHECKPOINT_IMPORTED -> {
+                int s = data.path("step").asInt();
+                return checkpoints.add(s)
+                        ? Optional.of(String.format("imported checkpoint %d at step %d", checkpoints.size(), s))
+                        : Optional.empty();
             }
             case CHECKPOINT_CREATED -> {
                 int s = data.path("step").asInt();

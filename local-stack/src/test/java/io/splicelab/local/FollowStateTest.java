@@ -149,4 +149,12 @@ class FollowStateTest {
         assertEquals(27, g.cells().size());
         assertEquals(List.of("stem", "stage1", "stage2"), g.orderedCuts());
     }
+
+    @Test
+    void anImportedCheckpointIsReportedOnce() {
+        FollowState s = new FollowState(RUN);
+        assertEquals("imported checkpoint 1 at step 10",
+                s.apply(FollowState.CHECKPOINT_IMPORTED, Fixtures.checkpoint(RUN, 10, 0)).orElseThrow());
+        assertTrue(s.apply(FollowState.CHECKPOINT_IMPORTED, Fixtures.checkpoint(RUN, 10, 0)).isEmpty());
+    }
 }
