@@ -2,7 +2,9 @@ package io.splicelab.gateway.ingest;
 
 import io.splicelab.gateway.readmodel.ReadModelProjector;
 import io.splicelab.model.events.Envelope;
+import io.quarkus.hibernate.orm.panache.Panache;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,8 +31,13 @@ public class ReadModelBatch {
     @Transactional
     public List<Boolean> applyAll(List<Decoded> events) {
         List<Boolean> fresh = new ArrayList<>(events.size());
+        EntityManager em = Panache.getEntityManager();
         for (Decoded d : events) {
             fresh.add(projector.apply(d.envelope(), d.payload()));
+            // every query auto-flushes and dirty-checks every managed entity: keeping the context at one
+            // event's entities keeps a batch linear in its size (without this, 500 events took 2 s)
+            em.flush();
+            em.clear();
         }
         return fresh;
     }

@@ -64,8 +64,10 @@ public class ResultEventsConsumer {
             return;
         }
         List<Boolean> fresh;
+        long t0 = System.nanoTime();
         try {
             fresh = gate.live(() -> batch.applyAll(decoded));
+            LOG.debugf("applied a batch of %s in %s ms", (Object) decoded.size(), (Object) ((System.nanoTime() - t0) / 1_000_000));
         } catch (RuntimeException e) {
             LOG.debugf("batch of %d failed (%s); applying one at a time", decoded.size(), e);
             for (int i = 0; i < decoded.size(); i++) {
