@@ -12,7 +12,9 @@ import io.splicelab.model.djl.DjlOffline;
 import io.splicelab.model.events.EventCodec;
 import io.splicelab.model.events.EventType;
 import io.splicelab.model.events.Payloads.CheckpointCreated;
+import io.splicelab.model.events.Payloads.NetworkSpec;
 import io.splicelab.model.events.RunConfig;
+import io.splicelab.model.imports.ImportManifest;
 import io.splicelab.model.net.Checkpoints;
 import io.splicelab.model.net.CutNetwork;
 import io.splicelab.model.net.Inference;
@@ -177,6 +179,91 @@ class EndToEndIT {
     }
 
     /** Validates each envelope and its data against docs/events/schemas (JSON Schema draft-07). */
+    /**
+     * A network trained elsewhere joins the stack like a trained run: its checkpoints, exported here as one
+     * ONNX file per segment, are posted as zips to the gateway, and the splicer's grid for them arrives at
+     * the gateway. Steps 0 and 10 carry the same weights, so their hybrids agree with both donors on every
+     * image.
+     */
+    @Test
+    void anImportedNetworkIsSplicedThroughTheWholeStack() throws Exception {
+        NetworkSpec spec = new NetworkSpec("resnet20-b", 0.25, 3, 32, 32, 10);
+        String run = "e2e-import-" + Long.toHexString(System.nanoTime());
+        List<byte[]> weights = new ArrayList<>();
+        try (NDManager m = NDManager.newBaseManager()) {
+            for (int seed = 1; seed <= 2; seed++) {
+                ai.djl.engine.Engine.getInstance().setRandomSeed(seed);
+                CutNetwork net = io.splicelab.model.net.Networks.build(spec);
+                net.block().initialize(m, ai.djl.ndarray.types.DataType.FLOAT32, Checkpoints.inputShape(spec));
+                ImageDataset warm = io.splicelab.model.data.SyntheticImages.split("train", 50);
+                try (NDManager batch = m.newSubManager()) { // BatchNorm statistics of real inputs
+                    net.forward(new ai.djl.training.ParameterStore(m, false),
+                            new ai.djl.ndarray.NDList(warm.images(batch, 0, 50)), 0, net.segments().size(), true);
+                }
+                weights.add(Checkpoints.save(net.block()));
+            }
+        }
+        int[][] steps = {{0, 0}, {10, 0}, {20, 1}}; // step, which weights
+        for (int[] s : steps) {
+            byte[] zip = importZip(spec, run, s[0], weights.get(s[1]));
+            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(stack.gatewayUrl()
+                    + "/api/imports?run=" + run + "&dataset=synthetic&evalSize=60"))
+                    .header("Content-Type", "application/zip").header("X-Api-Token", stack.apiToken())
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(zip)).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(202, r.statusCode(), r.body());
+        }
+        int expected = CUTS.size() * steps.length * steps.length;
+        JsonNode[] grid = new JsonNode[1];
+        waitUntil(() -> {
+            HttpResponse<String> r = get("/api/runs/" + run + "/hybrids");
+            grid[0] = r.statusCode() == 200 ? EventCodec.mapper().readTree(r.body()) : null;
+            return grid[0] != null && grid[0].path("cells").size() >= expected;
+        }, Duration.ofMinutes(4));
+        assertTrue(grid[0] != null, "no grid for the imported run: " + LocalStack.tail(stack.logFile(Service.SPLICER)));
+        assertEquals(expected, grid[0].path("cells").size(), "every cell of the imported run, once");
+        int same = 0;
+        for (JsonNode c : grid[0].path("cells")) {
+            int a = c.path("shallowStep").asInt();
+            int b = c.path("deepStep").asInt();
+            if (a != b && a + b == 10) {
+                same++;
+                assertEquals(1.0, c.path("metrics").path("agreementDeep").asDouble(), c.toString());
+                assertEquals(1.0, c.path("metrics").path("agreementShallow").asDouble(), c.toString());
+            }
+        }
+        assertEquals(2 * CUTS.size(), same);
+        HttpResponse<String> detail = get("/api/runs/" + run);
+        assertEquals(200, detail.statusCode());
+        assertEquals("COMPLETED", EventCodec.mapper().readTree(detail.body()).path("status").asText());
+    }
+
+    /** One checkpoint as the zip a user posts: ONNX segments stem, stage1, stage2, head and manifest.json. */
+    private static byte[] importZip(NetworkSpec spec, String run, int step, byte[] weights) throws Exception {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        try (NDManager m = NDManager.newBaseManager();
+                java.util.zip.ZipOutputStream zip = new java.util.zip.ZipOutputStream(out)) {
+            CutNetwork net = Checkpoints.load(spec, weights, m);
+            io.splicelab.splicer.onnx.DjlOnnxExport export = new io.splicelab.splicer.onnx.DjlOnnxExport(net, m);
+            ai.djl.ndarray.types.Shape image = new ai.djl.ndarray.types.Shape(3, 32, 32);
+            List<String> names = List.of("stem", "stage1", "stage2", "head");
+            int[] bounds = {0, net.cutIndex("stem"), net.cutIndex("stage1"), net.cutIndex("stage2"),
+                    net.segments().size()};
+            List<ImportManifest.Segment> segments = new ArrayList<>();
+            for (int i = 0; i < names.size(); i++) {
+                zip.putNextEntry(new java.util.zip.ZipEntry(names.get(i) + ".onnx"));
+                zip.write(export.export(bounds[i], bounds[i + 1], image));
+                zip.closeEntry();
+                segments.add(new ImportManifest.Segment(names.get(i), names.get(i) + ".onnx"));
+            }
+            ImportManifest manifest = new ImportManifest(run, step, 10, new ImportManifest.Input(List.of(3, 32, 32),
+                    List.of(0.0, 0.0, 0.0), List.of(1.0, 1.0, 1.0)), segments, CUTS).validated();
+            zip.putNextEntry(new java.util.zip.ZipEntry(ImportManifest.FILE));
+            zip.write(EventCodec.toJson(manifest).getBytes(StandardCharsets.UTF_8));
+            zip.closeEntry();
+        }
+        return out.toByteArray();
+    }
+
     private static void assertConformsToContract(List<JsonNode> events) throws Exception {
         Path schemas = stack.repo().resolve("docs/events/schemas");
         com.networknt.schema.JsonSchemaFactory factory = com.networknt.schema.JsonSchemaFactory
