@@ -91,6 +91,13 @@ public final class RunGrid implements AutoCloseable {
     private final TreeMap<Integer, Entry> checkpoints = new TreeMap<>();
     private final Map<CellKey, Map<String, Double>> known = new HashMap<>();
     private final Map<String, Double> featureNorms = new HashMap<>();
+    /**
+     * Per evaluation set, the first evaluation set with the same images (itself when none): sets that
+     * differ only in their labels ({@code train} and {@code train-noisy}) share shallow features and
+     * hybrid logits, and only their metrics are computed apart.
+     */
+    private final Map<String, String> imagesOf = new HashMap<>();
+    private final Map<String, ImageDataset> byName = new HashMap<>();
     private long deepFlopsImages;
     private long deepNanos;
     private long forwardNanos;
@@ -122,6 +129,30 @@ public final class RunGrid implements AutoCloseable {
         this.recalibrationSet = options.bnModes().contains(RECALIBRATE) ? recalibrationSet : null;
         this.manager = manager;
         this.cache = new FeatureCache(manager, options.featureBudgetBytes(), options.spillDir());
+        for (ImageDataset e : this.evalSets) {
+            String source = e.name();
+            for (ImageDataset earlier : this.evalSets) {
+                if (earlier == e) {
+                    break;
+                }
+                if (sameImages(earlier, e)) {
+                    source = imagesOf.get(earlier.name());
+                    break;
+                }
+            }
+            imagesOf.put(e.name(), source);
+            byName.put(e.name(), e);
+        }
+    }
+
+    private static boolean sameImages(ImageDataset x, ImageDataset y) {
+        return x.size() == y.size() && x.channels() == y.channels() && x.height() == y.height()
+                && x.width() == y.width() && java.util.Arrays.equals(x.pixels(), y.pixels());
+    }
+
+    /** The name under which an evaluation set's features are cached (that of the first set with its images). */
+    private String imagesKey(ImageDataset e) {
+        return imagesOf.getOrDefault(e.name(), e.name());
     }
 
     public boolean contains(int step) {
@@ -218,6 +249,9 @@ public final class RunGrid implements AutoCloseable {
             sets.add(recalibrationSet.subset(RECALIBRATION_SET, identity(recalibrationSet.size())));
         }
         for (ImageDataset data : sets) {
+            if (!imagesKey(data).equals(data.name())) {
+                continue; // the same images as an earlier set: its features and logits serve both
+            }
             boolean needLogits = !RECALIBRATION_SET.equals(data.name());
             float[][] rows = new float[data.size()][];
             for (int from = 0, b = 0; from < data.size(); from += options.batchSize(), b++) {
@@ -248,6 +282,10 @@ public final class RunGrid implements AutoCloseable {
                 logits.put(data.name(), rows);
                 predictions.put(data.name(), HybridMetrics.argmax(rows));
             }
+        }
+        for (ImageDataset e : evalSets) {
+            logits.putIfAbsent(e.name(), logits.get(imagesKey(e)));
+            predictions.putIfAbsent(e.name(), predictions.get(imagesKey(e)));
         }
         return new Entry(net, logits, predictions, parameters);
     }
@@ -287,12 +325,14 @@ public final class RunGrid implements AutoCloseable {
             if (recal != null) {
                 recalibrate(recal, cut, a, deep.net(), cutIndex, ps);
             }
+            Map<String, float[][]> hybridLogits = new HashMap<>();
             for (ImageDataset e : todo) {
                 float[][] logits;
                 if (a == b && !recalibrate) {
                     logits = deep.logits().get(e.name());
                 } else {
-                    logits = deepLogits(cut, e, a, deep.net(), cutIndex, ps);
+                    logits = hybridLogits.computeIfAbsent(imagesKey(e),
+                            k -> deepLogits(cut, byName.get(k), a, deep.net(), cutIndex, ps));
                 }
                 Map<String, Double> metrics = HybridMetrics.of(logits, e.labels(), deep.logits().get(e.name()),
                         shallow.predictions().get(e.name()));
@@ -326,7 +366,7 @@ public final class RunGrid implements AutoCloseable {
     private float[][] deepLogits(String cut, ImageDataset e, int a, SegmentedNet deep, int cutIndex,
             ParameterStore ps) {
         long t0 = System.nanoTime();
-        String key = FeatureCache.key(a, e.name(), cut);
+        String key = FeatureCache.key(a, imagesKey(e), cut);
         float[][] rows = new float[e.size()][];
         int from = 0;
         for (int i = 0; i < cache.batches(key); i++) {
@@ -360,8 +400,8 @@ public final class RunGrid implements AutoCloseable {
     }
 
     private double featureDistance(String cut, ImageDataset e, int a, int b) {
-        String ka = FeatureCache.key(a, e.name(), cut);
-        String kb = FeatureCache.key(b, e.name(), cut);
+        String ka = FeatureCache.key(a, imagesKey(e), cut);
+        String kb = FeatureCache.key(b, imagesKey(e), cut);
         double diff = 0;
         for (int i = 0; i < cache.batches(ka); i++) {
             try (NDManager batch = manager.newSubManager()) {
@@ -432,7 +472,7 @@ public final class RunGrid implements AutoCloseable {
         for (String cut : options.cuts()) {
             float[][] rows = new float[e.size()][];
             int from = 0;
-            String key = FeatureCache.key(step, e.name(), cut);
+            String key = FeatureCache.key(step, imagesKey(e), cut);
             for (int i = 0; i < cache.batches(key); i++) {
                 try (NDManager batch = manager.newSubManager()) {
                     NDArray f = cache.get(key, i, batch).toType(DataType.FLOAT32, false);
