@@ -2,6 +2,11 @@ package io.splicelab.gateway;
 
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.contains;
+import static io.splicelab.gateway.ItSupport.await;
+import static io.splicelab.gateway.ItSupport.consumeUntil;
+import static io.splicelab.gateway.ItSupport.openStream;
+import static io.splicelab.gateway.ItSupport.publish;
+import static io.splicelab.gateway.ItSupport.send;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.matchesPattern;
@@ -9,7 +14,6 @@ import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -28,37 +32,14 @@ import io.splicelab.model.events.Payloads.StatsComputed;
 import io.splicelab.model.events.RunConfig;
 import io.splicelab.model.events.ArtifactRef;
 import io.splicelab.model.events.Topics;
-import java.io.BufferedReader;
-import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.net.URI;
 import java.net.URL;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.UUID;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
-import java.util.function.Predicate;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
-import org.eclipse.microprofile.config.ConfigProvider;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -73,29 +54,11 @@ class GatewayIT {
     private static final EventCodec SPLICER = new EventCodec("/splicer-service");
     private static final RunConfig CONFIG = new RunConfig(null, null, null, 100, null, null, null, 50, null, null,
             null).withDefaults();
-    private static final Duration WAIT = Duration.ofSeconds(60);
 
-    private static KafkaProducer<String, String> producer;
 
     @TestHTTPResource("/")
     URL base;
 
-    @BeforeAll
-    static void producer() {
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap());
-        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-        p.put(ProducerConfig.ACKS_CONFIG, "all");
-        producer = new KafkaProducer<>(p);
-    }
-
-    @AfterAll
-    static void closeProducer() {
-        if (producer != null) {
-            producer.close(Duration.ofSeconds(10));
-        }
-    }
 
     @Test
     void readinessIsUpWithKafkaAndTheDatabase() {
@@ -219,20 +182,19 @@ class GatewayIT {
     void lateStreamClientGetsTheReplayThenLiveEvents() throws Exception {
         String runId = "run-sse-" + UUID.randomUUID().toString().substring(0, 8);
         List<String> earlier = new ArrayList<>();
-        earlier.add(sendEncoded(Topics.RUN_EVENTS, runId,
-                TRAINER.wrap(runId, new RunStarted(runId, CONFIG, CONFIG.checkpointSteps()))));
-        earlier.add(sendEncoded(Topics.CHECKPOINTS, runId, TRAINER.wrap(runId, checkpoint(runId, 0, 0))));
-        earlier.add(sendEncoded(Topics.CHECKPOINTS, runId, TRAINER.wrap(runId, checkpoint(runId, 50, 1))));
-        earlier.add(sendEncoded(Topics.HYBRID_RESULTS, runId, SPLICER.wrap(runId, cell(runId, "stem", 0, 50, 0.8))));
+        earlier.add(publish(TRAINER.wrap(runId, new RunStarted(runId, CONFIG, CONFIG.checkpointSteps()))));
+        earlier.add(publish(TRAINER.wrap(runId, checkpoint(runId, 0, 0))));
+        earlier.add(publish(TRAINER.wrap(runId, checkpoint(runId, 50, 1))));
+        earlier.add(publish(SPLICER.wrap(runId, cell(runId, "stem", 0, 50, 0.8))));
         await(() -> given().get("/api/runs/" + runId).statusCode() == 200
                 && given().get("/api/runs/" + runId).jsonPath().getInt("cells") == 1, "replayable events stored");
 
-        Stream runStream = openStream("/api/runs/" + runId + "/events");
-        Stream allStream = openStream("/api/events");
+        ItSupport.SseClient runStream = openStream(base.toURI(), "/api/runs/" + runId + "/events");
+        ItSupport.SseClient allStream = openStream(base.toURI(), "/api/events");
         try {
             List<String> replayed = new ArrayList<>();
             for (int i = 0; i < earlier.size(); i++) {
-                SseEvent e = next(runStream.events());
+                ItSupport.SseEvent e = runStream.next();
                 replayed.add(e.id());
                 Envelope envelope = EventCodec.decode(e.data());
                 assertEquals(e.id(), envelope.id());
@@ -244,13 +206,13 @@ class GatewayIT {
             assertTrue(replayed.indexOf(earlier.get(1)) < replayed.indexOf(earlier.get(2)), replayed.toString());
 
             Envelope live = SPLICER.wrap(runId, cell(runId, "stage1", 0, 50, 0.7));
-            sendEncoded(Topics.HYBRID_RESULTS, runId, live);
+            publish(live);
             Envelope done = TRAINER.wrap(runId, new RunCompleted(runId, 100, 3, 0.75));
-            sendEncoded(Topics.RUN_EVENTS, runId, done);
+            publish(done);
             // two topics, so either may come first
             Map<String, String> liveTypes = new java.util.HashMap<>();
             for (int i = 0; i < 2; i++) {
-                SseEvent e = next(runStream.events());
+                ItSupport.SseEvent e = runStream.next();
                 assertEquals(e.id(), EventCodec.decode(e.data()).id());
                 liveTypes.put(e.id(), e.event());
             }
@@ -260,31 +222,15 @@ class GatewayIT {
             // the all-runs stream is live only: it sees the two new events (and maybe others' events)
             List<String> seen = new ArrayList<>();
             while (!seen.contains(done.id()) || !seen.contains(live.id())) {
-                seen.add(next(allStream.events()).id());
+                seen.add(allStream.next().id());
             }
             assertTrue(seen.stream().noneMatch(earlier::contains), seen.toString());
         } finally {
-            runStream.body().close();
-            allStream.body().close();
+            runStream.close();
+            allStream.close();
         }
     }
 
-    private record Stream(InputStream body, BlockingQueue<SseEvent> events) {
-    }
-
-    private Stream openStream(String path) throws Exception {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(base.toString()).resolve(path))
-                .header("Accept", "text/event-stream").build();
-        HttpResponse<InputStream> response = HttpClient.newHttpClient().send(request,
-                HttpResponse.BodyHandlers.ofInputStream());
-        assertEquals(200, response.statusCode(), path);
-        assertTrue(response.headers().firstValue("Content-Type").orElse("").startsWith("text/event-stream"));
-        BlockingQueue<SseEvent> events = new LinkedBlockingQueue<>();
-        Thread reader = new Thread(() -> readEvents(response.body(), events), "sse-reader " + path);
-        reader.setDaemon(true);
-        reader.start();
-        return new Stream(response.body(), events);
-    }
 
     @Test
     void undecodableRecordIsDeadLetteredAndTheGatewayKeepsGoing() {
@@ -343,107 +289,5 @@ class GatewayIT {
     private static HybridEvaluated cell(String runId, String cut, int shallow, int deep, double accuracy) {
         return new HybridEvaluated(runId, cut, "test", "carry", "float32", shallow, deep, 500,
                 Map.of("accuracy", accuracy, "agreementDeep", 0.9, "agreementShallow", 0.7, "relativeAccuracy", 0.95));
-    }
-
-    private static String bootstrap() {
-        return ConfigProvider.getConfig().getValue("kafka.bootstrap.servers", String.class);
-    }
-
-    private static void send(String topic, String key, String value) {
-        try {
-            producer.send(new ProducerRecord<>(topic, key, value)).get(30, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static String sendEncoded(String topic, String key, Envelope envelope) {
-        send(topic, key, EventCodec.toJson(envelope));
-        return envelope.id();
-    }
-
-    private static ConsumerRecord<String, String> consumeUntil(String topic,
-            Predicate<ConsumerRecord<String, String>> wanted) {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap());
-        p.put(ConsumerConfig.GROUP_ID_CONFIG, "gateway-it-" + UUID.randomUUID());
-        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(p)) {
-            consumer.subscribe(List.of(topic));
-            long deadline = System.nanoTime() + WAIT.toNanos();
-            while (System.nanoTime() < deadline) {
-                for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(500))) {
-                    if (wanted.test(r)) {
-                        return r;
-                    }
-                }
-            }
-        }
-        return fail("no matching record on " + topic + " within " + WAIT);
-    }
-
-    private static void await(java.util.function.BooleanSupplier condition, String what) {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (System.nanoTime() < deadline) {
-            try {
-                if (condition.getAsBoolean()) {
-                    return;
-                }
-            } catch (RuntimeException | AssertionError e) {
-                // not yet
-            }
-            try {
-                Thread.sleep(200);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
-        }
-        fail("timed out waiting for: " + what);
-    }
-
-    private record SseEvent(String id, String event, String data) {
-    }
-
-    /** A minimal SSE parser: comment lines are skipped, a blank line ends an event. */
-    private static void readEvents(InputStream body, BlockingQueue<SseEvent> out) {
-        try (BufferedReader in = new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8))) {
-            String id = null;
-            String event = null;
-            StringBuilder data = new StringBuilder();
-            for (String line; (line = in.readLine()) != null;) {
-                if (line.isEmpty()) {
-                    if (data.length() > 0) {
-                        out.add(new SseEvent(id, event, data.toString()));
-                    }
-                    id = null;
-                    event = null;
-                    data.setLength(0);
-                } else if (line.startsWith(":")) {
-                    continue;
-                } else if (line.startsWith("id:")) {
-                    id = line.substring(3).strip();
-                } else if (line.startsWith("event:")) {
-                    event = line.substring(6).strip();
-                } else if (line.startsWith("data:")) {
-                    if (data.length() > 0) {
-                        data.append('\n');
-                    }
-                    data.append(line.substring(5).strip());
-                }
-            }
-        } catch (java.io.IOException e) {
-            // the test closed the stream
-        }
-    }
-
-    private static SseEvent next(BlockingQueue<SseEvent> events) throws InterruptedException {
-        SseEvent e = events.poll(WAIT.toSeconds(), TimeUnit.SECONDS);
-        if (e == null) {
-            fail("no server-sent event within " + WAIT);
-        }
-        return e;
     }
 }

@@ -197,6 +197,8 @@ final class ItSupport {
         HttpResponse<InputStream> response = HttpClient.newHttpClient().send(request,
                 HttpResponse.BodyHandlers.ofInputStream());
         assertEquals(200, response.statusCode(), path);
+        org.junit.jupiter.api.Assertions.assertTrue(response.headers().firstValue("Content-Type").orElse("")
+                .startsWith("text/event-stream"), path);
         BlockingQueue<SseEvent> events = new LinkedBlockingQueue<>();
         Thread reader = new Thread(() -> readEvents(response.body(), events), "sse-reader " + path);
         reader.setDaemon(true);

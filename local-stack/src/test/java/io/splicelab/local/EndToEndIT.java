@@ -189,20 +189,7 @@ class EndToEndIT {
     void anImportedNetworkIsSplicedThroughTheWholeStack() throws Exception {
         NetworkSpec spec = new NetworkSpec("resnet20-b", 0.25, 3, 32, 32, 10);
         String run = "e2e-import-" + Long.toHexString(System.nanoTime());
-        List<byte[]> weights = new ArrayList<>();
-        try (NDManager m = NDManager.newBaseManager()) {
-            for (int seed = 1; seed <= 2; seed++) {
-                ai.djl.engine.Engine.getInstance().setRandomSeed(seed);
-                CutNetwork net = io.splicelab.model.net.Networks.build(spec);
-                net.block().initialize(m, ai.djl.ndarray.types.DataType.FLOAT32, Checkpoints.inputShape(spec));
-                ImageDataset warm = io.splicelab.model.data.SyntheticImages.split("train", 50);
-                try (NDManager batch = m.newSubManager()) { // BatchNorm statistics of real inputs
-                    net.forward(new ai.djl.training.ParameterStore(m, false),
-                            new ai.djl.ndarray.NDList(warm.images(batch, 0, 50)), 0, net.segments().size(), true);
-                }
-                weights.add(Checkpoints.save(net.block()));
-            }
-        }
+        List<byte[]> weights = io.splicelab.splicer.splicing.SeededCheckpoints.of(spec, 2);
         int[][] steps = {{0, 0}, {10, 0}, {20, 1}}; // step, which weights
         for (int[] s : steps) {
             byte[] zip = importZip(spec, run, s[0], weights.get(s[1]));

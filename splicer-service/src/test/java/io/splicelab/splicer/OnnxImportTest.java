@@ -6,12 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.djl.engine.Engine;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.training.ParameterStore;
 import io.splicelab.model.data.Datasets;
 import io.splicelab.model.data.ImageDataset;
 import io.splicelab.model.data.SyntheticImages;
@@ -28,7 +24,6 @@ import io.splicelab.model.features.FeatureSnapshot;
 import io.splicelab.model.imports.ImportManifest;
 import io.splicelab.model.net.Checkpoints;
 import io.splicelab.model.net.CutNetwork;
-import io.splicelab.model.net.Networks;
 import io.splicelab.model.store.ArtifactStore;
 import io.splicelab.model.store.LocalArtifactStore;
 import io.splicelab.model.store.RunArtifacts;
@@ -70,21 +65,7 @@ class OnnxImportTest {
 
     /** Two distinct checkpoints (seeded initialisations with non-trivial BatchNorm statistics) as parameters. */
     static List<byte[]> checkpoints() {
-        List<byte[]> out = new ArrayList<>();
-        try (NDManager m = NDManager.newBaseManager()) {
-            for (int seed = 1; seed <= 2; seed++) {
-                Engine.getInstance().setRandomSeed(seed);
-                CutNetwork net = Networks.build(SPEC);
-                net.block().initialize(m, DataType.FLOAT32, Checkpoints.inputShape(SPEC));
-                ImageDataset warm = SyntheticImages.split("train", 50);
-                try (NDManager batch = m.newSubManager()) {
-                    net.forward(new ParameterStore(m, false), new NDList(warm.images(batch, 0, 50).mul(seed)), 0,
-                            net.segments().size(), true);
-                }
-                out.add(Checkpoints.save(net.block()));
-            }
-        }
-        return out;
+        return io.splicelab.splicer.splicing.SeededCheckpoints.of(SPEC, 2);
     }
 
     /** The ONNX files and manifest of a checkpoint: segments stem, stage1, stage2 and head (stage 3 + head). */

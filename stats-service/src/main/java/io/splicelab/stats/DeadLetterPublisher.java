@@ -4,9 +4,11 @@ import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Message;
+import org.jboss.logging.Logger;
 
 /**
  * Sends a record we cannot process to {@code splicelab.dead-letters}: the original key and value
@@ -21,10 +23,18 @@ public class DeadLetterPublisher {
     public static final String SERVICE_HEADER = "splicelab-service";
     public static final String SERVICE = "stats-service";
 
+    private static final Logger LOG = Logger.getLogger(DeadLetterPublisher.class);
+
     private final MutinyEmitter<String> emitter;
 
     public DeadLetterPublisher(@Channel("dead-letters") MutinyEmitter<String> emitter) {
         this.emitter = emitter;
+    }
+
+    /** Logs and dead-letters a consumed record that cannot be processed. */
+    public void reject(ConsumerRecord<String, String> record, String reason) {
+        LOG.warnf("dead-lettering %s-%d@%d: %s", record.topic(), record.partition(), record.offset(), reason);
+        send(record.key(), record.value(), reason, record.topic(), record.partition(), record.offset());
     }
 
     public void send(String key, String value, String reason, String topic, int partition, long offset) {

@@ -1,8 +1,6 @@
 package io.splicelab.stats;
 
 import io.smallrye.common.annotation.Blocking;
-import io.splicelab.model.events.Envelope;
-import io.splicelab.model.events.EventCodec;
 import io.splicelab.model.events.EventType;
 import io.splicelab.model.events.Payloads.FeaturesSnapshotted;
 import io.splicelab.model.events.Payloads.StatsComputed;
@@ -50,13 +48,10 @@ public class FeatureSnapshotConsumer {
         List<StatsComputed> results;
         FeaturesSnapshotted event;
         try {
-            event = decode(record.value());
+            event = EventRecords.decode(record.value(), EventType.FEATURES_SNAPSHOTTED, FeaturesSnapshotted.class);
             results = analyzer.analyze(event);
         } catch (UnprocessableRecordException e) {
-            LOG.warnf("dead-lettering %s-%d@%d: %s", record.topic(), record.partition(), record.offset(),
-                    e.getMessage());
-            deadLetters.send(record.key(), record.value(), e.getMessage(), record.topic(), record.partition(),
-                    record.offset());
+            deadLetters.reject(record, e.getMessage());
             return;
         }
         // the snapshot is valid: remember it for the windows, then compare it with the other probe sets
@@ -74,20 +69,5 @@ public class FeatureSnapshotConsumer {
         results.forEach(publisher::publish);
         LOG.debugf("stored and published %d results for run %s", results.size(),
                 results.isEmpty() ? "?" : results.get(0).runId());
-    }
-
-    private static FeaturesSnapshotted decode(String value) {
-        if (value == null) {
-            throw new UnprocessableRecordException("record has no value");
-        }
-        try {
-            Envelope envelope = EventCodec.decode(value);
-            if (!EventType.FEATURES_SNAPSHOTTED.type().equals(envelope.type())) {
-                throw new UnprocessableRecordException("unexpected event type " + envelope.type());
-            }
-            return EventCodec.payload(envelope, FeaturesSnapshotted.class);
-        } catch (EventCodec.InvalidEventException e) {
-            throw new UnprocessableRecordException(e.getMessage(), e);
-        }
     }
 }

@@ -2,8 +2,6 @@ package io.splicelab.stats;
 
 import io.smallrye.common.annotation.Blocking;
 import io.splicelab.model.events.ArtifactRef;
-import io.splicelab.model.events.Envelope;
-import io.splicelab.model.events.EventCodec;
 import io.splicelab.model.events.EventType;
 import io.splicelab.model.events.Payloads.NoiseSampled;
 import io.splicelab.model.events.Payloads.StatsComputed;
@@ -47,7 +45,7 @@ public class NoiseSampleConsumer {
         List<StatsComputed> results;
         NoiseSampled event;
         try {
-            event = decode(record.value());
+            event = EventRecords.decode(record.value(), EventType.NOISE_SAMPLED, NoiseSampled.class);
             long started = System.nanoTime();
             List<Map.Entry<Integer, ArtifactRef>> earlier = inputs.updatesBefore(event.runId(), event.step(),
                     analyzer.window());
@@ -55,29 +53,11 @@ public class NoiseSampleConsumer {
             LOG.debugf("noise of %s step %d analysed in %.1f ms", event.runId(), event.step(),
                     (System.nanoTime() - started) / 1e6);
         } catch (UnprocessableRecordException e) {
-            LOG.warnf("dead-lettering %s-%d@%d: %s", record.topic(), record.partition(), record.offset(),
-                    e.getMessage());
-            deadLetters.send(record.key(), record.value(), e.getMessage(), record.topic(), record.partition(),
-                    record.offset());
+            deadLetters.reject(record, e.getMessage());
             return;
         }
         inputs.record(event.runId(), AnalysisInput.KIND_NOISE, event.step(), "", event.noise(), event.update());
         repository.upsertAll(results, Instant.now());
         results.forEach(publisher::publish);
-    }
-
-    private static NoiseSampled decode(String value) {
-        if (value == null) {
-            throw new UnprocessableRecordException("record has no value");
-        }
-        try {
-            Envelope envelope = EventCodec.decode(value);
-            if (!EventType.NOISE_SAMPLED.type().equals(envelope.type())) {
-                throw new UnprocessableRecordException("unexpected event type " + envelope.type());
-            }
-            return EventCodec.payload(envelope, NoiseSampled.class);
-        } catch (EventCodec.InvalidEventException e) {
-            throw new UnprocessableRecordException(e.getMessage(), e);
-        }
     }
 }

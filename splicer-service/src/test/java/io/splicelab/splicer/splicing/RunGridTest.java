@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -22,7 +21,6 @@ import io.splicelab.model.events.Payloads.NetworkSpec;
 import io.splicelab.model.net.Checkpoints;
 import io.splicelab.model.net.CutNetwork;
 import io.splicelab.model.net.Inference;
-import io.splicelab.model.net.Networks;
 import io.splicelab.splicer.splicing.HybridCell.CellKey;
 import java.lang.reflect.Field;
 import java.nio.file.Path;
@@ -50,23 +48,7 @@ class RunGridTest {
 
     /** Three distinct checkpoints as parameter bytes (seeded initialisations). */
     static List<byte[]> checkpoints() {
-        List<byte[]> out = new ArrayList<>();
-        try (NDManager m = NDManager.newBaseManager()) {
-            for (int seed = 1; seed <= 3; seed++) {
-                Engine.getInstance().setRandomSeed(seed);
-                CutNetwork net = Networks.build(SPEC);
-                net.block().initialize(m, DataType.FLOAT32, Checkpoints.inputShape(SPEC));
-                // non-trivial running statistics, so that carry and recalibrate differ
-                ImageDataset warm = SyntheticImages.split("train", 50);
-                try (NDManager batch = m.newSubManager()) {
-                    net.logits(new ParameterStore(m, false), new NDList(warm.images(batch, 0, 50).mul(seed)));
-                    net.forward(new ParameterStore(m, false), new NDList(warm.images(batch, 0, 50).mul(seed)), 0,
-                            net.segments().size(), true);
-                }
-                out.add(Checkpoints.save(net.block()));
-            }
-        }
-        return out;
+        return SeededCheckpoints.of(SPEC, 3);
     }
 
     static List<HybridCell> grid(RunGrid.Options options, List<ImageDataset> evalSets, ImageDataset recal,

@@ -603,7 +603,8 @@ public final class Corruptions {
         return new AbstractRandomGenerator() {
             @Override
             public void setSeed(long seed) {
-                throw new UnsupportedOperationException();
+                // the stream is derived from (seed, corruption, severity, image) once; reseeding it would break that
+                throw new UnsupportedOperationException("a corruption's random stream cannot be reseeded");
             }
 
             @Override
