@@ -22,6 +22,7 @@ import io.splicelab.model.events.EventType;
 import io.splicelab.model.events.Payloads.CheckpointCreated;
 import io.splicelab.model.events.Payloads.CheckpointImported;
 import io.splicelab.model.events.Payloads.FeaturesSnapshotted;
+import io.splicelab.model.events.Payloads.GridProgress;
 import io.splicelab.model.events.Payloads.HybridEvaluated;
 import io.splicelab.model.events.Payloads.NetworkSpec;
 import io.splicelab.model.events.Payloads.NoiseSampled;
@@ -188,6 +189,8 @@ class EventContractTest {
         payloads.put(EventType.NOISE_SAMPLED, new NoiseSampled(run, 10, 8, 32, 17290L, null, null, params, null));
         payloads.put(EventType.TC_SUMMARY_COMPUTED, new TcSummaryComputed(run, "stage1", "test", "deep",
                 List.of(0, 10, 20), Map.of("1", 0.8, "2", 0.5), 0.65, null, 0.5));
+        payloads.put(EventType.HYBRID_PROGRESS, new GridProgress(run, 10, 3, 9, 12, 27, 3, GridProgress.COMPUTING,
+                null));
         payloads.put(EventType.FEATURES_SNAPSHOTTED, new FeaturesSnapshotted(run, 10, "test",
                 List.of("stem", "stage1", "stage2"), 60, feats));
         payloads.put(EventType.STATS_COMPUTED, new StatsComputed(run, "class-overlap-tv", "stage1", "test",

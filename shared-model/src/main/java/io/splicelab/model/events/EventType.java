@@ -3,6 +3,7 @@ package io.splicelab.model.events;
 import io.splicelab.model.events.Payloads.CheckpointCreated;
 import io.splicelab.model.events.Payloads.CheckpointImported;
 import io.splicelab.model.events.Payloads.FeaturesSnapshotted;
+import io.splicelab.model.events.Payloads.GridProgress;
 import io.splicelab.model.events.Payloads.HybridEvaluated;
 import io.splicelab.model.events.Payloads.NoiseSampled;
 import io.splicelab.model.events.Payloads.RunCancelRequested;
@@ -34,6 +35,7 @@ public enum EventType {
     HYBRID_EVALUATED("io.splicelab.hybrid.evaluated", Topics.HYBRID_RESULTS, HybridEvaluated.class),
     NOISE_SAMPLED("io.splicelab.noise.sampled", Topics.NOISE_SAMPLES, NoiseSampled.class),
     TC_SUMMARY_COMPUTED("io.splicelab.hybrid.summary", Topics.HYBRID_RESULTS, TcSummaryComputed.class),
+    HYBRID_PROGRESS("io.splicelab.hybrid.progress", Topics.HYBRID_RESULTS, GridProgress.class),
     FEATURES_SNAPSHOTTED("io.splicelab.features.snapshotted", Topics.FEATURE_SNAPSHOTS, FeaturesSnapshotted.class),
     STATS_COMPUTED("io.splicelab.stats.computed", Topics.STATS_RESULTS, StatsComputed.class);
 

@@ -91,6 +91,24 @@ public final class Payloads {
             Map<String, Double> curve, double tcScore, Integer dropLag, double threshold) {
     }
 
+    /**
+     * Where a run's hybrid grid stands, published by the splicer while it works and when it stops: how many
+     * cells of the checkpoint at {@code step} are computed so far (of {@code stepCellsExpected}), how many
+     * of the whole grid (of {@code gridCellsExpected}, for the checkpoints known so far: every pair, both
+     * orders, every cut, evaluation set and BN mode) and the grid's status: {@code computing},
+     * {@code complete} (every checkpoint the store has for the run is in the grid and the run has finished
+     * producing checkpoints), {@code waiting} (every known checkpoint done, more may come) or
+     * {@code incomplete} ({@code reason} says why: a checkpoint that could not be evaluated).
+     * Natural key: (runId); the latest event wins.
+     */
+    public record GridProgress(String runId, int step, int stepCellsComputed, int stepCellsExpected,
+            int gridCellsComputed, int gridCellsExpected, int checkpoints, String status, String reason) {
+        public static final String COMPUTING = "computing";
+        public static final String WAITING = "waiting";
+        public static final String COMPLETE = "complete";
+        public static final String INCOMPLETE = "incomplete";
+    }
+
     /** Probe-set features at every cut of one checkpoint, as an artifact (see FeatureSnapshotCodec). */
     public record FeaturesSnapshotted(String runId, int step, String probeSet, List<String> cuts, int samples,
             ArtifactRef features) {
