@@ -11,7 +11,7 @@ import jakarta.ws.rs.core.MediaType;
 import java.util.List;
 
 /**
- * Cross-run hybrids on request (the negative control of SCIENCE.md section 2): shallow part from a
+ * Cross-run hybrids on request (the negative control of docs/science.md section 2): shallow part from a
  * checkpoint of one run, deep part from a checkpoint of another run of the same architecture, both
  * orders, every configured cut, mode carry. Answered synchronously; nothing is published.
  */

@@ -18,7 +18,7 @@ import java.util.Set;
 
 /**
  * The windowed distance between the temporally augmented feature clouds of two probe sets (e.g.
- * {@code train-probe} vs {@code test}), SCIENCE.md section 3. For a step t it takes, for every pair of
+ * {@code train-probe} vs {@code test}), docs/science.md section 3. For a step t it takes, for every pair of
  * probe sets that both have a snapshot at t, the last W steps up to t at which both have one, stacks each
  * probe set's features over those steps (the temporal cloud) and compares the clouds per common cut with
  * {@link CloudDistance}. With a single probe set there is nothing to compare and nothing is produced.

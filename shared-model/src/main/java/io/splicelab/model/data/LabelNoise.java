@@ -3,7 +3,7 @@ package io.splicelab.model.data;
 import java.util.SplittableRandom;
 
 /**
- * Label noise of SCIENCE.md section 6: exactly round(p n) training examples, chosen with the seed, get a
+ * Label noise of docs/science.md section 6: exactly round(p n) training examples, chosen with the seed, get a
  * uniform random label (which may equal the true one); p = 1 gives random labels. The trainer trains on
  * {@code apply(train.labels(), ...)} of the run's training split, and the splicer evaluates the training
  * subset against the same labels, so both call this one function.

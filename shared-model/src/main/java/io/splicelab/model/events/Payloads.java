@@ -73,7 +73,7 @@ public final class Payloads {
     }
 
     /**
-     * SGD noise at a checkpoint (SCIENCE.md section 4): an m x p float32 matrix of minibatch gradient
+     * SGD noise at a checkpoint (docs/science.md section 4): an m x p float32 matrix of minibatch gradient
      * deviations {@code g_i - mean g} (p = projectedDim when a seeded random projection was applied),
      * and optionally the parameter update since the previous checkpoint as a 1 x p matrix.
      */

@@ -45,7 +45,7 @@ import java.util.TreeSet;
  * @param freezeStep ... from this step on (default 0 when a freeze cut is given)
  * @param checkpointEveryEpoch also a checkpoint at the end of every epoch
  * @param logCheckpoints this many log-spaced early checkpoints between step 1 and the interval
- * @param noiseSteps checkpoint steps at which SGD noise is sampled (SCIENCE.md section 4)
+ * @param noiseSteps checkpoint steps at which SGD noise is sampled (docs/science.md section 4)
  * @param noiseMinibatches m, the number of minibatch gradients per noise sample (default 64)
  * @param noiseProjectionDim when set, the noise (and update) are projected to this many dimensions by
  *     a seeded Gaussian random projection

@@ -12,7 +12,7 @@ import java.util.Map;
 /**
  * A network as an ordered list of segments with named cut points: {@code shallow_d} is the segments
  * before cut d and {@code deep_d} the rest, so a hybrid is the deep part of one checkpoint applied to the
- * shallow features of another (SCIENCE.md section 1).
+ * shallow features of another (docs/science.md section 1).
  */
 public final class CutNetwork {
     private final NetworkSpec spec;

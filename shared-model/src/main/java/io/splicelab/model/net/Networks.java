@@ -21,7 +21,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Builds the networks of SCIENCE.md section 1 as ordered segments with named cuts, so every service
+ * Builds the networks of docs/science.md section 1 as ordered segments with named cuts, so every service
  * can split any of them into shallow and deep parts.
  * <ul>
  * <li>The CIFAR ResNet family (He et al. 2016): a 3x3 stem, three stages of n basic blocks with widths

@@ -9,7 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * BatchNorm mode {@code recalibrate} (SCIENCE.md section 2): the running statistics of a deep part are
+ * BatchNorm mode {@code recalibrate} (docs/science.md section 2): the running statistics of a deep part are
  * re-estimated on training inputs passed through the hybrid, as a cumulative (sample-weighted) average
  * over the batches, without gradients. DJL's BatchNorm updates its running statistics in place in
  * training mode as {@code running * momentum + batch * (1 - momentum)}; setting the momentum to

@@ -18,7 +18,7 @@ import java.util.Set;
 import org.jboss.logging.Logger;
 
 /**
- * The evaluation sets of a run, by name (SCIENCE.md section 2):
+ * The evaluation sets of a run, by name (docs/science.md section 2):
  * <ul>
  * <li>{@code test}: the run's seeded class-stratified test subset of evalSize images (the whole test split
  * when evalSize is at least its size);

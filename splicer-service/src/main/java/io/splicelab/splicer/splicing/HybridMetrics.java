@@ -4,7 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The metrics of SCIENCE.md section 2: accuracy, agreement with the deep donor, agreement with the
+ * The metrics of docs/science.md section 2: accuracy, agreement with the deep donor, agreement with the
  * shallow donor, mean cross-entropy, mean KL(f(theta_b) || H), accuracy relative to the deep donor's own;
  * and the two controls next to each cell, the relative parameter distance of the shallow parts and the
  * relative feature distance at the cut.

@@ -7,7 +7,7 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Temporal consistency of one (cut, evaluation set, BatchNorm mode) of a run (SCIENCE.md section 2):
+ * Temporal consistency of one (cut, evaluation set, BatchNorm mode) of a run (docs/science.md section 2):
  * the mean relative accuracy of the forward hybrids (a before b) by lag, where the lag is the number of
  * checkpoints between them (b's position minus a's in step order, keys "1", "2", ...); the TC score, the
  * mean over the whole forward triangle; and the first lag whose mean falls below the threshold.

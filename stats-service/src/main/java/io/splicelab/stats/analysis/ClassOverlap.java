@@ -7,7 +7,7 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * "Class overlap" of a feature cloud (SCIENCE.md section 3): project the features (n x C) on their top 2
+ * "Class overlap" of a feature cloud (docs/science.md section 3): project the features (n x C) on their top 2
  * principal components, fit a Gaussian KDE per class in that plane, evaluate every class density on one
  * common grid and report the pairwise total-variation distances. High mean TV = classes separate well at
  * this cut; low = they overlap. Classes with fewer than {@code minClassSize} samples are left out (a

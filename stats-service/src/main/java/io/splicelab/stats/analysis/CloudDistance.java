@@ -7,7 +7,7 @@ import org.apache.commons.math3.random.Well19937c;
 import org.apache.commons.math3.util.MathArrays;
 
 /**
- * Distance between two feature clouds (SCIENCE.md section 3: train vs test probe clouds, temporally
+ * Distance between two feature clouds (docs/science.md section 3: train vs test probe clouds, temporally
  * augmented over a window of checkpoints) - the computable surrogate of the paper's TV bound, tracked next
  * to the generalization gap. Two complementary measures: the TV distance between 2-D Gaussian KDEs of the
  * clouds projected on the top 2 principal components of the pooled cloud (what the plots show), and

@@ -8,7 +8,7 @@ import org.apache.commons.math3.stat.descriptive.SummaryStatistics;
 
 /**
  * Monte Carlo null for the top-k explained variance of N samples in p dimensions under isotropy
- * (Gaussian, covariance sigma^2 I, same N, p and trace; SCIENCE.md section 4). The centered scatter is
+ * (Gaussian, covariance sigma^2 I, same N, p and trace; docs/science.md section 4). The centered scatter is
  * {@code W_p(N-1, sigma^2 I)}; its nonzero eigenvalues are those of {@code W_q(max(p, N-1), I)} with
  * {@code q = min(p, N-1)}, drawn by Bartlett's decomposition, so p in the millions costs the same as p
  * = N. The explained-variance ratio does not depend on sigma, so the trace only fixes the scale.

@@ -8,7 +8,7 @@ import org.apache.commons.math3.optim.univariate.UnivariateObjectiveFunction;
 import org.apache.commons.math3.optim.univariate.UnivariatePointValuePair;
 
 /**
- * Likelihood cross-validated KDE bandwidth (SCIENCE.md section 3, optional): the factor that maximises the
+ * Likelihood cross-validated KDE bandwidth (docs/science.md section 3, optional): the factor that maximises the
  * leave-one-out log likelihood {@code sum_i ln p_{-i}(x_i)}, with the kernel covariance
  * {@code factor^2 * Sigma} of the full sample. A log-spaced grid of factors finds the best bracket, then
  * commons-math3's Brent optimiser refines it in log(factor).

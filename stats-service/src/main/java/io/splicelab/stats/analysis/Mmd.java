@@ -6,7 +6,7 @@ import org.apache.commons.math3.random.Well19937c;
 import org.apache.commons.math3.util.MathArrays;
 
 /**
- * Squared maximum mean discrepancy between two samples (train vs test probe clouds, SCIENCE.md section
+ * Squared maximum mean discrepancy between two samples (train vs test probe clouds, docs/science.md section
  * 3): unbiased U-statistic with a Gaussian kernel {@code exp(-d^2 / (2 sigma^2))}, sigma by the median
  * heuristic (median of the pooled pairwise Euclidean distances, numpy's median), and a seeded permutation
  * p-value that keeps sigma fixed (the pooled sample does not change under relabelling).

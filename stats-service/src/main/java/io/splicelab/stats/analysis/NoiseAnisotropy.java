@@ -10,7 +10,7 @@ import org.apache.commons.math3.random.Well19937c;
 import org.apache.commons.math3.stat.descriptive.rank.Percentile;
 
 /**
- * The whole anisotropy analysis of one SGD noise matrix (SCIENCE.md section 4), from its
+ * The whole anisotropy analysis of one SGD noise matrix (docs/science.md section 4), from its
  * {@link NoiseProducts}: the spectrum through the Gram matrix, the Ledoit-Wolf and Srivastava tests of
  * "covariance = sigma^2 I", a Monte Carlo isotropic null for the top-k explained variance (with per-rank
  * null quantiles of the normalised spectrum, to plot the spectrum against the null), the alignment of the

@@ -7,7 +7,7 @@ import org.apache.commons.math3.linear.Array2DRowRealMatrix;
 import org.apache.commons.math3.linear.EigenDecomposition;
 
 /**
- * The eigenvalue spectrum of a sample covariance {@code S = Xc^T Xc / (N-1)} and the summaries SCIENCE.md
+ * The eigenvalue spectrum of a sample covariance {@code S = Xc^T Xc / (N-1)} and the summaries docs/science.md
  * section 4 reports: top-k explained variance, participation ratio and entropy effective rank. When
  * {@code p > N} (gradient noise: p parameters, N minibatches) the nonzero eigenvalues come from the
  * N x N Gram matrix {@code Xc Xc^T / (N-1)} (the dual trick), so no p x p matrix is ever built; otherwise

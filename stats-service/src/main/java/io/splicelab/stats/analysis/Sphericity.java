@@ -4,7 +4,7 @@ import org.apache.commons.math3.linear.Array2DRowRealMatrix;
 import org.apache.commons.math3.linear.LUDecomposition;
 
 /**
- * Tests of the null hypothesis "the covariance is sigma^2 I" (isotropy), SCIENCE.md section 4: Mauchly's
+ * Tests of the null hypothesis "the covariance is sigma^2 I" (isotropy), docs/science.md section 4: Mauchly's
  * chi-square test when there are more samples than dimensions (features at a cut), and the Ledoit-Wolf
  * (2002) John-type and Srivastava (2005) tests when p is much larger than the sample count (gradient
  * noise), both computed through the Gram matrix. P-values are upper tails computed directly; the log

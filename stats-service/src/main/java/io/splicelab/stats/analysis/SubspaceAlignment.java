@@ -7,7 +7,7 @@ import org.apache.commons.math3.random.RandomGenerator;
 import org.apache.commons.math3.random.Well19937c;
 
 /**
- * Alignment of SGD noise with the training trajectory (SCIENCE.md section 4): the fraction of noise
+ * Alignment of SGD noise with the training trajectory (docs/science.md section 4): the fraction of noise
  * energy {@code sum_i ||P_k xi_i||^2 / sum_i ||xi_i||^2} in the span of the top-k principal directions of
  * the recent parameter updates (uncentered: the directions the weights actually moved along), against a
  * uniformly random k-dimensional subspace (expected fraction k/p) with a seeded Monte Carlo p-value.

@@ -11,8 +11,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * Reads the numpy/scipy reference fixtures in place, from the directory Maven passes as
- * {@code splicelab.fixtures.dir} (never copied into the module), and compares with their tolerance.
+ * Reads the numpy/scipy reference fixtures kept with the tests ({@code src/test/resources/fixtures/stats},
+ * whose README gives their formulas and provenance; Maven passes the directory as {@code splicelab.fixtures.dir})
+ * and compares with their tolerance.
  */
 final class Fixtures {
     static final double TOL = 1e-9;
@@ -23,7 +24,7 @@ final class Fixtures {
 
     static Path dir() {
         String configured = System.getProperty("splicelab.fixtures.dir");
-        Path dir = configured != null ? Path.of(configured) : Path.of("../../shared/fixtures/stats");
+        Path dir = configured != null ? Path.of(configured) : Path.of("src/test/resources/fixtures/stats");
         assertTrue(Files.isDirectory(dir), "fixtures directory not found: " + dir.toAbsolutePath());
         return dir;
     }

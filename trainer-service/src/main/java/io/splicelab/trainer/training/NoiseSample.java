@@ -3,7 +3,7 @@ package io.splicelab.trainer.training;
 import io.splicelab.model.features.NoiseMatrix;
 
 /**
- * SGD noise sampled at a checkpoint (SCIENCE.md section 4): the m x p matrix of minibatch gradient
+ * SGD noise sampled at a checkpoint (docs/science.md section 4): the m x p matrix of minibatch gradient
  * deviations and the parameter update since the previous checkpoint (null at the first one), both
  * projected when a projection was configured.
  */

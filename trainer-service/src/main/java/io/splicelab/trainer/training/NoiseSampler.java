@@ -6,7 +6,7 @@ import io.splicelab.model.events.RunConfig;
 import java.util.SplittableRandom;
 
 /**
- * Samples SGD noise at a checkpoint exactly as SCIENCE.md section 4 says: m minibatch gradients g_i of
+ * Samples SGD noise at a checkpoint exactly as docs/science.md section 4 says: m minibatch gradients g_i of
  * the live model (minibatches of the training batch size drawn with the seed, training augmentation on,
  * the training labels including label noise), noise xi_i = g_i - mean_j g_j, as an m x p matrix; plus
  * the parameter update since the previous checkpoint as 1 x p; both optionally projected with one seeded
