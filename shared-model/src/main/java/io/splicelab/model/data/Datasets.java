@@ -17,7 +17,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class Datasets {
     /** Size of the synthetic test split from which evaluation subsets are drawn. */
-    public static final int SYNTHETIC_TEST_SIZE = 2000;
+    public static final int SYNTHETIC_TEST_SIZE = DatasetInfo.SYNTHETIC_TEST_SIZE;
 
     private static final Map<String, SoftReference<ImageDataset>> CACHE = new ConcurrentHashMap<>();
 

@@ -14,6 +14,7 @@ import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.BatchNorm;
 import ai.djl.nn.pooling.Pool;
+import io.splicelab.model.events.Architectures;
 import io.splicelab.model.events.Payloads.NetworkSpec;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -40,45 +41,31 @@ import java.util.Map;
  * Input channels and size come from the spec (the dataset), the convolutions adapt to them.
  */
 public final class Networks {
-    /** The default cut set: the stage boundaries. */
-    public static final List<String> STAGE_CUTS = List.of("stem", "stage1", "stage2");
+    /** The default cut set: the stage boundaries ({@link Architectures#STAGE_CUTS}). */
+    public static final List<String> STAGE_CUTS = Architectures.STAGE_CUTS;
+    /** Suffix of an architecture name selecting option B (1x1 convolution) shortcuts. */
+    public static final String OPTION_B_SUFFIX = Architectures.OPTION_B_SUFFIX;
 
     private Networks() {
     }
 
-    /** Suffix of an architecture name selecting option B (1x1 convolution) shortcuts. */
-    public static final String OPTION_B_SUFFIX = "-b";
-
     /** The default cut set of an architecture: the stage boundaries, or every cut of the small nets. */
     public static List<String> defaultCuts(String architecture) {
-        return switch (base(architecture)) {
-            case "cnn" -> List.of("conv1", "conv2", "fc1");
-            case "mlp" -> List.of("fc1", "fc2");
-            default -> STAGE_CUTS;
-        };
+        return Architectures.defaultCuts(architecture);
     }
 
     /** Whether the name (with or without the option B suffix) is a network this class builds. */
     public static boolean isKnown(String architecture) {
-        String b = base(architecture);
-        boolean resnet = b.equals("resnet20") || b.equals("resnet32") || b.equals("resnet56");
-        return resnet || (!architecture.endsWith(OPTION_B_SUFFIX) && (b.equals("cnn") || b.equals("mlp")));
+        return Architectures.isKnown(architecture);
     }
 
     private static String base(String architecture) {
-        return architecture.endsWith(OPTION_B_SUFFIX)
-                ? architecture.substring(0, architecture.length() - OPTION_B_SUFFIX.length())
-                : architecture;
+        return Architectures.base(architecture);
     }
 
     /** Blocks per stage for an architecture name. */
     public static int blocksPerStage(String architecture) {
-        return switch (base(architecture)) {
-            case "resnet20" -> 3;
-            case "resnet32" -> 5;
-            case "resnet56" -> 9;
-            default -> throw new IllegalArgumentException("unknown architecture " + architecture);
-        };
+        return Architectures.blocksPerStage(architecture);
     }
 
     /** Builds an uninitialised network; initialise it or load a checkpoint into it. */

@@ -1,7 +1,6 @@
 package io.splicelab.model.events;
 
 import io.splicelab.model.data.DatasetInfo;
-import io.splicelab.model.net.Networks;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -61,7 +60,7 @@ public record RunConfig(String architecture, Double widthMultiplier, String data
         List<Integer> noiseSteps, Integer noiseMinibatches, Integer noiseProjectionDim, String device, String dataDir,
         Boolean download) {
 
-    public static final Set<String> ARCHITECTURES = Set.of("resnet20", "resnet32", "resnet56", "cnn", "mlp");
+    public static final Set<String> ARCHITECTURES = Architectures.NAMES;
     public static final Set<String> DATASETS = DatasetInfo.KNOWN.keySet();
     public static final Set<String> OPTIMIZERS = Set.of("sgd", "adam");
     public static final Set<String> SCHEDULES = Set.of("constant", "step", "cosine");
@@ -119,7 +118,7 @@ public record RunConfig(String architecture, Double widthMultiplier, String data
 
     /** The network spec's architecture name: option B shortcuts carry the suffix {@code -b}. */
     public String networkArchitecture() {
-        return "B".equals(shortcut) ? architecture + Networks.OPTION_B_SUFFIX : architecture;
+        return "B".equals(shortcut) ? architecture + Architectures.OPTION_B_SUFFIX : architecture;
     }
 
     /** Every problem with this configuration (after defaults), one per field; empty when valid. */
@@ -242,13 +241,7 @@ public record RunConfig(String architecture, Double widthMultiplier, String data
     }
 
     private boolean validCut(String cut) {
-        try {
-            Networks.build(new Payloads.NetworkSpec(networkArchitecture(), widthMultiplier, 1, 28, 28, 10))
-                    .cutIndex(cut);
-            return true;
-        } catch (IllegalArgumentException e) {
-            return false;
-        }
+        return Architectures.hasCut(networkArchitecture(), cut);
     }
 
     /**

@@ -19,6 +19,9 @@ import java.util.Optional;
 public record DatasetInfo(String name, String directory, int trainSize, int testSize, int channels, int height,
         int width, int numClasses, float[] mean, float[] std, String defaultAugmentation, List<String> trainFiles,
         List<String> testFiles) {
+    /** Test images of the seeded synthetic dataset. */
+    public static final int SYNTHETIC_TEST_SIZE = 2000;
+
 
     private static final List<String> MNIST_TRAIN = List.of("train-images-idx3-ubyte", "train-labels-idx1-ubyte");
     private static final List<String> MNIST_TEST = List.of("t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte");
@@ -40,7 +43,7 @@ public record DatasetInfo(String name, String directory, int trainSize, int test
             "svhn", new DatasetInfo("svhn", "svhn", 73_257, 26_032, 3, 32, 32, 10,
                     new float[] {0.4377f, 0.4438f, 0.4728f}, new float[] {0.1980f, 0.2010f, 0.1970f}, "crop",
                     List.of("train_32x32.mat"), List.of("test_32x32.mat")),
-            "synthetic", new DatasetInfo("synthetic", "", 4000, Datasets.SYNTHETIC_TEST_SIZE, 3, 32, 32, 10,
+            "synthetic", new DatasetInfo("synthetic", "", 4000, SYNTHETIC_TEST_SIZE, 3, 32, 32, 10,
                     new float[] {0f, 0f, 0f}, new float[] {1f, 1f, 1f}, "none", List.of(), List.of()));
 
     public static Optional<DatasetInfo> of(String name) {
