@@ -40,7 +40,7 @@ import org.slf4j.LoggerFactory;
 public final class CkaAnalysis implements AnalysisConsumer {
     public static final String NAME = "linear-cka";
     private static final Logger LOG = LoggerFactory.getLogger(CkaAnalysis.class);
-    private static final Pattern STEP_FILE = Pattern.compile("step-(\\d+)\\.slfs");
+    private static final Pattern STEP_FILE = Pattern.compile("step-(\\d+)\\.(npz|slfs)");
 
     private final int maxRuns;
     /** (runId, probeSet) -> its state; access-ordered for eviction of the least recently used run. */

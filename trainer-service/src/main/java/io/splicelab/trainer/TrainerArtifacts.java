@@ -29,11 +29,11 @@ public final class TrainerArtifacts {
 
     /** The m x p noise matrix sampled at a checkpoint (format in {@code NoiseMatrix}). */
     public static String noise(String runId, int step) {
-        return String.format("%s/noise/step-%08d.noise.slnm", RunArtifacts.runPrefix(runId), step);
+        return String.format("%s/noise/step-%08d.noise.npy", RunArtifacts.runPrefix(runId), step);
     }
 
     /** The 1 x p parameter update since the previous checkpoint, next to the noise matrix. */
     public static String update(String runId, int step) {
-        return String.format("%s/noise/step-%08d.update.slnm", RunArtifacts.runPrefix(runId), step);
+        return String.format("%s/noise/step-%08d.update.npy", RunArtifacts.runPrefix(runId), step);
     }
 }

@@ -11,13 +11,13 @@ import java.nio.ByteOrder;
 
 /**
  * A dense float32 matrix artifact: the SGD noise samples of a checkpoint (m x p, one row per minibatch,
- * {@code g_i - mean g}) or a parameter update (1 x p). Documented so that any language can read it:
- * big-endian header, magic {@code SLNM}, int version (1), int rows, long cols, then rows*cols float32
- * values in row-major order, little-endian (the bulk is written as it lies in memory on x86 and GPUs).
+ * {@code g_i - mean g}) or a parameter update (1 x p). The artifact is a NumPy {@code .npy} (float32, shape
+ * (rows, cols)) that {@code numpy.load} opens as it is. Matrices written before the move to NumPy (magic
+ * {@code SLNM}) are still read.
  */
 public record NoiseMatrix(int rows, long cols, float[] values) {
-    public static final String MEDIA_TYPE = "application/vnd.splicelab.noise-matrix";
-    private static final int MAGIC = 0x534C4E4D; // "SLNM"
+    public static final String MEDIA_TYPE = Npy.NPY_MEDIA_TYPE;
+    private static final int MAGIC = 0x534C4E4D; // "SLNM", the format before .npy
     private static final int VERSION = 1;
     private static final int HEADER = 4 + 4 + 4 + 8;
 
@@ -34,7 +34,13 @@ public record NoiseMatrix(int rows, long cols, float[] values) {
         return out;
     }
 
+    /** The matrix as a {@code .npy} array. */
     public byte[] encode() {
+        return Npy.floats(values, rows, cols);
+    }
+
+    /** The SLNM format written before the move to NumPy (kept so that earlier stores stay readable). */
+    byte[] encodeSlnm() {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(HEADER + values.length * 4);
         try (DataOutputStream out = new DataOutputStream(bytes)) {
             out.writeInt(MAGIC);
@@ -50,8 +56,23 @@ public record NoiseMatrix(int rows, long cols, float[] values) {
         return bytes.toByteArray();
     }
 
-    /** Reads the artifact format; a malformed artifact gives an IllegalArgumentException saying why. */
+    /**
+     * Reads a matrix ({@code .npy}, or the earlier SLNM format); a malformed artifact gives an
+     * IllegalArgumentException saying why.
+     */
     public static NoiseMatrix decode(byte[] data) {
+        if (data.length >= 4 && ByteBuffer.wrap(data).getInt() == MAGIC) {
+            return decodeSlnm(data);
+        }
+        Npy.Array array = Npy.read(data);
+        long[] shape = array.matrixShape();
+        if (shape[0] > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("noise matrix with " + shape[0] + " rows");
+        }
+        return new NoiseMatrix((int) shape[0], shape[1], array.floats());
+    }
+
+    private static NoiseMatrix decodeSlnm(byte[] data) {
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(data))) {
             if (data.length < HEADER || in.readInt() != MAGIC) {
                 throw new IllegalArgumentException("not a noise matrix (bad magic)");

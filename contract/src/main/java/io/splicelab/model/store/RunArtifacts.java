@@ -28,7 +28,7 @@ public final class RunArtifacts {
 
     /** Probe-set features of a checkpoint. */
     public static String featureSnapshot(String runId, int step, String probeSet) {
-        return String.format("%s/features/%s/step-%08d.slfs", runPrefix(runId), probeSet, step);
+        return String.format("%s/features/%s/step-%08d.npz", runPrefix(runId), probeSet, step);
     }
 
     /** Marker written when training of a run finished. */

@@ -1,5 +1,6 @@
 package io.splicelab.model.data;
 
+import io.splicelab.model.features.Npy;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -7,10 +8,6 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * A NumPy {@code .npy} file (format versions 1, 2 and 3): the header is parsed and checked up front, and
@@ -27,9 +24,6 @@ import java.util.regex.Pattern;
  */
 public record NpyFile(Path file, String descr, long[] shape, long dataOffset) {
     private static final byte[] MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'};
-    private static final Pattern DESCR = Pattern.compile("'descr'\\s*:\\s*'([^']*)'");
-    private static final Pattern FORTRAN = Pattern.compile("'fortran_order'\\s*:\\s*(True|False)");
-    private static final Pattern SHAPE = Pattern.compile("'shape'\\s*:\\s*\\(([^)]*)\\)");
 
     /** Opens a file and checks its header against its size. */
     public static NpyFile open(Path file) {
@@ -84,33 +78,13 @@ public record NpyFile(Path file, String descr, long[] shape, long dataOffset) {
     }
 
     static NpyFile parse(Path file, String header, long dataOffset) {
-        Matcher d = DESCR.matcher(header);
-        Matcher f = FORTRAN.matcher(header);
-        Matcher s = SHAPE.matcher(header);
-        if (!d.find() || !f.find() || !s.find()) {
-            throw bad(file, "malformed header " + header.trim());
+        Npy.Header parsed;
+        try {
+            parsed = Npy.parseHeader(header, 0);
+        } catch (IllegalArgumentException e) {
+            throw bad(file, e.getMessage());
         }
-        if ("True".equals(f.group(1))) {
-            throw bad(file, "Fortran-ordered arrays are not supported");
-        }
-        List<Long> dims = new ArrayList<>();
-        for (String part : s.group(1).split(",")) {
-            String t = part.trim();
-            if (t.isEmpty()) {
-                continue;
-            }
-            try {
-                long v = Long.parseLong(t.endsWith("L") ? t.substring(0, t.length() - 1) : t);
-                if (v < 0) {
-                    throw bad(file, "negative dimension in shape (" + s.group(1) + ")");
-                }
-                dims.add(v);
-            } catch (NumberFormatException e) {
-                throw bad(file, "malformed shape (" + s.group(1) + ")");
-            }
-        }
-        long[] shape = dims.stream().mapToLong(Long::longValue).toArray();
-        NpyFile npy = new NpyFile(file, d.group(1), shape, dataOffset);
+        NpyFile npy = new NpyFile(file, parsed.descr(), parsed.shape(), dataOffset);
         npy.itemSize(); // checks the dtype
         return npy;
     }

@@ -11,6 +11,11 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import io.splicelab.model.features.Npy;
+import java.util.LinkedHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -22,13 +27,15 @@ import java.util.TreeMap;
  * exactly the state an uninterrupted one has. Parameters are identified by their position in the
  * network's list of trainable parameters, which is stable across processes (DJL's ids are not).
  *
- * <p>State artifact format (big-endian): magic {@code SLOS}, int version 1, UTF rule name, long steps
- * taken, int entries, then per entry: int parameter position, int arrays, per array: int rank, rank
- * longs of shape, float32 values.
+ * <p>State artifact format: a NumPy {@code .npz} that {@code numpy.load} opens: {@code rule} (the rule's name,
+ * a string), {@code steps} (int64, steps taken) and, per parameter position p, its state arrays
+ * {@code p<p>_<i>} (float32, in the parameter's shape). States saved before the move to NumPy (big-endian,
+ * magic {@code SLOS}) are still read, so a run started earlier resumes.
  */
 public abstract class UpdateRule {
-    public static final String MEDIA_TYPE = "application/vnd.splicelab.optimizer-state";
-    private static final int MAGIC = 0x534C4F53; // "SLOS"
+    public static final String MEDIA_TYPE = Npy.NPZ_MEDIA_TYPE;
+    private static final int MAGIC = 0x534C4F53; // "SLOS", the format before .npz
+    private static final Pattern STATE_ARRAY = Pattern.compile("p(\\d+)_(\\d+)");
 
     /** Per parameter position, the state arrays (owned by the parameter's manager). */
     protected final Map<Integer, NDArray[]> state = new TreeMap<>();
@@ -71,8 +78,62 @@ public abstract class UpdateRule {
         });
     }
 
-    /** Serialises the state (see the class comment). */
+    /** Serialises the state as an {@code .npz} (see the class comment). */
     public byte[] save() {
+        Map<String, byte[]> arrays = new LinkedHashMap<>();
+        arrays.put("rule", Npy.string(name()));
+        arrays.put("steps", Npy.longs(new long[] {steps}));
+        for (Map.Entry<Integer, NDArray[]> e : state.entrySet()) {
+            for (int i = 0; i < e.getValue().length; i++) {
+                NDArray a = e.getValue()[i];
+                arrays.put("p" + e.getKey() + "_" + i, Npy.floats(a.toFloatArray(), a.getShape().getShape()));
+            }
+        }
+        return Npy.npz(arrays);
+    }
+
+    /** Restores state saved by {@link #save()} (or the earlier SLOS format); arrays are created on the manager. */
+    public void load(byte[] data, NDManager manager) {
+        if (data.length >= 4 && ByteBuffer.wrap(data).getInt() == MAGIC) {
+            loadSlos(data, manager);
+            return;
+        }
+        Map<String, Npy.Array> arrays = Npy.readNpz(data, 8L * data.length + (1 << 20));
+        if (!arrays.containsKey("rule") || !arrays.containsKey("steps")) {
+            throw new IllegalArgumentException("not an optimizer state (no rule or steps array)");
+        }
+        String rule = arrays.get("rule").string();
+        if (!rule.equals(name())) {
+            throw new IllegalArgumentException("optimizer state of " + rule + ", expected " + name());
+        }
+        Map<Integer, List<NDArray>> restored = new TreeMap<>();
+        for (Map.Entry<String, Npy.Array> e : arrays.entrySet()) {
+            Matcher m = STATE_ARRAY.matcher(e.getKey());
+            if (!m.matches()) {
+                continue;
+            }
+            List<NDArray> list = restored.computeIfAbsent(Integer.parseInt(m.group(1)), k -> new ArrayList<>());
+            if (Integer.parseInt(m.group(2)) != list.size()) {
+                throw new IllegalArgumentException("optimizer state array " + e.getKey() + " out of order");
+            }
+            list.add(manager.create(e.getValue().floats(), new Shape(e.getValue().shape())));
+        }
+        replaceState(arrays.get("steps").longs()[0], restored);
+    }
+
+    private void replaceState(long steps, Map<Integer, List<NDArray>> restored) {
+        this.steps = steps;
+        state.values().forEach(arrays -> {
+            for (NDArray a : arrays) {
+                a.close();
+            }
+        });
+        state.clear();
+        restored.forEach((position, list) -> state.put(position, list.toArray(NDArray[]::new)));
+    }
+
+    /** The SLOS format written before the move to NumPy (kept so that earlier stores stay readable). */
+    byte[] saveSlos() {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (DataOutputStream out = new DataOutputStream(bytes)) {
             out.writeInt(MAGIC);
@@ -100,8 +161,7 @@ public abstract class UpdateRule {
         return bytes.toByteArray();
     }
 
-    /** Restores state saved by {@link #save()}; arrays are created on the manager. */
-    public void load(byte[] data, NDManager manager) {
+    private void loadSlos(byte[] data, NDManager manager) {
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(data))) {
             if (in.readInt() != MAGIC || in.readInt() != 1) {
                 throw new IllegalArgumentException("not an optimizer state (bad magic or version)");
@@ -110,14 +170,9 @@ public abstract class UpdateRule {
             if (!rule.equals(name())) {
                 throw new IllegalArgumentException("optimizer state of " + rule + ", expected " + name());
             }
-            steps = in.readLong();
+            long taken = in.readLong();
             int entries = in.readInt();
-            state.values().forEach(arrays -> {
-                for (NDArray a : arrays) {
-                    a.close();
-                }
-            });
-            state.clear();
+            Map<Integer, List<NDArray>> restored = new TreeMap<>();
             for (int e = 0; e < entries; e++) {
                 int position = in.readInt();
                 int arrays = in.readInt();
@@ -135,8 +190,9 @@ public abstract class UpdateRule {
                     }
                     list.add(manager.create(values, new Shape(shape)));
                 }
-                state.put(position, list.toArray(NDArray[]::new));
+                restored.put(position, list);
             }
+            replaceState(taken, restored);
         } catch (IOException e) {
             throw new IllegalArgumentException("truncated optimizer state", e);
         }
