@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.splicelab.edge.consume.ContractConsumer.Outcome;
 import io.splicelab.edge.deadletter.DeadLetter;
 import io.splicelab.edge.health.FatalErrors;
+import io.splicelab.edge.health.FatalErrorsCheck;
 import io.splicelab.model.events.ArtifactRef;
 import io.splicelab.model.events.EventCodec;
 import io.splicelab.model.events.EventType;
@@ -210,13 +211,13 @@ class ContractConsumerTest {
                 .on(EventType.FEATURES_SNAPSHOTTED, FeaturesSnapshotted.class, e -> {
                     throw new OutOfMemoryError("Java heap space");
                 }).build();
-        assertEquals(HealthCheckResponse.Status.UP, fatal.call().getStatus());
+        assertEquals(HealthCheckResponse.Status.UP, new FatalErrorsCheck(fatal).call().getStatus());
         assertThrows(OutOfMemoryError.class, () -> failing.accept(snapshot("run-1", artifact("run-1"))));
         assertTrue(deadLetters.isEmpty(), "the record is not at fault");
-        assertEquals(HealthCheckResponse.Status.DOWN, fatal.call().getStatus());
+        assertEquals(HealthCheckResponse.Status.DOWN, new FatalErrorsCheck(fatal).call().getStatus());
         assertTrue(fatal.first().error().contains("Java heap space"));
         assertEquals(Outcome.HANDLED, consumer.accept(snapshot("run-1", artifact("run-1"))));
-        assertEquals(HealthCheckResponse.Status.DOWN, fatal.call().getStatus(), "DOWN from then on");
+        assertEquals(HealthCheckResponse.Status.DOWN, new FatalErrorsCheck(fatal).call().getStatus(), "DOWN from then on");
     }
 
     @Test
