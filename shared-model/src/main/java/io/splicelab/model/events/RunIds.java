@@ -38,11 +38,16 @@ public final class RunIds {
 
     /** A value quoted for a message or a log line: control characters escaped, at most 80 characters. */
     public static String quote(String value) {
+        return quote(value, 80);
+    }
+
+    /** A value quoted for a message or a log line: control characters escaped, at most {@code max} characters. */
+    public static String quote(String value, int max) {
         if (value == null) {
             return "null";
         }
         StringBuilder out = new StringBuilder("'");
-        int limit = Math.min(value.length(), 80);
+        int limit = Math.min(value.length(), max);
         for (int i = 0; i < limit; i++) {
             char c = value.charAt(i);
             if (c < 0x20 || c == 0x7f) {

@@ -10,7 +10,7 @@ public class UnsafeArtifactReferenceException extends ArtifactIntegrityException
     private final String reference;
 
     public UnsafeArtifactReferenceException(String reference, String why) {
-        super("artifact reference " + io.splicelab.model.events.RunIds.quote(reference) + " refused: " + why);
+        super("artifact reference " + io.splicelab.model.events.RunIds.quote(reference, 400) + " refused: " + why);
         this.reference = reference;
     }
 

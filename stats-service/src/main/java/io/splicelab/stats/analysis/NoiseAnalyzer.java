@@ -1,4 +1,4 @@
-package io.splicelab.stats;
+package io.splicelab.stats.analysis;
 
 import io.splicelab.model.events.ArtifactRef;
 import io.splicelab.model.events.Payloads.NoiseSampled;

@@ -1,4 +1,4 @@
-package io.splicelab.stats;
+package io.splicelab.stats.analysis;
 
 /**
  * A record that can never be processed, however often it is redelivered (bad JSON, wrong event type,

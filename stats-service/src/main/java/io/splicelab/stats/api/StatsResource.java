@@ -1,4 +1,9 @@
-package io.splicelab.stats;
+package io.splicelab.stats.api;
+
+import io.splicelab.stats.results.CheckpointAccuracyRepository;
+import io.splicelab.stats.results.RunReport;
+import io.splicelab.stats.results.StatsResultRepository;
+import io.splicelab.stats.results.StatsResultView;
 
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -12,9 +17,9 @@ import java.util.List;
 @Produces(MediaType.APPLICATION_JSON)
 public class StatsResource {
     private final StatsResultRepository repository;
-    private final AccuracyConsumer accuracies;
+    private final CheckpointAccuracyRepository accuracies;
 
-    public StatsResource(StatsResultRepository repository, AccuracyConsumer accuracies) {
+    public StatsResource(StatsResultRepository repository, CheckpointAccuracyRepository accuracies) {
         this.repository = repository;
         this.accuracies = accuracies;
     }

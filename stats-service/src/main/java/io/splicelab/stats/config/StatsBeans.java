@@ -1,7 +1,9 @@
-package io.splicelab.stats;
+package io.splicelab.stats.config;
+
+import io.splicelab.stats.analysis.NoiseAnalyzer;
+import io.splicelab.stats.analysis.ProbeDistanceAnalyzer;
 
 import io.splicelab.model.store.ArtifactStore;
-import io.splicelab.model.store.LocalArtifactStore;
 import io.splicelab.stats.analysis.Bandwidth;
 import io.splicelab.stats.analysis.ClassOverlap;
 import io.splicelab.stats.analysis.CloudDistance;
@@ -9,22 +11,14 @@ import io.splicelab.stats.analysis.NoiseAnisotropy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
-import java.nio.file.Path;
 
 /**
- * Builds the plain-Java collaborators (artifact store, analyses) from configuration, so that they stay
- * free of CDI and configuration and can be unit-tested with {@code new}. Singletons, not application-scoped:
- * no client proxy is generated, which matters for {@link ArtifactStore}, an interface of another module
- * (a proxy generated into its package clashed with it across Quarkus class loaders in the tests).
+ * Builds the plain-Java collaborators (the analyses) from configuration, so that they stay free of CDI and
+ * configuration and can be unit-tested with {@code new}. Singletons, not application-scoped: no client proxy
+ * is generated. The {@link ArtifactStore} comes from the service edge ({@code ArtifactStoreProducer}).
  */
 @ApplicationScoped
 public class StatsBeans {
-
-    @Produces
-    @Singleton
-    ArtifactStore artifactStore(StatsConfig config) {
-        return new LocalArtifactStore(Path.of(config.artifactsDir()));
-    }
 
     @Produces
     @Singleton

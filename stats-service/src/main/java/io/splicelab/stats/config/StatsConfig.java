@@ -1,4 +1,4 @@
-package io.splicelab.stats;
+package io.splicelab.stats.config;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
@@ -6,30 +6,24 @@ import io.smallrye.config.WithName;
 
 /**
  * The stats service's own settings. Every choice the science leaves open is an option here, and every
- * stored result records the values it was computed with.
+ * stored result records the values it was computed with. The prefix is the service's own
+ * ({@code splicelab.stats}): a mapping validates every property under its prefix, and the shared settings
+ * ({@code splicelab.artifacts.dir}, {@code splicelab.api.token}, {@code splicelab.topics.*}) belong to the
+ * service edge.
  */
-@ConfigMapping(prefix = "splicelab")
+@ConfigMapping(prefix = "splicelab.stats")
 public interface StatsConfig {
 
-    /** Directory of the shared artifact store (the volume the trainer writes feature snapshots to). */
-    @WithName("artifacts.dir")
-    String artifactsDir();
-
-    /** Directory of the embedded H2 database (local stack); unused with PostgreSQL. */
-    @WithName("data.dir")
-    @WithDefault("./.splicelab/data")
-    String dataDir();
-
     /** Settings of the class-overlap analysis. */
-    @WithName("stats.class-overlap")
+    @WithName("class-overlap")
     ClassOverlapConfig classOverlap();
 
     /** Settings of the SGD-noise analyses (anisotropy, alignment, tail index). */
-    @WithName("stats.noise")
+    @WithName("noise")
     NoiseConfig noise();
 
     /** Settings of the windowed distance between the temporally augmented clouds of two probe sets. */
-    @WithName("stats.probe-distance")
+    @WithName("probe-distance")
     ProbeDistanceConfig probeDistance();
 
     /** SGD noise: spectrum, isotropy tests, Monte Carlo null, trajectory alignment. */

@@ -1,65 +1,58 @@
-package io.splicelab.stats;
+package io.splicelab.stats.consume;
 
-import io.quarkus.hibernate.orm.panache.PanacheRepository;
 import io.smallrye.common.annotation.Blocking;
-import io.splicelab.model.events.Envelope;
-import io.splicelab.model.events.EventCodec;
+import io.splicelab.edge.consume.ContractConsumer;
+import io.splicelab.edge.consume.ContractEvent;
+import io.splicelab.edge.consume.RecordGate;
 import io.splicelab.model.events.EventType;
 import io.splicelab.model.events.Payloads.HybridEvaluated;
+import io.splicelab.stats.analysis.UnprocessableRecordException;
+import io.splicelab.stats.results.CheckpointAccuracyRepository;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.transaction.Transactional;
-import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
-import org.jboss.logging.Logger;
 
 /**
  * Keeps the checkpoints' own accuracies (diagonal cells of the hybrid grid, {@code shallowStep ==
- * deepStep}) for the run report. Every other record on the topic (off-diagonal cells, TC summaries) is
- * ignored; a record it cannot read is logged and skipped, not dead-lettered - the gateway, which owns
- * that topic's read model, already dead-letters it.
+ * deepStep}) for the run report. Off-diagonal cells, TC summaries and grid progress share the topic: valid
+ * ones are skipped. Like every consumer, it follows the edge's rule: a record that is not a valid event of
+ * the topic, or a diagonal cell without an evaluation set or a finite accuracy, is dead-lettered with the
+ * reason.
  */
 @ApplicationScoped
-public class AccuracyConsumer implements PanacheRepository<CheckpointAccuracy> {
-    private static final Logger LOG = Logger.getLogger(AccuracyConsumer.class);
+public class AccuracyConsumer {
     /** The metric of a hybrid cell that holds the accuracy (the splicer's HybridMetrics.ACCURACY). */
     public static final String ACCURACY = "accuracy";
 
-    @Incoming("hybrid-results")
-    @Blocking
-    @Transactional
-    public void consume(ConsumerRecord<String, String> record) {
-        HybridEvaluated cell;
-        try {
-            Envelope envelope = EventCodec.decode(record.value());
-            if (!EventType.HYBRID_EVALUATED.type().equals(envelope.type())) {
-                return;
-            }
-            cell = EventCodec.payload(envelope, HybridEvaluated.class);
-        } catch (RuntimeException e) {
-            LOG.debugf("skipping unreadable hybrid result %s-%d@%d: %s", record.topic(), record.partition(),
-                    record.offset(), e.getMessage());
-            return;
-        }
-        if (cell.shallowStep() != cell.deepStep() || cell.metrics() == null || cell.metrics().get(ACCURACY) == null
-                || cell.runId() == null || cell.evalSet() == null) {
-            return;
-        }
-        CheckpointAccuracy row = find("runId = ?1 and step = ?2 and evalSet = ?3", cell.runId(), cell.deepStep(),
-                cell.evalSet()).firstResultOptional().orElseGet(CheckpointAccuracy::new);
-        row.runId = cell.runId();
-        row.step = cell.deepStep();
-        row.evalSet = cell.evalSet();
-        row.accuracy = cell.metrics().get(ACCURACY);
-        row.samples = cell.samples();
-        if (row.id == null) {
-            persist(row);
-        }
+    private final CheckpointAccuracyRepository accuracies;
+    private final ContractConsumer consumer;
+
+    public AccuracyConsumer(CheckpointAccuracyRepository accuracies, RecordGate gate) {
+        this.accuracies = accuracies;
+        this.consumer = gate.consumer("hybrid-results")
+                .on(EventType.HYBRID_EVALUATED, HybridEvaluated.class, this::onCell)
+                .ignore(EventType.TC_SUMMARY_COMPUTED, EventType.HYBRID_PROGRESS).build();
     }
 
-    /** The accuracies of a run, by step. */
-    @Transactional
-    public List<CheckpointAccuracy> byRun(String runId) {
-        return list("runId", io.quarkus.panache.common.Sort.ascending("step", "evalSet"), runId);
+    @Incoming("hybrid-results")
+    @Blocking
+    public void consume(ConsumerRecord<String, String> record) {
+        consumer.accept(record);
+    }
+
+    private void onCell(ContractEvent<HybridEvaluated> event) {
+        HybridEvaluated cell = event.payload();
+        if (cell.shallowStep() != cell.deepStep()) {
+            return;
+        }
+        if (cell.evalSet() == null || cell.evalSet().isBlank()) {
+            throw new UnprocessableRecordException("diagonal cell of step " + cell.deepStep() + " has no evalSet");
+        }
+        Double accuracy = cell.metrics() == null ? null : cell.metrics().get(ACCURACY);
+        if (accuracy == null || !Double.isFinite(accuracy)) {
+            throw new UnprocessableRecordException("diagonal cell of step " + cell.deepStep() + " on "
+                    + cell.evalSet() + " has no finite '" + ACCURACY + "' metric");
+        }
+        accuracies.upsert(event.runId(), cell.deepStep(), cell.evalSet(), accuracy, cell.samples());
     }
 }

@@ -1,32 +1,29 @@
-package io.splicelab.stats;
+package io.splicelab.stats.publish;
 
 import io.smallrye.reactive.messaging.MutinyEmitter;
-import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
-import io.splicelab.model.events.EventCodec;
+import io.splicelab.edge.publish.ContractPublisher;
 import io.splicelab.model.events.Payloads.StatsComputed;
+import io.splicelab.model.events.Topics;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.Map;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.reactive.messaging.Channel;
-import org.eclipse.microprofile.reactive.messaging.Message;
 
 /**
- * Publishes {@code StatsComputed} CloudEvents on {@code splicelab.stats-results}, keyed by run id, and
- * waits for the broker's acknowledgement so that an incoming record is only committed once its results
- * are out.
+ * Publishes {@code StatsComputed} CloudEvents on {@code splicelab.stats-results} through the edge's
+ * {@link ContractPublisher}: keyed by run id, and only returned from once the broker acknowledged, so that
+ * an incoming record is only committed once its results are out.
  */
 @ApplicationScoped
 public class StatsEventPublisher {
-    public static final String SOURCE = "/stats-service";
+    private final ContractPublisher publisher;
 
-    private final MutinyEmitter<String> emitter;
-    private final EventCodec codec = new EventCodec(SOURCE);
-
-    public StatsEventPublisher(@Channel("stats-results") MutinyEmitter<String> emitter) {
-        this.emitter = emitter;
+    public StatsEventPublisher(@Channel("stats-results") MutinyEmitter<String> emitter,
+            @ConfigProperty(name = "quarkus.application.name") String service) {
+        this.publisher = new ContractPublisher(service, Map.of(Topics.STATS_RESULTS, emitter));
     }
 
     public void publish(StatsComputed result) {
-        String json = codec.encode(result.runId(), result);
-        emitter.sendMessageAndAwait(Message.of(json)
-                .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(result.runId()).build()));
+        publisher.publish(result.runId(), result);
     }
 }

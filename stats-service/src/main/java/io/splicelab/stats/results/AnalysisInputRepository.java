@@ -1,4 +1,4 @@
-package io.splicelab.stats;
+package io.splicelab.stats.results;
 
 import io.quarkus.hibernate.orm.panache.PanacheRepository;
 import io.quarkus.panache.common.Sort;

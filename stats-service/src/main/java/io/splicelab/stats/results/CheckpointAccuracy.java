@@ -1,4 +1,4 @@
-package io.splicelab.stats;
+package io.splicelab.stats.results;
 
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;

@@ -1,4 +1,7 @@
-package io.splicelab.stats;
+package io.splicelab.stats.results;
+
+import io.splicelab.stats.analysis.NoiseAnalyzer;
+import io.splicelab.stats.analysis.ProbeDistanceAnalyzer;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

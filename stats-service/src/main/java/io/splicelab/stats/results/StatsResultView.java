@@ -1,4 +1,4 @@
-package io.splicelab.stats;
+package io.splicelab.stats.results;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import io.splicelab.model.events.EventCodec;
@@ -17,7 +17,7 @@ public record StatsResultView(String runId, String analysis, String cut, String 
     private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {
     };
 
-    static StatsResultView of(StatsResult r) {
+    public static StatsResultView of(StatsResult r) {
         try {
             List<Integer> steps = r.steps.isEmpty() ? List.of()
                     : Arrays.stream(r.steps.split(",")).map(Integer::valueOf).toList();

@@ -1,4 +1,4 @@
-package io.splicelab.stats;
+package io.splicelab.stats.analysis;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
