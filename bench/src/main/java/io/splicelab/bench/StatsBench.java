@@ -24,7 +24,7 @@ import io.splicelab.model.features.NoiseMatrix;
 import io.splicelab.model.net.CutNetwork;
 import io.splicelab.model.net.Networks;
 import io.splicelab.model.store.LocalArtifactStore;
-import io.splicelab.stats.NoiseAnalyzer;
+import io.splicelab.stats.analysis.NoiseAnalyzer;
 import io.splicelab.stats.analysis.NoiseAnisotropy;
 import io.splicelab.stats.analysis.NoiseProducts;
 import java.io.IOException;
@@ -117,7 +117,7 @@ public final class StatsBench {
         }
         Path dir = Files.createTempDirectory("stats-bench-");
         LocalArtifactStore store = new LocalArtifactStore(dir);
-        ArtifactRef noiseRef = store.put("noise.slnm", new NoiseMatrix(m, p, noise).encode(), NoiseMatrix.MEDIA_TYPE);
+        ArtifactRef noiseRef = store.put("noise.npy", new NoiseMatrix(m, p, noise).encode(), NoiseMatrix.MEDIA_TYPE);
         List<Map.Entry<Integer, ArtifactRef>> earlier = new ArrayList<>();
         ArtifactRef current = null;
         int group = Math.max(1, m / (updates + 1));
@@ -129,7 +129,7 @@ public final class StatsBench {
                     update[j] -= 0.1f * grads[i][j] / group;
                 }
             }
-            ArtifactRef ref = store.put("update-" + u + ".slnm", new NoiseMatrix(1, p, update).encode(),
+            ArtifactRef ref = store.put("update-" + u + ".npy", new NoiseMatrix(1, p, update).encode(),
                     NoiseMatrix.MEDIA_TYPE);
             if (u == 0) {
                 current = ref;

@@ -24,6 +24,9 @@ import org.apache.kafka.clients.admin.NewTopic;
  * and at a temporary artifact store.
  */
 public class KafkaBrokerResource implements QuarkusTestResourceLifecycleManager {
+    /** The API token the service runs with in the tests (the ad-hoc analyses need it). */
+    public static final String API_TOKEN = "stats-it-token";
+
     private Path dir;
     private KafkaBroker broker;
 
@@ -39,7 +42,7 @@ public class KafkaBrokerResource implements QuarkusTestResourceLifecycleManager 
                 admin.createTopics(topics).all().get();
             }
             return Map.of("kafka.bootstrap.servers", broker.bootstrapServers(),
-                    "splicelab.artifacts.dir", dir.resolve("artifacts").toString());
+                    "splicelab.artifacts.dir", dir.resolve("artifacts").toString(), "splicelab.api.token", API_TOKEN);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {

@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.splicelab.model.events.ArtifactRef;
+import io.splicelab.model.events.DeadLetters;
 import io.splicelab.model.events.Envelope;
 import io.splicelab.model.events.EventCodec;
 import io.splicelab.model.events.EventType;
@@ -23,8 +24,12 @@ import io.splicelab.model.features.NoiseMatrix;
 import io.splicelab.model.events.Topics;
 import io.splicelab.model.features.FeatureSnapshot;
 import io.splicelab.model.store.LocalArtifactStore;
+import io.splicelab.stats.results.CheckpointAccuracy;
+import io.splicelab.stats.results.CheckpointAccuracyRepository;
+import io.splicelab.stats.results.StatsResultRepository;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -69,6 +74,9 @@ class StatsStreamingIT {
 
     @Inject
     StatsResultRepository repository;
+
+    @Inject
+    CheckpointAccuracyRepository accuracies;
 
     private KafkaProducer<String, String> producer;
 
@@ -132,7 +140,7 @@ class StatsStreamingIT {
         assertTrue(reason(dead.get(0)).contains("JSON"), reason(dead.get(0)));
         assertEquals(badSha, dead.get(1).value());
         assertTrue(reason(dead.get(1)).contains("sha256"), reason(dead.get(1)));
-        Header service = dead.get(1).headers().lastHeader(DeadLetterPublisher.SERVICE_HEADER);
+        Header service = dead.get(1).headers().lastHeader(DeadLetters.SERVICE_HEADER);
         assertEquals("stats-service", new String(service.value(), StandardCharsets.UTF_8));
 
         // ... and the service keeps working
@@ -152,7 +160,7 @@ class StatsStreamingIT {
     }
 
     private static String reason(ConsumerRecord<String, String> r) {
-        Header h = r.headers().lastHeader(DeadLetterPublisher.REASON_HEADER);
+        Header h = r.headers().lastHeader(DeadLetters.REASON_HEADER);
         return h == null ? "<no reason header>" : new String(h.value(), StandardCharsets.UTF_8);
     }
 
@@ -318,26 +326,112 @@ class StatsStreamingIT {
     @Test
     void adHocAnalysesAnswerOrSayWhatIsWrong() {
         given().when().get("/api/analyses").then().statusCode(200).body("name", hasItem("noise-anisotropy"));
-        given().contentType("application/json")
+        authorized().contentType("application/json")
                 .body("{\"x\": [[0,0],[1,0],[0,1],[1,1]], \"y\": [[3,3],[4,3],[3,4],[4,4]], "
                         + "\"parameters\": {\"permutations\": 99}}")
                 .when().post("/api/analyses/mmd").then().statusCode(200)
                 .body("analysis", equalTo("mmd")).body("permutations", equalTo(99));
-        given().contentType("application/json").body("{\"x\": [[1,2],[3]], \"y\": [[1,2],[3,4]]}")
+        authorized().contentType("application/json").body("{\"x\": [[1,2],[3]], \"y\": [[1,2],[3,4]]}")
                 .when().post("/api/analyses/mmd").then().statusCode(400)
                 .contentType("application/problem+json").body("detail", containsString("ragged"))
-                .body("field", equalTo("x"));
-        given().contentType("application/json").body("{\"samples\": [[1, NaN]]}")
+                .body("errors[0].field", equalTo("x"));
+        authorized().contentType("application/json").body("{\"samples\": [[1, NaN]]}")
                 .when().post("/api/analyses/spectrum").then().statusCode(400)
                 .contentType("application/problem+json").body("detail", containsString("not valid JSON"));
-        given().contentType("application/json").body("{\"samples\": [[1,2],[3,4]]}")
+        authorized().contentType("application/json").body("{\"samples\": [[1,2],[3,4]]}")
                 .when().post("/api/analyses/sphericity").then().statusCode(400)
                 .body("detail", containsString("too few samples"));
-        given().contentType("application/json").body("{}")
+        authorized().contentType("application/json").body("{}")
                 .when().post("/api/analyses/no-such").then().statusCode(404)
                 .contentType("application/problem+json");
         given().when().get("/q/openapi").then().statusCode(200)
                 .body(containsString("/api/analyses/{name}")).body(containsString("noise-anisotropy"));
+    }
+
+    @Test
+    void adHocAnalysesNeedTheApiTokenWhenOneIsConfigured() {
+        String body = "{\"x\": [0.1, 0.5, 0.9, 1.3], \"y\": [2.0, 2.2, 2.9, 3.1, 3.3]}";
+        given().contentType("application/json").body(body).when().post("/api/analyses/ks").then().statusCode(401)
+                .contentType("application/problem+json").header("WWW-Authenticate", "Bearer")
+                .body("detail", containsString("API token"));
+        given().header("X-Api-Token", "not-the-token").contentType("application/json").body(body)
+                .when().post("/api/analyses/ks").then().statusCode(401);
+        given().header("Authorization", "Bearer " + KafkaBrokerResource.API_TOKEN).contentType("application/json")
+                .body(body).when().post("/api/analyses/ks").then().statusCode(200).body("analysis", equalTo("ks"));
+        given().when().get("/api/analyses").then().statusCode(200);
+        given().when().get("/api/stats/{runId}", "any").then().statusCode(200);
+    }
+
+    @Test
+    void hostileRecordsAreDeadLetteredWithTheContractHeadersAndTheConsumersGoOn() throws Exception {
+        String runId = "it-hostile-" + UUID.randomUUID();
+        // hybrid-results: a cell whose run id climbs out of its directory, garbage, a diagonal cell without
+        // accuracy; between them a well-formed TC summary (skipped, not dead-lettered); then a good cell
+        String climbing = TRAINER.encode("../x", new HybridEvaluated("../x", "stem", "test", "carry", "float32",
+                10, 10, 60, Map.of("accuracy", 0.5)));
+        String summary = "{\"specversion\":\"1.0\",\"id\":\"s-1\",\"source\":\"/splicer-service\",\"type\":\""
+                + EventType.TC_SUMMARY_COMPUTED.type() + "\",\"subject\":\"" + runId + "\",\"data\":{\"runId\":\""
+                + runId + "\",\"cut\":\"stem\",\"evalSet\":\"test\",\"bnMode\":\"carry\"}}";
+        String noAccuracy = TRAINER.encode(runId, new HybridEvaluated(runId, "stem", "test", "carry", "float32", 10, 10,
+                60, Map.of("loss", 1.0)));
+        send(Topics.HYBRID_RESULTS, runId, climbing);
+        send(Topics.HYBRID_RESULTS, runId, summary);
+        send(Topics.HYBRID_RESULTS, runId, "{\"not\": \"an event\"}");
+        send(Topics.HYBRID_RESULTS, runId, noAccuracy);
+        send(Topics.HYBRID_RESULTS, runId, TRAINER.encode(runId, new HybridEvaluated(runId, "stem", "test", "carry",
+                "float32", 10, 10, 60, Map.of("accuracy", 0.75))));
+        // feature-snapshots: an artifact reference through a symbolic link out of the store, then to a directory
+        Path link = Path.of(artifactsDir).resolve("runs/" + runId + "/features/step-10.test.slfs");
+        Files.createDirectories(link.getParent());
+        Files.createSymbolicLink(link, Path.of("/etc/passwd"));
+        String stolen = TRAINER.encode(runId, new FeaturesSnapshotted(runId, 10, "test", List.of("stem"), 90,
+                new ArtifactRef("artifact:runs/" + runId + "/features/step-10.test.slfs", Files.size(link),
+                        LocalArtifactStore.sha256(Files.readAllBytes(link)), FeatureSnapshot.MEDIA_TYPE)));
+        String directory = TRAINER.encode(runId, new FeaturesSnapshotted(runId, 10, "test", List.of("stem"), 90,
+                new ArtifactRef("artifact:runs", 4096, "0".repeat(64), FeatureSnapshot.MEDIA_TYPE)));
+        send(runId, stolen);
+        send(runId, directory);
+
+        List<ConsumerRecord<String, String>> dead = await(Topics.DEAD_LETTERS, r -> runId.equals(r.key()), 5);
+        Map<String, ConsumerRecord<String, String>> byValue = new LinkedHashMap<>();
+        dead.forEach(r -> byValue.put(r.value(), r));
+        ConsumerRecord<String, String> up = byValue.get(climbing);
+        assertTrue(header(up, DeadLetters.REASON_HEADER).contains("invalid run id '../x'"), header(up,
+                DeadLetters.REASON_HEADER));
+        assertEquals(Topics.HYBRID_RESULTS, header(up, DeadLetters.SOURCE_TOPIC_HEADER));
+        assertEquals("stats-service", header(up, DeadLetters.SERVICE_HEADER));
+        assertEquals("0", header(up, DeadLetters.SOURCE_PARTITION_HEADER));
+        assertTrue(Long.parseLong(header(up, DeadLetters.SOURCE_OFFSET_HEADER)) >= 0);
+        assertEquals(EventType.HYBRID_EVALUATED.type(), header(up, DeadLetters.EVENT_TYPE_HEADER));
+        assertEquals(EventCodec.decode(climbing).id(), header(up, DeadLetters.EVENT_ID_HEADER));
+        assertTrue(header(byValue.get("{\"not\": \"an event\"}"), DeadLetters.REASON_HEADER).contains(
+                "specversion"));
+        assertTrue(header(byValue.get(noAccuracy), DeadLetters.REASON_HEADER).contains("accuracy"));
+        assertTrue(header(byValue.get(stolen), DeadLetters.REASON_HEADER).contains("outside the artifact store"),
+                header(byValue.get(stolen), DeadLetters.REASON_HEADER));
+        assertEquals(Topics.FEATURE_SNAPSHOTS, header(byValue.get(stolen), DeadLetters.SOURCE_TOPIC_HEADER));
+        assertTrue(header(byValue.get(directory), DeadLetters.REASON_HEADER).contains("directory"));
+        assertTrue(!byValue.containsKey(summary), "a well-formed summary is skipped, not dead-lettered");
+
+        // the good cell after the hostile ones is stored
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        List<CheckpointAccuracy> stored;
+        do {
+            stored = accuracies.byRun(runId);
+            Thread.sleep(100);
+        } while (stored.isEmpty() && System.nanoTime() < deadline);
+        assertEquals(1, stored.size());
+        assertEquals(0.75, stored.get(0).accuracy, 1e-12);
+    }
+
+    /** A request that carries the API token. */
+    private static io.restassured.specification.RequestSpecification authorized() {
+        return given().header("X-Api-Token", KafkaBrokerResource.API_TOKEN);
+    }
+
+    private static String header(ConsumerRecord<String, String> r, String name) {
+        Header h = r.headers().lastHeader(name);
+        return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
     }
 
     /** Reads a topic from the start until {@code count} matching records have been seen. */

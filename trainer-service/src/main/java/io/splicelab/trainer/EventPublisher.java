@@ -1,40 +1,32 @@
 package io.splicelab.trainer;
 
 import io.smallrye.reactive.messaging.MutinyEmitter;
-import io.smallrye.reactive.messaging.kafka.KafkaRecord;
-import io.splicelab.model.events.EventCodec;
-import io.splicelab.model.events.EventType;
+import io.splicelab.edge.publish.ContractPublisher;
 import io.splicelab.model.events.Topics;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.Map;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 
 /**
- * Publishes the trainer's events, keyed by run id, and waits for the broker's acknowledgement so that
- * a checkpoint event is never announced before the one before it.
+ * Publishes the trainer's events (run lifecycle, checkpoints, noise samples) through the service edge's
+ * {@link ContractPublisher}: keyed by run id, and only returned from once the broker acknowledged, so that a
+ * checkpoint event is never announced before the one before it.
  */
 @ApplicationScoped
 public class EventPublisher {
-    private final EventCodec codec = new EventCodec("/trainer-service");
-    private final MutinyEmitter<String> runEvents;
-    private final MutinyEmitter<String> checkpoints;
-    private final MutinyEmitter<String> noiseSamples;
+    private final ContractPublisher publisher;
 
     public EventPublisher(@Channel("run-events") MutinyEmitter<String> runEvents,
             @Channel("checkpoints") MutinyEmitter<String> checkpoints,
-            @Channel("noise-samples") MutinyEmitter<String> noiseSamples) {
-        this.runEvents = runEvents;
-        this.checkpoints = checkpoints;
-        this.noiseSamples = noiseSamples;
+            @Channel("noise-samples") MutinyEmitter<String> noiseSamples,
+            @ConfigProperty(name = "quarkus.application.name") String service) {
+        this.publisher = new ContractPublisher(service, Map.of(Topics.RUN_EVENTS, runEvents, Topics.CHECKPOINTS,
+                checkpoints, Topics.NOISE_SAMPLES, noiseSamples));
     }
 
+    /** Publishes a payload of the trainer's topics under its run id and waits for the broker. */
     public void publish(String runId, Object payload) {
-        EventType type = EventType.ofPayload(payload.getClass()).orElseThrow();
-        MutinyEmitter<String> emitter = switch (type.topic()) {
-            case Topics.RUN_EVENTS -> runEvents;
-            case Topics.CHECKPOINTS -> checkpoints;
-            case Topics.NOISE_SAMPLES -> noiseSamples;
-            default -> throw new IllegalArgumentException("the trainer does not publish " + type);
-        };
-        emitter.sendMessageAndAwait(KafkaRecord.of(runId, codec.encode(runId, payload)));
+        publisher.publish(runId, payload);
     }
 }

@@ -1,70 +1,52 @@
 package io.splicelab.trainer;
 
-import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
-import io.splicelab.model.events.EventCodec;
+import io.smallrye.common.annotation.Blocking;
+import io.splicelab.edge.consume.ContractConsumer;
+import io.splicelab.edge.consume.ContractEvent;
+import io.splicelab.edge.consume.RecordGate;
 import io.splicelab.model.events.EventCodec.InvalidEventException;
 import io.splicelab.model.events.EventType;
-import io.splicelab.model.events.Envelope;
 import io.splicelab.model.events.Payloads.RunCancelRequested;
 import io.splicelab.model.events.Payloads.RunRequested;
 import io.splicelab.model.events.RunConfig;
-import io.splicelab.model.events.Topics;
-import io.smallrye.common.annotation.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.util.concurrent.CompletionStage;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
-import org.eclipse.microprofile.reactive.messaging.Message;
-import org.jboss.logging.Logger;
 
 /**
- * Reads run commands (start a run, cancel a run) and hands valid ones to the run queue. A command that cannot be read or whose
- * configuration is invalid goes to the dead-letter topic with the reason; the consumer keeps going.
+ * Reads run commands (start a run, cancel a run) and hands valid ones to the run queue. The service edge's
+ * consumer rule applies: a command that is not a valid event of the topic, whose run id breaks the contract's
+ * rule (e.g. {@code ../x}), whose configuration is invalid, or that fails in any other way goes to the
+ * dead-letter topic with the reason, and the consumer keeps going.
  */
 @ApplicationScoped
 public class RunCommandConsumer {
-    private static final Logger LOG = Logger.getLogger(RunCommandConsumer.class);
-
     private final RunQueue queue;
-    private final DeadLetterPublisher deadLetters;
+    private final ContractConsumer consumer;
 
-    public RunCommandConsumer(RunQueue queue, DeadLetterPublisher deadLetters) {
+    public RunCommandConsumer(RunQueue queue, RecordGate gate) {
         this.queue = queue;
-        this.deadLetters = deadLetters;
+        this.consumer = gate.consumer("run-commands")
+                .on(EventType.RUN_REQUESTED, RunRequested.class, this::onRunRequested)
+                .on(EventType.RUN_CANCEL_REQUESTED, RunCancelRequested.class, e -> queue.cancel(e.runId()))
+                .build();
     }
 
     @Incoming("run-commands")
     @Blocking
-    public CompletionStage<Void> onCommand(Message<String> message) {
-        String key = message.getMetadata(IncomingKafkaRecordMetadata.class).map(m -> String.valueOf(m.getKey()))
-                .orElse(null);
-        try {
-            Envelope envelope = EventCodec.decode(message.getPayload());
-            if (EventType.RUN_CANCEL_REQUESTED.type().equals(envelope.type())) {
-                RunCancelRequested cancel = EventCodec.payload(envelope, RunCancelRequested.class);
-                if (cancel.runId() == null || cancel.runId().isBlank()) {
-                    throw new InvalidEventException("runId is required");
-                }
-                queue.cancel(cancel.runId());
-                return message.ack();
-            }
-            if (!EventType.RUN_REQUESTED.type().equals(envelope.type())) {
-                throw new InvalidEventException("unexpected event type " + envelope.type() + " on "
-                        + Topics.RUN_COMMANDS);
-            }
-            RunRequested command = EventCodec.payload(envelope, RunRequested.class);
-            if (command.runId() == null || command.runId().isBlank() || command.config() == null) {
-                throw new InvalidEventException("runId and config are required");
-            }
-            RunConfig config = command.config().withDefaults();
-            var errors = config.validate();
-            if (!errors.isEmpty()) {
-                throw new InvalidEventException("invalid run configuration: " + errors);
-            }
-            queue.submit(new RunRequested(command.runId(), config));
-        } catch (InvalidEventException e) {
-            LOG.warnf("dead-lettering command %s: %s", key, e.getMessage());
-            deadLetters.send(key, message.getPayload(), Topics.RUN_COMMANDS, e.getMessage());
+    public void onCommand(ConsumerRecord<String, String> record) {
+        consumer.accept(record);
+    }
+
+    private void onRunRequested(ContractEvent<RunRequested> event) {
+        if (event.payload().config() == null) {
+            throw new InvalidEventException("config is required");
         }
-        return message.ack();
+        RunConfig config = event.payload().config().withDefaults();
+        var errors = config.validate();
+        if (!errors.isEmpty()) {
+            throw new InvalidEventException("invalid run configuration: " + errors);
+        }
+        queue.submit(new RunRequested(event.runId(), config));
     }
 }

@@ -2,13 +2,18 @@ package io.splicelab.model.store;
 
 import io.splicelab.model.events.ArtifactRef;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.channels.Channels;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Comparator;
@@ -21,16 +26,25 @@ import java.util.stream.Stream;
  * are {@code artifact:<key>} URIs relative to the store's root, so services that mount the directory at
  * different paths agree on them. Writes go to a temporary file and are moved into place atomically, so a
  * reader never sees half an artifact.
+ *
+ * <p>Keys come from events, so they are hostile until checked: a key is a relative path of plain segments
+ * (no {@code ..}, {@code .}, empty segment, backslash or control character, not absolute); before any read
+ * or write the real path (symbolic links resolved) must lie under the real root, so a symbolic link inside
+ * the store is never followed out of it; a read names a regular file (not a directory, a device or a
+ * dangling link) whose size is checked against the reference before its bytes are read. Refusals are
+ * {@link UnsafeArtifactReferenceException}s naming the reference and why.
  */
 public final class LocalArtifactStore implements ArtifactStore {
     public static final String SCHEME = "artifact:";
 
     private final Path root;
+    private final Path realRoot;
 
     public LocalArtifactStore(Path root) {
         this.root = root.toAbsolutePath().normalize();
         try {
             Files.createDirectories(this.root);
+            this.realRoot = this.root.toRealPath();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create artifact directory " + this.root, e);
         }
@@ -43,6 +57,9 @@ public final class LocalArtifactStore implements ArtifactStore {
     @Override
     public ArtifactRef put(String key, byte[] content, String mediaType) {
         Path target = resolve(key);
+        if (Files.exists(target, LinkOption.NOFOLLOW_LINKS) && !Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS)) {
+            throw new UnsafeArtifactReferenceException(key, "it names a directory or something else than a regular file");
+        }
         String sha = sha256(content);
         ArtifactRef ref = new ArtifactRef(SCHEME + key, content.length, sha, mediaType);
         try {
@@ -71,7 +88,7 @@ public final class LocalArtifactStore implements ArtifactStore {
     }
 
     private ArtifactRef checkSame(Path target, ArtifactRef ref) throws IOException {
-        byte[] existing = Files.readAllBytes(target);
+        byte[] existing = readRegularFile(target, ref.uri(), ref.size());
         if (!sha256(existing).equals(ref.sha256())) {
             throw new ArtifactIntegrityException("artifact " + ref.uri() + " already exists with other content");
         }
@@ -83,10 +100,13 @@ public final class LocalArtifactStore implements ArtifactStore {
         if (ref == null || ref.uri() == null || !ref.uri().startsWith(SCHEME)) {
             throw new ArtifactIntegrityException("not a local artifact reference: " + ref);
         }
-        Path path = resolve(ref.uri().substring(SCHEME.length()));
+        if (ref.size() < 0 || ref.sha256() == null) {
+            throw new ArtifactIntegrityException("artifact reference " + ref.uri() + " has no size or sha256");
+        }
+        Path path = resolve(ref.uri().substring(SCHEME.length()), ref.uri());
         byte[] content;
         try {
-            content = Files.readAllBytes(path);
+            content = readRegularFile(path, ref.uri(), ref.size());
         } catch (NoSuchFileException e) {
             throw new ArtifactIntegrityException("artifact " + ref.uri() + " is missing", e);
         } catch (IOException e) {
@@ -107,7 +127,7 @@ public final class LocalArtifactStore implements ArtifactStore {
     @Override
     public byte[] read(String key) {
         try {
-            return Files.readAllBytes(resolve(key));
+            return readRegularFile(resolve(key), key, -1);
         } catch (NoSuchFileException e) {
             throw new ArtifactIntegrityException("artifact " + key + " is missing", e);
         } catch (IOException e) {
@@ -115,20 +135,50 @@ public final class LocalArtifactStore implements ArtifactStore {
         }
     }
 
+    /**
+     * Reads a file already resolved by {@link #resolve}: it must be a regular file (the real path has no link
+     * left, and the last segment is opened without following one, so a link swapped in meanwhile fails). With an
+     * expected size, a longer file is refused before its bytes are read (a reference never makes us read more
+     * than it announced).
+     */
+    private static byte[] readRegularFile(Path path, String reference, long expectedSize) throws IOException {
+        BasicFileAttributes attributes = Files.readAttributes(path, BasicFileAttributes.class,
+                LinkOption.NOFOLLOW_LINKS);
+        if (attributes.isDirectory()) {
+            throw new UnsafeArtifactReferenceException(reference, "it names a directory, not an artifact");
+        }
+        if (!attributes.isRegularFile()) {
+            throw new UnsafeArtifactReferenceException(reference, "it names something else than a regular file");
+        }
+        if (expectedSize >= 0 && attributes.size() != expectedSize) {
+            throw new ArtifactIntegrityException("artifact " + reference + " has " + attributes.size()
+                    + " bytes, expected " + expectedSize);
+        }
+        if (attributes.size() > Integer.MAX_VALUE - 8) {
+            throw new ArtifactIntegrityException("artifact " + reference + " is too large to read (" + attributes.size()
+                    + " bytes)");
+        }
+        try (InputStream in = Channels.newInputStream(Files.newByteChannel(path, StandardOpenOption.READ,
+                LinkOption.NOFOLLOW_LINKS))) {
+            return in.readAllBytes();
+        }
+    }
+
     @Override
     public boolean exists(String key) {
-        return Files.isRegularFile(resolve(key));
+        return Files.isRegularFile(resolve(key), LinkOption.NOFOLLOW_LINKS);
     }
 
     @Override
     public List<String> list(String prefix) {
         Path dir = resolve(prefix);
-        if (!Files.isDirectory(dir)) {
+        if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
             return List.of();
         }
         try (Stream<Path> files = Files.walk(dir)) {
-            return files.filter(Files::isRegularFile).filter(p -> !p.getFileName().toString().startsWith(".tmp-"))
-                    .map(p -> root.relativize(p).toString().replace('\\', '/')).sorted().toList();
+            // a symbolic link is never listed (nor followed: walk does not follow links)
+            return files.filter(p -> Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)).filter(p -> !p.getFileName().toString().startsWith(".tmp-"))
+                    .map(p -> realRoot.relativize(p).toString().replace('\\', '/')).sorted().toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -137,7 +187,7 @@ public final class LocalArtifactStore implements ArtifactStore {
     @Override
     public void deleteAll(String prefix) {
         Path dir = resolve(prefix);
-        if (!Files.exists(dir)) {
+        if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
             return;
         }
         try (Stream<Path> files = Files.walk(dir)) {
@@ -150,14 +200,56 @@ public final class LocalArtifactStore implements ArtifactStore {
     }
 
     private Path resolve(String key) {
+        return resolve(key, key);
+    }
+
+    /**
+     * The real path of a key inside the store, refusing (before any read or write) a key that is malformed or
+     * leads out of the store: lexically ({@code ..}, absolute) or through a symbolic link anywhere on its path.
+     * A path that does not exist yet is resolved from its deepest existing ancestor, whose real path must lie
+     * under the real root; what is below it does not exist, so holds no link.
+     *
+     * @param reference what to name in a refusal (the key, or the {@code artifact:} URI it came from)
+     */
+    private Path resolve(String key, String reference) {
         if (key == null || key.isBlank()) {
-            throw new IllegalArgumentException("artifact key is empty");
+            throw new UnsafeArtifactReferenceException(reference, "the key is empty");
         }
-        Path p = root.resolve(key).normalize();
-        if (!p.startsWith(root) || p.equals(root)) {
-            throw new IllegalArgumentException("artifact key escapes the store: " + key);
+        if (key.startsWith("/") || key.indexOf('\\') >= 0 || key.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+            throw new UnsafeArtifactReferenceException(reference,
+                    "a key is a relative path of plain names (no leading '/', backslash or control character)");
         }
-        return p;
+        for (String segment : key.split("/", -1)) {
+            if (segment.isEmpty() || segment.equals(".") || segment.equals("..")) {
+                throw new UnsafeArtifactReferenceException(reference,
+                        "a key has no empty, '.' or '..' segment (it would leave its place in the store)");
+            }
+        }
+        Path lexical = realRoot.resolve(key).normalize();
+        if (!lexical.startsWith(realRoot) || lexical.equals(realRoot)) {
+            throw new UnsafeArtifactReferenceException(reference, "it resolves outside the artifact store");
+        }
+        Path existing = lexical;
+        while (!existing.equals(realRoot) && !Files.exists(existing, LinkOption.NOFOLLOW_LINKS)) {
+            existing = existing.getParent();
+        }
+        Path real;
+        try {
+            real = existing.toRealPath();
+        } catch (NoSuchFileException e) {
+            throw new UnsafeArtifactReferenceException(reference, "a symbolic link on its path leads nowhere");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot resolve artifact " + reference, e);
+        }
+        if (!real.startsWith(realRoot) || real.equals(realRoot) && !existing.equals(realRoot)) {
+            throw new UnsafeArtifactReferenceException(reference,
+                    "a symbolic link on its path leads outside the artifact store");
+        }
+        Path resolved = real.resolve(existing.relativize(lexical)).normalize();
+        if (!resolved.startsWith(realRoot) || resolved.equals(realRoot)) {
+            throw new UnsafeArtifactReferenceException(reference, "it resolves outside the artifact store");
+        }
+        return resolved;
     }
 
     /** Hex sha256 of the content. */

@@ -54,11 +54,92 @@ class LocalArtifactStoreTest {
     @Test
     void keysCannotEscapeTheStoreAndRunsCanBeDeleted() {
         LocalArtifactStore store = new LocalArtifactStore(dir);
-        assertThrows(IllegalArgumentException.class, () -> store.put("../outside", new byte[1], "x"));
+        assertThrows(UnsafeArtifactReferenceException.class, () -> store.put("../outside", new byte[1], "x"));
         store.put("runs/r2/x", new byte[1], "x");
         store.put("runs/r3/x", new byte[1], "x");
         store.deleteAll("runs/r2");
         assertFalse(store.exists("runs/r2/x"));
         assertTrue(store.exists("runs/r3/x"));
+    }
+
+    @Test
+    void hostileKeysAreRefusedNamingTheReferenceBeforeAnyRead() throws Exception {
+        Path root = Files.createDirectory(dir.resolve("store"));
+        Files.writeString(dir.resolve("secret"), "outside");
+        LocalArtifactStore store = new LocalArtifactStore(root);
+        for (String key : List.of("../secret", "runs/../../secret", "/etc/passwd", "runs/./x", "runs//x", "runs\\x",
+                "runs/x\n", "", "..")) {
+            UnsafeArtifactReferenceException e = assertThrows(UnsafeArtifactReferenceException.class,
+                    () -> store.read(key), key);
+            assertTrue(e.getMessage().contains("refused"), e.getMessage());
+            assertThrows(UnsafeArtifactReferenceException.class, () -> store.put(key, new byte[1], "x"), key);
+        }
+        UnsafeArtifactReferenceException up = assertThrows(UnsafeArtifactReferenceException.class,
+                () -> store.get(new ArtifactRef("artifact:../secret", 7, LocalArtifactStore.sha256(
+                        "outside".getBytes(StandardCharsets.UTF_8)), "x")));
+        assertTrue(up.getMessage().contains("artifact:../secret"), "names the reference: " + up.getMessage());
+        assertEquals("outside", Files.readString(dir.resolve("secret")), "nothing outside was touched");
+    }
+
+    @Test
+    void aReferenceToADirectoryIsRefusedAsSuch() {
+        LocalArtifactStore store = new LocalArtifactStore(dir);
+        store.put("runs/r1/checkpoints/step-00000001.params", new byte[] {1}, "x");
+        UnsafeArtifactReferenceException e = assertThrows(UnsafeArtifactReferenceException.class,
+                () -> store.get(new ArtifactRef("artifact:runs", 4096, "00", "x")));
+        assertTrue(e.getMessage().contains("artifact:runs") && e.getMessage().contains("directory"), e.getMessage());
+        assertThrows(UnsafeArtifactReferenceException.class, () -> store.read("runs/r1"));
+        assertThrows(UnsafeArtifactReferenceException.class, () -> store.put("runs/r1", new byte[1], "x"),
+                "a directory is never replaced by an artifact");
+        assertFalse(store.exists("runs/r1"));
+    }
+
+    @Test
+    void aSymbolicLinkOutOfTheStoreIsNeverFollowed() throws Exception {
+        Path passwd = Path.of("/etc/passwd");
+        LocalArtifactStore store = new LocalArtifactStore(dir);
+        Files.createDirectories(dir.resolve("runs/r1"));
+        Files.createSymbolicLink(dir.resolve("runs/r1/stolen.params"), passwd);
+        Files.createSymbolicLink(dir.resolve("runs/etc"), Path.of("/etc"));
+        long size = Files.size(passwd);
+        String sha = LocalArtifactStore.sha256(Files.readAllBytes(passwd));
+
+        UnsafeArtifactReferenceException file = assertThrows(UnsafeArtifactReferenceException.class,
+                () -> store.get(new ArtifactRef("artifact:runs/r1/stolen.params", size, sha, "x")));
+        assertTrue(file.getMessage().contains("artifact:runs/r1/stolen.params")
+                && file.getMessage().contains("outside"), file.getMessage());
+        assertThrows(UnsafeArtifactReferenceException.class,
+                () -> store.get(new ArtifactRef("artifact:runs/etc/passwd", size, sha, "x")), "a linked directory");
+        assertThrows(UnsafeArtifactReferenceException.class, () -> store.read("runs/etc/passwd"));
+        assertThrows(UnsafeArtifactReferenceException.class, () -> store.exists("runs/etc/passwd"));
+        assertThrows(UnsafeArtifactReferenceException.class,
+                () -> store.put("runs/etc/splicelab-test", new byte[1], "x"), "never written through a link either");
+        assertFalse(Files.exists(Path.of("/etc/splicelab-test")));
+        assertEquals(List.of(), store.list("runs/r1"), "a link is not listed");
+        assertThrows(UnsafeArtifactReferenceException.class, () -> store.list("runs/etc"));
+        store.deleteAll("runs/r1");
+        assertTrue(Files.exists(passwd), "deleting a run removes the link, never its target");
+    }
+
+    @Test
+    void aLongerFileThanAnnouncedIsRefusedBeforeItIsRead() throws Exception {
+        LocalArtifactStore store = new LocalArtifactStore(dir);
+        ArtifactRef ref = store.put("runs/r1/a.bin", new byte[] {1, 2}, "x");
+        Files.write(dir.resolve("runs/r1/a.bin"), new byte[1 << 20]);
+        ArtifactIntegrityException e = assertThrows(ArtifactIntegrityException.class, () -> store.get(ref));
+        assertTrue(e.getMessage().contains("expected 2"), e.getMessage());
+    }
+
+    @Test
+    void runArtifactKeysRefuseHostileRunIdsAndNames() {
+        assertEquals("runs/run-0a1b/checkpoints/step-00000010.params", RunArtifacts.checkpointParams("run-0a1b", 10));
+        for (String runId : List.of("../x", "..", "a/b", "/etc", "", "a..b", "-x", "x\n", "x".repeat(65))) {
+            assertThrows(IllegalArgumentException.class, () -> RunArtifacts.runPrefix(runId), runId);
+            assertThrows(IllegalArgumentException.class, () -> RunArtifacts.checkpointManifest(runId, 1), runId);
+        }
+        assertThrows(IllegalArgumentException.class, () -> RunArtifacts.runPrefix(null));
+        assertThrows(IllegalArgumentException.class, () -> RunArtifacts.featureSnapshot("r1", 1, "../test"));
+        assertThrows(IllegalArgumentException.class, () -> RunArtifacts.importedFile("r1", 1, "../../x.onnx"));
+        assertEquals("runs/r1/imports/step-00000001/stem.onnx", RunArtifacts.importedFile("r1", 1, "stem.onnx"));
     }
 }

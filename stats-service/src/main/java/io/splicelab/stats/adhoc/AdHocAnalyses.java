@@ -7,7 +7,7 @@ import static io.splicelab.stats.adhoc.AnalysisLimits.MAX_KDE_ROWS;
 import static io.splicelab.stats.adhoc.AnalysisLimits.MAX_KS_SAMPLES;
 import static io.splicelab.stats.adhoc.AnalysisLimits.MAX_PAIRWISE_ROWS;
 
-import io.splicelab.stats.NoiseAnalyzer;
+import io.splicelab.stats.analysis.NoiseAnalyzer;
 import io.splicelab.stats.analysis.Bandwidth;
 import io.splicelab.stats.analysis.ClassOverlap;
 import io.splicelab.stats.analysis.CloudDistance;

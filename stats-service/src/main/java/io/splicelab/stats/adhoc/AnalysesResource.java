@@ -4,6 +4,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.splicelab.edge.auth.RequiresApiToken;
+import io.splicelab.edge.problem.Problem;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -25,7 +27,8 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
  * Ad-hoc analyses over HTTP: {@code POST /api/analyses/{name}} with the samples and parameters as JSON,
- * the result as JSON; bad input is a 400 {@code application/problem+json} that names the field. The
+ * the result as JSON; bad input is a 400 {@code application/problem+json} that names the field. An analysis
+ * costs compute, so it needs the API token when one is configured ({@link RequiresApiToken}). The
  * body is read as text and parsed here so that malformed JSON also gets a problem, not a bare 400.
  */
 @Path("/api/analyses")
@@ -52,6 +55,7 @@ public class AnalysesResource {
 
     @POST
     @Path("/{name}")
+    @RequiresApiToken
     @Consumes(MediaType.WILDCARD)
     @Produces({MediaType.APPLICATION_JSON, Problem.MEDIA_TYPE})
     @Operation(summary = "Run one analysis on the samples in the body",
@@ -79,25 +83,34 @@ public class AnalysesResource {
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "404", description = "no analysis of that name",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "401", description = "an API token is configured (splicelab.api.token) and the "
+            + "request does not carry it ('Authorization: Bearer <token>' or 'X-Api-Token: <token>')",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Response run(@Parameter(description = "the analysis", schema = @Schema(enumeration = {"kde",
             "kde-bandwidth-cv", "total-variation", "mmd", "ks", "pca", "class-overlap", "spectrum", "sphericity",
             "isotropic-null", "subspace-alignment", "tail-index", "noise-anisotropy",
             "probe-distance"})) @PathParam("name") String name, String body) {
         if (!analyses.has(name)) {
-            return Problem.notFound("no analysis named '" + name + "'; known: " + String.join(", ", analyses.names()))
+            return Problem.of(404, "not-found", "Not found",
+                    "no analysis named '" + name + "'; known: " + String.join(", ", analyses.names()))
                     .response();
         }
         JsonNode root;
         try {
             root = body == null || body.isBlank() ? null : JSON.readTree(body);
         } catch (JsonProcessingException e) {
-            return Problem.badRequest("the body is not valid JSON: " + e.getOriginalMessage(), null).response();
+            return invalid("the body is not valid JSON: " + e.getOriginalMessage(), null);
         }
         try {
             return Response.ok(analyses.run(name, new io.splicelab.stats.adhoc.RequestBody(root)),
                     MediaType.APPLICATION_JSON).build();
         } catch (BadAnalysisRequestException e) {
-            return Problem.badRequest(e.getMessage(), e.field()).response();
+            return invalid(e.getMessage(), e.field());
         }
+    }
+
+    /** 400: the body cannot be analysed; the offending field, when known, is in {@code errors}. */
+    private static Response invalid(String detail, String field) {
+        return Problem.ofField(400, "invalid-analysis-input", "Invalid analysis input", detail, field).response();
     }
 }

@@ -1,0 +1,35 @@
+package io.splicelab.edge.consume;
+
+import io.splicelab.edge.deadletter.DeadLetterSink;
+import io.splicelab.edge.health.FatalErrors;
+import jakarta.enterprise.context.ApplicationScoped;
+
+/**
+ * Where a service's consumers get their {@link ContractConsumer}: the rule bound to the service's dead-letter
+ * publisher and fatal-error record. Usage, in a consumer bean's constructor:
+ *
+ * <pre>{@code
+ * this.consumer = gate.consumer("run-commands")
+ *         .on(EventType.RUN_REQUESTED, RunRequested.class, this::start)
+ *         .on(EventType.RUN_CANCEL_REQUESTED, RunCancelRequested.class, this::cancel)
+ *         .build();
+ * ...
+ * @Incoming("run-commands") @Blocking
+ * public CompletionStage<Void> onCommand(Message<String> m) { return consumer.accept(m); }
+ * }</pre>
+ */
+@ApplicationScoped
+public class RecordGate {
+    private final DeadLetterSink deadLetters;
+    private final FatalErrors fatalErrors;
+
+    public RecordGate(DeadLetterSink deadLetters, FatalErrors fatalErrors) {
+        this.deadLetters = deadLetters;
+        this.fatalErrors = fatalErrors;
+    }
+
+    /** A builder of the consumer of a channel (the name appears in reasons and logs). */
+    public ContractConsumer.Builder consumer(String channel) {
+        return ContractConsumer.builder(channel, deadLetters, fatalErrors);
+    }
+}
