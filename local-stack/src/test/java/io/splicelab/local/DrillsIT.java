@@ -1,0 +1,77 @@
+package io.splicelab.local;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.splicelab.local.drills.DrillKit;
+import io.splicelab.local.drills.DrillReport;
+import io.splicelab.local.drills.Drills;
+import io.splicelab.model.djl.DjlOffline;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The fast drills on the real local stack (a Kafka broker in KRaft mode and the four packaged services):
+ * hostile records on every consumed topic, the requests that once broke the gateway, and a redelivered
+ * checkpoint of a run the splicer had evicted. The table of figures goes to {@code target/drills.txt}; the long
+ * drills run with {@code ./bench/run drills}.
+ */
+class DrillsIT {
+    static LocalStack stack;
+    static DrillKit kit;
+
+    @BeforeAll
+    static void start() throws IOException {
+        DjlOffline.configure();
+        Path dir = Path.of("target", "drills-stack").toAbsolutePath();
+        if (Files.exists(dir)) {
+            try (var paths = Files.walk(dir)) {
+                for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.delete(p);
+                }
+            }
+        }
+        stack = LocalStack.builder().stackDir(dir).randomPorts().readyTimeout(Duration.ofMinutes(5))
+                .shutdownHook(true).build();
+        stack.start();
+        Map<String, String> health = new LinkedHashMap<>();
+        for (Service s : stack.services()) {
+            health.put(s.module(), stack.url(s));
+        }
+        kit = new DrillKit(stack.gatewayUrl(), health, stack.bootstrapServers(), stack.apiToken());
+    }
+
+    @AfterAll
+    static void stop() {
+        if (kit != null) {
+            kit.close();
+        }
+        if (stack != null) {
+            stack.close();
+        }
+    }
+
+    @Test
+    void theFastDrillsPass() throws IOException {
+        Drills drills = new Drills(kit, stack.artifactsDir(), Duration.ofMinutes(4));
+        Map<String, Supplier<DrillReport>> fast = new LinkedHashMap<>();
+        fast.put("hostile records on every topic", drills::hostileRecords);
+        fast.put("heavy requests", drills::heavyRequests);
+        fast.put("redelivered checkpoint, evicted run", drills::redeliveredCheckpointOfAnEvictedRun);
+        List<DrillReport> reports = Drills.run(fast);
+        String table = DrillReport.table(reports);
+        System.out.println(table);
+        Files.writeString(Path.of("target", "drills.txt"), table);
+        for (DrillReport r : reports) {
+            assertTrue(r.passed(), r.name() + ": expected " + r.expected() + "; observed " + r.observed());
+        }
+    }
+}
