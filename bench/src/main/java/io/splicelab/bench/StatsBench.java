@@ -24,7 +24,7 @@ import io.splicelab.model.features.NoiseMatrix;
 import io.splicelab.model.net.CutNetwork;
 import io.splicelab.model.net.Networks;
 import io.splicelab.model.store.LocalArtifactStore;
-import io.splicelab.stats.NoiseAnalyzer;
+import io.splicelab.stats.analysis.NoiseAnalyzer;
 import io.splicelab.stats.analysis.NoiseAnisotropy;
 import io.splicelab.stats.analysis.NoiseProducts;
 import java.io.IOException;
