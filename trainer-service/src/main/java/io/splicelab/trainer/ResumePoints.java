@@ -1,6 +1,7 @@
 package io.splicelab.trainer;
 
 import io.splicelab.model.events.EventCodec;
+import io.splicelab.model.events.RunIds;
 import io.splicelab.model.store.ArtifactStore;
 import io.splicelab.model.store.RunArtifacts;
 import io.splicelab.trainer.training.ResumePoint;
@@ -28,7 +29,8 @@ final class ResumePoints {
         for (String key : store.list("runs")) {
             if (key.endsWith(STARTED) && key.indexOf('/', "runs/".length()) == key.length() - STARTED.length()) {
                 String runId = key.substring("runs/".length(), key.length() - STARTED.length());
-                if (!store.exists(RunArtifacts.completedMarker(runId))
+                // a directory whose name breaks the run-id rule was never written by this trainer
+                if (RunIds.isValid(runId) && !store.exists(RunArtifacts.completedMarker(runId))
                         && !store.exists(TrainerArtifacts.cancelledMarker(runId))) {
                     out.add(runId);
                 }

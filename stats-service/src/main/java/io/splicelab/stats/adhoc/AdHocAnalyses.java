@@ -7,7 +7,6 @@ import static io.splicelab.stats.adhoc.AnalysisLimits.MAX_KDE_ROWS;
 import static io.splicelab.stats.adhoc.AnalysisLimits.MAX_KS_SAMPLES;
 import static io.splicelab.stats.adhoc.AnalysisLimits.MAX_PAIRWISE_ROWS;
 
-import io.splicelab.stats.analysis.NoiseAnalyzer;
 import io.splicelab.stats.analysis.Bandwidth;
 import io.splicelab.stats.analysis.ClassOverlap;
 import io.splicelab.stats.analysis.CloudDistance;
@@ -17,6 +16,7 @@ import io.splicelab.stats.analysis.IsotropicNull;
 import io.splicelab.stats.analysis.KdeBandwidthCv;
 import io.splicelab.stats.analysis.KolmogorovSmirnov;
 import io.splicelab.stats.analysis.Mmd;
+import io.splicelab.stats.analysis.NoiseAnalyzer;
 import io.splicelab.stats.analysis.NoiseAnisotropy;
 import io.splicelab.stats.analysis.NoiseProducts;
 import io.splicelab.stats.analysis.PrincipalComponents;

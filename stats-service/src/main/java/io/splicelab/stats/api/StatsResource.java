@@ -4,7 +4,6 @@ import io.splicelab.stats.results.CheckpointAccuracyRepository;
 import io.splicelab.stats.results.RunReport;
 import io.splicelab.stats.results.StatsResultRepository;
 import io.splicelab.stats.results.StatsResultView;
-
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;

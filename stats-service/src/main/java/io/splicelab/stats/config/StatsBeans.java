@@ -1,13 +1,12 @@
 package io.splicelab.stats.config;
 
-import io.splicelab.stats.analysis.NoiseAnalyzer;
-import io.splicelab.stats.analysis.ProbeDistanceAnalyzer;
-
 import io.splicelab.model.store.ArtifactStore;
 import io.splicelab.stats.analysis.Bandwidth;
 import io.splicelab.stats.analysis.ClassOverlap;
 import io.splicelab.stats.analysis.CloudDistance;
+import io.splicelab.stats.analysis.NoiseAnalyzer;
 import io.splicelab.stats.analysis.NoiseAnisotropy;
+import io.splicelab.stats.analysis.ProbeDistanceAnalyzer;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;

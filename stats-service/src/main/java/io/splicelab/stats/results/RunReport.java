@@ -2,7 +2,6 @@ package io.splicelab.stats.results;
 
 import io.splicelab.stats.analysis.NoiseAnalyzer;
 import io.splicelab.stats.analysis.ProbeDistanceAnalyzer;
-
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
