@@ -9,10 +9,8 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
-import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
-import org.eclipse.microprofile.health.Readiness;
 
 /**
  * Readiness of the gateway's Kafka producers, from what the connector does not see. SmallRye's Kafka connector
@@ -21,11 +19,10 @@ import org.eclipse.microprofile.health.Readiness;
  * thread in the field): sends then only time out in the caller while the channel's health says UP. So every
  * publisher reports its outcome here and the check is DOWN while a channel's last publish failed (until one
  * succeeds) or while a channel's producer I/O thread ({@code kafka-producer-network-thread | kafka-producer-<channel>})
- * is gone once it had been seen.
+ * is gone once it had been seen. Reported by {@link ProducerHealthCheck}.
  */
-@Readiness
 @ApplicationScoped
-public class ProducerHealth implements HealthCheck {
+public class ProducerHealth {
     /** The name of a producer's I/O thread ends with this and the channel name (SmallRye's default client id). */
     static final String THREAD_PREFIX = "kafka-producer-network-thread | kafka-producer-";
 
@@ -72,7 +69,7 @@ public class ProducerHealth implements HealthCheck {
         return out;
     }
 
-    @Override
+    /** The readiness response ({@link ProducerHealthCheck}). */
     public HealthCheckResponse call() {
         Map<String, String> problems = problems();
         HealthCheckResponseBuilder b = HealthCheckResponse.named("kafka-producers").status(problems.isEmpty());
