@@ -98,6 +98,14 @@ class GatewayIT {
                 .body("title", equalTo("Invalid run configuration"))
                 .body("status", equalTo(400))
                 .body("errors.field", contains("steps"));
+        // bounds checked in constant time: these looped the validation out of memory before (500 after 16 s)
+        for (String huge : List.of("{\"steps\":2147483647}", "{\"steps\":10000000,\"checkpointInterval\":1}")) {
+            long t0 = System.nanoTime();
+            given().header("X-Api-Token", ItSupport.TOKEN).contentType(ContentType.JSON).body(huge).post("/api/runs")
+                    .then().statusCode(400).contentType("application/problem+json")
+                    .body("errors[0].field", equalTo(huge.contains("Interval") ? "checkpointInterval" : "steps"));
+            System.out.printf("%s answered 400 in %d ms%n", huge, (System.nanoTime() - t0) / 1_000_000);
+        }
         given().header("X-Api-Token", ItSupport.TOKEN).contentType(ContentType.JSON).body("{\"stepz\":10}").post("/api/runs").then().statusCode(400)
                 .contentType("application/problem+json").body("errors[0].field", equalTo("stepz"));
         given().header("X-Api-Token", ItSupport.TOKEN).contentType(ContentType.JSON).body("{\"steps\":").post("/api/runs").then().statusCode(400)
