@@ -82,13 +82,13 @@ const SL = (() => {
 
   /** One line on the hybrid grid's state: "hybrids 12/75 · checkpoint 300: 5/27 · computing" or "incomplete: why". */
   function gridLine(g) {
-    if (!g) return '<span class="muted">–</span>';
+    if (!g) return '<i class="muted">–</i>';
     if (g.status === 'incomplete') {
-      return `<span class="grid-status incomplete">incomplete: ${esc(g.reason || 'unknown reason')}</span>`
-        + ` <span class="muted">(hybrids ${g.cellsComputed}/${g.cellsExpected})</span>`;
+      return `<em class="grid-status incomplete">incomplete: ${esc(g.reason || 'unknown reason')}</em>`
+        + ` <i class="muted">(hybrids ${g.cellsComputed}/${g.cellsExpected})</i>`;
     }
     const step = g.status === 'computing' ? ` · checkpoint ${g.step}: ${g.stepCellsComputed}/${g.stepCellsExpected}` : '';
-    return `<span class="grid-status ${esc(g.status)}">hybrids ${g.cellsComputed}/${g.cellsExpected}${step} · ${esc(g.status)}</span>`;
+    return `<em class="grid-status ${esc(g.status)}">hybrids ${g.cellsComputed}/${g.cellsExpected}${step} · ${esc(g.status)}</em>`;
   }
 
   /** A banner under the header while a service is DOWN (GET /api/services, polled every 15 s). */

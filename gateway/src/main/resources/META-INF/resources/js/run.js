@@ -36,7 +36,7 @@
     document.getElementById('summary').innerHTML = [
       ['progress', progressBar(r.step, r.totalSteps)], ['loss', fmt(r.loss)], ['accuracy', fmt(r.accuracy)],
       ['img/s', fmt(r.imagesPerSecond, 0)], ['checkpoints', S.checkpoints.size], ['hybrid cells', `<span id="cell-count">${S.cells.size}</span>`],
-      ['grid', `<span id="grid-line">${gridLine(r.grid)}</span>`],
+      ['grid', `<output id="grid-line">${gridLine(r.grid)}</output>`],
       ['network', esc((cfg.architecture || '?') + ' ×' + (cfg.widthMultiplier || '?'))], ['dataset', esc(cfg.dataset || '?')],
       ['seed', esc(cfg.seed)], ['failure', esc(r.failure || '')]]
       .filter(([k, v]) => k !== 'failure' || v).map(([k, v]) => `<div><span>${k}</span>${v}</div>`).join('');
