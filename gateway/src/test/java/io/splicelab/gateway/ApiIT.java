@@ -110,7 +110,7 @@ class ApiIT {
         String marker = newRunId("after-del");
         requestRun(marker);
         publish(TRAINER.wrap(marker, new RunStarted(marker, CONFIG, CONFIG.checkpointSteps())));
-        awaitRun(marker);
+        ItSupport.await(() -> "RUNNING".equals(given().get("/api/runs/" + marker).path("status")), "marker applied");
         given().get("/api/runs/" + runId).then().statusCode(404);
         authed().delete("/api/runs/" + runId).then().statusCode(404);
     }
