@@ -6,7 +6,8 @@ const SL = (() => {
     'io.splicelab.run.requested', 'io.splicelab.run.cancel-requested', 'io.splicelab.run.started',
     'io.splicelab.run.progress', 'io.splicelab.run.completed', 'io.splicelab.run.failed', 'io.splicelab.run.cancelled',
     'io.splicelab.checkpoint.created', 'io.splicelab.checkpoint.imported', 'io.splicelab.hybrid.evaluated', 'io.splicelab.noise.sampled',
-    'io.splicelab.hybrid.summary', 'io.splicelab.features.snapshotted', 'io.splicelab.stats.computed'];
+    'io.splicelab.hybrid.summary', 'io.splicelab.hybrid.progress', 'io.splicelab.features.snapshotted',
+    'io.splicelab.stats.computed'];
 
   function token() { return localStorage.getItem('splicelab.token') || ''; }
   function setToken(t) { localStorage.setItem('splicelab.token', t || ''); }
@@ -79,5 +80,42 @@ const SL = (() => {
     return c;
   }
 
-  return { api, follow, liveIndicator, throttle, fmt, esc, param, statusBadge, progressBar, token, setToken, chart };
+  /** One line on the hybrid grid's state: "hybrids 12/75 · checkpoint 300: 5/27 · computing" or "incomplete: why". */
+  function gridLine(g) {
+    if (!g) return '<i class="muted">–</i>';
+    if (g.status === 'incomplete') {
+      return `<em class="grid-status incomplete">incomplete: ${esc(g.reason || 'unknown reason')}</em>`
+        + ` <i class="muted">(hybrids ${g.cellsComputed}/${g.cellsExpected})</i>`;
+    }
+    const step = g.status === 'computing' ? ` · checkpoint ${g.step}: ${g.stepCellsComputed}/${g.stepCellsExpected}` : '';
+    return `<em class="grid-status ${esc(g.status)}">hybrids ${g.cellsComputed}/${g.cellsExpected}${step} · ${esc(g.status)}</em>`;
+  }
+
+  /** A banner under the header while a service is DOWN (GET /api/services, polled every 15 s). */
+  function servicesBanner() {
+    const header = document.querySelector('header');
+    if (!header) return;
+    const banner = document.createElement('div');
+    banner.id = 'services-banner';
+    banner.className = 'banner';
+    banner.hidden = true;
+    header.insertAdjacentElement('afterend', banner);
+    const poll = async () => {
+      try {
+        const s = await api('/api/services');
+        const down = (s.services || []).filter(x => x.status !== 'UP');
+        banner.hidden = down.length === 0;
+        banner.innerHTML = down.map(x => `<b>${esc(x.name)}</b> is DOWN${x.detail ? ': ' + esc(x.detail) : ''}`).join(' · ');
+      } catch (e) {
+        banner.hidden = false;
+        banner.innerHTML = '<b>gateway</b> does not answer: ' + esc(e.message);
+      }
+    };
+    poll();
+    setInterval(poll, 15000);
+  }
+  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', servicesBanner);
+  else servicesBanner();
+
+  return { api, follow, liveIndicator, throttle, fmt, esc, param, statusBadge, progressBar, token, setToken, chart, gridLine };
 })();

@@ -3,7 +3,7 @@
 // from the run's event stream; every fold is an upsert by natural key, so replays change nothing.
 'use strict';
 (() => {
-  const { api, follow, liveIndicator, throttle, fmt, esc, param, statusBadge, progressBar, chart } = SL;
+  const { api, follow, liveIndicator, throttle, fmt, esc, param, statusBadge, progressBar, chart, gridLine } = SL;
   const runId = param('id');
   const KDE = 'class-overlap-tv';
   const S = { run: null, progress: new Map(), checkpoints: new Map(), cells: new Map(), summaries: new Map(), stats: new Map() };
@@ -36,6 +36,7 @@
     document.getElementById('summary').innerHTML = [
       ['progress', progressBar(r.step, r.totalSteps)], ['loss', fmt(r.loss)], ['accuracy', fmt(r.accuracy)],
       ['img/s', fmt(r.imagesPerSecond, 0)], ['checkpoints', S.checkpoints.size], ['hybrid cells', `<span id="cell-count">${S.cells.size}</span>`],
+      ['grid', `<output id="grid-line">${gridLine(r.grid)}</output>`],
       ['network', esc((cfg.architecture || '?') + ' ×' + (cfg.widthMultiplier || '?'))], ['dataset', esc(cfg.dataset || '?')],
       ['seed', esc(cfg.seed)], ['failure', esc(r.failure || '')]]
       .filter(([k, v]) => k !== 'failure' || v).map(([k, v]) => `<div><span>${k}</span>${v}</div>`).join('');
@@ -396,6 +397,11 @@
       case 'io.splicelab.checkpoint.imported': S.checkpoints.set(d.step, { step: d.step, index: d.index, imported: true }); break;
       case 'io.splicelab.hybrid.evaluated': addCell(d); break;
       case 'io.splicelab.hybrid.summary': S.summaries.set([d.cut, d.evalSet, d.bnMode].join('|'), d); break;
+      case 'io.splicelab.hybrid.progress':
+        r.grid = { status: d.status, cellsComputed: d.gridCellsComputed, cellsExpected: d.gridCellsExpected,
+          checkpoints: d.checkpoints, step: d.step, stepCellsComputed: d.stepCellsComputed,
+          stepCellsExpected: d.stepCellsExpected, reason: d.reason };
+        break;
       case 'io.splicelab.stats.computed': addStats(d); break;
       default: return;
     }

@@ -1,6 +1,7 @@
 package io.splicelab.gateway;
 
 import static io.restassured.RestAssured.given;
+import static io.splicelab.gateway.ItSupport.requestRun;
 import static io.splicelab.gateway.ItSupport.CONFIG;
 import static io.splicelab.gateway.ItSupport.SPLICER;
 import static io.splicelab.gateway.ItSupport.STATS;
@@ -90,12 +91,12 @@ class ApiIT {
     @Test
     void deleteRemovesTheRunAndItsArtifactsAndIgnoresItsLaterEvents() throws Exception {
         String runId = newRunId("del");
+        requestRun(runId);
         publish(TRAINER.wrap(runId, new RunStarted(runId, CONFIG, CONFIG.checkpointSteps())));
         publish(TRAINER.wrap(runId, checkpoint(runId, 0, 0)));
         awaitRun(runId);
         Path artifacts = Path.of("target/test-artifacts/runs/" + runId + "/checkpoints");
-        Files.createDirectories(artifacts);
-        Files.writeString(artifacts.resolve("step-0.params"), "weights");
+        assertTrue(Files.exists(artifacts.resolve("step-0.params")), "the checkpoint's parameters are in the store");
         Path other = Path.of("target/test-artifacts/runs/run-keep/x.bin");
         Files.createDirectories(other.getParent());
         Files.writeString(other, "other run");
@@ -107,8 +108,9 @@ class ApiIT {
         // the run's events stay in Kafka; one arriving later does not bring the run back
         publish(TRAINER.wrap(runId, new RunProgress(runId, 10, 100, 1.0, 0.5, 0.05, 100)));
         String marker = newRunId("after-del");
+        requestRun(marker);
         publish(TRAINER.wrap(marker, new RunStarted(marker, CONFIG, CONFIG.checkpointSteps())));
-        awaitRun(marker);
+        ItSupport.await(() -> "RUNNING".equals(given().get("/api/runs/" + marker).path("status")), "marker applied");
         given().get("/api/runs/" + runId).then().statusCode(404);
         authed().delete("/api/runs/" + runId).then().statusCode(404);
     }
@@ -148,7 +150,9 @@ class ApiIT {
     void theRunListFiltersAndPages() {
         String a = newRunId("page");
         String b = newRunId("page");
+        requestRun(a);
         publish(TRAINER.wrap(a, new RunStarted(a, CONFIG, CONFIG.checkpointSteps())));
+        requestRun(b);
         publish(TRAINER.wrap(b, new RunStarted(b, CONFIG, CONFIG.checkpointSteps())));
         publish(TRAINER.wrap(b, new RunCompleted(b, 100, 3, 0.8)));
         await(() -> "COMPLETED".equals(given().get("/api/runs/" + b).path("status")), "b completed");
@@ -170,6 +174,7 @@ class ApiIT {
     @Test
     void gridAsCsvSummariesProgressCheckpointsAndPluggedInStats() {
         String runId = newRunId("csv");
+        requestRun(runId);
         publish(TRAINER.wrap(runId, new RunStarted(runId, CONFIG, CONFIG.checkpointSteps())));
         publish(TRAINER.wrap(runId, new RunProgress(runId, 10, 100, 2.0, 0.2, 0.05, 100)));
         publish(TRAINER.wrap(runId, new RunProgress(runId, 20, 100, 1.5, 0.4, 0.05, 100)));

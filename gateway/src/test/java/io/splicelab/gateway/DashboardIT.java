@@ -17,6 +17,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.splicelab.model.events.Payloads.RunCompleted;
 import io.splicelab.model.events.Payloads.RunProgress;
+import io.splicelab.model.events.Payloads.GridProgress;
 import io.splicelab.model.events.Payloads.RunStarted;
 import io.splicelab.model.events.Payloads.StatsComputed;
 import io.splicelab.model.events.Payloads.TcSummaryComputed;
@@ -156,11 +157,22 @@ class DashboardIT {
         waitFor("a plugged-in line chart", d -> seriesLengthAt("[data-analysis='plugin-series'] .chart", 0) == 2);
         waitFor("the noise empty state", d -> d.findElement(By.id("noise-empty")).isDisplayed());
 
+        // where the grid stands, from the splicer's progress; and the banner of a service that is DOWN
+        publish(SPLICER.wrap(runId, new GridProgress(runId, 50, 5, 27, 12, 75, 2, GridProgress.COMPUTING, null)));
+        waitFor("the grid line", d -> d.findElement(By.id("grid-line")).getText()
+                .equals("hybrids 12/75 · checkpoint 50: 5/27 · computing"));
+        waitFor("the banner of the DOWN stats service", d -> d.findElement(By.id("services-banner")).isDisplayed()
+                && d.findElement(By.id("services-banner")).getText().startsWith("stats is DOWN"));
+
         assertEquals(Boolean.TRUE, js("return window.__sameDocument === true;"), "the page never reloaded");
         screenshot("dashboard-run.png");
 
         publish(TRAINER.wrap(runId, new RunCompleted(runId, 100, 3, 0.8)));
         waitFor("status COMPLETED", d -> d.findElement(By.id("run-status")).getText().equals("COMPLETED"));
+        publish(SPLICER.wrap(runId, new GridProgress(runId, 100, 0, 27, 12, 75, 3, GridProgress.INCOMPLETE,
+                "checkpoint 100 could not be evaluated")));
+        waitFor("an incomplete grid says why", d -> d.findElement(By.id("grid-line")).getText()
+                .startsWith("incomplete: checkpoint 100 could not be evaluated"));
 
         // the run list shows it, and a group page compares runs side by side
         driver.get(base + "index.html");

@@ -2,6 +2,7 @@ package io.splicelab.gateway;
 
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.contains;
+import static io.splicelab.gateway.ItSupport.requestRun;
 import static io.splicelab.gateway.ItSupport.await;
 import static io.splicelab.gateway.ItSupport.consumeUntil;
 import static io.splicelab.gateway.ItSupport.openStream;
@@ -97,6 +98,14 @@ class GatewayIT {
                 .body("title", equalTo("Invalid run configuration"))
                 .body("status", equalTo(400))
                 .body("errors.field", contains("steps"));
+        // bounds checked in constant time: these looped the validation out of memory before (500 after 16 s)
+        for (String huge : List.of("{\"steps\":2147483647}", "{\"steps\":10000000,\"checkpointInterval\":1}")) {
+            long t0 = System.nanoTime();
+            given().header("X-Api-Token", ItSupport.TOKEN).contentType(ContentType.JSON).body(huge).post("/api/runs")
+                    .then().statusCode(400).contentType("application/problem+json")
+                    .body("errors[0].field", equalTo(huge.contains("Interval") ? "checkpointInterval" : "steps"));
+            System.out.printf("%s answered 400 in %d ms%n", huge, (System.nanoTime() - t0) / 1_000_000);
+        }
         given().header("X-Api-Token", ItSupport.TOKEN).contentType(ContentType.JSON).body("{\"stepz\":10}").post("/api/runs").then().statusCode(400)
                 .contentType("application/problem+json").body("errors[0].field", equalTo("stepz"));
         given().header("X-Api-Token", ItSupport.TOKEN).contentType(ContentType.JSON).body("{\"steps\":").post("/api/runs").then().statusCode(400)
@@ -116,6 +125,7 @@ class GatewayIT {
     @Test
     void resultEventsBuildTheReadModelAndRedeliveryNeverDuplicatesACell() {
         String runId = "run-ext-" + UUID.randomUUID().toString().substring(0, 8);
+        requestRun(runId);
         send(Topics.RUN_EVENTS, runId, TRAINER.encode(runId, new RunStarted(runId, CONFIG, CONFIG.checkpointSteps())));
         send(Topics.RUN_EVENTS, runId, TRAINER.encode(runId, new RunProgress(runId, 40, 100, 1.2, 0.55, 0.05, 380)));
         for (int i = 0; i < 3; i++) {
@@ -182,6 +192,7 @@ class GatewayIT {
     void lateStreamClientGetsTheReplayThenLiveEvents() throws Exception {
         String runId = "run-sse-" + UUID.randomUUID().toString().substring(0, 8);
         List<String> earlier = new ArrayList<>();
+        earlier.add(requestRun(runId));
         earlier.add(publish(TRAINER.wrap(runId, new RunStarted(runId, CONFIG, CONFIG.checkpointSteps()))));
         earlier.add(publish(TRAINER.wrap(runId, checkpoint(runId, 0, 0))));
         earlier.add(publish(TRAINER.wrap(runId, checkpoint(runId, 50, 1))));
@@ -243,9 +254,9 @@ class GatewayIT {
         assertTrue(new String(reason.value(), StandardCharsets.UTF_8).startsWith("not a JSON CloudEvent"));
 
         String runId = "run-after-" + UUID.randomUUID().toString().substring(0, 8);
+        requestRun(runId);
         send(Topics.RUN_EVENTS, runId, TRAINER.encode(runId, new RunStarted(runId, CONFIG, CONFIG.checkpointSteps())));
-        await(() -> given().get("/api/runs/" + runId).statusCode() == 200, "later event applied");
-        given().get("/api/runs/" + runId).then().body("status", equalTo("RUNNING"));
+        await(() -> "RUNNING".equals(given().get("/api/runs/" + runId).path("status")), "later event applied");
     }
 
     @Test
@@ -253,6 +264,7 @@ class GatewayIT {
         // sent back to back so that they usually arrive in one polled batch: the batch's transaction fails
         // on the bad record, and the records around it must still be applied, each exactly once
         String runId = "run-batch-" + UUID.randomUUID().toString().substring(0, 8);
+        requestRun(runId);
         send(Topics.RUN_EVENTS, runId, TRAINER.encode(runId, new RunStarted(runId, CONFIG, CONFIG.checkpointSteps())));
         send(Topics.HYBRID_RESULTS, runId, SPLICER.encode(runId, cell(runId, "stem", 0, 50, 0.61)));
         send(Topics.HYBRID_RESULTS, runId, SPLICER.encode(runId, new HybridEvaluated(runId, null, "test", "carry",
@@ -281,9 +293,7 @@ class GatewayIT {
     // ---- helpers ----
 
     private static CheckpointCreated checkpoint(String runId, int step, int index) {
-        return new CheckpointCreated(runId, step, index, CONFIG, new NetworkSpec("resnet20", 1.0, 1, 28, 28, 10),
-                new ArtifactRef("file:///tmp/" + runId + "/" + step + ".params", 1000, "ab" + step,
-                        "application/octet-stream"), 2.0 - step / 100.0, step / 100.0);
+        return ItSupport.checkpoint(runId, step, index);
     }
 
     private static HybridEvaluated cell(String runId, String cut, int shallow, int deep, double accuracy) {

@@ -158,6 +158,41 @@ class ImportIT {
     }
 
     @Test
+    void aZipBombIsA413ProblemAndNothingIsStoredOrLeftBehind() throws IOException {
+        // a few hundred KB expanding to 600 MB (the gateway's heap in the field is 384 MB)
+        String run = newRun();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (ZipOutputStream zip = new ZipOutputStream(out)) {
+            zip.putNextEntry(new ZipEntry("manifest.json"));
+            zip.write(manifest(run, 10, "[\"stem\"]").getBytes(StandardCharsets.UTF_8));
+            zip.closeEntry();
+            zip.putNextEntry(new ZipEntry("stem.onnx"));
+            byte[] zeros = new byte[1 << 20];
+            for (int i = 0; i < 600; i++) {
+                zip.write(zeros);
+            }
+            zip.closeEntry();
+        }
+        byte[] bomb = out.toByteArray();
+        assertTrue(bomb.length < 1 << 20, "a small archive: " + bomb.length);
+        long t0 = System.nanoTime();
+        authed().contentType("application/zip").body(bomb).queryParam("dataset", "cifar10")
+                .post("/api/imports").then().statusCode(413).contentType("application/problem+json")
+                .body("type", equalTo("https://splicelab.io/problems/import-too-large"))
+                .body("detail", containsString("expands more than"));
+        System.out.printf("zip bomb of %d bytes answered 413 in %d ms%n", bomb.length,
+                (System.nanoTime() - t0) / 1_000_000);
+        LocalArtifactStore store = new LocalArtifactStore(
+                Path.of(ConfigProvider.getConfig().getValue("splicelab.artifacts.dir", String.class)));
+        assertEquals(java.util.List.of(), store.list(RunArtifacts.runPrefix(run)), "nothing stored");
+        Path tmp = Path.of(ConfigProvider.getConfig().getValue("splicelab.imports.tmp-dir", String.class));
+        try (java.util.stream.Stream<Path> left = java.nio.file.Files.list(tmp)) {
+            assertEquals(java.util.List.of(), left.toList(), "temporary files deleted");
+        }
+        given().get("/api/runs/" + run).then().statusCode(404);
+    }
+
+    @Test
     void anImportNeedsTheToken() throws IOException {
         given().contentType("application/zip").body(goodZip("", newRun(), 10)).queryParam("dataset", "synthetic")
                 .post("/api/imports").then().statusCode(401).contentType("application/problem+json");

@@ -11,6 +11,7 @@ import io.splicelab.model.events.EventCodec;
 import io.splicelab.model.events.Payloads.CheckpointCreated;
 import io.splicelab.model.events.Payloads.HybridEvaluated;
 import io.splicelab.model.events.Payloads.NetworkSpec;
+import io.splicelab.model.events.Payloads.RunRequested;
 import io.splicelab.model.events.RunConfig;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -51,6 +52,7 @@ final class ItSupport {
     static final EventCodec TRAINER = new EventCodec("/trainer-service");
     static final EventCodec SPLICER = new EventCodec("/splicer-service");
     static final EventCodec STATS = new EventCodec("/stats-service");
+    static final EventCodec GATEWAY = new EventCodec("/gateway");
     static final RunConfig CONFIG = new RunConfig(null, null, null, 100, null, null, null, 50, null, null, null)
             .withDefaults();
 
@@ -100,10 +102,37 @@ final class ItSupport {
         return "run-" + prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
     }
 
+    /**
+     * Requests a run as a client of the trainer would, on {@code splicelab.run-commands} ({@link #CONFIG}), and waits
+     * until the gateway knows it: the read model applies a run's events only once the run was requested.
+     *
+     * @return the id of the request's envelope (the first event of the run's stream)
+     */
+    static String requestRun(String runId) {
+        String id = publish(GATEWAY.wrap(runId, new RunRequested(runId, CONFIG)));
+        awaitRun(runId);
+        return id;
+    }
+
+    /** A checkpoint whose parameters file exists in the gateway's artifact store (1000 bytes, as announced). */
     static CheckpointCreated checkpoint(String runId, int step, int index) {
+        String key = "runs/" + runId + "/checkpoints/step-" + step + ".params";
+        writeArtifact(key, 1000);
         return new CheckpointCreated(runId, step, index, CONFIG, new NetworkSpec("resnet20", 1.0, 1, 28, 28, 10),
-                new ArtifactRef("artifact:runs/" + runId + "/checkpoints/step-" + step + ".params", 1000, "ab" + step,
-                        "application/octet-stream"), 2.0 - step / 100.0, step / 100.0);
+                new ArtifactRef("artifact:" + key, 1000, "ab" + step, "application/octet-stream"),
+                2.0 - step / 100.0, step / 100.0);
+    }
+
+    /** Writes a file of {@code size} bytes under a key of the gateway's artifact store. */
+    static void writeArtifact(String key, int size) {
+        try {
+            java.nio.file.Path file = java.nio.file.Path.of(ConfigProvider.getConfig()
+                    .getValue("splicelab.artifacts.dir", String.class)).resolve(key);
+            java.nio.file.Files.createDirectories(file.getParent());
+            java.nio.file.Files.write(file, new byte[size]);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     static HybridEvaluated cell(String runId, String cut, String evalSet, int shallow, int deep, double accuracy) {

@@ -1,6 +1,7 @@
 package io.splicelab.gateway;
 
 import static io.restassured.RestAssured.given;
+import static io.splicelab.gateway.ItSupport.requestRun;
 import static io.splicelab.gateway.ItSupport.CONFIG;
 import static io.splicelab.gateway.ItSupport.SPLICER;
 import static io.splicelab.gateway.ItSupport.STATS;
@@ -47,6 +48,7 @@ class RebuildIT {
     void rebuildingFromTheTopicsRestoresTheSameAnswers() throws Exception {
         // a run that went all the way, one requested through the API, one deleted, and a group
         String full = newRunId("rebuild");
+        requestRun(full);
         publish(TRAINER.wrap(full, new RunStarted(full, CONFIG, CONFIG.checkpointSteps())));
         for (int step = 10; step <= 100; step += 10) {
             publish(TRAINER.wrap(full, new RunProgress(full, step, 100, 2.0 / step, step / 110.0, 0.05, 300)));
@@ -68,6 +70,7 @@ class RebuildIT {
         String requested = authed().contentType(ContentType.JSON).body("{\"steps\":40,\"checkpointInterval\":20}")
                 .post("/api/runs").then().statusCode(202).extract().path("runId");
         String deleted = newRunId("rebuild-del");
+        requestRun(deleted);
         publish(TRAINER.wrap(deleted, new RunStarted(deleted, CONFIG, CONFIG.checkpointSteps())));
         awaitRun(deleted);
         authed().delete("/api/runs/" + deleted).then().statusCode(204);

@@ -1,5 +1,6 @@
 package io.splicelab.gateway;
 
+import static io.splicelab.gateway.ItSupport.requestRun;
 import static io.splicelab.gateway.ItSupport.CONFIG;
 import static io.splicelab.gateway.ItSupport.STATS;
 import static io.splicelab.gateway.ItSupport.TRAINER;
@@ -46,6 +47,7 @@ class StreamingIT {
     @Test
     void killingAStreamingClientMidStreamLeavesTheOthersReceiving() throws Exception {
         String runId = newRunId("kill");
+        requestRun(runId);
         publish(TRAINER.wrap(runId, new RunStarted(runId, CONFIG, CONFIG.checkpointSteps())));
         awaitRun(runId);
         int connected;
@@ -53,6 +55,7 @@ class StreamingIT {
                 SseClient all2 = openStream(base.toURI(), "/api/events");
                 SseClient run = openStream(base.toURI(), "/api/runs/" + runId + "/events");
                 Socket victim = rawStream(base, "/api/runs/" + runId + "/events")) {
+            run.next(); // the replayed RunRequested
             run.next(); // the replayed RunStarted
 
             String first = publish(progress(runId, 1));
@@ -86,6 +89,7 @@ class StreamingIT {
     @Test
     void aClientThatStopsReadingDoesNotStallTheOthers() throws Exception {
         String runId = newRunId("stall");
+        requestRun(runId);
         publish(TRAINER.wrap(runId, new RunStarted(runId, CONFIG, CONFIG.checkpointSteps())));
         awaitRun(runId);
         String padding = "x".repeat(20_000);

@@ -67,6 +67,19 @@ public record RunConfig(String architecture, Double widthMultiplier, String data
     public static final Set<String> AUGMENTATIONS = Set.of("none", "crop", "flip", "crop+flip");
     public static final Set<String> DEVICES = Set.of("auto", "cpu", "gpu");
 
+    /** The most optimizer steps a run may ask for. */
+    public static final int MAX_STEPS = 10_000_000;
+    /** The most checkpoints the interval alone may give. */
+    public static final int MAX_INTERVAL_CHECKPOINTS = 200;
+    /** The most checkpoints of the whole schedule (interval, epochs, log-spaced, last step). */
+    public static final int MAX_CHECKPOINTS = 400;
+    /** The most log-spaced early checkpoints. */
+    public static final int MAX_LOG_CHECKPOINTS = 50;
+    /** The most learning-rate milestones. */
+    public static final int MAX_MILESTONES = 100;
+    /** The most entries of one projected noise matrix (minibatches x projected dimension): 256 MB of float32. */
+    public static final long MAX_NOISE_ENTRIES = 1L << 26;
+
     /** The configuration of the first version: the fields a client of that version sends. */
     public RunConfig(String architecture, Double widthMultiplier, String dataset, Integer steps, Integer batchSize,
             Double learningRate, Double momentum, Integer checkpointInterval, Long seed, Integer trainSize,
@@ -136,8 +149,8 @@ public record RunConfig(String architecture, Double widthMultiplier, String data
         if (info == null) {
             errors.add(new FieldError("dataset", "must be one of " + DATASETS.stream().sorted().toList()));
         }
-        if (steps < 1 || steps > 10_000_000) {
-            errors.add(new FieldError("steps", "must be between 1 and 10000000"));
+        if (steps < 1 || steps > MAX_STEPS) {
+            errors.add(new FieldError("steps", "must be between 1 and " + MAX_STEPS));
         }
         if (batchSize < 1 || batchSize > 4096) {
             errors.add(new FieldError("batchSize", "must be between 1 and 4096"));
@@ -150,8 +163,9 @@ public record RunConfig(String architecture, Double widthMultiplier, String data
         }
         if (checkpointInterval < 1) {
             errors.add(new FieldError("checkpointInterval", "must be at least 1"));
-        } else if (steps >= 1 && steps / checkpointInterval > 200) {
-            errors.add(new FieldError("checkpointInterval", "gives more than 200 checkpoints; raise it"));
+        } else if (steps >= 1 && steps <= MAX_STEPS && steps / checkpointInterval > MAX_INTERVAL_CHECKPOINTS) {
+            errors.add(new FieldError("checkpointInterval", "gives more than " + MAX_INTERVAL_CHECKPOINTS
+                    + " checkpoints; raise it"));
         }
         int maxTrain = info != null && info.fromFiles() ? info.trainSize() : 1_000_000;
         if (trainSize < 10 || trainSize > maxTrain) {
@@ -182,7 +196,9 @@ public record RunConfig(String architecture, Double widthMultiplier, String data
         if (!SCHEDULES.contains(lrSchedule)) {
             errors.add(new FieldError("lrSchedule", "must be one of " + SCHEDULES.stream().sorted().toList()));
         }
-        if (lrMilestones.stream().anyMatch(m -> m == null || m < 1 || m > steps)) {
+        if (lrMilestones.size() > MAX_MILESTONES) {
+            errors.add(new FieldError("lrMilestones", "must list at most " + MAX_MILESTONES + " steps"));
+        } else if (lrMilestones.stream().anyMatch(m -> m == null || m < 1 || m > steps)) {
             errors.add(new FieldError("lrMilestones", "must be steps between 1 and " + steps));
         } else if ("step".equals(lrSchedule) && lrMilestones.isEmpty()) {
             errors.add(new FieldError("lrMilestones", "the step schedule needs at least one milestone"));
@@ -214,23 +230,30 @@ public record RunConfig(String architecture, Double widthMultiplier, String data
         } else if (freezeStep != null) {
             errors.add(new FieldError("freezeStep", "needs a freezeCut"));
         }
-        if (logCheckpoints < 0 || logCheckpoints > 50) {
-            errors.add(new FieldError("logCheckpoints", "must be between 0 and 50"));
+        boolean logOk = logCheckpoints >= 0 && logCheckpoints <= MAX_LOG_CHECKPOINTS;
+        if (!logOk) {
+            errors.add(new FieldError("logCheckpoints", "must be between 0 and " + MAX_LOG_CHECKPOINTS));
         }
-        if (checkpointInterval >= 1 && steps >= 1 && checkpointSteps().size() > 400) {
-            errors.add(new FieldError("checkpointEveryEpoch", "gives more than 400 checkpoints"));
+        // the schedule is only looked at when its parts are in range: counted arithmetically, never enumerated
+        boolean scheduleOk = logOk && checkpointInterval >= 1 && steps >= 1 && steps <= MAX_STEPS;
+        if (scheduleOk && steps / checkpointInterval <= MAX_INTERVAL_CHECKPOINTS
+                && checkpointCount() > MAX_CHECKPOINTS) {
+            errors.add(new FieldError("checkpointEveryEpoch", "gives more than " + MAX_CHECKPOINTS + " checkpoints"));
         }
-        if (checkpointInterval >= 1 && steps >= 1) {
-            Set<Integer> at = new TreeSet<>(checkpointSteps());
-            if (noiseSteps.stream().anyMatch(s -> s == null || !at.contains(s))) {
-                errors.add(new FieldError("noiseSteps", "must be checkpoint steps"));
-            }
+        if (noiseSteps.size() > MAX_CHECKPOINTS) {
+            errors.add(new FieldError("noiseSteps", "must list at most " + MAX_CHECKPOINTS + " steps"));
+        } else if (scheduleOk && noiseSteps.stream().anyMatch(s -> s == null || !isCheckpointStep(s))) {
+            errors.add(new FieldError("noiseSteps", "must be checkpoint steps"));
         }
         if (noiseMinibatches < 2 || noiseMinibatches > 4096) {
             errors.add(new FieldError("noiseMinibatches", "must be between 2 and 4096"));
         }
         if (noiseProjectionDim != null && (noiseProjectionDim < 1 || noiseProjectionDim > 65_536)) {
             errors.add(new FieldError("noiseProjectionDim", "must be between 1 and 65536"));
+        } else if (noiseProjectionDim != null && !noiseSteps.isEmpty() && noiseMinibatches >= 2
+                && (long) noiseMinibatches * noiseProjectionDim > MAX_NOISE_ENTRIES) {
+            errors.add(new FieldError("noiseProjectionDim", "times noiseMinibatches must be at most "
+                    + MAX_NOISE_ENTRIES + " (the noise matrix is held in memory)"));
         }
         if (!DEVICES.contains(device)) {
             errors.add(new FieldError("device", "must be one of " + DEVICES.stream().sorted().toList()));
@@ -250,8 +273,8 @@ public record RunConfig(String architecture, Double widthMultiplier, String data
      */
     public List<Integer> checkpointSteps() {
         TreeSet<Integer> out = new TreeSet<>();
-        for (int s = 0; s < steps; s += checkpointInterval) {
-            out.add(s);
+        for (long s = 0; s < steps; s += checkpointInterval) {
+            out.add((int) s);
         }
         out.add(steps);
         if (Boolean.TRUE.equals(checkpointEveryEpoch)) {
@@ -260,12 +283,62 @@ public record RunConfig(String architecture, Double widthMultiplier, String data
                 out.add((int) s);
             }
         }
-        int early = logCheckpoints == null ? 0 : logCheckpoints;
+        out.addAll(earlySteps());
+        return List.copyOf(out);
+    }
+
+    /**
+     * The number of checkpoints {@link #checkpointSteps()} gives, computed arithmetically (constant time, whatever
+     * {@code steps} is), so validating a huge request never enumerates its schedule. Needs
+     * {@code checkpointInterval >= 1}, {@code steps >= 1} and at most {@value #MAX_LOG_CHECKPOINTS} log-spaced
+     * checkpoints.
+     */
+    public long checkpointCount() {
+        long n = steps;
+        long interval = checkpointInterval;
+        // 0, interval, 2 interval, ... below the last step, and the last step itself
+        long count = (n + interval - 1) / interval + 1;
+        if (Boolean.TRUE.equals(checkpointEveryEpoch)) {
+            long spe = stepsPerEpoch();
+            long lcm = interval / gcd(interval, spe) * spe;
+            count += n / spe - (n - 1) / lcm - (n % spe == 0 ? 1 : 0);
+        }
+        for (int s : earlySteps()) {
+            if (!isBaseCheckpointStep(s)) {
+                count++;
+            }
+        }
+        return count;
+    }
+
+    /** Whether a checkpoint is written at this step, in constant time (see {@link #checkpointCount()}). */
+    public boolean isCheckpointStep(int step) {
+        return isBaseCheckpointStep(step) || earlySteps().contains(step);
+    }
+
+    private boolean isBaseCheckpointStep(long step) {
+        if (step < 0 || step > steps) {
+            return false;
+        }
+        if (step == steps || step % checkpointInterval == 0) {
+            return true;
+        }
+        return Boolean.TRUE.equals(checkpointEveryEpoch) && step > 0 && step % stepsPerEpoch() == 0;
+    }
+
+    /** The distinct log-spaced early steps (at most {@value #MAX_LOG_CHECKPOINTS} are looked at). */
+    private Set<Integer> earlySteps() {
+        Set<Integer> out = new TreeSet<>();
+        int early = logCheckpoints == null ? 0 : Math.min(logCheckpoints, MAX_LOG_CHECKPOINTS);
         int horizon = Math.min(checkpointInterval, steps);
         for (int i = 0; i < early && horizon > 1; i++) {
             out.add((int) Math.max(1, Math.round(Math.pow(horizon, (double) i / early))));
         }
-        return List.copyOf(out);
+        return out;
+    }
+
+    private static long gcd(long a, long b) {
+        return b == 0 ? a : gcd(b, a % b);
     }
 
     /** One invalid field and why. */

@@ -68,4 +68,68 @@ class RunConfigTest {
         assertEquals(List.of("augmentation"), fields(parse("{\"augmentation\":\"rotate\"}")));
         assertTrue(fields(parse("{\"architecture\":\"cnn\",\"dataset\":\"mnist\",\"freezeCut\":\"conv2\"}")).isEmpty());
     }
+
+    @Test
+    void theCheckpointCountIsTheScheduleSizeWithoutEnumeratingIt() throws Exception {
+        for (int steps : new int[] {1, 2, 7, 40, 99, 100, 101, 399, 1000}) {
+            for (int interval : new int[] {1, 3, 25, 50, 100, 2000}) {
+                for (int train : new int[] {30, 400, 1000}) {
+                    for (int log : new int[] {0, 4, 50}) {
+                        for (boolean epochs : new boolean[] {false, true}) {
+                            RunConfig config = parse("{\"steps\":" + steps + ",\"checkpointInterval\":" + interval
+                                    + ",\"trainSize\":" + train + ",\"batchSize\":10,\"checkpointEveryEpoch\":"
+                                    + epochs + ",\"logCheckpoints\":" + log + "}").withDefaults();
+                            List<Integer> enumerated = config.checkpointSteps();
+                            String what = config.steps() + "/" + interval + "/" + train + "/" + log + "/" + epochs;
+                            assertEquals(enumerated.size(), config.checkpointCount(), what);
+                            for (int s = -1; s <= steps + 1; s++) {
+                                assertEquals(enumerated.contains(s), config.isCheckpointStep(s), what + " at " + s);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void hugeSchedulesAreRefusedNamingTheFieldWithoutBeingWalked() throws Exception {
+        // before: the validation enumerated 43 million checkpoint steps for the first and ran out of memory
+        assertEquals(List.of("steps"), fields(parse("{\"steps\":2147483647}")));
+        assertEquals(List.of("checkpointInterval"), fields(parse("{\"steps\":10000000,\"checkpointInterval\":1}")));
+        assertEquals(List.of("steps"), fields(parse("{\"steps\":2147483647,\"checkpointInterval\":1}")));
+        assertEquals(List.of("checkpointEveryEpoch"), fields(parse("{\"steps\":10000000,\"checkpointInterval\":"
+                + "100000,\"trainSize\":1000,\"batchSize\":100,\"checkpointEveryEpoch\":true}")));
+        assertEquals(List.of("logCheckpoints"), fields(parse("{\"logCheckpoints\":2147483647}")));
+        assertEquals(List.of("steps", "epochs"), fields(parse("{\"epochs\":2147483647}")));
+        RunConfig last = parse("{\"steps\":10000000,\"checkpointInterval\":50000}").withDefaults();
+        assertEquals(201, last.checkpointCount());
+        assertTrue(last.isCheckpointStep(10_000_000));
+        assertTrue(last.validate().isEmpty(), last.validate().toString());
+    }
+
+    @Test
+    void everySizeHasAnUpperBound() throws Exception {
+        assertEquals(List.of("steps"), fields(parse("{\"steps\":10000001}")));
+        assertTrue(fields(parse("{\"steps\":10000000,\"checkpointInterval\":100000}")).isEmpty());
+        assertEquals(List.of("batchSize"), fields(parse("{\"batchSize\":4097}")));
+        assertEquals(List.of("evalSize"), fields(parse("{\"evalSize\":100001}")));
+        assertEquals(List.of("trainSize"), fields(parse("{\"trainSize\":1000001}")));
+        assertEquals(List.of("trainSize"), fields(parse("{\"dataset\":\"cifar10\",\"trainSize\":50001}")));
+        assertEquals(List.of("widthMultiplier"), fields(parse("{\"widthMultiplier\":8.5}")));
+        assertEquals(List.of("noiseMinibatches"), fields(parse("{\"noiseMinibatches\":4097}")));
+        assertEquals(List.of("noiseProjectionDim"), fields(parse("{\"noiseProjectionDim\":65537}")));
+        assertEquals(List.of("noiseProjectionDim"), fields(parse("{\"noiseSteps\":[0],\"noiseMinibatches\":4096,"
+                + "\"noiseProjectionDim\":65536}")));
+        assertTrue(fields(parse("{\"noiseSteps\":[0],\"noiseMinibatches\":1024,\"noiseProjectionDim\":65536}"))
+                .isEmpty());
+        assertEquals(List.of("logCheckpoints"), fields(parse("{\"logCheckpoints\":51}")));
+        assertEquals(List.of("learningRate"), fields(parse("{\"learningRate\":11}")));
+        String many = java.util.stream.IntStream.rangeClosed(1, 101).mapToObj(String::valueOf)
+                .collect(java.util.stream.Collectors.joining(","));
+        assertEquals(List.of("lrMilestones"), fields(parse("{\"lrSchedule\":\"step\",\"lrMilestones\":[" + many
+                + "]}")));
+        String zeros = String.join(",", java.util.Collections.nCopies(401, "0"));
+        assertEquals(List.of("noiseSteps"), fields(parse("{\"noiseSteps\":[" + zeros + "]}")));
+    }
 }

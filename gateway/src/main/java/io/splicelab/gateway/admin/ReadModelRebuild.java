@@ -3,6 +3,7 @@ package io.splicelab.gateway.admin;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.splicelab.gateway.readmodel.CheckpointEntity;
 import io.splicelab.gateway.readmodel.EventLogEntity;
+import io.splicelab.gateway.readmodel.GridProgressEntity;
 import io.splicelab.gateway.readmodel.HybridCellEntity;
 import io.splicelab.gateway.readmodel.ProgressEntity;
 import io.splicelab.gateway.readmodel.ReadModelGate;
@@ -13,6 +14,7 @@ import io.splicelab.gateway.readmodel.TcSummaryEntity;
 import io.splicelab.model.events.Envelope;
 import io.splicelab.model.events.EventCodec;
 import io.splicelab.model.events.EventCodec.InvalidEventException;
+import io.splicelab.model.events.Topics;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -75,17 +77,50 @@ public class ReadModelRebuild {
             StatsResultEntity.deleteAll();
             TcSummaryEntity.deleteAll();
             ProgressEntity.deleteAll();
+            GridProgressEntity.deleteAll();
             RunEntity.deleteAll();
         });
-        long records = 0;
-        long applied = 0;
-        long skipped = 0;
-        long invalid = 0;
-        long failed = 0;
-        Map<String, Long> perTopic = new HashMap<>();
+        // the run commands first: a run exists for the read model once requested, and across topics Kafka keeps
+        // no order, so a replay that met a run's first result before its request would refuse the result
+        Counts counts = new Counts();
+        List<String> commandTopics = topics.stream().filter(Topics.RUN_COMMANDS::equals).toList();
+        replay(commandTopics, counts, true);
+        replay(topics, counts, false);
+        long records = counts.records;
+        long applied = counts.applied;
+        long skipped = counts.skipped;
+        long invalid = counts.invalid;
+        long failed = counts.failed;
+        Map<String, Long> perTopic = counts.perTopic;
+        long millis = (System.nanoTime() - start) / 1_000_000;
+        Report report = new Report(records, applied, skipped, invalid, failed, perTopic, millis);
+        LOG.infof("read model rebuilt from the topics: %s", report);
+        return report;
+    }
+
+    /** What a replay did so far. */
+    private static final class Counts {
+        long records;
+        long applied;
+        long skipped;
+        long invalid;
+        long failed;
+        final Map<String, Long> perTopic = new HashMap<>();
+    }
+
+    /**
+     * Replays topics from their beginning up to their end as of now through the projector.
+     *
+     * @param first whether this is the first pass (the commands); the second pass counts every record once and
+     *     skips what the first applied by its id
+     */
+    private void replay(List<String> replayed, Counts counts, boolean first) {
+        if (replayed.isEmpty()) {
+            return;
+        }
         try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(properties())) {
             List<TopicPartition> partitions = new ArrayList<>();
-            for (String topic : topics) {
+            for (String topic : replayed) {
                 List<PartitionInfo> infos = consumer.partitionsFor(topic, Duration.ofSeconds(15));
                 if (infos != null) {
                     infos.forEach(i -> partitions.add(new TopicPartition(i.topic(), i.partition())));
@@ -105,36 +140,40 @@ public class ReadModelRebuild {
                     if (last == null || r.offset() >= last) {
                         continue;
                     }
-                    records++;
-                    perTopic.merge(r.topic(), 1L, Long::sum);
+                    if (!first) {
+                        counts.records++;
+                        counts.perTopic.merge(r.topic(), 1L, Long::sum);
+                    }
                     Envelope envelope;
                     Object payload;
                     try {
                         envelope = EventCodec.decode(r.value() == null ? "" : r.value());
                         payload = EventCodec.payload(envelope);
                     } catch (InvalidEventException e) {
-                        invalid++; // it went to the dead-letter topic when it first arrived
+                        if (!first) {
+                            counts.invalid++; // it went to the dead-letter topic when it first arrived
+                        }
                         continue;
                     }
                     try {
                         if (projector.apply(envelope, payload)) {
-                            applied++;
-                        } else {
-                            skipped++;
+                            counts.applied++;
+                        } else if (!first) {
+                            counts.skipped++;
                         }
                     } catch (InvalidEventException e) {
-                        invalid++;
+                        if (!first) {
+                            counts.invalid++; // dead-lettered when it first arrived; not again
+                        }
                     } catch (RuntimeException e) {
-                        failed++;
+                        if (!first) {
+                            counts.failed++;
+                        }
                         LOG.warnf("rebuild: could not apply %s/%d/%d: %s", r.topic(), r.partition(), r.offset(), e);
                     }
                 }
             }
         }
-        long millis = (System.nanoTime() - start) / 1_000_000;
-        Report report = new Report(records, applied, skipped, invalid, failed, perTopic, millis);
-        LOG.infof("read model rebuilt from the topics: %s", report);
-        return report;
     }
 
     /** Whether every partition has been read up to its end offset as of the start. */

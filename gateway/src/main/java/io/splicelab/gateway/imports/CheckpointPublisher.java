@@ -6,6 +6,8 @@ import io.splicelab.model.events.Envelope;
 import io.splicelab.model.events.EventCodec;
 import io.splicelab.model.events.Payloads.CheckpointImported;
 import io.splicelab.model.events.Topics;
+import io.splicelab.gateway.health.FatalErrors;
+import io.splicelab.gateway.health.ProducerHealth;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.time.Instant;
@@ -20,14 +22,20 @@ import org.eclipse.microprofile.reactive.messaging.Message;
 @ApplicationScoped
 public class CheckpointPublisher {
     private static final EventCodec CODEC = new EventCodec("/gateway");
+    private static final String CHANNEL = "checkpoints";
 
     private final MutinyEmitter<String> emitter;
     private final Duration timeout;
+    private final ProducerHealth health;
+    private final FatalErrors fatal;
 
     public CheckpointPublisher(@Channel("checkpoints") MutinyEmitter<String> emitter,
-            @ConfigProperty(name = "splicelab.commands.send-timeout", defaultValue = "15s") Duration timeout) {
+            @ConfigProperty(name = "splicelab.commands.send-timeout", defaultValue = "15s") Duration timeout,
+            ProducerHealth health, FatalErrors fatal) {
         this.emitter = emitter;
         this.timeout = timeout;
+        this.health = health;
+        this.fatal = fatal;
     }
 
     /**
@@ -40,6 +48,13 @@ public class CheckpointPublisher {
                 e.datacontenttype(), e.dataschema(), e.schemaversion(), e.data());
         OutgoingKafkaRecordMetadata<String> key = OutgoingKafkaRecordMetadata.<String>builder()
                 .withKey(imported.runId()).build();
-        emitter.sendMessage(Message.of(EventCodec.toJson(stamped)).addMetadata(key)).await().atMost(timeout);
+        try {
+            emitter.sendMessage(Message.of(EventCodec.toJson(stamped)).addMetadata(key)).await().atMost(timeout);
+            health.succeeded(CHANNEL);
+        } catch (RuntimeException | Error failure) {
+            fatal.check(failure);
+            health.failed(CHANNEL, failure);
+            throw failure;
+        }
     }
 }

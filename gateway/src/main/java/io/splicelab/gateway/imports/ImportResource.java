@@ -10,10 +10,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
@@ -79,6 +76,8 @@ public class ImportResource {
                     schema = @Schema(implementation = ImportAccepted.class)))
     @APIResponse(responseCode = "400", description = "Invalid request, archive or manifest (the problem names it)",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "413", description = "The archive is over the size limits", content = @Content(
+            mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Response importForm(
             @Parameter(description = "the zip archive") @RestForm("file") FileUpload file,
             @Parameter(description = "the run name (default: the manifest's \"run\")") @RestForm("run") String run,
@@ -89,13 +88,10 @@ public class ImportResource {
             @Parameter(description = "seed of the evaluation subset (default 1)") @RestForm("seed") Long seed) {
         ImportRequest request = new ImportRequest(run, dataset, evalSize, seed);
         if (file == null) {
-            return accepted(imports.importZip(null, request));
+            return accepted(imports.importZip((InputStream) null, request));
         }
-        try (InputStream in = Files.newInputStream(file.uploadedFile())) {
-            return accepted(imports.importZip(in, request));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        // Quarkus has written the part to a file already (and deletes it when the request ends): read it there
+        return accepted(imports.importZip(file.uploadedFile(), request));
     }
 
     private static Response accepted(ImportAccepted accepted) {

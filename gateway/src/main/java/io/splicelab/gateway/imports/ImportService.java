@@ -14,7 +14,7 @@ import io.splicelab.model.events.Payloads.CheckpointImported;
 import io.splicelab.model.events.RunConfig;
 import io.splicelab.model.imports.ImportManifest;
 import io.splicelab.model.imports.InvalidManifestException;
-import io.splicelab.model.store.ArtifactStore;
+import io.splicelab.model.store.ArtifactIntegrityException;
 import io.splicelab.model.store.LocalArtifactStore;
 import io.splicelab.model.store.RunArtifacts;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -26,6 +26,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.regex.Pattern;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
@@ -43,19 +44,25 @@ public class ImportService {
     private static final Pattern RUN_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
     /** The architecture an imported run records in its configuration. */
     public static final String ARCHITECTURE = "onnx";
+    private static final long MB = 1024L * 1024;
 
     private final CheckpointPublisher publisher;
-    private final ArtifactStore store;
+    private final LocalArtifactStore store;
     private final ImportArchive.Limits limits;
+    private final Path tmpDir;
 
     public ImportService(CheckpointPublisher publisher,
             @ConfigProperty(name = "splicelab.artifacts.dir", defaultValue = "./.splicelab/artifacts") Path artifactsDir,
             @ConfigProperty(name = "splicelab.imports.max-files", defaultValue = "256") int maxFiles,
-            @ConfigProperty(name = "splicelab.imports.max-file-mb", defaultValue = "256") long maxFileMb,
-            @ConfigProperty(name = "splicelab.imports.max-total-mb", defaultValue = "512") long maxTotalMb) {
+            @ConfigProperty(name = "splicelab.imports.max-file-mb", defaultValue = "128") long maxFileMb,
+            @ConfigProperty(name = "splicelab.imports.max-total-mb", defaultValue = "256") long maxTotalMb,
+            @ConfigProperty(name = "splicelab.imports.max-archive-mb", defaultValue = "256") long maxArchiveMb,
+            @ConfigProperty(name = "splicelab.imports.max-expansion-ratio", defaultValue = "50") long maxRatio,
+            @ConfigProperty(name = "splicelab.imports.tmp-dir") Optional<Path> tmpDir) {
         this.publisher = publisher;
         this.store = new LocalArtifactStore(artifactsDir);
-        this.limits = new ImportArchive.Limits(maxFiles, maxFileMb * 1024 * 1024, maxTotalMb * 1024 * 1024);
+        this.limits = new ImportArchive.Limits(maxFiles, maxFileMb * MB, maxTotalMb * MB, maxArchiveMb * MB, maxRatio);
+        this.tmpDir = tmpDir.orElse(Path.of(System.getProperty("java.io.tmpdir"), "splicelab-imports"));
     }
 
     /** What the import request says besides the archive. */
@@ -78,9 +85,29 @@ public class ImportService {
         if (zip == null) {
             throw invalid("body", "a zip archive is required (manifest.json and one ONNX file per segment)");
         }
-        ImportArchive.Contents contents;
+        Path spooled = guarded(() -> ImportArchive.spool(zip, tmpDir, limits));
         try {
-            contents = ImportArchive.read(zip, limits);
+            return importZip(spooled, request);
+        } finally {
+            ImportArchive.deleteQuietly(spooled);
+        }
+    }
+
+    /**
+     * Imports an archive that is a file already (a multipart upload, or a spooled body); the file is only read.
+     *
+     * @see #importZip(InputStream, ImportRequest)
+     */
+    public ImportAccepted importZip(Path zip, ImportRequest request) {
+        try (ImportArchive.Contents contents = guarded(() -> ImportArchive.read(zip, tmpDir, limits))) {
+            return importContents(contents, request);
+        }
+    }
+
+    /** Turns the archive's own problems into 400 / 413 problems. */
+    private static <T> T guarded(java.util.function.Supplier<T> reading) {
+        try {
+            return reading.get();
         } catch (ImportArchive.ArchiveException e) {
             if (e.tooLarge()) {
                 throw new ProblemException(new Problem(Problem.TYPE_BASE + "import-too-large", "Import too large", 413,
@@ -90,6 +117,9 @@ public class ImportService {
         } catch (InvalidManifestException e) {
             throw invalid(ImportManifest.FILE, e.getMessage());
         }
+    }
+
+    private ImportAccepted importContents(ImportArchive.Contents contents, ImportRequest request) {
         ImportManifest manifest = contents.manifest();
         String runId = request.run() != null && !request.run().isBlank() ? request.run().strip() : manifest.run();
         if (runId == null || !RUN_NAME.matcher(runId).matches()) {
@@ -130,11 +160,19 @@ public class ImportService {
         checkRun(runId, step, info.name(), evalSize, seed, earlier);
 
         List<ArtifactRef> segments = new ArrayList<>();
-        ArtifactRef manifestRef = store.put(RunArtifacts.importedFile(runId, step, ImportManifest.FILE),
-                contents.files().get(ImportManifest.FILE), "application/json");
-        for (ImportManifest.Segment s : manifest.segments()) {
-            segments.add(store.put(RunArtifacts.importedFile(runId, step, s.file()), contents.files().get(s.file()),
-                    "application/onnx"));
+        List<String> created = new ArrayList<>();
+        ArtifactRef manifestRef;
+        try {
+            manifestRef = putFile(runId, step, ImportManifest.FILE, contents, "application/json", created);
+            for (ImportManifest.Segment s : manifest.segments()) {
+                segments.add(putFile(runId, step, s.file(), contents, "application/onnx", created));
+            }
+        } catch (RuntimeException e) {
+            created.forEach(store::deleteAll); // nothing of a failed import stays in the store
+            if (e instanceof ArtifactIntegrityException) {
+                throw ProblemException.conflict("run " + runId + " already has other files at step " + step);
+            }
+            throw e;
         }
         int index = (int) earlier.stream().filter(e -> e.step() < step).count();
         CheckpointImported imported = new CheckpointImported(runId, step, index, info.name(), evalSize, seed,
@@ -148,6 +186,16 @@ public class ImportService {
         LOG.infof("run %s: imported checkpoint at step %d (%d segments, dataset %s)", runId, step,
                 manifest.segments().size(), info.name());
         return new ImportAccepted(runId, step, index, info.name(), evalSize, seed);
+    }
+
+    private ArtifactRef putFile(String runId, int step, String file, ImportArchive.Contents contents, String mediaType,
+            List<String> created) {
+        String key = RunArtifacts.importedFile(runId, step, file);
+        ArtifactFiles.Put put = ArtifactFiles.put(store, key, contents.files().get(file), mediaType);
+        if (put.created()) {
+            created.add(key);
+        }
+        return put.ref();
     }
 
     private void publishOrFail(CheckpointImported imported, Instant time) {
@@ -171,7 +219,7 @@ public class ImportService {
             return false;
         }
         for (int i = 0; i < e.segments().size(); i++) {
-            byte[] file = contents.files().get(contents.manifest().segments().get(i).file());
+            Path file = contents.files().get(contents.manifest().segments().get(i).file());
             if (!sha256(file).equals(e.segments().get(i).sha256())) {
                 return false;
             }
@@ -179,11 +227,11 @@ public class ImportService {
         return true;
     }
 
-    private static String sha256(byte[] content) {
+    private static String sha256(Path file) {
         try {
-            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(content));
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
+            return ArtifactFiles.sha256(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

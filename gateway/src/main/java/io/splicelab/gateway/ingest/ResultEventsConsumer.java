@@ -1,12 +1,14 @@
 package io.splicelab.gateway.ingest;
 
 import io.smallrye.reactive.messaging.annotations.Blocking;
+import io.splicelab.gateway.health.FatalErrors;
 import io.splicelab.gateway.readmodel.ReadModelGate;
 import io.splicelab.gateway.readmodel.ReadModelProjector;
 import io.splicelab.gateway.stream.EventBroadcaster;
 import io.splicelab.model.events.Envelope;
 import io.splicelab.model.events.EventCodec;
 import io.splicelab.model.events.EventCodec.InvalidEventException;
+import io.splicelab.model.events.Topics;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,9 +35,11 @@ public class ResultEventsConsumer {
     private final DeadLetterPublisher deadLetters;
     private final ReadModelGate gate;
     private final ReadModelBatch batch;
+    private final FatalErrors fatal;
 
     public ResultEventsConsumer(ReadModelProjector projector, EventBroadcaster broadcaster,
-            DeadLetterPublisher deadLetters, ReadModelGate gate, ReadModelBatch batch) {
+            DeadLetterPublisher deadLetters, ReadModelGate gate, ReadModelBatch batch, FatalErrors fatal) {
+        this.fatal = fatal;
         this.gate = gate;
         this.batch = batch;
         this.projector = projector;
@@ -46,9 +50,37 @@ public class ResultEventsConsumer {
     @Incoming("results")
     @Blocking
     public void consume(ConsumerRecords<String, String> records) {
+        try {
+            consumeBatch(records);
+        } catch (RuntimeException | Error e) {
+            fatal.check(e);
+            throw e;
+        }
+    }
+
+    /**
+     * The batch's run commands first: across topics Kafka keeps no order, and a run exists for the read model once
+     * requested, so a request and its run's first result polled together are applied in their causal order.
+     */
+    static List<ConsumerRecord<String, String>> commandsFirst(ConsumerRecords<String, String> records) {
+        List<ConsumerRecord<String, String>> out = new ArrayList<>(records.count());
+        for (ConsumerRecord<String, String> r : records) {
+            if (Topics.RUN_COMMANDS.equals(r.topic())) {
+                out.add(r);
+            }
+        }
+        for (ConsumerRecord<String, String> r : records) {
+            if (!Topics.RUN_COMMANDS.equals(r.topic())) {
+                out.add(r);
+            }
+        }
+        return out;
+    }
+
+    private void consumeBatch(ConsumerRecords<String, String> records) {
         List<ConsumerRecord<String, String>> valid = new ArrayList<>();
         List<ReadModelBatch.Decoded> decoded = new ArrayList<>();
-        for (ConsumerRecord<String, String> record : records) {
+        for (ConsumerRecord<String, String> record : commandsFirst(records)) {
             try {
                 if (record.value() == null) {
                     throw new InvalidEventException("empty record");

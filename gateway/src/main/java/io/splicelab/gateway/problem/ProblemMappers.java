@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import io.splicelab.gateway.health.FatalErrors;
 import io.splicelab.gateway.problem.Problem.FieldProblem;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
@@ -19,6 +20,12 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
  */
 public class ProblemMappers {
     private static final Logger LOG = Logger.getLogger(ProblemMappers.class);
+
+    private final FatalErrors fatal;
+
+    public ProblemMappers(FatalErrors fatal) {
+        this.fatal = fatal;
+    }
 
     @ServerExceptionMapper
     public Response problem(ProblemException e) {
@@ -62,11 +69,25 @@ public class ProblemMappers {
         return respond(new Problem(Problem.TYPE_BASE + "http-" + status, title, status, e.getMessage(), null));
     }
 
+    /**
+     * Anything else, errors included ({@link OutOfMemoryError} answered {@code text/plain} with a stack trace
+     * before): a 500 problem that says nothing of the internals; a fatal error also turns the gateway's liveness
+     * DOWN ({@link FatalErrors}).
+     */
     @ServerExceptionMapper
-    public Response unexpected(RuntimeException e) {
-        LOG.error("unexpected failure of a request", e);
-        return respond(new Problem(Problem.TYPE_BASE + "internal", "Internal error", 500,
-                "an unexpected error occurred; see the gateway log", null));
+    public Response unexpected(Throwable e) {
+        if (fatal.check(e)) {
+            LOG.error("fatal error in a request", e);
+        } else {
+            LOG.error("unexpected failure of a request", e);
+        }
+        return respond(internal());
+    }
+
+    /** The one 500 problem: no class names, messages or stack traces of the failure. */
+    public static Problem internal() {
+        return new Problem(Problem.TYPE_BASE + "internal", "Internal error", 500,
+                "an unexpected error occurred; see the gateway log", null);
     }
 
     private static Response badJson(String detail, List<FieldProblem> errors) {

@@ -6,6 +6,7 @@ import io.splicelab.model.events.EventCodec.InvalidEventException;
 import io.splicelab.model.events.EventType;
 import io.splicelab.model.events.Payloads.CheckpointCreated;
 import io.splicelab.model.events.Payloads.CheckpointImported;
+import io.splicelab.model.events.Payloads.GridProgress;
 import io.splicelab.model.events.Payloads.HybridEvaluated;
 import io.splicelab.model.events.Payloads.RunCancelRequested;
 import io.splicelab.model.events.Payloads.RunCancelled;
@@ -27,11 +28,19 @@ import java.util.stream.Collectors;
 
 /**
  * Folds one decoded event into the read model, in one transaction. Idempotent: an envelope id already in
- * the event log is skipped, and every result is upserted by its natural key, so redelivery after a crash
- * or a full replay of the topics never duplicates anything.
+ * the event log is skipped, the same fact under a new id ({@link NaturalKeys}, same data) too, and every result
+ * is upserted by its natural key, so redelivery after a crash, a service replaying after a restart or a full
+ * replay of the topics never duplicates anything. Applies only what is consistent with what it knows
+ * ({@link EventRules}, {@link ArtifactPresence}); anything else is an {@link InvalidEventException}, which the
+ * consumer dead-letters with the reason.
  */
 @ApplicationScoped
 public class ReadModelProjector {
+    private final ArtifactPresence artifacts;
+
+    public ReadModelProjector(ArtifactPresence artifacts) {
+        this.artifacts = artifacts;
+    }
 
     /**
      * Applies an event.
@@ -46,15 +55,37 @@ public class ReadModelProjector {
         if (envelope.id() != null && EventLogEntity.exists(envelope.id())) {
             return false;
         }
-        if (DeletedRunEntity.isDeleted(envelope.subject())) {
+        String runId = envelope.subject();
+        if (DeletedRunEntity.isDeleted(runId)) {
             return false;
         }
-        if (payload instanceof RunCancelRequested && RunEntity.findById(envelope.subject()) == null) {
+        RunEntity existing = RunEntity.findById(runId);
+        if (payload instanceof RunCancelRequested && existing == null) {
             return false; // a command about a run this gateway never saw is no reason to list one
+        }
+        // the same fact again with a new id (a service replaying after a restart): nothing new to store or stream
+        String key = NaturalKeys.of(envelope.type(), payload);
+        String dataSha = NaturalKeys.sha256(String.valueOf(envelope.data()));
+        EventLogEntity previous = key == null ? null : EventLogEntity.byNaturalKey(runId, key).orElse(null);
+        if (previous != null && dataSha.equals(previous.dataSha256)) {
+            return false;
+        }
+        if (payload instanceof RunProgress p && sameProgress(runId, p)) {
+            return false; // the log keeps only the latest progress; the curve has every point
+        }
+        // only what is consistent with what the gateway knows of the run, with its artifacts in the store
+        boolean imported = payload instanceof CheckpointImported ci ? artifacts.imported(runId, ci.step())
+                : existing == null && artifacts.imported(runId);
+        EventRules.Known known = existing == null ? EventRules.Known.unknown(imported)
+                : new EventRules.Known(existing.status, existing.totalSteps, imported);
+        String rejected = EventRules.rejection(runId, known, payload).or(() -> artifacts.problem(payload))
+                .orElse(null);
+        if (rejected != null) {
+            throw new InvalidEventException(rejected);
         }
         // times come from the events, never from the clock, so a rebuild from the topics restores them exactly
         Instant time = timeOf(envelope);
-        RunEntity run = runFor(envelope.subject(), payload, time);
+        RunEntity run = existing != null ? existing : newRun(runId, payload, imported, time);
         if (payload instanceof RunRequested p) {
             setConfigIfAbsent(run, p.config());
             if (run.step == null) {
@@ -111,6 +142,8 @@ public class ReadModelProjector {
             upsertStats(run.id, p, time);
         } else if (payload instanceof TcSummaryComputed p) {
             upsertSummary(run.id, p, time);
+        } else if (payload instanceof GridProgress p) {
+            upsertGrid(run.id, p, time);
         }
         // features snapshots, noise samples, cancel requests and types added later: kept in the event log only
         if (time.isAfter(run.updatedAt)) {
@@ -119,7 +152,7 @@ public class ReadModelProjector {
         if (time.isBefore(run.createdAt)) {
             run.createdAt = time;
         }
-        log(envelope, run.id);
+        log(envelope, run.id, key, dataSha, previous);
         return true;
     }
 
@@ -179,18 +212,40 @@ public class ReadModelProjector {
         e.persist();
     }
 
-    private static RunEntity runFor(String runId, Object payload, Instant now) {
-        RunEntity run = RunEntity.findById(runId);
-        if (run == null) {
-            // a run the gateway has not seen (started elsewhere, or before a read-model rebuild)
-            run = new RunEntity();
-            run.id = runId;
-            run.status = payload instanceof RunRequested ? RunStatus.REQUESTED : RunStatus.RUNNING;
-            run.createdAt = now;
-            run.updatedAt = now;
-            run.persist();
-        }
+    /** The run an event creates: a request, or an import the gateway recorded (whose first results may come first). */
+    private static RunEntity newRun(String runId, Object payload, boolean imported, Instant now) {
+        RunEntity run = new RunEntity();
+        run.id = runId;
+        run.status = payload instanceof RunRequested ? RunStatus.REQUESTED
+                : imported ? RunStatus.COMPLETED : RunStatus.RUNNING;
+        run.createdAt = now;
+        run.updatedAt = now;
+        run.persist();
         return run;
+    }
+
+    private static boolean sameProgress(String runId, RunProgress p) {
+        return ProgressEntity.find(runId, p.step()).map(e -> e.totalSteps == p.totalSteps() && e.loss == p.loss()
+                && e.accuracy == p.accuracy() && e.learningRate == p.learningRate()
+                && e.imagesPerSecond == p.imagesPerSecond()).orElse(false);
+    }
+
+    private static void upsertGrid(String runId, GridProgress p, Instant time) {
+        GridProgressEntity g = GridProgressEntity.findById(runId);
+        if (g == null) {
+            g = new GridProgressEntity();
+            g.runId = runId;
+        }
+        g.step = p.step();
+        g.stepCellsComputed = p.stepCellsComputed();
+        g.stepCellsExpected = p.stepCellsExpected();
+        g.gridCellsComputed = p.gridCellsComputed();
+        g.gridCellsExpected = p.gridCellsExpected();
+        g.checkpoints = p.checkpoints();
+        g.status = p.status() == null ? "unknown" : p.status();
+        g.reason = p.reason() == null ? null : p.reason().substring(0, Math.min(4000, p.reason().length()));
+        g.updatedAt = time;
+        g.persist();
     }
 
     private static void setConfigIfAbsent(RunEntity run, RunConfig config) {
@@ -258,15 +313,27 @@ public class ReadModelProjector {
         s.persist();
     }
 
-    private static void log(Envelope envelope, String runId) {
+    /**
+     * Stores the event in the run's log: a new natural key is appended, a changed fact replaces the stored event
+     * under its key (keeping its place), the latest progress replaces the earlier ones.
+     */
+    private static void log(Envelope envelope, String runId, String key, String dataSha, EventLogEntity previous) {
+        EventLogEntity e = previous;
         if (EventType.RUN_PROGRESS.type().equals(envelope.type())) {
             EventLogEntity.deleteOfType(runId, envelope.type());
+            e = null;
         }
-        EventLogEntity e = new EventLogEntity();
+        if (e == null) {
+            e = new EventLogEntity();
+            e.runId = runId;
+        }
         e.eventId = envelope.id() == null ? UUID.randomUUID().toString() : envelope.id();
-        e.runId = runId;
         e.type = envelope.type();
+        e.naturalKey = key;
+        e.dataSha256 = dataSha;
         e.envelopeJson = EventCodec.toJson(envelope);
-        e.persist();
+        if (e.seq == null) {
+            e.persist();
+        }
     }
 }

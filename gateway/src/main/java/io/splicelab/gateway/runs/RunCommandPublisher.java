@@ -9,6 +9,8 @@ import java.time.Instant;
 import io.splicelab.model.events.Payloads.RunRequested;
 import io.splicelab.model.events.RunConfig;
 import io.splicelab.model.events.Topics;
+import io.splicelab.gateway.health.FatalErrors;
+import io.splicelab.gateway.health.ProducerHealth;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -22,14 +24,20 @@ import org.eclipse.microprofile.reactive.messaging.Message;
 @ApplicationScoped
 public class RunCommandPublisher {
     private static final EventCodec CODEC = new EventCodec("/gateway");
+    private static final String CHANNEL = "run-commands";
 
     private final MutinyEmitter<String> emitter;
     private final Duration timeout;
+    private final ProducerHealth health;
+    private final FatalErrors fatal;
 
     public RunCommandPublisher(@Channel("run-commands") MutinyEmitter<String> emitter,
-            @ConfigProperty(name = "splicelab.commands.send-timeout", defaultValue = "15s") Duration timeout) {
+            @ConfigProperty(name = "splicelab.commands.send-timeout", defaultValue = "15s") Duration timeout,
+            ProducerHealth health, FatalErrors fatal) {
         this.emitter = emitter;
         this.timeout = timeout;
+        this.health = health;
+        this.fatal = fatal;
     }
 
     /**
@@ -49,6 +57,13 @@ public class RunCommandPublisher {
 
     private void send(String runId, Envelope envelope) {
         OutgoingKafkaRecordMetadata<String> key = OutgoingKafkaRecordMetadata.<String>builder().withKey(runId).build();
-        emitter.sendMessage(Message.of(EventCodec.toJson(envelope)).addMetadata(key)).await().atMost(timeout);
+        try {
+            emitter.sendMessage(Message.of(EventCodec.toJson(envelope)).addMetadata(key)).await().atMost(timeout);
+            health.succeeded(CHANNEL);
+        } catch (RuntimeException | Error e) {
+            fatal.check(e);
+            health.failed(CHANNEL, e);
+            throw e;
+        }
     }
 }

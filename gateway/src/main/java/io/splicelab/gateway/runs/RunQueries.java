@@ -20,6 +20,7 @@ import io.quarkus.panache.common.Page;
 import io.quarkus.panache.common.Parameters;
 import io.quarkus.panache.common.Sort;
 import java.util.Locale;
+import io.splicelab.gateway.readmodel.GridProgressEntity;
 import io.splicelab.gateway.readmodel.HybridCellEntity;
 import io.splicelab.gateway.readmodel.RunEntity;
 import io.splicelab.gateway.readmodel.StatsResultEntity;
@@ -136,8 +137,15 @@ public class RunQueries {
         List<CheckpointView> checkpoints = CheckpointEntity.ofRun(runId).stream()
                 .map(c -> new CheckpointView(c.step, c.index, c.trainLoss, c.trainAccuracy, c.artifactUri)).toList();
         return new RunDetail(r.id, r.status.name(), json(r.configJson), r.step, r.totalSteps, r.loss, r.accuracy,
-                r.imagesPerSecond, checkpoints, HybridCellEntity.countOfRun(runId), r.failure, r.createdAt,
-                r.updatedAt, groupOf(runId));
+                r.imagesPerSecond, checkpoints, HybridCellEntity.countOfRun(runId), grid(runId), r.failure,
+                r.createdAt, r.updatedAt, groupOf(runId));
+    }
+
+    /** The latest grid progress the splicer reported for the run, or null before its first. */
+    static RunViews.GridView grid(String runId) {
+        GridProgressEntity g = GridProgressEntity.findById(runId);
+        return g == null ? null : new RunViews.GridView(g.status, g.gridCellsComputed, g.gridCellsExpected,
+                g.checkpoints, g.step, g.stepCellsComputed, g.stepCellsExpected, g.reason, g.updatedAt);
     }
 
     /** The run's hybrid grid filtered by the query; 404 for an unknown run, 400 for an unknown cut or metric. */

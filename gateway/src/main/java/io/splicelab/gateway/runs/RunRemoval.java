@@ -6,6 +6,7 @@ import io.splicelab.gateway.readmodel.CheckpointEntity;
 import io.splicelab.gateway.readmodel.DeletedRunEntity;
 import io.splicelab.gateway.readmodel.EventLogEntity;
 import io.splicelab.gateway.readmodel.GroupMemberEntity;
+import io.splicelab.gateway.readmodel.GridProgressEntity;
 import io.splicelab.gateway.readmodel.HybridCellEntity;
 import io.splicelab.gateway.readmodel.ProgressEntity;
 import io.splicelab.gateway.readmodel.ReadModelGate;
@@ -83,6 +84,7 @@ public class RunRemoval {
             StatsResultEntity.delete("runId", runId);
             TcSummaryEntity.delete("runId", runId);
             ProgressEntity.delete("runId", runId);
+            GridProgressEntity.delete("runId", runId);
             EventLogEntity.delete("runId", runId);
             GroupMemberEntity.delete("runId", runId);
             return RunEntity.deleteById(runId);

@@ -19,10 +19,31 @@ public final class RunViews {
             Instant updatedAt, String groupId) {
     }
 
-    /** One run with its checkpoints and the number of hybrid cells evaluated so far. */
+    /**
+     * One run with its checkpoints, the number of hybrid cells evaluated so far and where its hybrid grid stands
+     * ({@code grid}, null until the splicer reported on it).
+     */
     public record RunDetail(String runId, String status, JsonNode config, Integer step, Integer totalSteps,
             Double loss, Double accuracy, Double imagesPerSecond, List<CheckpointView> checkpoints, long cells,
-            String failure, Instant createdAt, Instant updatedAt, String groupId) {
+            GridView grid, String failure, Instant createdAt, Instant updatedAt, String groupId) {
+    }
+
+    /**
+     * Where a run's hybrid grid stands (the splicer's latest {@code io.splicelab.hybrid.progress}).
+     *
+     * @param status {@code computing}, {@code waiting} (every known checkpoint done, more may come),
+     *     {@code complete} or {@code incomplete} (see {@code reason})
+     * @param cellsComputed cells of the whole grid computed so far
+     * @param cellsExpected cells of the whole grid for the checkpoints known so far
+     * @param checkpoints the checkpoints known so far
+     * @param step the checkpoint being evaluated
+     * @param stepCellsComputed its cells computed so far
+     * @param stepCellsExpected its cells in all
+     * @param reason why the grid is incomplete
+     * @param updatedAt the time of the report
+     */
+    public record GridView(String status, int cellsComputed, int cellsExpected, int checkpoints, int step,
+            int stepCellsComputed, int stepCellsExpected, String reason, Instant updatedAt) {
     }
 
     /** One page of the run list and how many runs match in all. */

@@ -49,7 +49,7 @@ class RunConfigValidationTest {
     void problemIsAnsweredAsProblemJson() {
         ProblemException e = assertThrows(ProblemException.class, () -> RunConfigValidation.validated(
                 new RunConfig(null, null, null, null, 0, null, null, null, null, null, null)));
-        try (Response response = new ProblemMappers().problem(e)) {
+        try (Response response = new ProblemMappers(new io.splicelab.gateway.health.FatalErrors()).problem(e)) {
             assertEquals(400, response.getStatus());
             assertEquals("application/problem+json", response.getMediaType().toString());
             assertEquals("batchSize", ((Problem) response.getEntity()).errors().get(0).field());

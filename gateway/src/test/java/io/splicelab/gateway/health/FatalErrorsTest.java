@@ -1,0 +1,30 @@
+package io.splicelab.gateway.health;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.concurrent.CompletionException;
+import org.eclipse.microprofile.health.HealthCheckResponse;
+import org.junit.jupiter.api.Test;
+
+class FatalErrorsTest {
+    @Test
+    void aFatalErrorAnywhereInTheCausesTurnsLivenessDownForGood() {
+        FatalErrors errors = new FatalErrors();
+        FatalErrorCheck check = new FatalErrorCheck(errors);
+        assertFalse(errors.check(new IllegalStateException("ordinary")));
+        assertFalse(errors.check(new AssertionError("an Error, but not of the virtual machine")));
+        assertEquals(HealthCheckResponse.Status.UP, check.call().getStatus());
+        assertNull(errors.first());
+
+        assertTrue(errors.check(new CompletionException(new OutOfMemoryError("Java heap space"))));
+        assertFalse(errors.check(new IllegalStateException("later, ordinary")));
+        HealthCheckResponse down = check.call();
+        assertEquals(HealthCheckResponse.Status.DOWN, down.getStatus());
+        assertTrue(down.getData().orElseThrow().get("error").toString().contains("Java heap space"));
+        assertTrue(errors.check(new StackOverflowError()));
+        assertTrue(errors.first().error().contains("OutOfMemoryError"), "the first one is kept");
+    }
+}
