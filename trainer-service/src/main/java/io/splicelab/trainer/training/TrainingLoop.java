@@ -85,130 +85,156 @@ public final class TrainingLoop {
         UpdateRule rule = UpdateRule.of(config);
         int[] labels = LabelNoise.apply(train.labels(), train.numClasses(), config.labelNoise(), config.seed());
         DataOrder order = new DataOrder(train.size(), config.batchSize(), config.seed());
-        Augmenter augmenter = new Augmenter(config.augmentation());
         int freezeSegments = config.freezeCut() == null ? 0 : net.cutIndex(config.freezeCut());
         int freezeFrom = config.freezeStep() == null ? Integer.MAX_VALUE : config.freezeStep();
         int batchSize = Math.min(config.batchSize(), train.size());
-        Loss loss = Loss.softmaxCrossEntropyLoss();
 
         try (NDManager manager = NDManager.newBaseManager(device)) {
-            Engine.getInstance().setRandomSeed((int) (config.seed() ^ (config.seed() >>> 32)));
-            net.block().setInitializer(new XavierInitializer(XavierInitializer.RandomType.GAUSSIAN,
-                    XavierInitializer.FactorType.IN, 2), Parameter.Type.WEIGHT);
-            net.block().initialize(manager, DataType.FLOAT32, Checkpoints.inputShape(spec));
-            ModelParameters params = new ModelParameters(net, manager);
-            params.attachGradients();
+            ModelParameters params = initialise(config, net, spec, manager);
             List<Parameter> trainable = params.trainable();
             Set<Integer> frozenPositions = params.positionsOfSegments(freezeSegments);
-            Step stepper = new Step(net, loss, augmenter, train, labels, freezeSegments);
-
-            int start = 0;
-            int index = 0;
-            if (resume != null) {
-                params.load(resume.parameters());
-                rule.load(resume.optimizerState(), manager);
-                start = resume.step();
-                index = resume.nextIndex();
-            }
+            Step stepper = new Step(net, Loss.softmaxCrossEntropyLoss(), new Augmenter(config.augmentation()), train,
+                    labels, freezeSegments);
             Snapshot last;
             if (resume == null) {
-                last = checkpoint(config, data, listener, net, params, rule, manager, stepper, noiseAt, null, 0,
-                        index++, Double.NaN, Double.NaN);
+                last = checkpoint(config, data, listener, net, params, rule, manager, stepper, noiseAt, null, 0, 0,
+                        Double.NaN, Double.NaN);
             } else {
-                last = new Snapshot(start, index, resume.parameters(), resume.optimizerState(),
+                params.load(resume.parameters());
+                rule.load(resume.optimizerState(), manager);
+                last = new Snapshot(resume.step(), resume.nextIndex(), resume.parameters(), resume.optimizerState(),
                         noiseAt.isEmpty() ? null : params.flatValues());
             }
-            int recoveries = 0;
-            int lastFaultStep = -1;
-            int reported = start;
-
-            double lossSum = 0;
-            double correct = 0;
-            long seen = 0;
-            double ckLossSum = 0;
-            double ckCorrect = 0;
-            long ckSeen = 0;
-            long windowStart = System.nanoTime();
-            long windowImages = 0;
-            for (int step = start + 1; step <= config.steps(); step++) {
+            int index = last.nextIndex();
+            int reported = last.step();
+            FaultGuard guard = new FaultGuard();
+            Means window = new Means();
+            Means sinceCheckpoint = new Means();
+            for (int step = last.step() + 1; step <= config.steps(); step++) {
                 if (listener.cancelled()) {
                     return step - 1;
                 }
                 boolean frozen = freezeSegments > 0 && step > freezeFrom;
                 float rate = (float) schedule.rate(step);
                 try (NDManager batch = manager.newSubManager()) {
-                    int[] idx = order.batch(step);
                     SplittableRandom rnd = new SplittableRandom(Seeds.mix(config.seed(), 0xA0_0000_0000L + step));
-                    Result r = stepper.forwardBackward(batch, idx, rnd, frozen);
+                    Result r = stepper.forwardBackward(batch, order.batch(step), rnd, frozen);
                     float lossValue = injectedFault.test(step) ? Float.NaN : r.loss;
                     boolean lossFault = !Float.isFinite(lossValue);
                     float fault = lossFault ? lossValue : gradientSum(batch, trainable);
                     if (!Float.isFinite(fault)) {
-                        String what = lossFault ? "the training loss" : "a gradient";
-                        if (step == lastFaultStep || recoveries == MAX_RECOVERIES) {
-                            throw new TrainingDivergedException(what + " is " + fault + " at step " + step
-                                    + (step == lastFaultStep ? " again after replaying from step " + last.step()
-                                            : " after " + recoveries + " recoveries")
-                                    + " (lower the learning rate; on CPUs with AVX-512 also set "
-                                    + "DNNL_MAX_CPU_ISA=AVX2)");
-                        }
-                        recoveries++;
-                        lastFaultStep = step;
-                        listener.onRecovery(step, last.step(), what + " is " + fault);
+                        String what = (lossFault ? "the training loss" : "a gradient") + " is " + fault;
+                        guard.recordOrFail(step, last.step(), what);
+                        listener.onRecovery(step, last.step(), what);
                         params.load(last.parameters());
                         rule.load(last.optimizerState(), manager);
                         index = last.nextIndex();
                         step = last.step(); // the loop's increment replays from the step after the snapshot
-                        lossSum = 0;
-                        correct = 0;
-                        seen = 0;
-                        ckLossSum = 0;
-                        ckCorrect = 0;
-                        ckSeen = 0;
-                        windowStart = System.nanoTime();
-                        windowImages = 0;
+                        window.reset();
+                        sinceCheckpoint.reset();
                         continue;
                     }
-                    rule.beginStep();
-                    for (int i = 0; i < trainable.size(); i++) {
-                        NDArray weight = trainable.get(i).getArray();
-                        try (NDArray grad = weight.getGradient()) {
-                            if (!(frozen && frozenPositions.contains(i))) {
-                                rule.update(i, weight, grad, rate);
-                            }
-                            grad.subi(grad);
-                        }
-                    }
-                    lossSum += r.loss * batchSize;
-                    correct += r.hits;
-                    seen += batchSize;
-                    ckLossSum += r.loss * batchSize;
-                    ckCorrect += r.hits;
-                    ckSeen += batchSize;
-                    windowImages += batchSize;
+                    applyUpdate(rule, trainable, frozen ? frozenPositions : Set.of(), rate);
+                    window.add(r.loss, r.hits, batchSize);
+                    sinceCheckpoint.add(r.loss, r.hits, batchSize);
                 }
                 if ((step % progressEvery == 0 || step == config.steps()) && step > reported) {
                     reported = step;
-                    double seconds = (System.nanoTime() - windowStart) / 1e9;
-                    listener.onProgress(step, config.steps(), lossSum / seen, correct / seen, rate,
-                            windowImages / Math.max(seconds, 1e-9));
-                    lossSum = 0;
-                    correct = 0;
-                    seen = 0;
-                    windowStart = System.nanoTime();
-                    windowImages = 0;
+                    listener.onProgress(step, config.steps(), window.loss(), window.accuracy(), rate,
+                            window.imagesPerSecond());
+                    window.reset();
                 }
                 if (checkpointAt.contains(step)) {
                     last = checkpoint(config, data, listener, net, params, rule, manager, stepper, noiseAt,
-                            last.flatValues(), step, index++, ckSeen == 0 ? Double.NaN : ckLossSum / ckSeen,
-                            ckSeen == 0 ? Double.NaN : ckCorrect / ckSeen);
-                    ckLossSum = 0;
-                    ckCorrect = 0;
-                    ckSeen = 0;
-                    windowStart = System.nanoTime();
+                            last.flatValues(), step, index++, sinceCheckpoint.loss(), sinceCheckpoint.accuracy());
+                    sinceCheckpoint.reset();
+                    window.restartClock();
                 }
             }
             return config.steps();
+        }
+    }
+
+    /** Builds the network's parameters with the run's seeded initialisation, gradients attached. */
+    private static ModelParameters initialise(RunConfig config, CutNetwork net, NetworkSpec spec, NDManager manager) {
+        Engine.getInstance().setRandomSeed((int) (config.seed() ^ (config.seed() >>> 32)));
+        net.block().setInitializer(new XavierInitializer(XavierInitializer.RandomType.GAUSSIAN,
+                XavierInitializer.FactorType.IN, 2), Parameter.Type.WEIGHT);
+        net.block().initialize(manager, DataType.FLOAT32, Checkpoints.inputShape(spec));
+        ModelParameters params = new ModelParameters(net, manager);
+        params.attachGradients();
+        return params;
+    }
+
+    /** One optimiser step over every trainable parameter but the frozen ones; every gradient is zeroed. */
+    private static void applyUpdate(UpdateRule rule, List<Parameter> trainable, Set<Integer> frozenPositions,
+            float rate) {
+        rule.beginStep();
+        for (int i = 0; i < trainable.size(); i++) {
+            NDArray weight = trainable.get(i).getArray();
+            try (NDArray grad = weight.getGradient()) {
+                if (!frozenPositions.contains(i)) {
+                    rule.update(i, weight, grad, rate);
+                }
+                grad.subi(grad);
+            }
+        }
+    }
+
+    /**
+     * How many faulty steps a run has recovered from: a fault the replay reproduces at the same step, or more
+     * than {@link #MAX_RECOVERIES} of them, is real divergence and fails the run.
+     */
+    private static final class FaultGuard {
+        private int recoveries;
+        private int lastFaultStep = -1;
+
+        void recordOrFail(int step, int snapshotStep, String what) {
+            if (step == lastFaultStep || recoveries == MAX_RECOVERIES) {
+                throw new TrainingDivergedException(what + " at step " + step
+                        + (step == lastFaultStep ? " again after replaying from step " + snapshotStep
+                                : " after " + recoveries + " recoveries")
+                        + " (lower the learning rate; on CPUs with AVX-512 also set DNNL_MAX_CPU_ISA=AVX2)");
+            }
+            recoveries++;
+            lastFaultStep = step;
+        }
+    }
+
+    /** Mean loss and accuracy over the minibatches since the last reset, and the images per second. */
+    private static final class Means {
+        private double lossSum;
+        private double correct;
+        private long seen;
+        private long clockStart = System.nanoTime();
+
+        void add(float loss, float hits, int batchSize) {
+            lossSum += loss * batchSize;
+            correct += hits;
+            seen += batchSize;
+        }
+
+        double loss() {
+            return seen == 0 ? Double.NaN : lossSum / seen;
+        }
+
+        double accuracy() {
+            return seen == 0 ? Double.NaN : correct / seen;
+        }
+
+        double imagesPerSecond() {
+            return seen / Math.max((System.nanoTime() - clockStart) / 1e9, 1e-9);
+        }
+
+        void reset() {
+            lossSum = 0;
+            correct = 0;
+            seen = 0;
+            restartClock();
+        }
+
+        void restartClock() {
+            clockStart = System.nanoTime();
         }
     }
 
