@@ -52,7 +52,7 @@ public final class StatsBench {
 
     public static void main(String[] args) throws IOException {
         DjlOffline.configure();
-        int m = args.length > 0 ? Integer.parseInt(args[0]) : 64;
+        int m = BenchArgs.intArg(args, 0, 64);
         int updates = 5;
         BenchReport report = new BenchReport("stats");
         report.line("DNNL_MAX_CPU_ISA=" + System.getenv("DNNL_MAX_CPU_ISA") + ", engine " + Engine.getInstance()
