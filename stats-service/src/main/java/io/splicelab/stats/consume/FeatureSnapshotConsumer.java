@@ -10,10 +10,12 @@ import io.splicelab.model.events.Payloads.StatsComputed;
 import io.splicelab.stats.analysis.ProbeDistanceAnalyzer;
 import io.splicelab.stats.analysis.SnapshotAnalyzer;
 import io.splicelab.stats.analysis.UnprocessableRecordException;
-import io.splicelab.stats.publish.StatsResultSink;
+import io.splicelab.stats.publish.StatsEventPublisher;
 import io.splicelab.stats.results.AnalysisInput;
 import io.splicelab.stats.results.AnalysisInputRepository;
+import io.splicelab.stats.results.StatsResultRepository;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -26,24 +28,27 @@ import org.jboss.logging.Logger;
  * snapshot at the same step ({@link ProbeDistanceAnalyzer}). The edge's consumer rule applies: a record that
  * fails anywhere (not a valid event, a missing, tampered or unsafe artifact, a failing analysis) is
  * dead-lettered with the reason and the stream moves on. Store first, then publish: a crash in between
- * redelivers the record, and the upsert makes the redo harmless ({@link StatsResultSink}).
+ * redelivers the record, and the upsert makes the redo harmless.
  */
 @ApplicationScoped
 public class FeatureSnapshotConsumer {
     private static final Logger LOG = Logger.getLogger(FeatureSnapshotConsumer.class);
 
     private final SnapshotAnalyzer analyzer;
-    private final StatsResultSink sink;
+    private final StatsResultRepository repository;
+    private final StatsEventPublisher publisher;
     private final AnalysisInputRepository inputs;
     private final ProbeDistanceAnalyzer distances;
     private final ContractConsumer consumer;
 
-    public FeatureSnapshotConsumer(SnapshotAnalyzer analyzer, StatsResultSink sink, AnalysisInputRepository inputs,
-            ProbeDistanceAnalyzer distances, RecordGate gate) {
+    public FeatureSnapshotConsumer(SnapshotAnalyzer analyzer, StatsResultRepository repository,
+            StatsEventPublisher publisher, AnalysisInputRepository inputs, ProbeDistanceAnalyzer distances,
+            RecordGate gate) {
         this.analyzer = analyzer;
         this.inputs = inputs;
         this.distances = distances;
-        this.sink = sink;
+        this.repository = repository;
+        this.publisher = publisher;
         this.consumer = gate.consumer("feature-snapshots")
                 .on(EventType.FEATURES_SNAPSHOTTED, FeaturesSnapshotted.class, this::onSnapshot).build();
     }
@@ -66,7 +71,8 @@ public class FeatureSnapshotConsumer {
             // an earlier snapshot of the window is gone or degenerate: keep this checkpoint's own results
             LOG.warnf("no probe distance for %s step %d: %s", e.runId(), event.step(), ex.getMessage());
         }
-        sink.storeThenPublish(results);
+        repository.upsertAll(results, Instant.now());
+        results.forEach(publisher::publish);
         LOG.debugf("stored and published %d results for run %s", results.size(), e.runId());
     }
 }
