@@ -48,9 +48,8 @@ public final class SplicerBench {
         int n = BenchArgs.intArg(args, 1, 1000);
         int bf16K = BenchArgs.intArg(args, 2, 3);
         BenchReport report = new BenchReport("splicer");
-        report.line(String.format("K=%d checkpoints of %s (width %.1f), cuts %s, both orders, N=%d, batch %d, "
-                + "DNNL_MAX_CPU_ISA=%s", k, SPEC.architecture(), SPEC.widthMultiplier(), CUTS, n, BATCH,
-                System.getenv("DNNL_MAX_CPU_ISA")));
+        report.line(String.format("K=%d checkpoints of %s (width %.1f), cuts %s, both orders, N=%d, batch %d", k,
+                SPEC.architecture(), SPEC.widthMultiplier(), CUTS, n, BATCH));
         ImageDataset eval = SyntheticImages.split("test", n).subset("test", range(n));
         if (k == 0) {
             bf16(report, checkpoints(bf16K), eval, Files.createTempDirectory("splicer-bench"));

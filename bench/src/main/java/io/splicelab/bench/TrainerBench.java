@@ -52,9 +52,8 @@ public final class TrainerBench {
         int batch = BenchArgs.intArg(args, 1, 128);
         int rounds = BenchArgs.intArg(args, 2, 2);
         BenchReport report = new BenchReport("trainer");
-        report.line(String.format("ResNet-20, %d steps (%d warm-up), batch %d, %d rounds, DNNL_MAX_CPU_ISA=%s, "
-                + "load average %.1f", steps, WARMUP, batch, rounds, System.getenv("DNNL_MAX_CPU_ISA"),
-                java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()));
+        report.line(String.format("ResNet-20, %d steps (%d warm-up), batch %d, %d rounds", steps, WARMUP, batch,
+                rounds));
         for (String dataset : new String[] {"synthetic", "fashion-mnist"}) {
             RunConfig config = EventCodec.mapper().readValue("{\"dataset\":\"" + dataset + "\",\"steps\":" + steps
                      + ",\"batchSize\":" + batch + ",\"checkpointInterval\":" + (steps / 2) + ",\"trainSize\":"
