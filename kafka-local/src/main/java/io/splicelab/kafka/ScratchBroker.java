@@ -7,20 +7,14 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.Comparator;
-import java.util.Properties;
-import java.util.concurrent.ExecutionException;
 import java.util.stream.Stream;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
 
 /**
  * A {@link KafkaBroker} that lives in a fresh temporary directory and takes the directory with it when
  * closed: what an integration test needs. The broker's data is under {@code dir()/kafka}; a test may keep
  * its own files (an artifact store, say) elsewhere under {@link #dir()} and they go too. Topics are
  * created up front with {@link #createTopics} because a consumer's first poll of an unknown topic only
- * logs errors until the broker creates it. Uses the Kafka admin client, which the caller brings (every
- * service has it).
+ * logs errors until the broker creates it.
  */
 public final class ScratchBroker implements AutoCloseable {
     private final Path dir;
@@ -47,18 +41,9 @@ public final class ScratchBroker implements AutoCloseable {
         }
     }
 
-    /** Creates the topics, each with {@code partitions} partitions and one replica. */
+    /** Creates the topics, each with {@code partitions} partitions and one replica ({@link KafkaBroker#createTopics}). */
     public ScratchBroker createTopics(Collection<String> topics, int partitions) {
-        Properties props = new Properties();
-        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
-        try (Admin admin = Admin.create(props)) {
-            admin.createTopics(topics.stream().map(t -> new NewTopic(t, partitions, (short) 1)).toList()).all().get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while creating topics", e);
-        } catch (ExecutionException e) {
-            throw new IllegalStateException("cannot create topics " + topics, e.getCause());
-        }
+        broker.createTopics(topics, partitions);
         return this;
     }
 
