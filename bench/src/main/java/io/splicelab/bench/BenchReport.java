@@ -2,6 +2,7 @@ package io.splicelab.bench;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
@@ -11,7 +12,8 @@ import java.util.List;
 
 /**
  * Collects a benchmark's figures, prints each as it comes and writes them all to
- * {@code bench/results/<name>-<timestamp>.txt}, so numbers in notes can be traced to a file.
+ * {@code bench/results/<name>-<timestamp>.txt}, so numbers in notes can be traced to a file. The header says
+ * when, on how many cores, with which oneDNN instruction set and under what load the figures were taken.
  */
 public final class BenchReport {
     private final String name;
@@ -21,6 +23,10 @@ public final class BenchReport {
         this.name = name;
         line("# " + name + " benchmark, " + LocalDateTime.now() + ", " + Runtime.getRuntime().availableProcessors()
                 + " cores, java " + System.getProperty("java.version"));
+        // what every figure depends on besides the code: the CPU kernels oneDNN may use, and how busy the
+        // (shared) machine was when the run started
+        line(String.format("# DNNL_MAX_CPU_ISA=%s, load average %.1f", System.getenv("DNNL_MAX_CPU_ISA"),
+                ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()));
     }
 
     /** Prints and keeps one line. */

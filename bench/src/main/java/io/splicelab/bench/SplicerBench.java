@@ -44,13 +44,12 @@ public final class SplicerBench {
 
     public static void main(String[] args) throws Exception {
         DjlOffline.configure();
-        int k = args.length > 0 ? Integer.parseInt(args[0]) : 10;
-        int n = args.length > 1 ? Integer.parseInt(args[1]) : 1000;
-        int bf16K = args.length > 2 ? Integer.parseInt(args[2]) : 3;
+        int k = BenchArgs.intArg(args, 0, 10);
+        int n = BenchArgs.intArg(args, 1, 1000);
+        int bf16K = BenchArgs.intArg(args, 2, 3);
         BenchReport report = new BenchReport("splicer");
-        report.line(String.format("K=%d checkpoints of %s (width %.1f), cuts %s, both orders, N=%d, batch %d, "
-                + "DNNL_MAX_CPU_ISA=%s", k, SPEC.architecture(), SPEC.widthMultiplier(), CUTS, n, BATCH,
-                System.getenv("DNNL_MAX_CPU_ISA")));
+        report.line(String.format("K=%d checkpoints of %s (width %.1f), cuts %s, both orders, N=%d, batch %d", k,
+                SPEC.architecture(), SPEC.widthMultiplier(), CUTS, n, BATCH));
         ImageDataset eval = SyntheticImages.split("test", n).subset("test", range(n));
         if (k == 0) {
             bf16(report, checkpoints(bf16K), eval, Files.createTempDirectory("splicer-bench"));

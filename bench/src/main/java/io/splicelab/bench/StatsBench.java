@@ -52,12 +52,11 @@ public final class StatsBench {
 
     public static void main(String[] args) throws IOException {
         DjlOffline.configure();
-        int m = args.length > 0 ? Integer.parseInt(args[0]) : 64;
+        int m = BenchArgs.intArg(args, 0, 64);
         int updates = 5;
         BenchReport report = new BenchReport("stats");
-        report.line("DNNL_MAX_CPU_ISA=" + System.getenv("DNNL_MAX_CPU_ISA") + ", engine " + Engine.getInstance()
-                .getEngineName() + " " + Engine.getInstance().getVersion() + ", threads " + Runtime.getRuntime()
-                .availableProcessors());
+        report.line("engine " + Engine.getInstance().getEngineName() + " " + Engine.getInstance().getVersion()
+                + ", threads " + Runtime.getRuntime().availableProcessors());
 
         // ---- sampling: m minibatch gradients of ResNet-20
         NetworkSpec spec = new NetworkSpec("resnet20", 1.0, 3, 32, 32, 10);

@@ -48,13 +48,12 @@ public final class TrainerBench {
 
     public static void main(String[] args) throws Exception {
         DjlOffline.configure();
-        int steps = args.length > 0 ? Integer.parseInt(args[0]) : 40;
-        int batch = args.length > 1 ? Integer.parseInt(args[1]) : 128;
-        int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 2;
+        int steps = BenchArgs.intArg(args, 0, 40);
+        int batch = BenchArgs.intArg(args, 1, 128);
+        int rounds = BenchArgs.intArg(args, 2, 2);
         BenchReport report = new BenchReport("trainer");
-        report.line(String.format("ResNet-20, %d steps (%d warm-up), batch %d, %d rounds, DNNL_MAX_CPU_ISA=%s, "
-                + "load average %.1f", steps, WARMUP, batch, rounds, System.getenv("DNNL_MAX_CPU_ISA"),
-                java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()));
+        report.line(String.format("ResNet-20, %d steps (%d warm-up), batch %d, %d rounds", steps, WARMUP, batch,
+                rounds));
         for (String dataset : new String[] {"synthetic", "fashion-mnist"}) {
             RunConfig config = EventCodec.mapper().readValue("{\"dataset\":\"" + dataset + "\",\"steps\":" + steps
                      + ",\"batchSize\":" + batch + ",\"checkpointInterval\":" + (steps / 2) + ",\"trainSize\":"

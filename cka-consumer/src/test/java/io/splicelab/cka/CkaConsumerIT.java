@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.splicelab.kafka.KafkaBroker;
+import io.splicelab.kafka.StringClients;
 import io.splicelab.model.events.ArtifactRef;
 import io.splicelab.model.events.EventCodec;
 import io.splicelab.model.events.EventType;
@@ -31,20 +32,12 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Random;
 import java.util.function.BooleanSupplier;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -73,11 +66,7 @@ class CkaConsumerIT {
         deleteRecursively(dir);
         Files.createDirectories(dir);
         broker = KafkaBroker.create(dir.resolve("kafka"), 0).start(Duration.ofSeconds(90));
-        Properties p = new Properties();
-        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
-        try (Admin admin = Admin.create(p)) {
-            admin.createTopics(Topics.ALL.stream().map(t -> new NewTopic(t, 3, (short) 1)).toList()).all().get();
-        }
+        broker.createTopics(Topics.ALL, 3);
     }
 
     @AfterAll
@@ -106,7 +95,7 @@ class CkaConsumerIT {
                 .withDefaults();
         EventCodec trainer = new EventCodec("/trainer-service");
         EventCodec splicer = new EventCodec("/splicer-service");
-        try (KafkaProducer<String, String> producer = producer()) {
+        try (KafkaProducer<String, String> producer = StringClients.producer(broker.bootstrapServers())) {
             producer.send(new ProducerRecord<>(Topics.RUN_EVENTS, RUN,
                     trainer.encode(RUN, new RunStarted(RUN, config, STEPS))));
             Random base = new Random(1);
@@ -170,7 +159,7 @@ class CkaConsumerIT {
         // 4. its results on splicelab.stats-results: one table per cut, the last one complete
         Map<String, JsonNode> tables = new HashMap<>();
         List<JsonNode> deadLetters = new ArrayList<>();
-        try (KafkaConsumer<String, String> c = consumer()) {
+        try (KafkaConsumer<String, String> c = StringClients.consumer(broker.bootstrapServers(), "cka-it-reader")) {
             c.subscribe(List.of(Topics.STATS_RESULTS, Topics.DEAD_LETTERS));
             long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
             while (System.nanoTime() < deadline && !(complete(tables) && !deadLetters.isEmpty())) {
@@ -298,25 +287,6 @@ class CkaConsumerIT {
             }
             Thread.sleep(500);
         }
-    }
-
-    private static KafkaProducer<String, String> producer() {
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
-        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-        p.put(ProducerConfig.ACKS_CONFIG, "all");
-        return new KafkaProducer<>(p);
-    }
-
-    private static KafkaConsumer<String, String> consumer() {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
-        p.put(ConsumerConfig.GROUP_ID_CONFIG, "cka-it-reader");
-        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-        return new KafkaConsumer<>(p);
     }
 
     private static void deleteRecursively(Path d) throws IOException {

@@ -11,9 +11,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
+import java.util.Properties;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
 
 /**
  * A real Apache Kafka broker in KRaft mode (combined broker and controller, one node), run from the
@@ -192,6 +198,24 @@ public final class KafkaBroker implements AutoCloseable {
             return true;
         } catch (IOException e) {
             return false;
+        }
+    }
+
+    /**
+     * Creates the topics, each with {@code partitions} partitions and one replica. Tests create the topics
+     * they use up front because a consumer's first poll of an unknown topic only logs errors until the
+     * broker auto-creates it. Uses the Kafka admin client, which the caller brings (every service has it).
+     */
+    public void createTopics(Collection<String> topics, int partitions) {
+        Properties props = new Properties();
+        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+        try (Admin admin = Admin.create(props)) {
+            admin.createTopics(topics.stream().map(t -> new NewTopic(t, partitions, (short) 1)).toList()).all().get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while creating topics", e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("cannot create topics " + topics, e.getCause());
         }
     }
 

@@ -1,69 +1,34 @@
 package io.splicelab.stats;
 
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
-import io.splicelab.kafka.KafkaBroker;
+import io.splicelab.kafka.ScratchBroker;
 import io.splicelab.model.events.Topics;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
-import java.util.List;
 import java.util.Map;
-import java.util.Properties;
-import java.util.concurrent.ExecutionException;
-import java.util.stream.Stream;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
 
 /**
  * Starts a real Kafka broker (KRaft, own JVM) in a temporary directory for the integration tests, creates
  * the topics up front (a first poll of an unknown topic only logs errors) and points the service at it
- * and at a temporary artifact store.
+ * and at a temporary artifact store in the same directory.
  */
 public class KafkaBrokerResource implements QuarkusTestResourceLifecycleManager {
     /** The API token the service runs with in the tests (the ad-hoc analyses need it). */
     public static final String API_TOKEN = "stats-it-token";
 
-    private Path dir;
-    private KafkaBroker broker;
+    private ScratchBroker kafka;
 
     @Override
     public Map<String, String> start() {
-        try {
-            dir = Files.createTempDirectory("stats-it-");
-            broker = KafkaBroker.create(dir.resolve("kafka"), 0).start(Duration.ofSeconds(90));
-            Properties props = new Properties();
-            props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
-            try (Admin admin = Admin.create(props)) {
-                List<NewTopic> topics = Topics.ALL.stream().map(t -> new NewTopic(t, 1, (short) 1)).toList();
-                admin.createTopics(topics).all().get();
-            }
-            return Map.of("kafka.bootstrap.servers", broker.bootstrapServers(),
-                    "splicelab.artifacts.dir", dir.resolve("artifacts").toString(), "splicelab.api.token", API_TOKEN);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        } catch (ExecutionException e) {
-            throw new IllegalStateException("cannot create topics", e);
-        }
+        kafka = ScratchBroker.start("stats-it-", Duration.ofSeconds(90));
+        kafka.createTopics(Topics.ALL, 1);
+        return Map.of("kafka.bootstrap.servers", kafka.bootstrapServers(),
+                "splicelab.artifacts.dir", kafka.dir().resolve("artifacts").toString(), "splicelab.api.token", API_TOKEN);
     }
 
     @Override
     public void stop() {
-        if (broker != null) {
-            broker.close();
-        }
-        if (dir != null) {
-            try (Stream<Path> files = Files.walk(dir)) {
-                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            } catch (IOException ignored) {
-                // temporary directory: best effort
-            }
+        if (kafka != null) {
+            kafka.close();
         }
     }
 }

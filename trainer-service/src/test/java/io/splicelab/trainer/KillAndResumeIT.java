@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.splicelab.kafka.KafkaBroker;
+import io.splicelab.kafka.StringClients;
 import io.splicelab.model.djl.DjlOffline;
 import io.splicelab.model.events.EventCodec;
 import io.splicelab.model.events.Envelope;
@@ -31,18 +32,13 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.UUID;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -70,18 +66,8 @@ class KillAndResumeIT {
         deleteRecursively(dir);
         Files.createDirectories(dir);
         broker = KafkaBroker.create(dir.resolve("kafka"), 0).start(Duration.ofMinutes(2));
-        Properties admin = new Properties();
-        admin.put("bootstrap.servers", broker.bootstrapServers());
-        try (Admin a = Admin.create(admin)) {
-            a.createTopics(Topics.ALL.stream().map(t -> new NewTopic(t, 1, (short) 1)).toList()).all().get();
-        }
-        Properties c = new Properties();
-        c.put("bootstrap.servers", broker.bootstrapServers());
-        c.put("group.id", "kill-resume-it-" + UUID.randomUUID());
-        c.put("auto.offset.reset", "earliest");
-        c.put("key.deserializer", StringDeserializer.class.getName());
-        c.put("value.deserializer", StringDeserializer.class.getName());
-        consumer = new KafkaConsumer<>(c);
+        broker.createTopics(Topics.ALL, 1);
+        consumer = StringClients.consumer(broker.bootstrapServers(), "kill-resume-it-" + UUID.randomUUID());
         consumer.subscribe(List.of(Topics.RUN_EVENTS, Topics.CHECKPOINTS, Topics.NOISE_SAMPLES));
     }
 
@@ -120,11 +106,7 @@ class KillAndResumeIT {
     }
 
     static void send(String runId, Object payload) {
-        Properties p = new Properties();
-        p.put("bootstrap.servers", broker.bootstrapServers());
-        p.put("key.serializer", StringSerializer.class.getName());
-        p.put("value.serializer", StringSerializer.class.getName());
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(p)) {
+        try (KafkaProducer<String, String> producer = StringClients.producer(broker.bootstrapServers())) {
             producer.send(new ProducerRecord<>(Topics.RUN_COMMANDS, runId, new EventCodec("/it").encode(runId,
                     payload)));
         }

@@ -45,15 +45,24 @@ public final class Npy {
     private Npy() {
     }
 
+    /**
+     * The number of elements of an array of this shape (1 for a scalar's empty shape). Exact: a header
+     * whose shape overflows a long is hostile, and fails here with an ArithmeticException instead of
+     * wrapping into a small, plausible size.
+     */
+    public static long elementCount(long[] shape) {
+        long n = 1;
+        for (long d : shape) {
+            n = Math.multiplyExact(n, d);
+        }
+        return n;
+    }
+
     /** The parsed header of a {@code .npy} array: dtype, shape and where the data starts. */
     public record Header(String descr, long[] shape, int dataOffset) {
         /** Number of elements. */
         public long count() {
-            long n = 1;
-            for (long d : shape) {
-                n = Math.multiplyExact(n, d);
-            }
-            return n;
+            return elementCount(shape);
         }
 
         /** Bytes per element (for {@code <Un}: 4 n). */

@@ -110,11 +110,7 @@ public record NpyFile(Path file, String descr, long[] shape, long dataOffset) {
 
     /** The number of elements. */
     public long count() {
-        long n = 1;
-        for (long d : shape) {
-            n = Math.multiplyExact(n, d);
-        }
-        return n;
+        return Npy.elementCount(shape);
     }
 
     /** Elements per row of the first axis. */

@@ -16,30 +16,30 @@ public final class Inference {
 
     /** Logits of the whole network on every example of the dataset, as [n][classes]. */
     public static float[][] logits(CutNetwork net, ImageDataset data, int batchSize, NDManager manager) {
-        float[][] out = new float[data.size()][];
-        ParameterStore ps = new ParameterStore(manager, false);
-        for (int from = 0; from < data.size(); from += batchSize) {
-            int to = Math.min(data.size(), from + batchSize);
-            try (NDManager batch = manager.newSubManager()) {
-                NDArray x = data.images(batch, from, to);
-                float[][] rows = toRows(net.logits(ps, new NDList(x)).singletonOrThrow());
-                System.arraycopy(rows, 0, out, from, rows.length);
-            }
-        }
-        return out;
+        return batched(data, batchSize, manager, (ps, x) -> net.logits(ps, new NDList(x)));
     }
 
     /** Logits of the hybrid deep_cut(deepNet) o shallow_cut(shallowNet), computed in one plain pass. */
     public static float[][] hybridLogits(CutNetwork shallowNet, CutNetwork deepNet, String cut, ImageDataset data,
             int batchSize, NDManager manager) {
+        return batched(data, batchSize, manager,
+                (ps, x) -> deepNet.deep(ps, shallowNet.shallow(ps, new NDList(x), cut), cut));
+    }
+
+    /** A forward pass from a batch of images to its logits. */
+    @FunctionalInterface
+    private interface Forward {
+        NDList apply(ParameterStore ps, NDArray images);
+    }
+
+    /** Runs {@code forward} batch by batch, each in its own sub-manager, and gathers the rows in order. */
+    private static float[][] batched(ImageDataset data, int batchSize, NDManager manager, Forward forward) {
         float[][] out = new float[data.size()][];
         ParameterStore ps = new ParameterStore(manager, false);
         for (int from = 0; from < data.size(); from += batchSize) {
             int to = Math.min(data.size(), from + batchSize);
             try (NDManager batch = manager.newSubManager()) {
-                NDArray x = data.images(batch, from, to);
-                NDList features = shallowNet.shallow(ps, new NDList(x), cut);
-                float[][] rows = toRows(deepNet.deep(ps, features, cut).singletonOrThrow());
+                float[][] rows = toRows(forward.apply(ps, data.images(batch, from, to)).singletonOrThrow());
                 System.arraycopy(rows, 0, out, from, rows.length);
             }
         }

@@ -76,17 +76,7 @@ public final class ClassOverlap {
         if (n == 0 || features[0].length < COMPONENTS) {
             throw new IllegalArgumentException("class overlap needs at least " + COMPONENTS + " feature dimensions");
         }
-        int c = features[0].length;
-        for (double[] row : features) {
-            if (row.length != c) {
-                throw new IllegalArgumentException("feature rows of different lengths");
-            }
-            for (double v : row) {
-                if (!Double.isFinite(v)) {
-                    throw new IllegalArgumentException("features contain a non-finite value");
-                }
-            }
-        }
+        int c = Matrices.columns(features);
         PrincipalComponents pca = PrincipalComponents.fit(features, COMPONENTS);
         double[][] projected = pca.project(features);
 

@@ -28,15 +28,7 @@ final class Matrices {
     static double[][] centered(double[][] x) {
         int n = x.length;
         int p = columns(x);
-        double[] mean = new double[p];
-        for (double[] row : x) {
-            for (int j = 0; j < p; j++) {
-                mean[j] += row[j];
-            }
-        }
-        for (int j = 0; j < p; j++) {
-            mean[j] /= n;
-        }
+        double[] mean = columnMeans(x);
         double[][] c = new double[n][p];
         for (int i = 0; i < n; i++) {
             for (int j = 0; j < p; j++) {
@@ -44,6 +36,21 @@ final class Matrices {
             }
         }
         return c;
+    }
+
+    /** The mean of each column of a non-empty rectangular matrix (rows are not checked here). */
+    static double[] columnMeans(double[][] x) {
+        int p = x[0].length;
+        double[] mean = new double[p];
+        for (double[] row : x) {
+            for (int j = 0; j < p; j++) {
+                mean[j] += row[j];
+            }
+        }
+        for (int j = 0; j < p; j++) {
+            mean[j] /= x.length;
+        }
+        return mean;
     }
 
     /** The Gram matrix {@code a a^T / divisor} (n x n). */

@@ -30,15 +30,7 @@ public record PrincipalComponents(double[] mean, double[][] components, double[]
                 throw new IllegalArgumentException("rows of different lengths");
             }
         }
-        double[] mean = new double[p];
-        for (double[] row : x) {
-            for (int j = 0; j < p; j++) {
-                mean[j] += row[j];
-            }
-        }
-        for (int j = 0; j < p; j++) {
-            mean[j] /= n;
-        }
+        double[] mean = Matrices.columnMeans(x);
         RealMatrix cov = new Covariance(new Array2DRowRealMatrix(x, false), true).getCovarianceMatrix();
         EigenDecomposition eig = new EigenDecomposition(cov);
         double[] values = eig.getRealEigenvalues();

@@ -35,13 +35,7 @@ public final class TailIndex {
     /** Estimate from vectors (rows), norms in the logs, with block length K1. */
     public static Result estimateRows(double[][] x, int k1) {
         int d = Matrices.columns(x);
-        if (k1 < 2) {
-            throw new IllegalArgumentException("block length K1 must be at least 2");
-        }
-        int k2 = x.length / k1;
-        if (k2 < 1) {
-            throw new IllegalArgumentException("need at least K1 = " + k1 + " samples");
-        }
+        int k2 = blocks(x.length, k1);
         int used = k1 * k2;
         double logX = 0;
         for (int i = 0; i < used; i++) {
@@ -70,13 +64,7 @@ public final class TailIndex {
      * noise never has to be touched again. Same result as {@link #estimateRows} up to rounding.
      */
     public static Result estimateFromGram(double[][] g, int k1) {
-        if (k1 < 2) {
-            throw new IllegalArgumentException("block length K1 must be at least 2");
-        }
-        int k2 = g.length / k1;
-        if (k2 < 1) {
-            throw new IllegalArgumentException("need at least K1 = " + k1 + " samples");
-        }
+        int k2 = blocks(g.length, k1);
         int used = k1 * k2;
         double logX = 0;
         for (int i = 0; i < used; i++) {
@@ -104,5 +92,17 @@ public final class TailIndex {
             s += a * a;
         }
         return Math.sqrt(s);
+    }
+
+    /** K2: how many whole blocks of length {@code k1} the {@code n} samples hold (at least one). */
+    private static int blocks(int n, int k1) {
+        if (k1 < 2) {
+            throw new IllegalArgumentException("block length K1 must be at least 2");
+        }
+        int k2 = n / k1;
+        if (k2 < 1) {
+            throw new IllegalArgumentException("need at least K1 = " + k1 + " samples");
+        }
+        return k2;
     }
 }

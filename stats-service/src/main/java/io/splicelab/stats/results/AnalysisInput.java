@@ -2,9 +2,6 @@ package io.splicelab.stats.results;
 
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
-import jakarta.persistence.GeneratedValue;
-import jakarta.persistence.GenerationType;
-import jakarta.persistence.Id;
 import jakarta.persistence.Index;
 import jakarta.persistence.Table;
 import jakarta.persistence.UniqueConstraint;
@@ -22,16 +19,9 @@ import java.time.Instant;
         uniqueConstraints = @UniqueConstraint(name = "stats_input_natural_key",
                 columnNames = {"run_id", "kind", "step", "probe_set"}),
         indexes = @Index(name = "stats_input_run", columnList = "run_id, kind"))
-public class AnalysisInput {
+public class AnalysisInput extends RunScopedRow {
     public static final String KIND_FEATURES = "features";
     public static final String KIND_NOISE = "noise";
-
-    @Id
-    @GeneratedValue(strategy = GenerationType.IDENTITY)
-    public Long id;
-
-    @Column(name = "run_id", nullable = false, length = 200)
-    public String runId;
 
     /** {@link #KIND_FEATURES} or {@link #KIND_NOISE}. */
     @Column(nullable = false, length = 20)

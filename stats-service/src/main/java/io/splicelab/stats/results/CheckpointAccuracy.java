@@ -2,9 +2,6 @@ package io.splicelab.stats.results;
 
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
-import jakarta.persistence.GeneratedValue;
-import jakarta.persistence.GenerationType;
-import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import jakarta.persistence.UniqueConstraint;
 
@@ -18,14 +15,7 @@ import jakarta.persistence.UniqueConstraint;
 @Table(name = "stats_checkpoint_accuracy",
         uniqueConstraints = @UniqueConstraint(name = "stats_checkpoint_accuracy_key",
                 columnNames = {"run_id", "step", "eval_set"}))
-public class CheckpointAccuracy {
-    @Id
-    @GeneratedValue(strategy = GenerationType.IDENTITY)
-    public Long id;
-
-    @Column(name = "run_id", nullable = false, length = 200)
-    public String runId;
-
+public class CheckpointAccuracy extends RunScopedRow {
     @Column(nullable = false)
     public int step;
 

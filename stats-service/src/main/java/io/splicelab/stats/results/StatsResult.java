@@ -2,9 +2,6 @@ package io.splicelab.stats.results;
 
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
-import jakarta.persistence.GeneratedValue;
-import jakarta.persistence.GenerationType;
-import jakarta.persistence.Id;
 import jakarta.persistence.Index;
 import jakarta.persistence.Table;
 import jakarta.persistence.UniqueConstraint;
@@ -21,14 +18,7 @@ import java.time.Instant;
         uniqueConstraints = @UniqueConstraint(name = "stats_result_natural_key",
                 columnNames = {"run_id", "analysis", "cut", "probe_set", "steps"}),
         indexes = @Index(name = "stats_result_run", columnList = "run_id"))
-public class StatsResult {
-    @Id
-    @GeneratedValue(strategy = GenerationType.IDENTITY)
-    public Long id;
-
-    @Column(name = "run_id", nullable = false, length = 200)
-    public String runId;
-
+public class StatsResult extends RunScopedRow {
     @Column(nullable = false, length = 100)
     public String analysis;
 

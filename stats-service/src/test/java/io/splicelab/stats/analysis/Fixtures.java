@@ -9,6 +9,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.function.ThrowingConsumer;
 
 /**
  * Reads the numpy/scipy reference fixtures kept with the tests ({@code src/test/resources/fixtures/stats},
@@ -27,6 +30,14 @@ final class Fixtures {
         Path dir = configured != null ? Path.of(configured) : Path.of("src/test/resources/fixtures/stats");
         assertTrue(Files.isDirectory(dir), "fixtures directory not found: " + dir.toAbsolutePath());
         return dir;
+    }
+
+    /**
+     * One dynamic test per case of a fixture section (an array of objects with a {@code name}), so a failing
+     * case is reported under its own name and the others still run.
+     */
+    static Stream<DynamicTest> cases(String file, String section, ThrowingConsumer<JsonNode> check) {
+        return DynamicTest.stream(read(file).get(section).iterator(), c -> c.get("name").asText(), check);
     }
 
     static JsonNode read(String name) {

@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
@@ -17,24 +15,20 @@ class MmdTest {
 
     @TestFactory
     Stream<DynamicTest> matchesReference() {
-        List<DynamicTest> tests = new ArrayList<>();
-        for (JsonNode c : Fixtures.read("mmd2.json").get("cases")) {
-            tests.add(DynamicTest.dynamicTest(c.get("name").asText(), () -> {
-                Mmd mmd = new Mmd(Fixtures.matrix(c.get("X")), Fixtures.matrix(c.get("Y")));
-                assertEquals(c.get("num_pairs").asInt(), mmd.pairCount());
-                close(c.get("bandwidth").asDouble(), mmd.bandwidth(), "bandwidth");
-                close(c.get("mmd2_unbiased").asDouble(), mmd.unbiased(), "mmd2_unbiased");
-                close(c.get("mmd2_biased").asDouble(), mmd.biased(), "mmd2_biased");
-                for (JsonNode p : c.get("permutations")) {
-                    int[] perm = new int[p.get("perm").size()];
-                    for (int i = 0; i < perm.length; i++) {
-                        perm[i] = p.get("perm").get(i).asInt();
-                    }
-                    close(p.get("mmd2_unbiased").asDouble(), mmd.unbiased(perm), "permuted mmd2_unbiased");
+        return Fixtures.cases("mmd2.json", "cases", c -> {
+            Mmd mmd = new Mmd(Fixtures.matrix(c.get("X")), Fixtures.matrix(c.get("Y")));
+            assertEquals(c.get("num_pairs").asInt(), mmd.pairCount());
+            close(c.get("bandwidth").asDouble(), mmd.bandwidth(), "bandwidth");
+            close(c.get("mmd2_unbiased").asDouble(), mmd.unbiased(), "mmd2_unbiased");
+            close(c.get("mmd2_biased").asDouble(), mmd.biased(), "mmd2_biased");
+            for (JsonNode p : c.get("permutations")) {
+                int[] perm = new int[p.get("perm").size()];
+                for (int i = 0; i < perm.length; i++) {
+                    perm[i] = p.get("perm").get(i).asInt();
                 }
-            }));
-        }
-        return tests.stream();
+                close(p.get("mmd2_unbiased").asDouble(), mmd.unbiased(perm), "permuted mmd2_unbiased");
+            }
+        });
     }
 
     @Test

@@ -37,26 +37,22 @@ class SphericityTest {
 
     @TestFactory
     Stream<DynamicTest> mauchlyMatchesScipy() {
-        List<DynamicTest> tests = new ArrayList<>();
-        for (JsonNode c : Fixtures.read("mauchly.json").get("cases")) {
-            tests.add(DynamicTest.dynamicTest(c.get("name").asText(), () -> {
-                double[][] x = Fixtures.matrix(c.get("X"));
-                Sphericity.Mauchly m = Sphericity.mauchly(x);
-                assertEquals(c.get("n").asInt(), m.n());
-                assertEquals(c.get("p").asInt(), m.p());
-                close(c.get("S"), Matrices.scatter(Matrices.centered(x), x.length - 1), "S");
-                close(c.get("tr_S").asDouble(), m.traceS(), "tr_S");
-                close(c.get("W").asDouble(), m.w(), "W");
-                close(c.get("ln_W").asDouble(), m.lnW(), "ln_W");
-                close(c.get("correction_c").asDouble(), m.correction(), "correction_c");
-                close(c.get("statistic").asDouble(), m.statistic(), "statistic");
-                assertEquals(c.get("df").asInt(), m.df());
-                closeP(c.get("p_value").asDouble(), m.pValue(), "p_value");
-                close(c.get("log_p_value").asDouble(), m.logPValue(), "log_p_value");
-                checkSpectrum(c.get("spectrum"), Spectrum.of(x));
-            }));
-        }
-        return tests.stream();
+        return Fixtures.cases("mauchly.json", "cases", c -> {
+            double[][] x = Fixtures.matrix(c.get("X"));
+            Sphericity.Mauchly m = Sphericity.mauchly(x);
+            assertEquals(c.get("n").asInt(), m.n());
+            assertEquals(c.get("p").asInt(), m.p());
+            close(c.get("S"), Matrices.scatter(Matrices.centered(x), x.length - 1), "S");
+            close(c.get("tr_S").asDouble(), m.traceS(), "tr_S");
+            close(c.get("W").asDouble(), m.w(), "W");
+            close(c.get("ln_W").asDouble(), m.lnW(), "ln_W");
+            close(c.get("correction_c").asDouble(), m.correction(), "correction_c");
+            close(c.get("statistic").asDouble(), m.statistic(), "statistic");
+            assertEquals(c.get("df").asInt(), m.df());
+            closeP(c.get("p_value").asDouble(), m.pValue(), "p_value");
+            close(c.get("log_p_value").asDouble(), m.logPValue(), "log_p_value");
+            checkSpectrum(c.get("spectrum"), Spectrum.of(x));
+        });
     }
 
     @TestFactory
