@@ -36,6 +36,8 @@ public final class RunFollower {
         COMPLETED,
         /** The run failed; the message is the reason. */
         FAILED,
+        /** Training completed but the splicer gave up on part of the grid (it said why). */
+        INCOMPLETE,
         /** The timeout passed first; the run may still go on. */
         TIMED_OUT,
         /** The run or the gateway could not be read. */
@@ -58,6 +60,7 @@ public final class RunFollower {
     private Duration pollWhenDisconnected = Duration.ofSeconds(5);
     private Duration pollAfterCompletion = Duration.ofSeconds(10);
     private boolean whereNext = true;
+    private StackWatch watch = StackWatch.NONE;
 
     /** A follower that prints to stdout, with a live progress line when stdout is a terminal. */
     public RunFollower(String gatewayUrl) {
@@ -100,6 +103,12 @@ public final class RunFollower {
         return this;
     }
 
+    /** Where to learn about services that are down (the local supervisor, or the gateway's {@code /api/services}). */
+    public RunFollower watch(StackWatch watch) {
+        this.watch = watch;
+        return this;
+    }
+
     public GatewayClient client() {
         return client;
     }
@@ -127,6 +136,10 @@ public final class RunFollower {
             boolean connected = false;
             String lastProblem = null;
             while (true) {
+                for (String m : watch.drainMessages()) {
+                    progress.message(m, state);
+                }
+                state.servicesNotUp(watch.notUp());
                 if (state.failed()) {
                     progress.finish(state);
                     return end(state, Outcome.FAILED, state.failure(), true);
@@ -135,13 +148,20 @@ public final class RunFollower {
                     progress.finish(state);
                     return end(state, Outcome.COMPLETED, "completed", true);
                 }
+                if (state.completed() && state.gridIncomplete()) {
+                    progress.finish(state);
+                    String reason = state.gridProgress().map(p -> p.reason()).orElse(null);
+                    return end(state, Outcome.INCOMPLETE, reason == null ? "(no reason given)" : reason, true);
+                }
                 long now = System.nanoTime();
                 if (now >= deadline) {
                     progress.finish(state);
-                    String why = String.format("gave up after %s: training %d/%d steps, hybrid cells %d/%s%s. The run "
+                    String why = String.format("gave up after %s: training %d/%d steps, hybrid cells %d/%s%s%s. The run "
                             + "goes on; follow it again with: ./splicelab follow %s --gateway %s",
-                            Main.formatDuration(timeout), state.step(), state.totalSteps(), state.receivedCells(),
+                            Durations.format(timeout), state.step(), state.totalSteps(), state.receivedCells(),
                             state.expectedCells() > 0 ? String.valueOf(state.expectedCells()) : "?",
+                            state.servicesNotUp().isEmpty() ? "" : " (not up: " + String.join(", ",
+                                    state.servicesNotUp()) + ")",
                             lastProblem == null ? "" : " (event stream: " + lastProblem + ")", runId, client.baseUrl());
                     return end(state, Outcome.TIMED_OUT, why, true);
                 }
@@ -247,6 +267,17 @@ public final class RunFollower {
             case FAILED -> {
                 out.println();
                 out.println("run " + state.runId() + " FAILED: " + message);
+            }
+            case INCOMPLETE -> {
+                out.println();
+                out.printf("run %s: training completed, but its hybrid grid is INCOMPLETE (%d/%d cells): %s%n",
+                        state.runId(), state.hybridsDone(), state.hybridsExpected(), message);
+                grid = fetchGrid(state);
+                if (!grid.cells().isEmpty()) {
+                    out.println("the partial grid (missing cells are blank; not a result to report):");
+                    out.println();
+                    out.print(GridRenderer.render(grid, metric));
+                }
             }
             case TIMED_OUT -> {
                 out.println();

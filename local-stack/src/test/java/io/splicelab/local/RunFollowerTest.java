@@ -172,7 +172,7 @@ class RunFollowerTest {
     void submitReturnsTheRunIdOrNamesTheInvalidFields() throws Exception {
         try (FakeGateway g = new FakeGateway(RUN)) {
             GatewayClient c = new GatewayClient(g.url() + "/");
-            assertEquals(RUN, c.submit(Main.demoConfig(Main.Args.parse(new String[] {"demo"}))).runId());
+            assertEquals(RUN, c.submit(MainTest.demoConfig()).runId());
             GatewayClient.GatewayException e = assertThrows(GatewayClient.GatewayException.class,
                     () -> c.submit("{\"steps\":0}"));
             assertEquals(400, e.status());
