@@ -16,6 +16,10 @@ import java.util.TreeSet;
  * What a follower knows about one run, folded from its events. Idempotent: a replayed event (after a reconnect the
  * gateway replays the past first) changes nothing, and progress never goes backwards. Pure, no I/O.
  *
+ * <p>Over 400 lines because it is one fold over every event type of a run (and the REST snapshot that stands in
+ * for them): the rules that make it idempotent and monotone are easier to check side by side than spread over
+ * classes.
+ *
  * <p>The run is finished when {@code run.completed} arrived and, for each of the stage cuts, all K*K hybrid cells
  * (both orders and the diagonal of K checkpoints) arrived; it has failed when {@code run.failed} arrived.
  */

@@ -128,7 +128,7 @@ public final class RunFollower {
             return end(state, Outcome.ERROR, "cannot reach the gateway at " + client.baseUrl() + ": " + describe(e),
                     false);
         }
-        EventReader reader = new EventReader(runId);
+        EventStreamReader reader = new EventStreamReader(client, runId);
         reader.start();
         try {
             long lastPoll = System.nanoTime();
@@ -178,8 +178,8 @@ public final class RunFollower {
                         TimeUnit.MILLISECONDS);
                 if (item instanceof SseParser.SseEvent ev) {
                     onEvent(state, ev);
-                } else if (item instanceof Signal sig) {
-                    switch (sig.kind) {
+                } else if (item instanceof EventStreamReader.Signal sig) {
+                    switch (sig.kind()) {
                         case CONNECTED -> {
                             connected = true;
                             lastProblem = null;
@@ -189,11 +189,11 @@ public final class RunFollower {
                                 disconnectedSince = System.nanoTime();
                             }
                             connected = false;
-                            lastProblem = sig.message;
+                            lastProblem = sig.message();
                         }
                         case NOT_FOUND -> {
                             progress.finish(state);
-                            return end(state, Outcome.ERROR, sig.message, false);
+                            return end(state, Outcome.ERROR, sig.message(), false);
                         }
                     }
                 }
@@ -354,96 +354,5 @@ public final class RunFollower {
             return e.getClass().getSimpleName() + (m == null || m.isBlank() ? "" : " " + m);
         }
         return m;
-    }
-
-    // ---------------------------------------------------------------- event stream reader
-
-    enum SignalKind { CONNECTED, DISCONNECTED, NOT_FOUND }
-
-    record Signal(SignalKind kind, String message) {
-    }
-
-    /** Reads the SSE stream into a queue on a daemon thread; reconnects with back-off until stopped. */
-    private final class EventReader implements Runnable {
-        final BlockingQueue<Object> queue = new LinkedBlockingQueue<>();
-        private final String runId;
-        private final Thread thread;
-        private volatile boolean stopped;
-        private volatile Stream<String> body;
-
-        EventReader(String runId) {
-            this.runId = runId;
-            this.thread = new Thread(this, "splicelab-follow-" + runId);
-            this.thread.setDaemon(true);
-        }
-
-        void start() {
-            thread.start();
-        }
-
-        void stop() {
-            stopped = true;
-            Stream<String> b = body;
-            if (b != null) {
-                try {
-                    b.close();
-                } catch (RuntimeException e) {
-                    // closing a broken stream
-                }
-            }
-            thread.interrupt();
-        }
-
-        @Override
-        public void run() {
-            int attempt = 0;
-            SseParser parser = new SseParser();
-            while (!stopped) {
-                try {
-                    HttpRequest.Builder rb = HttpRequest.newBuilder(URI.create(client.eventsUrl(runId)))
-                            .header("Accept", "text/event-stream").GET();
-                    HttpResponse<Stream<String>> r = client.http().send(rb.build(), HttpResponse.BodyHandlers.ofLines());
-                    if (r.statusCode() == 404) {
-                        r.body().close();
-                        queue.add(new Signal(SignalKind.NOT_FOUND, "no run " + runId + " at " + client.baseUrl()));
-                        return;
-                    }
-                    if (r.statusCode() != 200) {
-                        r.body().close();
-                        throw new IOException("HTTP " + r.statusCode() + " from " + client.eventsUrl(runId));
-                    }
-                    body = r.body();
-                    queue.add(new Signal(SignalKind.CONNECTED, null));
-                    attempt = 0;
-                    parser.reset();
-                    try (Stream<String> lines = r.body()) {
-                        Iterator<String> it = lines.iterator();
-                        while (!stopped && it.hasNext()) {
-                            parser.line(it.next()).ifPresent(queue::add);
-                        }
-                    }
-                    queue.add(new Signal(SignalKind.DISCONNECTED, "the stream ended"));
-                } catch (IOException | UncheckedIOException e) {
-                    queue.add(new Signal(SignalKind.DISCONNECTED, describe(e)));
-                } catch (InterruptedException e) {
-                    return;
-                } catch (RuntimeException e) {
-                    if (stopped) {
-                        return;
-                    }
-                    queue.add(new Signal(SignalKind.DISCONNECTED, describe(e)));
-                } finally {
-                    body = null;
-                }
-                if (stopped) {
-                    return;
-                }
-                try {
-                    Thread.sleep(Math.min(5000, 250L << Math.min(attempt++, 5)));
-                } catch (InterruptedException e) {
-                    return;
-                }
-            }
-        }
     }
 }
