@@ -141,6 +141,11 @@ final class CliOptions {
                 description = "(default: ${DEFAULT-VALUE})")
         Duration restartWindow;
 
+        @Option(names = "--down-grace", paramLabel = "D", defaultValue = "15m", converter = DurationConverter.class,
+                description = "restart a service whose health answers DOWN this long (default: ${DEFAULT-VALUE}; "
+                        + "a service that does not answer at all is restarted after 60s)")
+        Duration downGrace;
+
         /** A builder with these options applied. */
         LocalStackBuilder builder() {
             LocalStackBuilder b = LocalStack.builder();
@@ -181,8 +186,8 @@ final class CliOptions {
                     b.systemProperty(service(sk[0]), kv[0], kv[1]);
                 }
             }
-            b.restartPolicy(new RestartPolicy(maxRestarts, restartWindow, RestartPolicy.DEFAULT_DOWN_GRACE,
-                    RestartPolicy.DEFAULT_START_GRACE));
+            b.restartPolicy(new RestartPolicy(maxRestarts, restartWindow, RestartPolicy.DEFAULT_UNREACHABLE_GRACE,
+                    downGrace, RestartPolicy.DEFAULT_START_GRACE));
             return b;
         }
 

@@ -144,10 +144,11 @@ public final class Supervisor implements StackWatch {
                 }
             } else if (before == State.UP) {
                 set(name, State.DOWN);
-                say("warning: " + name + " is " + (h == HealthProbe.Health.DOWN ? "DOWN (its health check)"
-                        : "not answering") + "; it is restarted if it stays so");
+                say("warning: " + name + " is " + (h == HealthProbe.Health.DOWN ? "DOWN (its health check; restarted "
+                        + "if it stays so for " + Durations.format(policy.downGrace()) + ")" : "not answering (restarted "
+                        + "if it stays so for " + Durations.format(policy.unreachableGrace()) + ")"));
             }
-            d = policy.health(name, h.up(), now);
+            d = policy.health(name, h, now);
         }
         switch (d.action()) {
             case RESTART -> restart(c, d.reason());

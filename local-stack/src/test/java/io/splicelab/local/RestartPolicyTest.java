@@ -110,4 +110,24 @@ class RestartPolicyTest {
         assertThrows(IllegalArgumentException.class,
                 () -> new RestartPolicy(-1, Duration.ofMinutes(1), Duration.ZERO, Duration.ZERO));
     }
+
+    @Test
+    void aServiceThatDoesNotAnswerIsRestartedSoonerThanOneThatAnswersDown() {
+        RestartPolicy p = new RestartPolicy(3, Duration.ofMinutes(10), Duration.ofSeconds(60), Duration.ofMinutes(15),
+                Duration.ZERO);
+        p.started("splicer", T0);
+        p.started("stats", T0);
+        // DOWN answers (a long evaluation holds a record): not restarted after 60 s, only after 15 minutes
+        assertEquals(Action.NONE, p.health("splicer", HealthProbe.Health.DOWN, at(0)).action());
+        assertEquals(Action.NONE, p.health("splicer", HealthProbe.Health.DOWN, at(600)).action());
+        assertEquals(Action.RESTART, p.health("splicer", HealthProbe.Health.DOWN, at(900)).action());
+        // no answer at all (a hung JVM): 60 s
+        assertEquals(Action.NONE, p.health("stats", HealthProbe.Health.UNREACHABLE, at(0)).action());
+        assertEquals(Action.NONE, p.health("stats", HealthProbe.Health.DOWN, at(30)).action(), "an answer resets it");
+        assertEquals(Action.NONE, p.health("stats", HealthProbe.Health.UNREACHABLE, at(40)).action());
+        assertEquals(Action.NONE, p.health("stats", HealthProbe.Health.UNREACHABLE, at(99)).action());
+        RestartPolicy.Decision d = p.health("stats", HealthProbe.Health.UNREACHABLE, at(100));
+        assertEquals(Action.RESTART, d.action());
+        assertTrue(d.reason().startsWith("not answering its health check for 60 s; restarting it"), d.reason());
+    }
 }
