@@ -294,11 +294,17 @@ public final class KafkaBroker implements AutoCloseable {
 
     /** Kafka cluster ids are 16 random bytes in URL-safe base64 without padding. */
     static final class Base64Uuid {
+        /** Never starting with '-': the storage tool would read such an id as an option (1 start in 64 failed). */
         static String random() {
-            UUID u = UUID.randomUUID();
-            java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(16);
-            b.putLong(u.getMostSignificantBits()).putLong(u.getLeastSignificantBits());
-            return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(b.array());
+            while (true) {
+                UUID u = UUID.randomUUID();
+                java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(16);
+                b.putLong(u.getMostSignificantBits()).putLong(u.getLeastSignificantBits());
+                String id = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(b.array());
+                if (!id.startsWith("-")) {
+                    return id;
+                }
+            }
         }
     }
 }

@@ -65,4 +65,13 @@ class KafkaBrokerTest {
             }
         }
     }
+
+    @Test
+    void clusterIdsNeverLookLikeAnOption() {
+        for (int i = 0; i < 2000; i++) {
+            String id = KafkaBroker.Base64Uuid.random();
+            assertEquals(22, id.length());
+            assertFalse(id.startsWith("-"), id);
+        }
+    }
 }
