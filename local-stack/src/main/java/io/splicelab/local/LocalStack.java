@@ -26,10 +26,10 @@ import java.util.stream.Collectors;
  * }
  * }</pre>
  *
- * This class puts the parts together and owns the children's lifecycle; each job is its own class:
- * {@link StackLayout} (paths), {@link StackPorts} (interface and ports), {@link ApiToken}, {@link TopicAdmin},
- * {@link ServiceLauncher} (command lines), {@link HealthProbe}, {@link Supervisor} with {@link RestartPolicy},
- * {@link ProcessTree} and {@link LogFiles}. {@link #close()} (and a JVM shutdown hook, for Ctrl-C) stops the
+ * This class only puts the parts together, in order (broker, topics, services, readiness, supervision); each job
+ * is its own class: {@link StackLayout} (paths), {@link StackPorts} (interface and ports), {@link ApiToken},
+ * {@link TopicAdmin}, {@link ServiceLauncher} (command lines), {@link ChildProcesses} (the processes),
+ * {@link HealthProbe}, {@link Supervisor} with {@link RestartPolicy}, {@link ProcessTree} and {@link LogFiles}. {@link #close()} (and a JVM shutdown hook, for Ctrl-C) stops the
  * supervisor, the services, then Kafka, and waits for every child process and its descendants to exit.
  */
 public final class LocalStack implements AutoCloseable {
