@@ -28,26 +28,63 @@ import org.apache.kafka.clients.admin.NewTopic;
  * resolved by Maven when this module is built.
  */
 public final class KafkaBroker implements AutoCloseable {
+    /** The default interface: the broker is reachable from this machine only. */
+    public static final String LOOPBACK = "127.0.0.1";
+
     private final Path dir;
     private final int port;
     private final int controllerPort;
+    private final String bindAddress;
     private final Path logFile;
-    private Process process;
+    private volatile Process process;
 
-    private KafkaBroker(Path dir, int port, int controllerPort) {
+    private KafkaBroker(Path dir, int port, int controllerPort, String bindAddress) {
         this.dir = dir;
         this.port = port;
         this.controllerPort = controllerPort;
+        this.bindAddress = bindAddress;
         this.logFile = dir.resolve("kafka.log");
     }
 
-    /** A broker with its data and log under dir, listening on port (0 picks a free one). */
+    /** A broker with its data and log under dir, listening on 127.0.0.1:port (0 picks a free one). */
     public static KafkaBroker create(Path dir, int port) {
-        return new KafkaBroker(dir.toAbsolutePath(), port == 0 ? freePort() : port, freePort());
+        return create(dir, port, LOOPBACK);
     }
 
+    /**
+     * A broker listening on {@code bindAddress:port}: {@code 127.0.0.1} keeps it on this machine; another address
+     * (or {@code 0.0.0.0}, every interface) exposes it. The controller listener always stays on the loopback.
+     */
+    public static KafkaBroker create(Path dir, int port, String bindAddress) {
+        String bind = bindAddress == null || bindAddress.isBlank() ? LOOPBACK : bindAddress.trim();
+        return new KafkaBroker(dir.toAbsolutePath(), port == 0 ? freePort() : port, freePort(), bind);
+    }
+
+    /** Where clients on this machine connect: the bind address, or the loopback when bound to every interface. */
     public String bootstrapServers() {
-        return "127.0.0.1:" + port;
+        return connectHost(bindAddress) + ":" + port;
+    }
+
+    public String bindAddress() {
+        return bindAddress;
+    }
+
+    /** The host to connect to for a listener bound to bindAddress (a wildcard is reached through the loopback). */
+    public static String connectHost(String bindAddress) {
+        return bindAddress.equals("0.0.0.0") || bindAddress.equals("::") || bindAddress.equals("[::]") ? LOOPBACK
+                : bindAddress;
+    }
+
+    /** The exit code of the broker's JVM once it has exited; -1 while it runs or before it started. */
+    public int exitCode() {
+        Process p = process;
+        return p == null || p.isAlive() ? -1 : p.exitValue();
+    }
+
+    /** Whether the broker's JVM is running (false before start, after close, and after it died). */
+    public boolean alive() {
+        Process p = process;
+        return p != null && p.isAlive();
     }
 
     public int port() {
@@ -59,11 +96,18 @@ public final class KafkaBroker implements AutoCloseable {
     }
 
     public long pid() {
-        return process == null ? -1 : process.pid();
+        Process p = process;
+        return p == null ? -1 : p.pid();
     }
 
-    /** Formats the storage when new, starts the broker and waits until it accepts connections. */
+    /**
+     * Formats the storage when new, starts the broker and waits until it accepts connections. Called again after
+     * the broker died, it starts a new broker on the same data, ports and log (the clients reconnect by themselves).
+     */
     public KafkaBroker start(Duration timeout) {
+        if (alive()) {
+            throw new IllegalStateException("Kafka is already running (pid " + pid() + ")");
+        }
         try {
             Files.createDirectories(dir);
             Path data = dir.resolve("data");
@@ -84,14 +128,16 @@ public final class KafkaBroker implements AutoCloseable {
             List<String> cmd = javaCommand(log4j, "-Xmx384m");
             cmd.add("kafka.Kafka");
             cmd.add(props.toString());
-            process = new ProcessBuilder(cmd).redirectErrorStream(true)
+            long logStart = Files.exists(logFile) ? Files.size(logFile) : 0;
+            Process started = new ProcessBuilder(cmd).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile())).start();
+            process = started;
             long deadline = System.nanoTime() + timeout.toNanos();
             while (System.nanoTime() < deadline) {
-                if (!process.isAlive()) {
-                    throw new IllegalStateException("Kafka exited with " + process.exitValue() + "; see " + logFile);
+                if (!started.isAlive()) {
+                    throw new IllegalStateException("Kafka exited with " + started.exitValue() + "; see " + logFile);
                 }
-                if (accepts(port) && Files.readString(logFile).contains("Kafka Server started")) {
+                if (accepts(connectHost(bindAddress), port) && startedSince(logStart)) {
                     return this;
                 }
                 Thread.sleep(200);
@@ -106,13 +152,34 @@ public final class KafkaBroker implements AutoCloseable {
         }
     }
 
+    /** Whether the log written since offset (this start's part of it) says the server started. */
+    private boolean startedSince(long offset) throws IOException {
+        byte[] all = Files.readAllBytes(logFile);
+        int from = (int) Math.min(offset, all.length);
+        return new String(all, from, all.length - from, StandardCharsets.UTF_8).contains("Kafka Server started");
+    }
+
+    /** The host the broker advertises: its bind address, or this machine's name when bound to every interface. */
+    static String advertisedHost(String bindAddress) {
+        if (!connectHost(bindAddress).equals(LOOPBACK) || bindAddress.equals(LOOPBACK)) {
+            return bindAddress.contains(":") && !bindAddress.startsWith("[") ? "[" + bindAddress + "]" : bindAddress;
+        }
+        try {
+            return java.net.InetAddress.getLocalHost().getCanonicalHostName();
+        } catch (java.net.UnknownHostException e) {
+            return LOOPBACK;
+        }
+    }
+
     private Path writeConfig(Path data) throws IOException {
+        String listenHost = bindAddress.contains(":") && !bindAddress.startsWith("[") ? "[" + bindAddress + "]"
+                : bindAddress;
         String config = String.join("\n",
                 "process.roles=broker,controller",
                 "node.id=1",
                 "controller.quorum.bootstrap.servers=127.0.0.1:" + controllerPort,
-                "listeners=PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort,
-                "advertised.listeners=PLAINTEXT://127.0.0.1:" + port,
+                "listeners=PLAINTEXT://" + listenHost + ":" + port + ",CONTROLLER://127.0.0.1:" + controllerPort,
+                "advertised.listeners=PLAINTEXT://" + advertisedHost(bindAddress) + ":" + port,
                 "controller.listener.names=CONTROLLER",
                 "inter.broker.listener.name=PLAINTEXT",
                 "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
@@ -192,9 +259,9 @@ public final class KafkaBroker implements AutoCloseable {
         }
     }
 
-    private static boolean accepts(int port) {
+    private static boolean accepts(String host, int port) {
         try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress("127.0.0.1", port), 200);
+            s.connect(new InetSocketAddress(host, port), 200);
             return true;
         } catch (IOException e) {
             return false;
@@ -232,17 +299,18 @@ public final class KafkaBroker implements AutoCloseable {
     /** Stops the broker and waits for its JVM to exit, so no process is left behind. */
     @Override
     public void close() {
-        if (process == null) {
+        Process p = process;
+        if (p == null) {
             return;
         }
-        process.destroy();
+        p.destroy();
         try {
-            if (!process.waitFor(20, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                process.waitFor(10, TimeUnit.SECONDS);
+            if (!p.waitFor(20, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                p.waitFor(10, TimeUnit.SECONDS);
             }
         } catch (InterruptedException e) {
-            process.destroyForcibly();
+            p.destroyForcibly();
             Thread.currentThread().interrupt();
         }
         process = null;
@@ -250,11 +318,17 @@ public final class KafkaBroker implements AutoCloseable {
 
     /** Kafka cluster ids are 16 random bytes in URL-safe base64 without padding. */
     static final class Base64Uuid {
+        /** Never starting with '-': the storage tool would read such an id as an option (1 start in 64 failed). */
         static String random() {
-            UUID u = UUID.randomUUID();
-            java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(16);
-            b.putLong(u.getMostSignificantBits()).putLong(u.getLeastSignificantBits());
-            return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(b.array());
+            while (true) {
+                UUID u = UUID.randomUUID();
+                java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(16);
+                b.putLong(u.getMostSignificantBits()).putLong(u.getLeastSignificantBits());
+                String id = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(b.array());
+                if (!id.startsWith("-")) {
+                    return id;
+                }
+            }
         }
     }
 }

@@ -2,6 +2,7 @@ package io.splicelab.local;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.splicelab.model.events.EventCodec;
+import io.splicelab.model.events.Payloads;
 import io.splicelab.model.events.RunConfig;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -14,6 +15,10 @@ import java.util.TreeSet;
 /**
  * What a follower knows about one run, folded from its events. Idempotent: a replayed event (after a reconnect the
  * gateway replays the past first) changes nothing, and progress never goes backwards. Pure, no I/O.
+ *
+ * <p>Over 400 lines because it is one fold over every event type of a run (and the REST snapshot that stands in
+ * for them): the rules that make it idempotent and monotone are easier to check side by side than spread over
+ * classes.
  *
  * <p>The run is finished when {@code run.completed} arrived and, for each of the stage cuts, all K*K hybrid cells
  * (both orders and the diagonal of K checkpoints) arrived; it has failed when {@code run.failed} arrived.
@@ -28,6 +33,7 @@ public final class FollowState {
     public static final String CHECKPOINT_IMPORTED = "io.splicelab.checkpoint.imported";
     public static final String HYBRID_EVALUATED = "io.splicelab.hybrid.evaluated";
     public static final String STATS_COMPUTED = "io.splicelab.stats.computed";
+    public static final String HYBRID_PROGRESS = "io.splicelab.hybrid.progress";
 
     private final String runId;
     private final List<String> cuts;
@@ -49,6 +55,10 @@ public final class FollowState {
     private double finalTrainAccuracy = Double.NaN;
     private String failure;
     private int stats;
+    /** The splicer's latest word on the grid ({@code hybrid.progress}); null until one arrived. */
+    private Payloads.GridProgress gridProgress;
+    /** Services (and Kafka) that are not UP, as the stack or the gateway sees them. */
+    private List<String> servicesNotUp = List.of();
 
     public FollowState(String runId) {
         this(runId, HybridGrid.STAGE_CUTS);
@@ -133,6 +143,9 @@ public final class FollowState {
                 stats++;
                 return Optional.empty();
             }
+            case HYBRID_PROGRESS -> {
+                return applyGridProgress(data);
+            }
             case RUN_COMPLETED -> {
                 boolean first = !completed;
                 completed = true;
@@ -168,6 +181,61 @@ public final class FollowState {
                 return Optional.empty();
             }
         }
+    }
+
+    /**
+     * The splicer's progress on the grid: kept when it has at least as many cells as the last one (a replay or a
+     * reordering never moves it back), and a terminal status (complete, incomplete) is not undone by an older
+     * "computing" with the same count. Says so once when the grid became incomplete.
+     */
+    private Optional<String> applyGridProgress(JsonNode d) {
+        Payloads.GridProgress p = new Payloads.GridProgress(runId, d.path("step").asInt(),
+                d.path("stepCellsComputed").asInt(), d.path("stepCellsExpected").asInt(),
+                d.path("gridCellsComputed").asInt(), d.path("gridCellsExpected").asInt(), d.path("checkpoints").asInt(),
+                d.path("status").asText(""), d.path("reason").isTextual() ? d.path("reason").asText() : null);
+        Payloads.GridProgress old = gridProgress;
+        if (old != null && (p.gridCellsComputed() < old.gridCellsComputed()
+                || (p.gridCellsComputed() == old.gridCellsComputed() && terminal(old.status()) && !terminal(p.status())))) {
+            return Optional.empty();
+        }
+        gridProgress = p;
+        boolean newlyIncomplete = gridIncomplete() && (old == null || !Payloads.GridProgress.INCOMPLETE.equals(old.status()));
+        return newlyIncomplete ? Optional.of("hybrid grid incomplete" + (p.reason() == null ? "" : ": " + p.reason())
+                + " (" + p.gridCellsComputed() + "/" + p.gridCellsExpected() + " cells)") : Optional.empty();
+    }
+
+    private static boolean terminal(String status) {
+        return Payloads.GridProgress.COMPLETE.equals(status) || Payloads.GridProgress.INCOMPLETE.equals(status);
+    }
+
+    /** The splicer's latest progress on the grid, if it sent any. */
+    public Optional<Payloads.GridProgress> gridProgress() {
+        return Optional.ofNullable(gridProgress);
+    }
+
+    /** The splicer said the grid is incomplete (and the cells that arrived do not make it whole). */
+    public boolean gridIncomplete() {
+        return gridProgress != null && Payloads.GridProgress.INCOMPLETE.equals(gridProgress.status()) && !finished();
+    }
+
+    /** Hybrid cells done: the splicer's count when it sent one, else the stage-cut cells received. */
+    public int hybridsDone() {
+        return gridProgress != null ? Math.max(gridProgress.gridCellsComputed(), 0) : receivedCells();
+    }
+
+    /** Hybrid cells expected: the splicer's count when it sent one, else K*K per stage cut (0 while unknown). */
+    public int hybridsExpected() {
+        return gridProgress != null && gridProgress.gridCellsExpected() > 0 ? gridProgress.gridCellsExpected()
+                : expectedCells();
+    }
+
+    /** Services (and Kafka) that are not UP, each "name STATE"; set by the follower from a {@link StackWatch}. */
+    public void servicesNotUp(List<String> notUp) {
+        this.servicesNotUp = List.copyOf(notUp);
+    }
+
+    public List<String> servicesNotUp() {
+        return servicesNotUp;
     }
 
     /** Folds a hybrid cell (from an event or a polled grid). */

@@ -1,5 +1,6 @@
 package io.splicelab.local;
 
+import io.splicelab.model.events.Payloads;
 import java.io.PrintStream;
 import java.util.Locale;
 
@@ -87,7 +88,7 @@ public final class ProgressRenderer {
             draw(line(s));
         } else {
             int td = s.totalSteps() > 0 ? Math.min(10, s.step() * 10 / s.totalSteps()) : -1;
-            int hd = s.expectedCells() > 0 ? Math.min(10, s.receivedCells() * 10 / s.expectedCells()) : -1;
+            int hd = s.hybridsExpected() > 0 ? Math.min(10, s.hybridsDone() * 10 / s.hybridsExpected()) : -1;
             if (td > trainingDecile || hd > hybridDecile) {
                 trainingDecile = Math.max(td, trainingDecile);
                 hybridDecile = Math.max(hd, hybridDecile);
@@ -167,7 +168,14 @@ public final class ProgressRenderer {
         if (s.expectedCheckpoints() > 0) {
             b.append('/').append(s.expectedCheckpoints());
         }
-        b.append(" | cells ").append(cells(s));
+        if (s.gridProgress().isPresent()) {
+            b.append(" | ").append(hybrids(s));
+        } else {
+            b.append(" | cells ").append(cells(s));
+        }
+        if (!s.servicesNotUp().isEmpty()) {
+            b.append(" | down: ").append(String.join(", ", s.servicesNotUp()));
+        }
         return b.toString();
     }
 
@@ -185,9 +193,16 @@ public final class ProgressRenderer {
         if (s.expectedCheckpoints() > 0) {
             b.append('/').append(s.expectedCheckpoints());
         }
-        b.append("  hybrids ").append(cells(s));
-        if (s.expectedCells() > 0) {
-            b.append(String.format(Locale.ROOT, " (%d%%)", (int) Math.floor(100.0 * s.receivedCells() / s.expectedCells())));
+        if (s.gridProgress().isPresent()) {
+            b.append("  ").append(hybrids(s));
+        } else {
+            b.append("  hybrids ").append(cells(s));
+            if (s.expectedCells() > 0) {
+                b.append(String.format(Locale.ROOT, " (%d%%)", (int) Math.floor(100.0 * s.receivedCells() / s.expectedCells())));
+            }
+        }
+        if (!s.servicesNotUp().isEmpty()) {
+            b.append("  down: ").append(String.join(", ", s.servicesNotUp()));
         }
         return b.toString();
     }
@@ -202,6 +217,25 @@ public final class ProgressRenderer {
         }
         if (!Double.isNaN(s.imagesPerSecond())) {
             b.append(String.format(Locale.ROOT, "  %.0f img/s", s.imagesPerSecond()));
+        }
+        return b.toString();
+    }
+
+    /**
+     * The splicer's progress on the grid: {@code hybrids 12/75 · checkpoint 300: 5/27}, or with the grid's state
+     * when it is not computing ({@code hybrids 12/75 · waiting}, {@code hybrids 12/75 · incomplete: reason}).
+     */
+    public static String hybrids(FollowState s) {
+        Payloads.GridProgress p = s.gridProgress().orElseThrow();
+        StringBuilder b = new StringBuilder("hybrids ").append(s.hybridsDone()).append('/')
+                .append(s.hybridsExpected() > 0 ? String.valueOf(s.hybridsExpected()) : "?");
+        switch (p.status()) {
+            case Payloads.GridProgress.COMPUTING -> b.append(" \u00b7 checkpoint ").append(p.step()).append(": ")
+                    .append(p.stepCellsComputed()).append('/').append(p.stepCellsExpected());
+            case Payloads.GridProgress.INCOMPLETE -> b.append(" \u00b7 incomplete")
+                    .append(p.reason() == null ? "" : ": " + p.reason());
+            case Payloads.GridProgress.COMPLETE -> b.append(" \u00b7 complete");
+            default -> b.append(" \u00b7 ").append(p.status());
         }
         return b.toString();
     }

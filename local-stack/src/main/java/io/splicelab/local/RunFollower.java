@@ -4,20 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.splicelab.model.events.EventCodec;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * Follows one run on any gateway: reads its server-sent events ({@code GET /api/runs/{id}/events}, the past replayed
@@ -36,6 +28,8 @@ public final class RunFollower {
         COMPLETED,
         /** The run failed; the message is the reason. */
         FAILED,
+        /** Training completed but the splicer gave up on part of the grid (it said why). */
+        INCOMPLETE,
         /** The timeout passed first; the run may still go on. */
         TIMED_OUT,
         /** The run or the gateway could not be read. */
@@ -58,6 +52,7 @@ public final class RunFollower {
     private Duration pollWhenDisconnected = Duration.ofSeconds(5);
     private Duration pollAfterCompletion = Duration.ofSeconds(10);
     private boolean whereNext = true;
+    private StackWatch watch = StackWatch.NONE;
 
     /** A follower that prints to stdout, with a live progress line when stdout is a terminal. */
     public RunFollower(String gatewayUrl) {
@@ -100,6 +95,12 @@ public final class RunFollower {
         return this;
     }
 
+    /** Where to learn about services that are down (the local supervisor, or the gateway's {@code /api/services}). */
+    public RunFollower watch(StackWatch watch) {
+        this.watch = watch;
+        return this;
+    }
+
     public GatewayClient client() {
         return client;
     }
@@ -119,7 +120,7 @@ public final class RunFollower {
             return end(state, Outcome.ERROR, "cannot reach the gateway at " + client.baseUrl() + ": " + describe(e),
                     false);
         }
-        EventReader reader = new EventReader(runId);
+        EventStreamReader reader = new EventStreamReader(client, runId);
         reader.start();
         try {
             long lastPoll = System.nanoTime();
@@ -127,6 +128,10 @@ public final class RunFollower {
             boolean connected = false;
             String lastProblem = null;
             while (true) {
+                for (String m : watch.drainMessages()) {
+                    progress.message(m, state);
+                }
+                state.servicesNotUp(watch.notUp());
                 if (state.failed()) {
                     progress.finish(state);
                     return end(state, Outcome.FAILED, state.failure(), true);
@@ -135,13 +140,20 @@ public final class RunFollower {
                     progress.finish(state);
                     return end(state, Outcome.COMPLETED, "completed", true);
                 }
+                if (state.completed() && state.gridIncomplete()) {
+                    progress.finish(state);
+                    String reason = state.gridProgress().map(p -> p.reason()).orElse(null);
+                    return end(state, Outcome.INCOMPLETE, reason == null ? "(no reason given)" : reason, true);
+                }
                 long now = System.nanoTime();
                 if (now >= deadline) {
                     progress.finish(state);
-                    String why = String.format("gave up after %s: training %d/%d steps, hybrid cells %d/%s%s. The run "
+                    String why = String.format("gave up after %s: training %d/%d steps, hybrid cells %d/%s%s%s. The run "
                             + "goes on; follow it again with: ./splicelab follow %s --gateway %s",
-                            Main.formatDuration(timeout), state.step(), state.totalSteps(), state.receivedCells(),
+                            Durations.format(timeout), state.step(), state.totalSteps(), state.receivedCells(),
                             state.expectedCells() > 0 ? String.valueOf(state.expectedCells()) : "?",
+                            state.servicesNotUp().isEmpty() ? "" : " (not up: " + String.join(", ",
+                                    state.servicesNotUp()) + ")",
                             lastProblem == null ? "" : " (event stream: " + lastProblem + ")", runId, client.baseUrl());
                     return end(state, Outcome.TIMED_OUT, why, true);
                 }
@@ -158,8 +170,8 @@ public final class RunFollower {
                         TimeUnit.MILLISECONDS);
                 if (item instanceof SseParser.SseEvent ev) {
                     onEvent(state, ev);
-                } else if (item instanceof Signal sig) {
-                    switch (sig.kind) {
+                } else if (item instanceof EventStreamReader.Signal sig) {
+                    switch (sig.kind()) {
                         case CONNECTED -> {
                             connected = true;
                             lastProblem = null;
@@ -169,11 +181,11 @@ public final class RunFollower {
                                 disconnectedSince = System.nanoTime();
                             }
                             connected = false;
-                            lastProblem = sig.message;
+                            lastProblem = sig.message();
                         }
                         case NOT_FOUND -> {
                             progress.finish(state);
-                            return end(state, Outcome.ERROR, sig.message, false);
+                            return end(state, Outcome.ERROR, sig.message(), false);
                         }
                     }
                 }
@@ -247,6 +259,17 @@ public final class RunFollower {
             case FAILED -> {
                 out.println();
                 out.println("run " + state.runId() + " FAILED: " + message);
+            }
+            case INCOMPLETE -> {
+                out.println();
+                out.printf("run %s: training completed, but its hybrid grid is INCOMPLETE (%d/%d cells): %s%n",
+                        state.runId(), state.hybridsDone(), state.hybridsExpected(), message);
+                grid = fetchGrid(state);
+                if (!grid.cells().isEmpty()) {
+                    out.println("the partial grid (missing cells are blank; not a result to report):");
+                    out.println();
+                    out.print(GridRenderer.render(grid, metric));
+                }
             }
             case TIMED_OUT -> {
                 out.println();
@@ -323,96 +346,5 @@ public final class RunFollower {
             return e.getClass().getSimpleName() + (m == null || m.isBlank() ? "" : " " + m);
         }
         return m;
-    }
-
-    // ---------------------------------------------------------------- event stream reader
-
-    enum SignalKind { CONNECTED, DISCONNECTED, NOT_FOUND }
-
-    record Signal(SignalKind kind, String message) {
-    }
-
-    /** Reads the SSE stream into a queue on a daemon thread; reconnects with back-off until stopped. */
-    private final class EventReader implements Runnable {
-        final BlockingQueue<Object> queue = new LinkedBlockingQueue<>();
-        private final String runId;
-        private final Thread thread;
-        private volatile boolean stopped;
-        private volatile Stream<String> body;
-
-        EventReader(String runId) {
-            this.runId = runId;
-            this.thread = new Thread(this, "splicelab-follow-" + runId);
-            this.thread.setDaemon(true);
-        }
-
-        void start() {
-            thread.start();
-        }
-
-        void stop() {
-            stopped = true;
-            Stream<String> b = body;
-            if (b != null) {
-                try {
-                    b.close();
-                } catch (RuntimeException e) {
-                    // closing a broken stream
-                }
-            }
-            thread.interrupt();
-        }
-
-        @Override
-        public void run() {
-            int attempt = 0;
-            SseParser parser = new SseParser();
-            while (!stopped) {
-                try {
-                    HttpRequest.Builder rb = HttpRequest.newBuilder(URI.create(client.eventsUrl(runId)))
-                            .header("Accept", "text/event-stream").GET();
-                    HttpResponse<Stream<String>> r = client.http().send(rb.build(), HttpResponse.BodyHandlers.ofLines());
-                    if (r.statusCode() == 404) {
-                        r.body().close();
-                        queue.add(new Signal(SignalKind.NOT_FOUND, "no run " + runId + " at " + client.baseUrl()));
-                        return;
-                    }
-                    if (r.statusCode() != 200) {
-                        r.body().close();
-                        throw new IOException("HTTP " + r.statusCode() + " from " + client.eventsUrl(runId));
-                    }
-                    body = r.body();
-                    queue.add(new Signal(SignalKind.CONNECTED, null));
-                    attempt = 0;
-                    parser.reset();
-                    try (Stream<String> lines = r.body()) {
-                        Iterator<String> it = lines.iterator();
-                        while (!stopped && it.hasNext()) {
-                            parser.line(it.next()).ifPresent(queue::add);
-                        }
-                    }
-                    queue.add(new Signal(SignalKind.DISCONNECTED, "the stream ended"));
-                } catch (IOException | UncheckedIOException e) {
-                    queue.add(new Signal(SignalKind.DISCONNECTED, describe(e)));
-                } catch (InterruptedException e) {
-                    return;
-                } catch (RuntimeException e) {
-                    if (stopped) {
-                        return;
-                    }
-                    queue.add(new Signal(SignalKind.DISCONNECTED, describe(e)));
-                } finally {
-                    body = null;
-                }
-                if (stopped) {
-                    return;
-                }
-                try {
-                    Thread.sleep(Math.min(5000, 250L << Math.min(attempt++, 5)));
-                } catch (InterruptedException e) {
-                    return;
-                }
-            }
-        }
     }
 }

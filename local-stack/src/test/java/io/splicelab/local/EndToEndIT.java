@@ -206,7 +206,7 @@ class EndToEndIT {
             grid[0] = r.statusCode() == 200 ? EventCodec.mapper().readTree(r.body()) : null;
             return grid[0] != null && grid[0].path("cells").size() >= expected;
         }, Duration.ofMinutes(4));
-        assertTrue(grid[0] != null, "no grid for the imported run: " + LocalStack.tail(stack.logFile(Service.SPLICER)));
+        assertTrue(grid[0] != null, "no grid for the imported run: " + LogFiles.tail(stack.logFile(Service.SPLICER)));
         assertEquals(expected, grid[0].path("cells").size(), "every cell of the imported run, once");
         int same = 0;
         for (JsonNode c : grid[0].path("cells")) {

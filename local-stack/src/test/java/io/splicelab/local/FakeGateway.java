@@ -18,6 +18,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /** A gateway that speaks the REST/SSE contract for one run, from canned events. */
 final class FakeGateway implements AutoCloseable {
     final String runId;
+    /** {@code GET /api/services}; null: 404, like a gateway without it. */
+    volatile JsonNode services;
     final List<String[]> events = new CopyOnWriteArrayList<>(); // {type, envelope json}
     volatile ObjectNode run;
     volatile ObjectNode hybrids;
@@ -40,6 +42,7 @@ final class FakeGateway implements AutoCloseable {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.setExecutor(pool);
         server.createContext("/api/runs", this::handle);
+        server.createContext("/api/services", this::handle);
         server.start();
     }
 
@@ -72,6 +75,8 @@ final class FakeGateway implements AutoCloseable {
             } else if (path.equals(base + "/hybrids")) {
                 hybridRequests.incrementAndGet();
                 send(ex, 200, "application/json", EventCodec.toJson(hybrids));
+            } else if (path.equals("/api/services") && services != null) {
+                send(ex, 200, "application/json", EventCodec.toJson(services));
             } else if (path.equals(base + "/events")) {
                 stream(ex);
             } else {

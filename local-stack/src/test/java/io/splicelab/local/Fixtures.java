@@ -45,6 +45,17 @@ final class Fixtures {
         return obj().put("runId", runId).put("reason", reason);
     }
 
+    static JsonNode gridProgress(String runId, int step, int stepDone, int stepExpected, int gridDone, int gridExpected,
+            String status, String reason) {
+        ObjectNode n = obj().put("runId", runId).put("step", step).put("stepCellsComputed", stepDone)
+                .put("stepCellsExpected", stepExpected).put("gridCellsComputed", gridDone)
+                .put("gridCellsExpected", gridExpected).put("checkpoints", 3).put("status", status);
+        if (reason != null) {
+            n.put("reason", reason);
+        }
+        return n;
+    }
+
     static ObjectNode hybrid(String runId, String cut, int shallow, int deep, double acc) {
         ObjectNode d = obj().put("runId", runId).put("cut", cut).put("evalSet", "test").put("bnMode", "deep")
                 .put("precision", "fp32").put("shallowStep", shallow).put("deepStep", deep).put("samples", 500);

@@ -157,4 +157,45 @@ class FollowStateTest {
                 s.apply(FollowState.CHECKPOINT_IMPORTED, Fixtures.checkpoint(RUN, 10, 0)).orElseThrow());
         assertTrue(s.apply(FollowState.CHECKPOINT_IMPORTED, Fixtures.checkpoint(RUN, 10, 0)).isEmpty());
     }
+
+    @Test
+    void gridProgressIsShownNeverGoesBackAndAnIncompleteGridSaysWhyOnce() {
+        FollowState s = new FollowState(RUN);
+        s.apply(RUN_STARTED, Fixtures.started(RUN, Fixtures.STEPS, 120));
+        assertTrue(s.gridProgress().isEmpty());
+        assertEquals(0, s.hybridsDone());
+        assertEquals(27, s.hybridsExpected(), "without the splicer's word: K*K per stage cut");
+
+        s.apply(FollowState.HYBRID_PROGRESS, Fixtures.gridProgress(RUN, 60, 5, 15, 12, 27, "computing", null));
+        assertEquals(12, s.hybridsDone());
+        assertEquals("hybrids 12/27 \u00b7 checkpoint 60: 5/15", ProgressRenderer.hybrids(s));
+        // an older event (a replay) does not move it back
+        s.apply(FollowState.HYBRID_PROGRESS, Fixtures.gridProgress(RUN, 60, 2, 15, 9, 27, "computing", null));
+        assertEquals(12, s.hybridsDone());
+        s.apply(FollowState.HYBRID_PROGRESS, Fixtures.gridProgress(RUN, 120, 0, 15, 12, 27, "waiting", null));
+        assertEquals("hybrids 12/27 \u00b7 waiting", ProgressRenderer.hybrids(s));
+        assertFalse(s.gridIncomplete());
+
+        var said = s.apply(FollowState.HYBRID_PROGRESS,
+                Fixtures.gridProgress(RUN, 120, 0, 15, 12, 27, "incomplete", "checkpoint 120 could not be read"));
+        assertEquals("hybrid grid incomplete: checkpoint 120 could not be read (12/27 cells)", said.orElseThrow());
+        assertTrue(s.gridIncomplete());
+        assertEquals("hybrids 12/27 \u00b7 incomplete: checkpoint 120 could not be read", ProgressRenderer.hybrids(s));
+        assertTrue(s.apply(FollowState.HYBRID_PROGRESS,
+                Fixtures.gridProgress(RUN, 120, 0, 15, 12, 27, "incomplete", "again")).isEmpty(), "said once");
+        // a "computing" with the same count (older) does not undo the terminal status
+        s.apply(FollowState.HYBRID_PROGRESS, Fixtures.gridProgress(RUN, 60, 5, 15, 12, 27, "computing", null));
+        assertTrue(s.gridIncomplete());
+        assertTrue(ProgressRenderer.plainLine(s).contains("hybrids 12/27 \u00b7 incomplete"), ProgressRenderer.plainLine(s));
+    }
+
+    @Test
+    void servicesThatAreDownShowOnTheProgressLine() {
+        FollowState s = new FollowState(RUN);
+        s.apply(RUN_STARTED, Fixtures.started(RUN, Fixtures.STEPS, 120));
+        assertFalse(ProgressRenderer.line(s).contains("down:"));
+        s.servicesNotUp(List.of("splicer-service RESTARTING"));
+        assertTrue(ProgressRenderer.line(s).endsWith(" | down: splicer-service RESTARTING"), ProgressRenderer.line(s));
+        assertTrue(ProgressRenderer.plainLine(s).endsWith("  down: splicer-service RESTARTING"), ProgressRenderer.plainLine(s));
+    }
 }

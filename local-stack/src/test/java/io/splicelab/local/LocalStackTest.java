@@ -39,7 +39,7 @@ class LocalStackTest {
         for (Service s : Service.values()) {
             Files.createDirectories(dir.resolve(s.module()));
             if (withApps && !List.of(without).contains(s)) {
-                writeFakeApp(LocalStack.packagedApp(dir, s));
+                writeFakeApp(StackLayout.packagedApp(dir, s));
             }
         }
         return dir;
@@ -105,6 +105,10 @@ class LocalStackTest {
             assertTrue(cmd.contains("-Dsplicelab.artifacts.dir=" + stackDir.resolve("artifacts")), cmd.toString());
             assertTrue(cmd.contains("-Dsplicelab.data.dir=" + stackDir.resolve("data")), cmd.toString());
             assertTrue(cmd.contains("-Dquarkus.http.port=" + stack.port(s)), cmd.toString());
+            assertTrue(cmd.contains("-Dquarkus.http.host=127.0.0.1"), "loopback only by default: " + cmd);
+            assertTrue(cmd.contains("-XX:+ExitOnOutOfMemoryError"), cmd.toString());
+            assertEquals(s != Service.TRAINER, stack.environment(s).get("SPLICELAB_API_TOKEN") != null,
+                    "the gateway, the splicer and the stats service check the stack's token: " + s);
             assertEquals(List.of("-jar", repo.resolve(s.module() + "/target/quarkus-app/quarkus-run.jar").toString()),
                     cmd.subList(cmd.size() - 2, cmd.size()));
             assertTrue(cmd.get(1).startsWith("-Xmx"));
@@ -118,6 +122,14 @@ class LocalStackTest {
         assertFalse(stack.commandLine(Service.STATS).contains("-Dsplicelab.trainer.batch-size=8"));
         assertTrue(stack.commandLine(Service.GATEWAY).contains("-Dquarkus.http.port=18080"));
         assertEquals("http://127.0.0.1:18080", stack.gatewayUrl());
+        assertEquals(stack.apiToken(), stack.environment(Service.SPLICER).get("SPLICELAB_API_TOKEN"));
+        assertFalse(String.join(" ", stack.commandLine(Service.GATEWAY)).contains(stack.apiToken()),
+                "the token is never on a command line");
+
+        LocalStack exposed = LocalStack.builder().repo(repo).stackDir(stackDir).bindAddress("0.0.0.0").build();
+        assertTrue(exposed.commandLine(Service.GATEWAY).contains("-Dquarkus.http.host=0.0.0.0"));
+        assertEquals("http://127.0.0.1:8080", exposed.gatewayUrl(), "reached through the loopback on this machine");
+        assertEquals("0.0.0.0", exposed.bindAddress());
     }
 
     @Test
@@ -153,15 +165,15 @@ class LocalStackTest {
         String old = System.getProperty("splicelab.home");
         try {
             System.clearProperty("splicelab.home");
-            Path found = LocalStack.findRepo();
+            Path found = StackLayout.findRepo();
             assertTrue(Files.isDirectory(found.resolve("local-stack")), found.toString());
 
             Path repo = fakeRepo(tmp.resolve("repo"), false);
             System.setProperty("splicelab.home", repo.toString());
-            assertEquals(repo, LocalStack.findRepo());
+            assertEquals(repo, StackLayout.findRepo());
 
             System.setProperty("splicelab.home", tmp.toString());
-            String msg = assertThrows(LocalStackException.class, LocalStack::findRepo).getMessage();
+            String msg = assertThrows(LocalStackException.class, StackLayout::findRepo).getMessage();
             assertTrue(msg.contains("is not the splicelab repository"), msg);
         } finally {
             if (old == null) {
@@ -191,7 +203,7 @@ class LocalStackTest {
                 assertTrue(out.contains(s.module()), out);
                 String log = Files.readString(stack.logFile(s));
                 assertTrue(log.contains("fake service: ai.djl.offline=true OPT_OUT_TRACKING=true env OPT_OUT_TRACKING=true"
-                        + " kafka=" + stack.bootstrapServers()), log);
+                        + " kafka=" + stack.bootstrapServers() + " host=127.0.0.1"), log);
             }
             assertTrue(Files.isSymbolicLink(stackDir.resolve("logs/kafka.log")));
             assertTrue(stack.exitedServices().isEmpty());
@@ -199,7 +211,7 @@ class LocalStackTest {
             Map<String, Long> pids = stack.pids();
             assertEquals(Set.of("kafka", "trainer-service", "splicer-service", "stats-service", "gateway"), pids.keySet());
             for (long pid : pids.values()) {
-                tree.addAll(LocalStack.withDescendants(ProcessHandle.of(pid).orElseThrow()));
+                tree.addAll(ProcessTree.withDescendants(ProcessHandle.of(pid).orElseThrow()));
             }
             long trainerChildren = ProcessHandle.of(pids.get("trainer-service")).orElseThrow().descendants().count();
             assertTrue(trainerChildren >= 1, "the fake trainer started a child");
@@ -211,8 +223,8 @@ class LocalStackTest {
                 admin.createTopics(List.of(new NewTopic("splicelab.narrow", 1, (short) 1))).all().get();
             }
             // idempotent, and grows a topic with too few partitions
-            assertEquals(List.of(), LocalStack.ensureTopics(stack.bootstrapServers(), Topics.ALL, 3, Duration.ofSeconds(30)));
-            assertEquals(List.of(), LocalStack.ensureTopics(stack.bootstrapServers(), List.of("splicelab.narrow"), 3,
+            assertEquals(List.of(), TopicAdmin.ensureTopics(stack.bootstrapServers(), Topics.ALL, 3, Duration.ofSeconds(30)));
+            assertEquals(List.of(), TopicAdmin.ensureTopics(stack.bootstrapServers(), List.of("splicelab.narrow"), 3,
                     Duration.ofSeconds(30)));
             try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers()))) {
                 assertEquals(3, admin.describeTopics(List.of("splicelab.narrow")).allTopicNames().get()

@@ -1,6 +1,7 @@
 package io.splicelab.local;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -17,9 +18,23 @@ import org.junit.jupiter.api.io.TempDir;
 
 class MainTest {
 
+    /** The command object picocli filled from the arguments (the first one names the command). */
+    @SuppressWarnings("unchecked")
+    static <T> T parse(String... args) {
+        picocli.CommandLine.ParseResult r = Main.commandLine(System.out, System.err).parseArgs(args);
+        return (T) r.subcommand().commandSpec().userObject();
+    }
+
+    static String demoConfig(String... args) {
+        String[] all = new String[args.length + 1];
+        all[0] = "demo";
+        System.arraycopy(args, 0, all, 1, args.length);
+        return MainTest.<Main.Demo>parse(all).run.toJson();
+    }
+
     @Test
     void theDemoConfigIsTheDocumentedOne() throws Exception {
-        String json = Main.demoConfig(Main.Args.parse(new String[] {"demo"}));
+        String json = demoConfig();
         assertEquals("{\"architecture\":\"resnet20\",\"widthMultiplier\":0.5,\"dataset\":\"synthetic\",\"steps\":240,"
                 + "\"batchSize\":64,\"learningRate\":0.05,\"momentum\":0.9,\"checkpointInterval\":60,\"seed\":1,"
                 + "\"trainSize\":4000,\"evalSize\":500}", json);
@@ -27,9 +42,9 @@ class MainTest {
 
     @Test
     void flagsOverrideTheDemoConfig() throws Exception {
-        JsonNode c = EventCodec.mapper().readTree(Main.demoConfig(Main.Args.parse(new String[] {"demo", "--steps",
+        JsonNode c = EventCodec.mapper().readTree(demoConfig("--steps",
                 "100", "--seed=7", "--width", "0.25", "--checkpoint-interval", "25", "--lr", "0.1",
-                "--architecture", "resnet32", "--train-size", "1000", "--eval-size", "200", "--batch-size", "32"})));
+                "--architecture", "resnet32", "--train-size", "1000", "--eval-size", "200", "--batch-size", "32"));
         assertEquals(100, c.get("steps").asInt());
         assertEquals(7, c.get("seed").asLong());
         assertEquals(0.25, c.get("widthMultiplier").asDouble());
@@ -39,22 +54,24 @@ class MainTest {
         assertEquals(1000, c.get("trainSize").asInt());
         assertEquals(200, c.get("evalSize").asInt());
         assertEquals(32, c.get("batchSize").asInt());
-        assertThrows(IllegalArgumentException.class,
-                () -> Main.demoConfig(Main.Args.parse(new String[] {"demo", "--steps", "many"})));
+        assertThrows(picocli.CommandLine.ParameterException.class, () -> demoConfig("--steps", "many"));
+        assertEquals(0.3, EventCodec.mapper().readTree(demoConfig("--width-multiplier", "0.3"))
+                .get("widthMultiplier").asDouble(), "the long name still works");
     }
 
     @Test
     void durations() {
-        assertEquals(Duration.ofMinutes(15), Main.parseDuration("15m"));
-        assertEquals(Duration.ofSeconds(90), Main.parseDuration("90"));
-        assertEquals(Duration.ofSeconds(90), Main.parseDuration("90s"));
-        assertEquals(Duration.ofMinutes(90), Main.parseDuration("1h30m"));
-        assertEquals(Duration.ofMillis(500), Main.parseDuration("500ms"));
-        assertEquals(Duration.ofMinutes(20), Main.parseDuration("PT20M"));
-        assertThrows(IllegalArgumentException.class, () -> Main.parseDuration("soon"));
-        assertThrows(IllegalArgumentException.class, () -> Main.parseDuration(""));
-        assertEquals("15m", Main.formatDuration(Duration.ofMinutes(15)));
-        assertEquals("1h1m5s", Main.formatDuration(Duration.ofSeconds(3665)));
+        assertEquals(Duration.ofMinutes(15), Durations.parse("15m"));
+        assertEquals(Duration.ofSeconds(90), Durations.parse("90"));
+        assertEquals(Duration.ofSeconds(90), Durations.parse("90s"));
+        assertEquals(Duration.ofMinutes(90), Durations.parse("1h30m"));
+        assertEquals(Duration.ofMillis(500), Durations.parse("500ms"));
+        assertEquals(Duration.ofMinutes(20), Durations.parse("PT20M"));
+        assertThrows(IllegalArgumentException.class, () -> Durations.parse("soon"));
+        assertThrows(IllegalArgumentException.class, () -> Durations.parse(""));
+        assertEquals("15m", Durations.format(Duration.ofMinutes(15)));
+        assertEquals("1h1m5s", Durations.format(Duration.ofSeconds(3665)));
+        assertEquals(Duration.ofMinutes(20), MainTest.<Main.Demo>parse("demo", "--timeout", "20m").timeout);
     }
 
     @Test
@@ -64,22 +81,40 @@ class MainTest {
         PrintStream o = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
         assertEquals(2, Main.run(new String[] {}, o, e));
         assertEquals(2, Main.run(new String[] {"fly"}, o, e));
-        assertTrue(err.toString(StandardCharsets.UTF_8).contains("unknown command 'fly'"));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("error: Unmatched argument at index 0: 'fly'"),
+                err.toString(StandardCharsets.UTF_8));
         assertEquals(2, Main.run(new String[] {"follow"}, o, e));
-        assertTrue(err.toString(StandardCharsets.UTF_8).contains("follow needs a run id"));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("Missing required parameter: '<runId>'"),
+                err.toString(StandardCharsets.UTF_8));
         assertEquals(2, Main.run(new String[] {"demo", "--stpes", "3"}, o, e));
-        assertTrue(err.toString(StandardCharsets.UTF_8).contains("unknown option --stpes"));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("Unknown options: '--stpes'"),
+                err.toString(StandardCharsets.UTF_8));
         assertEquals(2, Main.run(new String[] {"demo", "--steps"}, o, e));
-        assertEquals(0, Main.run(new String[] {"help"}, o, e));
+        assertEquals(2, Main.run(new String[] {"up", "--prop", "nobody:a=b"}, o, e), "a bad value is a usage error");
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("unknown service 'nobody'"));
+    }
+
+    @Test
+    void helpListsEveryCommandAndItsOptions() {
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        PrintStream o = new PrintStream(buf, true, StandardCharsets.UTF_8);
+        assertEquals(0, Main.run(new String[] {"help"}, o, o));
+        String help = buf.toString(StandardCharsets.UTF_8);
+        for (String word : new String[] {"demo", "up", "follow", "help", "--steps", "--keep-running", "--gateway",
+                "--stack-dir", "--bind", "--heap", "--jvm-opt", "--prop", "--max-restarts", "--plain", "--timeout",
+                "--ready-timeout", "--kafka-port", "<runId>"}) {
+            assertTrue(help.contains(word), word + " in:\n" + help);
+        }
     }
 
     @Test
     void stackOptionsReachTheBuilder(@TempDir Path tmp) throws Exception {
         Path repo = LocalStackTest.fakeRepo(tmp.resolve("repo"), true);
-        Main.Args a = Main.Args.parse(new String[] {"up", "--stack-dir", tmp.resolve("stack").toString(),
+        Main.Up a = parse("up", "--stack-dir", tmp.resolve("stack").toString(),
                 "--gateway-port", "18080", "--trainer-port", "18081", "--kafka-port", "19092", "--heap", "splicer=2g",
-                "--prop", "trainer:splicelab.trainer.batch=8", "--prop", "all:quarkus.log.level=DEBUG"});
-        LocalStack s = Main.stackBuilder(a).repo(repo).build();
+                "--prop", "trainer:splicelab.trainer.batch=8", "--prop", "all:quarkus.log.level=DEBUG",
+                "--jvm-opt", "splicer=-XX:MaxDirectMemorySize=3g", "--bind", "0.0.0.0");
+        LocalStack s = a.stack.builder().repo(repo).build();
         assertEquals(18080, s.port(Service.GATEWAY));
         assertEquals(18081, s.port(Service.TRAINER));
         assertEquals(8082, s.port(Service.SPLICER));
@@ -88,10 +123,15 @@ class MainTest {
         assertTrue(s.commandLine(Service.SPLICER).contains("-Xmx2g"));
         assertTrue(s.commandLine(Service.TRAINER).contains("-Dsplicelab.trainer.batch=8"));
         assertTrue(s.commandLine(Service.STATS).contains("-Dquarkus.log.level=DEBUG"));
+        assertTrue(s.commandLine(Service.SPLICER).contains("-XX:MaxDirectMemorySize=3g"));
+        assertFalse(s.commandLine(Service.TRAINER).contains("-XX:MaxDirectMemorySize=3g"));
+        assertTrue(s.commandLine(Service.GATEWAY).contains("-Dquarkus.http.host=0.0.0.0"));
         assertThrows(IllegalArgumentException.class,
-                () -> Main.stackBuilder(Main.Args.parse(new String[] {"up", "--prop", "nobody:a=b"})));
+                () -> MainTest.<Main.Up>parse("up", "--prop", "nobody:a=b").stack.builder());
         assertThrows(IllegalArgumentException.class,
-                () -> Main.stackBuilder(Main.Args.parse(new String[] {"up", "--prop", "trainer=1"})));
+                () -> MainTest.<Main.Up>parse("up", "--prop", "trainer=1").stack.builder());
+        assertThrows(IllegalArgumentException.class,
+                () -> MainTest.<Main.Up>parse("up", "--jvm-opt", "-Xss1m").stack.builder());
     }
 
     @Test

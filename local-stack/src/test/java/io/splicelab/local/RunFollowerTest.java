@@ -6,12 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.splicelab.model.events.EventCodec;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class RunFollowerTest {
@@ -172,13 +174,68 @@ class RunFollowerTest {
     void submitReturnsTheRunIdOrNamesTheInvalidFields() throws Exception {
         try (FakeGateway g = new FakeGateway(RUN)) {
             GatewayClient c = new GatewayClient(g.url() + "/");
-            assertEquals(RUN, c.submit(Main.demoConfig(Main.Args.parse(new String[] {"demo"}))).runId());
+            assertEquals(RUN, c.submit(MainTest.demoConfig()).runId());
             GatewayClient.GatewayException e = assertThrows(GatewayClient.GatewayException.class,
                     () -> c.submit("{\"steps\":0}"));
             assertEquals(400, e.status());
             assertEquals(List.of("steps: must be between 1 and 10000000"), e.errors());
             assertEquals("the gateway refused the run (HTTP 400)\n  steps: must be between 1 and 10000000",
                     e.getMessage());
+        }
+    }
+
+    @Test
+    void anIncompleteGridIsSaidAtTheEndInsteadOfASilentPartialGrid() throws Exception {
+        try (FakeGateway g = new FakeGateway(RUN)) {
+            g.event(FollowState.RUN_STARTED, Fixtures.started(RUN, Fixtures.STEPS, 120));
+            List<ObjectNode> cells = Fixtures.allCells(RUN, Fixtures.STEPS, (a, b) -> a < 120 && b < 120);
+            cells.forEach(c -> g.event(FollowState.HYBRID_EVALUATED, c));
+            g.event(FollowState.HYBRID_PROGRESS, Fixtures.gridProgress(RUN, 60, 15, 15, 12, 27, "computing", null));
+            g.event(FollowState.RUN_COMPLETED, Fixtures.completed(RUN, 120, 3));
+            g.event(FollowState.HYBRID_PROGRESS, Fixtures.gridProgress(RUN, 120, 0, 15, 12, 27, "incomplete",
+                    "checkpoint 120 could not be read"));
+            g.hybrids = Fixtures.hybridsResponse(RUN, Fixtures.STEPS, cells);
+            g.run = Fixtures.obj().put("runId", RUN).put("status", "COMPLETED").put("step", 120).put("totalSteps", 120);
+            RunFollower.Result r = follower(g).pollAfterCompletion(Duration.ofMinutes(5)).follow(RUN, Duration.ofSeconds(30));
+            String out = output();
+            assertEquals(RunFollower.Outcome.INCOMPLETE, r.outcome(), out);
+            assertEquals(1, r.exitCode());
+            assertTrue(out.contains("hybrid grid incomplete: checkpoint 120 could not be read (12/27 cells)"), out);
+            assertTrue(out.contains("run run-42: training completed, but its hybrid grid is INCOMPLETE (12/27 cells): "
+                    + "checkpoint 120 could not be read"), out);
+            assertTrue(out.contains("the partial grid (missing cells are blank; not a result to report)"), out);
+            assertFalse(out.contains("run run-42 completed"), out);
+        }
+    }
+
+    @Test
+    void aServiceThatIsDownOnTheGatewayIsShown() throws Exception {
+        try (FakeGateway g = new FakeGateway(RUN)) {
+            g.event(FollowState.RUN_STARTED, Fixtures.started(RUN, Fixtures.STEPS, 120));
+            g.event(FollowState.RUN_PROGRESS, Fixtures.progress(RUN, 30, 120, 2.0, 0.1));
+            com.fasterxml.jackson.databind.node.ArrayNode services = EventCodec.mapper().createArrayNode();
+            services.addObject().put("name", "trainer-service").put("status", "UP");
+            services.addObject().put("name", "splicer-service").put("status", "DOWN");
+            g.services = services;
+            RunFollower f = follower(g);
+            f.watch(new GatewayServicesWatch(f.client(), Duration.ofMillis(100)));
+            RunFollower.Result r = f.follow(RUN, Duration.ofSeconds(2));
+            String out = output();
+            assertEquals(RunFollower.Outcome.TIMED_OUT, r.outcome(), out);
+            assertTrue(out.contains("warning: splicer-service is DOWN"), out);
+            assertTrue(out.contains("(not up: splicer-service DOWN)"), out);
+            assertFalse(out.contains("trainer-service is"), out);
+        }
+    }
+
+    @Test
+    void aGatewayWithoutTheServicesEndpointIsAskedOnce() throws Exception {
+        try (FakeGateway g = new FakeGateway(RUN)) {
+            GatewayServicesWatch w = new GatewayServicesWatch(new GatewayClient(g.url()), Duration.ZERO);
+            assertEquals(Map.of(), w.states());
+            g.services = EventCodec.mapper().createArrayNode().add(Fixtures.obj().put("name", "gateway").put("status", "DOWN"));
+            assertEquals(Map.of(), w.states(), "a 404 turned it off");
+            assertEquals(List.of(), w.drainMessages());
         }
     }
 }

@@ -81,8 +81,8 @@ class ScaleOutIT {
         HttpClient http = HttpClient.newHttpClient();
         long deadline = System.nanoTime() + Duration.ofMinutes(4).toNanos();
         while (!ready(http, "http://127.0.0.1:" + port)) {
-            assertTrue(secondSplicer.isAlive(), "the second splicer exited:\n" + LocalStack.tail(secondLog));
-            assertTrue(System.nanoTime() < deadline, "the second splicer is not ready:\n" + LocalStack.tail(secondLog));
+            assertTrue(secondSplicer.isAlive(), "the second splicer exited:\n" + LogFiles.tail(secondLog));
+            assertTrue(System.nanoTime() < deadline, "the second splicer is not ready:\n" + LogFiles.tail(secondLog));
             Thread.sleep(500);
         }
     }
@@ -90,9 +90,9 @@ class ScaleOutIT {
     @AfterAll
     static void stop() throws InterruptedException {
         if (secondSplicer != null) {
-            List<ProcessHandle> tree = LocalStack.withDescendants(secondSplicer.toHandle());
+            List<ProcessHandle> tree = ProcessTree.withDescendants(secondSplicer.toHandle());
             tree.forEach(ProcessHandle::destroy);
-            LocalStack.awaitExit(tree, Duration.ofSeconds(30));
+            ProcessTree.awaitExit(tree, Duration.ofSeconds(30));
             assertFalse(secondSplicer.isAlive(), "second splicer left behind");
         }
         if (stack != null) {
