@@ -59,6 +59,15 @@ class DrillsIT {
         }
     }
 
+    /** SIGKILL to a service's process; the stack's supervisor starts it again. */
+    static void kill(Service service) {
+        Long pid = stack.pids().get(service.module());
+        if (pid == null) {
+            throw new IllegalStateException("no process for " + service.module() + " in " + stack.pids());
+        }
+        ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+    }
+
     @Test
     void theFastDrillsPass() throws IOException {
         Drills drills = new Drills(kit, stack.artifactsDir(), Duration.ofMinutes(4));
@@ -66,6 +75,7 @@ class DrillsIT {
         fast.put("hostile records on every topic", drills::hostileRecords);
         fast.put("heavy requests", drills::heavyRequests);
         fast.put("redelivered checkpoint, evicted run", drills::redeliveredCheckpointOfAnEvictedRun);
+        fast.put("kill -9 splicer mid-run", () -> drills.killMidRun("splicer", () -> kill(Service.SPLICER)));
         List<DrillReport> reports = Drills.run(fast);
         String table = DrillReport.table(reports);
         System.out.println(table);

@@ -299,6 +299,35 @@ public final class Drills {
                 after.duplicates(), 0, 0, down.size(), 0, seconds(t0));
     }
 
+    /** A slightly longer real run (checkpoints at 0, 20, 40, 60, 80) that a kill can land in the middle of. */
+    public static final String LONGER_RUN = """
+            {"architecture":"resnet20","widthMultiplier":0.25,"dataset":"synthetic","steps":80,"batchSize":32,
+             "learningRate":0.05,"momentum":0.9,"checkpointInterval":20,"seed":%d,"trainSize":400,"evalSize":100}
+            """;
+
+    /**
+     * kill -9 of one part of the stack in the middle of a run (after its first hybrid cells reached the gateway):
+     * the stack brings it back (the local stack's supervisor, or an orchestrator), and the run still ends with
+     * every cell once and no repeated event.
+     *
+     * @param what the part killed, for the report
+     * @param kill kills it (SIGKILL)
+     */
+    public DrillReport killMidRun(String what, Runnable kill) {
+        long t0 = System.nanoTime();
+        String run = kit.submit(LONGER_RUN.formatted(31 + what.length()));
+        boolean midRun = DrillKit.await(() -> !kit.cells(run).isEmpty(), runTimeout);
+        kill.run();
+        RunOutcome outcome = awaitRun(run);
+        DrillKit.await(() -> kit.servicesDown().isEmpty(), Duration.ofMinutes(3));
+        List<String> down = kit.servicesDown();
+        boolean passed = midRun && outcome.complete() && down.isEmpty();
+        return new DrillReport("kill -9 " + what + " mid-run", "the run completes with every cell once, no "
+                + "repeated event, every service UP again", String.format("killed %s run; %s; services down %s",
+                midRun ? "mid-" : "before cells of the ", outcome, down), passed, outcome.expected(), outcome.lost(),
+                outcome.duplicates(), 0, 0, down.size(), 0, seconds(t0));
+    }
+
     /** Where a run ended: status, checkpoints, expected and lost cells, repeated events. */
     public record RunOutcome(String runId, String status, int checkpoints, int expected, int lost, int duplicates) {
         public boolean complete() {
@@ -318,7 +347,7 @@ public final class Drills {
         DrillKit.await(() -> {
             int k = kit.checkpointSteps(runId).size();
             return k > 0 && kit.cells(runId).size() >= k * k * CELLS_PER_PAIR;
-        }, Duration.ofMinutes(3));
+        }, runTimeout);
         return outcome(runId);
     }
 
