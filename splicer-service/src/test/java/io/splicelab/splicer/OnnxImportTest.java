@@ -16,6 +16,7 @@ import io.splicelab.model.events.ArtifactRef;
 import io.splicelab.model.events.EventCodec;
 import io.splicelab.model.events.Payloads.CheckpointImported;
 import io.splicelab.model.events.Payloads.FeaturesSnapshotted;
+import io.splicelab.model.events.Payloads.GridProgress;
 import io.splicelab.model.events.Payloads.HybridEvaluated;
 import io.splicelab.model.events.Payloads.NetworkSpec;
 import io.splicelab.model.events.Payloads.TcSummaryComputed;
@@ -157,6 +158,7 @@ class OnnxImportTest {
         final List<HybridEvaluated> cells = new ArrayList<>();
         final List<TcSummaryComputed> summaries = new ArrayList<>();
         final List<FeaturesSnapshotted> snapshots = new ArrayList<>();
+        final List<GridProgress> progress = new ArrayList<>();
 
         Captured() {
             super(null, null);
@@ -175,6 +177,11 @@ class OnnxImportTest {
         @Override
         public void publish(FeaturesSnapshotted snapshot) {
             snapshots.add(snapshot);
+        }
+
+        @Override
+        public void publish(GridProgress p) {
+            progress.add(p);
         }
     }
 
@@ -284,7 +291,8 @@ class OnnxImportTest {
         try {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> splicer.onImported(imported));
             assertTrue(e.getMessage().contains("input.shape"), e.getMessage());
-            CheckpointConsumer consumer = new CheckpointConsumer(splicer, deadLetters);
+            CheckpointConsumer consumer = new CheckpointConsumer(splicer, new PendingWork(store),
+                    new SplicerWorker(splicer, new PendingWork(store)), deadLetters);
             String json = new EventCodec("/gateway").encode(run, imported);
             consumer.onCheckpoint(Message.of(json, () -> CompletableFuture.completedFuture(null)));
         } finally {
