@@ -398,7 +398,8 @@ public class SplicingService {
         } else {
             status = GridProgress.WAITING;
         }
-        return new GridProgress(runId, step, computed, computed, computed, expected, grid.steps().size(), status,
+        int[] stepCells = grid.stepCells(step);
+        return new GridProgress(runId, step, stepCells[0], stepCells[1], computed, expected, grid.steps().size(), status,
                 reasons.isEmpty() ? null : String.join("; ", reasons));
     }
 

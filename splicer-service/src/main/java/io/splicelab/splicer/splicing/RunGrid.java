@@ -234,6 +234,26 @@ public final class RunGrid implements AutoCloseable {
         return cellsPerPair() * checkpoints.size() * checkpoints.size();
     }
 
+    /**
+     * The cells of one checkpoint's row and column (over the grid's checkpoints): {computed or remembered,
+     * expected}; {0, 0} when the step is not in the grid.
+     */
+    public int[] stepCells(int step) {
+        if (!checkpoints.containsKey(step)) {
+            return new int[] {0, 0};
+        }
+        int n = 0;
+        for (CellKey key : known.keySet()) {
+            if ((key.shallowStep() == step && checkpoints.containsKey(key.deepStep())
+                    || key.deepStep() == step && checkpoints.containsKey(key.shallowStep()))
+                    && options.cuts().contains(key.cut()) && options.bnModes().contains(key.bnMode())
+                    && byName.containsKey(key.evalSet())) {
+                n++;
+            }
+        }
+        return new int[] {n, cellsPerPair() * (2 * checkpoints.size() - 1)};
+    }
+
     /** Cells of the grid over its checkpoints computed now or remembered from the store. */
     public int gridCellsComputed() {
         int n = 0;
