@@ -33,6 +33,7 @@ public class SplicerWorker {
     private volatile Thread thread;
     private volatile Throwable fatal;
     private volatile boolean stopping;
+    private volatile boolean started;
 
     private sealed interface Task permits Evaluate, Status {
     }
@@ -60,6 +61,7 @@ public class SplicerWorker {
         pickUpPending();
         thread = new Thread(this::loop, "splicer-worker");
         thread.start();
+        started = true;
     }
 
     /** Queues a persisted item (the same item queued twice runs once). */
@@ -74,10 +76,10 @@ public class SplicerWorker {
         queue.add(new Status(runId));
     }
 
-    /** Whether the thread runs and no fatal error stopped it. */
+    /** Whether the thread runs (once started) and no fatal error stopped the work. */
     public boolean healthy() {
         Thread t = thread;
-        return fatal == null && t != null && t.isAlive();
+        return fatal == null && (t == null ? !started : t.isAlive());
     }
 
     /** The error that stopped the worker, or null. */
@@ -96,7 +98,24 @@ public class SplicerWorker {
     void drain() {
         Task task;
         while ((task = queue.poll()) != null) {
+            if (!runSafely(task)) {
+                return;
+            }
+        }
+    }
+
+    /** Runs a task; false after a fatal error (the worker stops, the task's item stays pending). */
+    private boolean runSafely(Task task) {
+        try {
             run(task);
+            return true;
+        } catch (RuntimeException e) {
+            LOG.errorf(e, "splicer work %s failed", task);
+            return true;
+        } catch (Error e) {
+            fatal = e;
+            LOG.errorf(e, "splicer worker stopped by a fatal error in %s; its work stays pending", task);
+            return false;
         }
     }
 
@@ -128,13 +147,7 @@ public class SplicerWorker {
             if (task == null) {
                 continue;
             }
-            try {
-                run(task);
-            } catch (RuntimeException e) {
-                LOG.errorf(e, "splicer work %s failed", task);
-            } catch (Error e) {
-                fatal = e;
-                LOG.errorf(e, "splicer worker stopped by a fatal error in %s; its work stays pending", task);
+            if (!runSafely(task)) {
                 return;
             }
         }

@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -125,6 +126,36 @@ class CheckpointConsumerTest {
         assertEquals(GridProgress.WAITING, RestoreFromStoreTest.lastProgress(captured, "ok").status());
         assertEquals(List.of(), pending.all());
         assertFalse(reasons.stream().anyMatch(r -> r.contains("bad")), "accepted records are not dead-lettered");
+        splicer.close();
+    }
+
+    @Test
+    void anOutOfMemoryErrorStopsTheWorkerWithItsWorkPendingAndHealthGoesDown() throws Exception {
+        SplicingService exhausted = new SplicingService(store, captured, OnnxImportTest.CUTS, 8, 2, List.of("test"),
+                List.of("carry"), 50, 64, dir.resolve("spill").toString(), "float32", 0.9, "cpu", 1) {
+            @Override
+            public synchronized void onCheckpoint(CheckpointCreated checkpoint) {
+                throw new OutOfMemoryError("Cannot reserve 5017600 bytes of direct buffer memory");
+            }
+        };
+        SplicerWorker failing = new SplicerWorker(exhausted, pending);
+        CheckpointConsumer accepting = new CheckpointConsumer(exhausted, pending, failing, new DeadLetterPublisher(null) {
+            @Override
+            public void send(String key, String value, String sourceTopic, String reason) {
+                reasons.add(reason);
+            }
+        });
+        SplicerHealth health = new SplicerHealth(failing);
+        assertEquals(HealthCheckResponse.Status.UP, health.call().getStatus());
+        CheckpointCreated c = RestoreFromStoreTest.store(store, "oom", 0, params.get(0));
+        accepting.onCheckpoint(Message.of(TRAINER.encode("oom", c), () -> CompletableFuture.completedFuture(null)));
+        failing.drain();
+        HealthCheckResponse response = health.call();
+        assertEquals(HealthCheckResponse.Status.DOWN, response.getStatus());
+        assertTrue(response.getData().orElseThrow().get("fatal").toString().contains("OutOfMemoryError"));
+        assertEquals(List.of(PendingWork.key("oom", 0)), pending.all(), "picked up again after the restart");
+        assertTrue(reasons.isEmpty());
+        exhausted.close();
         splicer.close();
     }
 }
