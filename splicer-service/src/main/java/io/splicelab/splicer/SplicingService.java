@@ -1,6 +1,18 @@
 package io.splicelab.splicer;
 
 import ai.djl.ndarray.NDManager;
+import io.splicelab.model.events.EventCodec.InvalidEventException;
+import io.splicelab.model.events.Payloads.GridProgress;
+import io.splicelab.model.store.ArtifactIntegrityException;
+import io.splicelab.model.store.LocalArtifactStore;
+import java.nio.charset.StandardCharsets;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import io.splicelab.model.data.ImageDataset;
 import io.splicelab.model.events.ArtifactRef;
 import io.splicelab.model.events.EventCodec;
@@ -47,14 +59,25 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
- * Keeps the hybrid grid of the runs in progress and grows it with every checkpoint event: loads the
- * checkpoint (verified against its sha256), evaluates its row and column, publishes the cells and the
- * probe features. Imported checkpoints (ONNX segments, {@link #onImported}) grow their run's grid the same way. After a restart the grid of a run is rebuilt from the checkpoint manifests in the
- * artifact store, so no earlier checkpoint is missed; cells republished then are upserted downstream.
+ * Keeps the hybrid grid of the runs in progress and grows it with every checkpoint: loads the checkpoint
+ * (verified against its sha256), evaluates its row and column, stores and publishes the cells as they are
+ * computed, with the grid's progress, and the probe features. Imported checkpoints (ONNX segments,
+ * {@link #onImported}) grow their run's grid the same way.
+ *
+ * <p><b>The artifact store is the truth.</b> Whatever event arrives (first delivery, redelivery, out of order,
+ * for a run whose grid was evicted from memory or after a restart), every checkpoint the store has for the run
+ * is in the grid before anything is reported: the missing ones are restored from their manifests (import
+ * records), and cells already stored under {@code runs/<id>/splicer/cells} are remembered, never recomputed or
+ * republished. A checkpoint that cannot be evaluated is recorded under {@code runs/<id>/splicer/incomplete} and
+ * the grid says so ({@code incomplete}, with the reason) instead of shrinking silently.
+ *
+ * <p>Calls are sequential (the {@link SplicerWorker} thread, one at a time).
  */
 @ApplicationScoped
 public class SplicingService {
     private static final Logger LOG = Logger.getLogger(SplicingService.class);
+    private static final Pattern RUN_ID = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
+    private static final Pattern STEP_FILE = Pattern.compile(".*/step-(\\d{8})[^/]*\\.json");
 
     private final ArtifactStore store;
     private final SplicerPublisher publisher;
@@ -66,7 +89,8 @@ public class SplicingService {
     private final List<String> evalSets;
     private final List<String> bnModes;
     private final int recalibrationSize;
-    private final long featureBudgetBytes;
+    /** One budget for a grid's evaluation: its forward batches and its in-memory features (the rest spills). */
+    private final long memoryBudgetBytes;
     private final Path spillDir;
     private final String precision;
     private final double tcThreshold;
@@ -79,13 +103,16 @@ public class SplicingService {
     /** The memory an {@code auto} batch may plan with on a GPU (the engine does not report free device memory). */
     @ConfigProperty(name = "splicelab.splicer.gpu-memory-mb", defaultValue = "4096")
     long gpuMemoryMb = 4096;
+    /** At most one progress event per this many milliseconds while a checkpoint is evaluated (plus one at its end). */
+    @ConfigProperty(name = "splicelab.splicer.progress-interval-ms", defaultValue = "2000")
+    long progressIntervalMs = 2000;
 
     /** A fixed batch size (tests). */
     public SplicingService(ArtifactStore store, SplicerPublisher publisher, List<String> cuts, int batchSize,
-            int maxRuns, List<String> evalSets, List<String> bnModes, int recalibrationSize, long featureMemoryMb,
+            int maxRuns, List<String> evalSets, List<String> bnModes, int recalibrationSize, long memoryBudgetMb,
             String spillDir, String precision, double tcThreshold, String device, int onnxThreads) {
         this(store, publisher, cuts, String.valueOf(batchSize), maxRuns, evalSets, bnModes, recalibrationSize,
-                featureMemoryMb, spillDir, precision, tcThreshold, device, onnxThreads);
+                memoryBudgetMb, spillDir, precision, tcThreshold, device, onnxThreads);
     }
 
     @Inject
@@ -96,17 +123,20 @@ public class SplicingService {
             @ConfigProperty(name = "splicelab.splicer.eval-sets", defaultValue = "test") List<String> evalSets,
             @ConfigProperty(name = "splicelab.splicer.bn-modes", defaultValue = "carry") List<String> bnModes,
             @ConfigProperty(name = "splicelab.splicer.recalibration-size", defaultValue = "200") int recalibrationSize,
-            @ConfigProperty(name = "splicelab.splicer.feature-memory-mb", defaultValue = "1024") long featureMemoryMb,
+            @ConfigProperty(name = "splicelab.splicer.memory-budget-mb", defaultValue = "512") long memoryBudgetMb,
             @ConfigProperty(name = "splicelab.splicer.spill-dir", defaultValue = "/tmp/splicelab-splicer") String spillDir,
             @ConfigProperty(name = "splicelab.splicer.precision", defaultValue = "float32") String precision,
             @ConfigProperty(name = "splicelab.splicer.tc-threshold", defaultValue = "0.9") double tcThreshold,
             @ConfigProperty(name = "splicelab.splicer.device", defaultValue = "auto") String device,
             @ConfigProperty(name = "splicelab.splicer.onnx-threads", defaultValue = "0") int onnxThreads) {
+        if (memoryBudgetMb < 1) {
+            throw new IllegalArgumentException("splicelab.splicer.memory-budget-mb must be at least 1");
+        }
         this.onnxThreads = onnxThreads;
         this.evalSets = List.copyOf(evalSets);
         this.bnModes = List.copyOf(bnModes);
         this.recalibrationSize = recalibrationSize;
-        this.featureBudgetBytes = featureMemoryMb * 1024 * 1024;
+        this.memoryBudgetBytes = memoryBudgetMb * 1024 * 1024;
         this.spillDir = Path.of(spillDir);
         this.precision = RunGrid.requirePrecision(precision);
         this.tcThreshold = tcThreshold;
@@ -119,91 +149,346 @@ public class SplicingService {
         this.maxRuns = maxRuns;
     }
 
-    /** Handles one checkpoint event; calls are sequential (one consumer thread). */
+    // ---- accepting an event: cheap checks only, no evaluation ----
+
+    /** A run id that is safe as a path segment of the artifact store (what the gateway and trainer issue). */
+    static String requireRunId(String runId) {
+        if (runId == null || !RUN_ID.matcher(runId).matches() || runId.matches("\\.+")) {
+            throw new InvalidEventException("runId must be 1-64 of [A-Za-z0-9_.-] and not only dots, was " + runId);
+        }
+        return runId;
+    }
+
+    /**
+     * Checks a created checkpoint before it is accepted: its fields, and that its manifest and parameters are
+     * files in the artifact store (their sha256 is checked when they are read for the evaluation).
+     *
+     * @throws RuntimeException (dead letter) with the reason
+     */
+    public void validate(CheckpointCreated checkpoint) {
+        if (checkpoint.runId() == null || checkpoint.parameters() == null || checkpoint.network() == null
+                || checkpoint.config() == null) {
+            throw new InvalidEventException("runId, parameters, network and config are required");
+        }
+        requireRunId(checkpoint.runId());
+        if (checkpoint.step() < 0) {
+            throw new InvalidEventException("step must not be negative, was " + checkpoint.step());
+        }
+        String manifest = RunArtifacts.checkpointManifest(checkpoint.runId(), checkpoint.step());
+        if (!store.exists(manifest)) {
+            throw new ArtifactIntegrityException("the checkpoint's manifest " + manifest + " is not in the store");
+        }
+        requireFile(checkpoint.parameters());
+    }
+
+    /**
+     * Checks an imported checkpoint before it is accepted: its fields, its manifest, that its dataset fits the
+     * manifest, and that its import record and segment files are in the artifact store.
+     *
+     * @throws RuntimeException (dead letter) with the reason
+     */
+    public void validate(CheckpointImported imported) {
+        if (imported.runId() == null || imported.manifest() == null || imported.segments() == null
+                || imported.dataset() == null) {
+            throw new InvalidEventException("runId, dataset, manifest and segments are required");
+        }
+        requireRunId(imported.runId());
+        if (imported.step() < 0) {
+            throw new InvalidEventException("step must not be negative, was " + imported.step());
+        }
+        imported.manifest().validated();
+        requireFit(imported, importConfig(imported));
+        String record = RunArtifacts.importRecord(imported.runId(), imported.step());
+        if (!store.exists(record)) {
+            throw new ArtifactIntegrityException("the import record " + record + " is not in the store");
+        }
+        for (ArtifactRef segment : imported.segments()) {
+            requireFile(segment);
+        }
+    }
+
+    private void requireFile(ArtifactRef ref) {
+        String uri = ref == null ? null : ref.uri();
+        if (uri == null || !uri.startsWith(LocalArtifactStore.SCHEME)) {
+            throw new ArtifactIntegrityException("not an artifact reference: " + uri);
+        }
+        if (!store.exists(uri.substring(LocalArtifactStore.SCHEME.length()))) {
+            throw new ArtifactIntegrityException("artifact " + uri + " is not a file in the store");
+        }
+    }
+
+    // ---- evaluating ----
+
+    /** Evaluates a created checkpoint, after every other checkpoint the store has for its run. */
     public synchronized void onCheckpoint(CheckpointCreated checkpoint) {
-        String runId = checkpoint.runId();
-        RunGrid grid = grids.get(runId);
-        if (grid == null) {
-            grid = newGrid(checkpoint);
-            grids.put(runId, grid);
-            evictBeyondLimit(runId);
-            for (CheckpointCreated earlier : earlierCheckpoints(checkpoint)) {
-                LOG.infof("run %s: restoring checkpoint at step %d from the artifact store", runId, earlier.step());
-                addAndPublish(grid, earlier);
+        String runId = requireRunId(checkpoint.runId());
+        RunGrid grid = gridOf(runId, () -> newGrid(checkpoint));
+        TreeMap<Integer, Supplier<SegmentedNet>> todo = new TreeMap<>();
+        for (Map.Entry<Integer, String> stored : storedSteps(RunArtifacts.checkpointsPrefix(runId), false).entrySet()) {
+            if (!grid.contains(stored.getKey())) {
+                todo.put(stored.getKey(), () -> loadCreated(grid, readJson(stored.getValue(), CheckpointCreated.class)));
             }
         }
-        if (grid.contains(checkpoint.step())) {
-            LOG.debugf("run %s: checkpoint at step %d already evaluated", runId, checkpoint.step());
+        if (!grid.contains(checkpoint.step())) {
+            todo.put(checkpoint.step(), () -> loadCreated(grid, checkpoint)); // the event's own reference wins
+        }
+        grow(grid, runId, checkpoint.step(), todo);
+    }
+
+    private SegmentedNet loadCreated(RunGrid grid, CheckpointCreated checkpoint) {
+        byte[] params = store.get(checkpoint.parameters());
+        return SegmentedNet.of(Checkpoints.load(checkpoint.network(), params, grid.manager()));
+    }
+
+    /**
+     * Evaluates an imported checkpoint (ONNX segments): like a created one, it adds its row and column to its
+     * run's grid, in BatchNorm mode {@code carry} only, on the evaluation sets of the dataset the import names,
+     * after every other imported checkpoint the store has for its run.
+     *
+     * @throws IllegalArgumentException (dead letter) when the dataset's images or classes do not match the
+     *     manifest or a cut is not in the manifest; checked before anything is evaluated or stored
+     */
+    public synchronized void onImported(CheckpointImported imported) {
+        String runId = requireRunId(imported.runId());
+        imported.manifest().validated();
+        RunConfig config = importConfig(imported);
+        DatasetInfo info = requireFit(imported, config);
+        RunGrid grid = gridOf(runId, () -> newGrid(runId, config, List.of(RunGrid.CARRY)));
+        TreeMap<Integer, Supplier<SegmentedNet>> todo = new TreeMap<>();
+        for (Map.Entry<Integer, String> stored : storedSteps(RunArtifacts.importsPrefix(runId), true).entrySet()) {
+            if (!grid.contains(stored.getKey())) {
+                todo.put(stored.getKey(), () -> {
+                    CheckpointImported record = readJson(stored.getValue(), CheckpointImported.class);
+                    return loadImported(record, requireFit(record, importConfig(record)));
+                });
+            }
+        }
+        if (!grid.contains(imported.step())) {
+            todo.put(imported.step(), () -> loadImported(imported, info));
+        }
+        grow(grid, runId, imported.step(), todo);
+    }
+
+    private RunGrid gridOf(String runId, Supplier<RunGrid> create) {
+        RunGrid grid = grids.get(runId);
+        if (grid == null) {
+            grid = create.get();
+            grids.put(runId, grid);
+            evictBeyondLimit(runId);
+        }
+        return grid;
+    }
+
+    /**
+     * Adds the checkpoints in step order. One that fails is recorded incomplete (and the run's grid dropped
+     * from memory when the failure left it half-added, so that the next event rebuilds it from the store);
+     * the others go on. Then the summaries and the grid's status.
+     */
+    private void grow(RunGrid grid, String runId, int delivered, TreeMap<Integer, Supplier<SegmentedNet>> todo) {
+        boolean dropped = false;
+        for (Map.Entry<Integer, Supplier<SegmentedNet>> e : todo.entrySet()) {
+            int step = e.getKey();
+            if (step != delivered) {
+                LOG.infof("run %s: restoring checkpoint at step %d from the artifact store", runId, step);
+            }
+            try {
+                addAndPublish(grid, runId, step, e.getValue(), step == delivered);
+                store.deleteAll(incompleteKey(runId, step));
+            } catch (RuntimeException failure) {
+                String reason = "checkpoint at step " + step + " could not be evaluated: " + failure;
+                LOG.errorf(failure, "run %s: %s", runId, reason);
+                markIncomplete(runId, step, reason);
+                if (grid.contains(step)) {
+                    dropped = true;
+                    break;
+                }
+            }
+        }
+        if (dropped) {
+            grids.remove(runId);
+            grid.close();
+            publishStatus(runId, delivered);
             return;
         }
-        addAndPublish(grid, checkpoint);
+        for (TcSummary s : grid.summaries(tcThreshold)) {
+            publisher.publish(new TcSummaryComputed(runId, s.cut(), s.evalSet(), s.bnMode(), s.steps(), s.curve(),
+                    s.tcScore(), s.dropLag(), s.threshold()));
+        }
+        publisher.publish(status(grid, runId, delivered));
     }
 
-    private void addAndPublish(RunGrid grid, CheckpointCreated checkpoint) {
-        byte[] params = store.get(checkpoint.parameters());
-        CutNetwork net = Checkpoints.load(checkpoint.network(), params, grid.manager());
-        addAndPublish(grid, checkpoint.runId(), checkpoint.step(), SegmentedNet.of(net));
-    }
-
-    private void addAndPublish(RunGrid grid, String runId, int step, SegmentedNet net) {
+    private void addAndPublish(RunGrid grid, String runId, int step, Supplier<SegmentedNet> loader,
+            boolean delivered) {
+        SegmentedNet net = loader.get();
+        ProgressTicker ticker = new ProgressTicker(runId, step, grid);
         List<HybridCell> cells;
         try {
-            cells = grid.add(step, net);
+            cells = grid.add(step, net, (batch, done, expected) -> {
+                if (!batch.isEmpty()) {
+                    storeCells(runId, step, batch);
+                    for (HybridCell cell : batch) {
+                        publisher.publish(event(runId, cell));
+                    }
+                }
+                ticker.tick(done, expected, false);
+            });
         } catch (RuntimeException e) {
             if (!grid.contains(step)) {
                 net.close();
             }
             throw e;
         }
-        for (HybridCell cell : cells) {
-            publisher.publish(event(runId, cell));
-        }
-        if (!cells.isEmpty()) {
-            storeCells(runId, step, cells);
-        }
-        for (TcSummary s : grid.summaries(tcThreshold)) {
-            publisher.publish(new TcSummaryComputed(runId, s.cut(), s.evalSet(), s.bnMode(), s.steps(), s.curve(),
-                    s.tcScore(), s.dropLag(), s.threshold()));
-        }
-        FeatureSnapshot snapshot = new FeatureSnapshot(grid.labels(), grid.pooledFeatures(step));
+        ticker.tick(ticker.done, ticker.expected, true);
         String probeSet = grid.evalSetNames().get(0);
         String key = RunArtifacts.featureSnapshot(runId, step, probeSet);
-        byte[] encoded = snapshot.encode();
-        ArtifactRef ref = store.put(key, encoded, FeatureSnapshot.MEDIA_TYPE);
-        publisher.publish(new FeaturesSnapshotted(runId, step, probeSet, grid.options().cuts(), grid.labels().length,
-                ref));
-        LOG.infof("run %s: checkpoint at step %d added %d hybrid cells", runId, step, cells.size());
+        // a restored checkpoint's snapshot went out when it was first evaluated; a delivered one goes out again
+        if (delivered || !store.exists(key)) {
+            FeatureSnapshot snapshot = new FeatureSnapshot(grid.labels(), grid.pooledFeatures(step));
+            ArtifactRef ref = store.put(key, snapshot.encode(), FeatureSnapshot.MEDIA_TYPE);
+            publisher.publish(new FeaturesSnapshotted(runId, step, probeSet, grid.options().cuts(),
+                    grid.labels().length, ref));
+        }
+        long[] bytes = grid.cacheBytes();
+        LOG.infof("run %s: checkpoint at step %d added %d hybrid cells (features: %d MB in memory, %d MB spilled)",
+                runId, step, cells.size(), bytes[0] >> 20, bytes[1] >> 20);
+    }
+
+    /** Progress of one checkpoint: at most one event per interval while it is evaluated, and one at its end. */
+    private final class ProgressTicker {
+        private final String runId;
+        private final int step;
+        private final RunGrid grid;
+        private long last = System.nanoTime();
+        int done;
+        int expected;
+
+        ProgressTicker(String runId, int step, RunGrid grid) {
+            this.runId = runId;
+            this.step = step;
+            this.grid = grid;
+        }
+
+        void tick(int done, int expected, boolean end) {
+            this.done = done;
+            this.expected = expected;
+            long now = System.nanoTime();
+            if (end || now - last >= progressIntervalMs * 1_000_000L) {
+                last = now;
+                publisher.publish(new GridProgress(runId, step, done, expected, grid.gridCellsComputed(),
+                        grid.gridCellsExpected(), grid.steps().size(), GridProgress.COMPUTING, null));
+            }
+        }
     }
 
     /**
-     * Handles one imported checkpoint (ONNX segments): like a created one, it adds its row and column to its run's
-     * grid, in BatchNorm mode {@code carry} only, on the evaluation sets of the dataset the import names. The
-     * checks come first, so that an import that does not fit its dataset stores nothing.
-     *
-     * @throws IllegalArgumentException (dead letter) when the dataset's images or classes do not match the
-     *     manifest, a cut is not in the manifest, or a segment cannot be run
+     * The grid's status after a checkpoint event: {@code incomplete} (with the reasons) when a checkpoint of the
+     * run could not be evaluated; {@code complete} when every cell of every checkpoint is there and the run makes
+     * no more checkpoints (the trainer's completed marker; an import run: all its imports are in); else
+     * {@code waiting} for the next checkpoint.
      */
-    public synchronized void onImported(CheckpointImported imported) {
-        String runId = imported.runId();
-        ImportManifest manifest = imported.manifest().validated();
-        RunConfig config = importConfig(imported);
-        DatasetInfo info = requireFit(imported, config);
-        RunGrid grid = grids.get(runId);
-        if (grid == null) {
-            grid = newGrid(runId, config, List.of(RunGrid.CARRY));
-            grids.put(runId, grid);
-            evictBeyondLimit(runId);
-            for (CheckpointImported earlier : earlierImports(imported)) {
-                LOG.infof("run %s: restoring imported checkpoint at step %d from the artifact store", runId,
-                        earlier.step());
-                addAndPublish(grid, runId, earlier.step(), loadImported(earlier, info));
-            }
+    private GridProgress status(RunGrid grid, String runId, int step) {
+        List<String> reasons = incompleteReasons(runId);
+        int computed = grid.gridCellsComputed();
+        int expected = grid.gridCellsExpected();
+        String status;
+        if (!reasons.isEmpty()) {
+            status = GridProgress.INCOMPLETE;
+        } else if (computed == expected && finished(runId)) {
+            status = GridProgress.COMPLETE;
+        } else {
+            status = GridProgress.WAITING;
         }
-        if (grid.contains(imported.step())) {
-            LOG.debugf("run %s: imported checkpoint at step %d already evaluated", runId, imported.step());
+        int[] stepCells = grid.stepCells(step);
+        return new GridProgress(runId, step, stepCells[0], stepCells[1], computed, expected, grid.steps().size(), status,
+                reasons.isEmpty() ? null : String.join("; ", reasons));
+    }
+
+    private boolean finished(String runId) {
+        return store.exists(RunArtifacts.completedMarker(runId))
+                || !storedSteps(RunArtifacts.importsPrefix(runId), true).isEmpty();
+    }
+
+    /**
+     * Publishes a run's status without evaluating anything (its training completed, or a checkpoint failed):
+     * from its grid when it is in memory, else from what the store has (its checkpoints, stored cells and
+     * incomplete records).
+     */
+    public synchronized void publishStatus(String runId, int step) {
+        Set<Integer> steps = new TreeSet<>(storedSteps(RunArtifacts.checkpointsPrefix(runId), false).keySet());
+        steps.addAll(storedSteps(RunArtifacts.importsPrefix(runId), true).keySet());
+        if (step < 0) {
+            step = steps.isEmpty() ? 0 : ((TreeSet<Integer>) steps).last();
+        }
+        RunGrid grid = grids.get(runId);
+        if (grid != null) {
+            publisher.publish(status(grid, runId, step));
             return;
         }
-        addAndPublish(grid, runId, imported.step(), loadImported(imported, info));
+        Set<List<Object>> combos = new HashSet<>();
+        Set<HybridCell.CellKey> inGrid = new HashSet<>();
+        for (HybridCell cell : storedCells(runId)) {
+            combos.add(List.of(cell.cut(), cell.evalSet(), cell.bnMode()));
+            if (steps.contains(cell.shallowStep()) && steps.contains(cell.deepStep())) {
+                inGrid.add(cell.key());
+            }
+        }
+        int expected = combos.size() * steps.size() * steps.size();
+        List<String> reasons = incompleteReasons(runId);
+        String status = !reasons.isEmpty() ? GridProgress.INCOMPLETE
+                : expected > 0 && inGrid.size() == expected && finished(runId) ? GridProgress.COMPLETE
+                        : GridProgress.WAITING;
+        publisher.publish(new GridProgress(runId, step, 0, 0, inGrid.size(), expected, steps.size(), status,
+                reasons.isEmpty() ? null : String.join("; ", reasons)));
+    }
+
+    /** Records that a checkpoint could not be evaluated, and says so on the progress stream. */
+    public synchronized void markIncomplete(String runId, int step, String reason) {
+        String key = incompleteKey(runId, step);
+        store.deleteAll(key);
+        store.put(key, EventCodec.toJson(Map.of("step", step, "reason", String.valueOf(reason)))
+                .getBytes(StandardCharsets.UTF_8), "application/json");
+    }
+
+    static String incompleteKey(String runId, int step) {
+        return String.format("%s/splicer/incomplete/step-%08d.json", RunArtifacts.runPrefix(runId), step);
+    }
+
+    private List<String> incompleteReasons(String runId) {
+        List<String> out = new ArrayList<>();
+        for (String key : store.list(RunArtifacts.runPrefix(runId) + "/splicer/incomplete")) {
+            try {
+                out.add(EventCodec.mapper().readTree(store.read(key)).path("reason").asText());
+            } catch (IOException | RuntimeException e) {
+                out.add(key + " is unreadable");
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The steps the store has under a prefix (checkpoint manifests, or import records) and their keys. A
+     * record whose name is not a step is left out.
+     */
+    private Map<Integer, String> storedSteps(String prefix, boolean imports) {
+        Map<Integer, String> out = new TreeMap<>();
+        for (String key : store.list(prefix)) {
+            if (imports ? !RunArtifacts.isImportRecord(key) : !key.matches(".*/checkpoints/step-\\d{8}\\.json")) {
+                continue;
+            }
+            Matcher m = STEP_FILE.matcher(key);
+            if (m.matches()) {
+                out.put(Integer.parseInt(m.group(1)), key);
+            }
+        }
+        return out;
+    }
+
+    private <T> T readJson(String key, Class<T> type) {
+        try {
+            return EventCodec.mapper().readValue(store.read(key), type);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + key, e);
+        }
     }
 
     /** The configuration an import's evaluation sets are resolved with: its dataset, size and seed. */
@@ -248,26 +533,6 @@ public class SplicingService {
         return OnnxSegmentedNet.load(imported.manifest(), files, info.mean(), info.std(), onnxThreads);
     }
 
-    /** Import records of the run's imported checkpoints before this one, in step order. */
-    private List<CheckpointImported> earlierImports(CheckpointImported imported) {
-        List<CheckpointImported> out = new ArrayList<>();
-        for (String key : store.list(RunArtifacts.importsPrefix(imported.runId()))) {
-            if (!RunArtifacts.isImportRecord(key)) {
-                continue;
-            }
-            try {
-                CheckpointImported record = EventCodec.mapper().readValue(store.read(key), CheckpointImported.class);
-                if (record.step() < imported.step()) {
-                    out.add(record);
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot read import record " + key, e);
-            }
-        }
-        out.sort((a, b) -> Integer.compare(a.step(), b.step()));
-        return out;
-    }
-
     static HybridEvaluated event(String runId, HybridCell cell) {
         return new HybridEvaluated(runId, cell.cut(), cell.evalSet(), cell.bnMode(), cell.precision(),
                 cell.shallowStep(), cell.deepStep(), cell.samples(), cell.metrics());
@@ -278,6 +543,7 @@ public class SplicingService {
         return RunArtifacts.runPrefix(runId) + "/splicer/cells";
     }
 
+    /** Stores a batch of cells as they are computed (one file per batch, named by its content). */
     private void storeCells(String runId, int step, List<HybridCell> cells) {
         List<HybridEvaluated> events = cells.stream().map(c -> event(runId, c)).toList();
         try {
@@ -291,18 +557,21 @@ public class SplicingService {
         }
     }
 
-    private void rememberStoredCells(String runId, RunGrid grid) {
+    /** The cells stored for a run (a file that cannot be read is skipped with a warning: its cells are redone). */
+    private List<HybridCell> storedCells(String runId) {
+        List<HybridCell> out = new ArrayList<>();
         for (String key : store.list(cellsPrefix(runId))) {
             try {
                 HybridEvaluated[] events = EventCodec.mapper().readValue(store.read(key), HybridEvaluated[].class);
                 for (HybridEvaluated e : events) {
-                    grid.remember(new HybridCell(e.cut(), e.evalSet(), e.bnMode(), e.precision(), e.shallowStep(),
+                    out.add(new HybridCell(e.cut(), e.evalSet(), e.bnMode(), e.precision(), e.shallowStep(),
                             e.deepStep(), e.samples(), e.metrics()));
                 }
-            } catch (IOException e) {
+            } catch (IOException | RuntimeException e) {
                 LOG.warnf("run %s: ignoring unreadable stored cells %s: %s", runId, key, e.getMessage());
             }
         }
+        return out;
     }
 
     private RunGrid newGrid(CheckpointCreated checkpoint) {
@@ -322,10 +591,10 @@ public class SplicingService {
         int batch = batchSize(spec);
         LOG.infof("run %s: evaluation sets %s, %d images per forward pass", runId,
                 sets.stream().map(ImageDataset::name).toList(), batch);
-        RunGrid.Options options = new RunGrid.Options(cutsFor(config), modes, batch, featureBudgetBytes,
-                spillDir, precision);
+        RunGrid.Options options = new RunGrid.Options(cutsFor(config), modes, batch,
+                featureBudget(spec, batch), spillDir, precision);
         RunGrid grid = new RunGrid(options, sets, recal, NDManager.newBaseManager(device()));
-        rememberStoredCells(runId, grid);
+        storedCells(runId).forEach(grid::remember);
         return grid;
     }
 
@@ -360,9 +629,9 @@ public class SplicingService {
         }
         String evalSet = request.evalSet() == null ? "test" : request.evalSet();
         List<ImageDataset> sets = EvalSets.resolve(List.of(evalSet), a.config(), cifar10cDir.orElse(null));
-        RunGrid.Options options = new RunGrid.Options(cuts, List.of(RunGrid.CARRY), batchSize(a.network()),
-                featureBudgetBytes,
-                spillDir, precision);
+        int batch = batchSize(a.network());
+        RunGrid.Options options = new RunGrid.Options(cuts, List.of(RunGrid.CARRY), batch,
+                featureBudget(a.network(), batch), spillDir, precision);
         List<CrossRunCell> out = new ArrayList<>();
         try (RunGrid grid = new RunGrid(options, sets, null, NDManager.newBaseManager(device()))) {
             List<HybridCell> cells = new ArrayList<>(grid.add(0,
@@ -399,8 +668,20 @@ public class SplicingService {
         if (spec != null && EvalBatchSize.AUTO.equalsIgnoreCase(batchSize.trim())) {
             widest = widestActivations.computeIfAbsent(spec, EvalBatchSize::widestActivation);
         }
-        return EvalBatchSize.resolve(batchSize, widest,
-                EvalBatchSize.budgetBytes(device(), gpuMemoryMb * 1024 * 1024));
+        Device d = device();
+        return EvalBatchSize.resolve(batchSize, widest, d.isGpu() ? gpuMemoryMb * 1024 * 1024 : memoryBudgetBytes);
+    }
+
+    /**
+     * The bytes of shallow features a grid keeps in memory: the memory budget less what its forward batches
+     * use ({@link EvalBatchSize#LIVE_COPIES} copies of the widest activation per image; half the budget when the
+     * network's activations are not known, as for an imported one). Features beyond it spill to disk.
+     */
+    long featureBudget(NetworkSpec spec, int batch) {
+        long widest = spec == null ? 0 : widestActivations.computeIfAbsent(spec, EvalBatchSize::widestActivation);
+        long working = widest == 0 ? memoryBudgetBytes / 2
+                : Math.min(memoryBudgetBytes / 2, widest * Float.BYTES * EvalBatchSize.LIVE_COPIES * batch);
+        return Math.max(0, memoryBudgetBytes - working);
     }
 
     /** The device of the grids: {@code auto} (a GPU when there is one), {@code cpu} or {@code gpu}. */
@@ -411,27 +692,6 @@ public class SplicingService {
             case "auto" -> Engine.getInstance().getGpuCount() > 0 ? Device.gpu() : Device.cpu();
             default -> throw new IllegalArgumentException("splicelab.splicer.device must be auto, cpu or gpu");
         };
-    }
-
-    /** Manifests of the run's checkpoints before this one, in step order. */
-    private List<CheckpointCreated> earlierCheckpoints(CheckpointCreated checkpoint) {
-        List<CheckpointCreated> out = new ArrayList<>();
-        for (String key : store.list(RunArtifacts.checkpointsPrefix(checkpoint.runId()))) {
-            if (!key.endsWith(".json")) {
-                continue;
-            }
-            try {
-                byte[] json = store.read(key);
-                CheckpointCreated manifest = EventCodec.mapper().readValue(json, CheckpointCreated.class);
-                if (manifest.step() < checkpoint.step()) {
-                    out.add(manifest);
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot read checkpoint manifest " + key, e);
-            }
-        }
-        out.sort((a, b) -> Integer.compare(a.step(), b.step()));
-        return out;
     }
 
     private void evictBeyondLimit(String keep) {

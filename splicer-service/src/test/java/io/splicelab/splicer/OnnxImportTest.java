@@ -16,6 +16,7 @@ import io.splicelab.model.events.ArtifactRef;
 import io.splicelab.model.events.EventCodec;
 import io.splicelab.model.events.Payloads.CheckpointImported;
 import io.splicelab.model.events.Payloads.FeaturesSnapshotted;
+import io.splicelab.model.events.Payloads.GridProgress;
 import io.splicelab.model.events.Payloads.HybridEvaluated;
 import io.splicelab.model.events.Payloads.NetworkSpec;
 import io.splicelab.model.events.Payloads.TcSummaryComputed;
@@ -152,11 +153,63 @@ class OnnxImportTest {
         assertSameCells(direct, imported);
     }
 
+    @Test
+    void anImportedGridUnderASmallMemoryBudgetSpillsStaysWithinItAndGivesTheSameCellsAsTheyAreComputed() {
+        ImageDataset test = SyntheticImages.split("test", EVAL).subset("test", range(EVAL));
+        List<byte[]> params = checkpoints();
+        List<Exported> exported = new ArrayList<>();
+        for (int k = 0; k < params.size(); k++) {
+            exported.add(export(params.get(k), k * 10, List.of(3, 32, 32)));
+        }
+        RunGrid.Options unlimited = new RunGrid.Options(CUTS, List.of(RunGrid.CARRY), BATCH, Long.MAX_VALUE, dir,
+                RunGrid.FLOAT32);
+        List<HybridCell> inMemory = new ArrayList<>();
+        long all;
+        try (RunGrid a = new RunGrid(unlimited, List.of(test), null, NDManager.newBaseManager())) {
+            for (int k = 0; k < params.size(); k++) {
+                inMemory.addAll(a.add(k * 10, OnnxSegmentedNet.load(exported.get(k).manifest(),
+                        exported.get(k).segmentFiles(), new float[] {0, 0, 0}, new float[] {1, 1, 1}, 1)));
+            }
+            assertEquals(0, a.cacheBytes()[1]);
+            all = a.cacheBytes()[0];
+        }
+        long budget = all / 4;
+        RunGrid.Options small = new RunGrid.Options(CUTS, List.of(RunGrid.CARRY), BATCH, budget, dir,
+                RunGrid.FLOAT32);
+        List<HybridCell> spilled = new ArrayList<>();
+        List<HybridCell> heard = new ArrayList<>();
+        int[] last = new int[2];
+        try (RunGrid b = new RunGrid(small, List.of(test), null, NDManager.newBaseManager())) {
+            for (int k = 0; k < params.size(); k++) {
+                spilled.addAll(b.add(k * 10, OnnxSegmentedNet.load(exported.get(k).manifest(),
+                        exported.get(k).segmentFiles(), new float[] {0, 0, 0}, new float[] {1, 1, 1}, 1),
+                        (cells, done, expected) -> {
+                            heard.addAll(cells);
+                            last[0] = done;
+                            last[1] = expected;
+                        }));
+                assertTrue(b.cacheBytes()[0] <= budget, "resident " + b.cacheBytes()[0] + " within " + budget);
+            }
+            assertTrue(b.cacheBytes()[0] > 0 && b.cacheBytes()[1] > 0, "some kept, those beyond the budget spilled");
+            assertEquals(all, b.cacheBytes()[0] + b.cacheBytes()[1], "the same features, split");
+            assertEquals(b.gridCellsExpected(), b.gridCellsComputed());
+        }
+        assertEquals(spilled, heard, "the listener heard every cell, as computed");
+        assertEquals(CUTS.size() * 3, last[0], "the second checkpoint: 3 cells per cut");
+        assertEquals(last[1], last[0]);
+        assertEquals(inMemory.size(), spilled.size());
+        for (int i = 0; i < inMemory.size(); i++) {
+            assertEquals(inMemory.get(i).key(), spilled.get(i).key());
+            assertEquals(inMemory.get(i).metrics(), spilled.get(i).metrics(), "spilling changes nothing");
+        }
+    }
+
     /** Publishes into lists instead of Kafka. */
     static final class Captured extends SplicerPublisher {
         final List<HybridEvaluated> cells = new ArrayList<>();
         final List<TcSummaryComputed> summaries = new ArrayList<>();
         final List<FeaturesSnapshotted> snapshots = new ArrayList<>();
+        final List<GridProgress> progress = new ArrayList<>();
 
         Captured() {
             super(null, null);
@@ -175,6 +228,11 @@ class OnnxImportTest {
         @Override
         public void publish(FeaturesSnapshotted snapshot) {
             snapshots.add(snapshot);
+        }
+
+        @Override
+        public void publish(GridProgress p) {
+            progress.add(p);
         }
     }
 
@@ -284,7 +342,8 @@ class OnnxImportTest {
         try {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> splicer.onImported(imported));
             assertTrue(e.getMessage().contains("input.shape"), e.getMessage());
-            CheckpointConsumer consumer = new CheckpointConsumer(splicer, deadLetters);
+            CheckpointConsumer consumer = new CheckpointConsumer(splicer, new PendingWork(store),
+                    new SplicerWorker(splicer, new PendingWork(store)), deadLetters);
             String json = new EventCodec("/gateway").encode(run, imported);
             consumer.onCheckpoint(Message.of(json, () -> CompletableFuture.completedFuture(null)));
         } finally {

@@ -24,11 +24,11 @@ import io.splicelab.model.net.Networks;
  *           at least 8), between {@value #MIN} and {@value #MAX}
  * </pre>
  *
- * The budget is, on the CPU, the JVM's free heap ({@code maxMemory - (totalMemory - freeMemory)}: the
- * batch's pixels and logits pass through the heap, and it is the memory the process is known to be
- * allowed), and on a GPU the configured {@code splicelab.splicer.gpu-memory-mb} (the engine does not
- * report free device memory). Half of it is used, the rest left to the feature cache's transfers and
- * the other run's grid. Above {@value #MAX} images a batch gains nothing.
+ * The splicer's budget is, on the CPU, its memory budget {@code splicelab.splicer.memory-budget-mb} (the
+ * activations live in the engine's memory, off the heap; the feature cache gets what the batch leaves), and on
+ * a GPU the configured {@code splicelab.splicer.gpu-memory-mb} (the engine does not report free device memory).
+ * Half of it is used. Above {@value #MAX} images a batch gains nothing. {@link #budgetBytes} is the older CPU
+ * budget, the JVM's free heap, for callers without a configured budget.
  */
 public final class EvalBatchSize {
     public static final String AUTO = "auto";

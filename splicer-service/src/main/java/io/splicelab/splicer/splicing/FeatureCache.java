@@ -22,7 +22,8 @@ import java.util.stream.Stream;
 /**
  * Shallow features, one array per (checkpoint, evaluation set, cut, batch), computed once and reused by
  * every hybrid. Arrays stay in memory up to a byte budget; beyond it they are written to files in a
- * spill directory and read back when needed.
+ * spill directory and read back when needed, through one reused direct buffer into the engine's memory (so
+ * reading spilled features does not pile up direct buffers waiting for a garbage collection).
  */
 final class FeatureCache implements AutoCloseable {
     private final NDManager manager;
@@ -33,6 +34,8 @@ final class FeatureCache implements AutoCloseable {
     private long spilledBytes;
     private int files;
     private final Map<String, List<Object>> entries = new HashMap<>();
+    /** One direct buffer that spilled batches are read into (one batch at a time, copied out at once). */
+    private ByteBuffer readBuffer;
 
     private record Spilled(Path file, Shape shape, DataType type) {
     }
@@ -78,12 +81,21 @@ final class FeatureCache implements AutoCloseable {
         }
         Spilled s = (Spilled) o;
         try (FileChannel ch = FileChannel.open(s.file(), StandardOpenOption.READ)) {
-            ByteBuffer buf = ByteBuffer.allocateDirect((int) ch.size()).order(ByteOrder.nativeOrder());
+            int size = (int) ch.size();
+            if (readBuffer == null || readBuffer.capacity() < size) {
+                readBuffer = ByteBuffer.allocateDirect(size).order(ByteOrder.nativeOrder());
+            }
+            ByteBuffer buf = readBuffer.clear().limit(size);
             while (buf.hasRemaining() && ch.read(buf) >= 0) {
                 // read it all
             }
             buf.flip();
-            return batch.create(buf, s.shape(), s.type());
+            // an array made on a direct buffer keeps it: copy into the engine's memory and reuse the buffer
+            try (NDManager staging = batch.newSubManager()) {
+                NDArray owned = staging.create(buf, s.shape(), s.type()).duplicate();
+                owned.attach(batch);
+                return owned;
+            }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read spilled features " + s.file(), e);
         }

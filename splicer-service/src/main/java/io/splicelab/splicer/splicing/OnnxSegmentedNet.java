@@ -172,7 +172,23 @@ public final class OnnxSegmentedNet implements SegmentedNet {
                         + e.getMessage(), e);
             }
         }
-        return new NDList(input.getManager().create(data, new Shape(shape)));
+        return new NDList(engineArray(input.getManager(), data, new Shape(shape)));
+    }
+
+    /**
+     * An array in the engine's own memory. DJL's PyTorch engine wraps an array created from Java data around a
+     * direct {@link java.nio.ByteBuffer} and keeps that buffer for the array's lifetime, so features cached from
+     * such arrays would pile up in direct memory (capped by {@code -XX:MaxDirectMemorySize}, by default the heap
+     * size) instead of under the feature cache's budget: the copy lives in libtorch's allocator and the
+     * buffer-backed original is closed at once (its buffer becomes garbage).
+     */
+    static NDArray engineArray(ai.djl.ndarray.NDManager manager, float[] data, Shape shape) {
+        try (ai.djl.ndarray.NDManager staging = manager.newSubManager()) {
+            NDArray wrapped = staging.create(data, shape);
+            NDArray owned = wrapped.duplicate();
+            owned.attach(manager);
+            return owned;
+        }
     }
 
     private void normalise(float[] data, long[] shape) {

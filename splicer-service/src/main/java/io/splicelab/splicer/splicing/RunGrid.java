@@ -200,6 +200,78 @@ public final class RunGrid implements AutoCloseable {
      * twice adds nothing.
      */
     public List<HybridCell> add(int step, SegmentedNet net) {
+        return add(step, net, CellListener.NONE);
+    }
+
+    /**
+     * Receives the cells of a checkpoint as they are computed: once per (cut, mode, pair), with the cells of
+     * every evaluation set of that pair (empty when they were all remembered), and how far the checkpoint is.
+     * The grid calls it on the adding thread; a listener that throws stops the checkpoint there (the cells it
+     * was given count as computed).
+     */
+    @FunctionalInterface
+    public interface CellListener {
+        CellListener NONE = (cells, done, expected) -> {
+        };
+
+        /**
+         * @param cells the new cells of one pair (all evaluation sets)
+         * @param stepCellsDone cells of this checkpoint done so far, computed now or remembered
+         * @param stepCellsExpected cells this checkpoint adds to the grid
+         */
+        void cells(List<HybridCell> cells, int stepCellsDone, int stepCellsExpected);
+    }
+
+    /** Cells of one (a, b) pair: one per cut, evaluation set and BatchNorm mode the deep network allows. */
+    public int cellsPerPair() {
+        boolean recalibratable = checkpoints.isEmpty() || checkpoints.firstEntry().getValue().net().recalibratable();
+        long modes = options.bnModes().stream().filter(m -> recalibratable || CARRY.equals(m)).count();
+        return (int) (options.cuts().size() * evalSets.size() * modes);
+    }
+
+    /** Cells of the grid over its checkpoints when complete: {@link #cellsPerPair()} x k x k. */
+    public int gridCellsExpected() {
+        return cellsPerPair() * checkpoints.size() * checkpoints.size();
+    }
+
+    /**
+     * The cells of one checkpoint's row and column (over the grid's checkpoints): {computed or remembered,
+     * expected}; {0, 0} when the step is not in the grid.
+     */
+    public int[] stepCells(int step) {
+        if (!checkpoints.containsKey(step)) {
+            return new int[] {0, 0};
+        }
+        int n = 0;
+        for (CellKey key : known.keySet()) {
+            if ((key.shallowStep() == step && checkpoints.containsKey(key.deepStep())
+                    || key.deepStep() == step && checkpoints.containsKey(key.shallowStep()))
+                    && options.cuts().contains(key.cut()) && options.bnModes().contains(key.bnMode())
+                    && byName.containsKey(key.evalSet())) {
+                n++;
+            }
+        }
+        return new int[] {n, cellsPerPair() * (2 * checkpoints.size() - 1)};
+    }
+
+    /** Cells of the grid over its checkpoints computed now or remembered from the store. */
+    public int gridCellsComputed() {
+        int n = 0;
+        for (CellKey key : known.keySet()) {
+            if (checkpoints.containsKey(key.shallowStep()) && checkpoints.containsKey(key.deepStep())
+                    && options.cuts().contains(key.cut()) && options.bnModes().contains(key.bnMode())
+                    && byName.containsKey(key.evalSet())) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /**
+     * Adds a checkpoint like {@link #add(int, SegmentedNet)}, handing every pair's cells to the listener as
+     * soon as they are computed.
+     */
+    public List<HybridCell> add(int step, SegmentedNet net, CellListener listener) {
         if (checkpoints.containsKey(step)) {
             return List.of();
         }
@@ -216,6 +288,10 @@ public final class RunGrid implements AutoCloseable {
         checkpoints.put(step, entry);
         List<HybridCell> cells = new ArrayList<>();
         ParameterStore ps = new ParameterStore(manager, false);
+        int perPair = evalSets.size();
+        long modes = options.bnModes().stream().filter(m -> net.recalibratable() || CARRY.equals(m)).count();
+        int expected = (int) (options.cuts().size() * modes * perPair * (2L * checkpoints.size() - 1));
+        int done = 0;
         for (String cut : options.cuts()) {
             List<int[]> pairs = new ArrayList<>();
             pairs.add(new int[] {step, step});
@@ -227,12 +303,18 @@ public final class RunGrid implements AutoCloseable {
             }
             for (int[] pair : pairs) {
                 for (String mode : options.bnModes()) {
-                    cells.addAll(evaluatePair(cut, mode, pair[0], pair[1], ps));
+                    if (RECALIBRATE.equals(mode) && !net.recalibratable()) {
+                        continue;
+                    }
+                    List<HybridCell> pairCells = evaluatePair(cut, mode, pair[0], pair[1], ps);
+                    for (HybridCell cell : pairCells) {
+                        known.put(cell.key(), cell.metrics());
+                    }
+                    cells.addAll(pairCells);
+                    done += perPair;
+                    listener.cells(pairCells, done, expected);
                 }
             }
-        }
-        for (HybridCell cell : cells) {
-            known.put(cell.key(), cell.metrics());
         }
         return cells;
     }
