@@ -64,15 +64,24 @@ public final class ServiceLauncher {
     /**
      * The environment a service gets on top of this JVM's: the API token for the services that guard endpoints
      * with it (the gateway, and the splicer's and stats service's compute endpoints), where the gateway finds the
-     * stats service, and DJL's offline switches and cache.
+     * other services (the stats service's analyses, everyone's health), and DJL's offline switches and cache.
      */
     public Map<String, String> environment(Service service) {
         Map<String, String> env = new LinkedHashMap<>();
         if (service == Service.GATEWAY || service == Service.SPLICER || service == Service.STATS) {
             env.put(ApiToken.ENV, token.value());
         }
-        if (service == Service.GATEWAY && services.contains(Service.STATS)) {
-            env.put("SPLICELAB_STATS_URL", ports.url(Service.STATS));
+        if (service == Service.GATEWAY) {
+            // where the gateway finds the stats service, and whose health GET /api/services reports
+            if (services.contains(Service.STATS)) {
+                env.put("SPLICELAB_STATS_URL", ports.url(Service.STATS));
+            }
+            if (services.contains(Service.TRAINER)) {
+                env.put("SPLICELAB_TRAINER_URL", ports.url(Service.TRAINER));
+            }
+            if (services.contains(Service.SPLICER)) {
+                env.put("SPLICELAB_SPLICER_URL", ports.url(Service.SPLICER));
+            }
         }
         env.putAll(DjlOffline.launchEnvironment());
         env.put("DJL_CACHE_DIR", layout.djlCacheDir().toString());
