@@ -328,6 +328,61 @@ public final class Drills {
                 outcome.duplicates(), 0, 0, down.size(), 0, seconds(t0));
     }
 
+    /**
+     * Real work at full size: a Fashion-MNIST ResNet-20 run whose checkpoints are each evaluated on the whole
+     * 10,000-image test split (every checkpoint takes minutes on two cores). Every cell must arrive, every service
+     * must stay UP, and the splicer's peak memory is reported (its process high-water mark, {@code VmHWM}).
+     *
+     * @param splicerPid the splicer's process id now (it is read again at the end, in case it was restarted)
+     */
+    public DrillReport fullTestSplit(int checkpoints, java.util.function.LongSupplier splicerPid) {
+        long t0 = System.nanoTime();
+        int interval = 100;
+        String config = String.format("""
+                {"architecture":"resnet20","dataset":"fashion-mnist","steps":%d,"batchSize":128,
+                 "learningRate":0.1,"momentum":0.9,"checkpointInterval":%d,"seed":7,"evalSize":10000}
+                """, (checkpoints - 1) * interval, interval);
+        String run = kit.submit(config);
+        long pid = splicerPid.getAsLong();
+        List<String> times = new ArrayList<>();
+        long last = System.nanoTime();
+        for (int k = 1; k <= checkpoints; k++) {
+            int cells = k * k * CELLS_PER_PAIR;
+            if (!DrillKit.await(() -> kit.cells(run).size() >= cells, runTimeout)) {
+                times.add("checkpoint " + k + ": not within " + runTimeout);
+                break;
+            }
+            long now = System.nanoTime();
+            times.add(String.format("checkpoint %d: %.0f s", k, (now - last) / 1e9));
+            last = now;
+        }
+        RunOutcome outcome = awaitRun(run);
+        List<String> down = kit.servicesDown();
+        long samePid = splicerPid.getAsLong();
+        String memory = samePid == pid ? "splicer peak RSS " + peakRss(pid) : "splicer restarted (pid " + pid + " -> "
+                + samePid + "), peak RSS of the new one " + peakRss(samePid);
+        return new DrillReport("fashion-mnist, 10,000 test images", "all " + checkpoints * checkpoints
+                * CELLS_PER_PAIR + " cells, every service UP, the splicer never restarted",
+                String.format("%s; %s; %s; services down %s", outcome, String.join(", ", times), memory, down),
+                outcome.complete() && down.isEmpty() && samePid == pid, outcome.expected(), outcome.lost(),
+                outcome.duplicates(), 0, 0, down.size(), 0, seconds(t0));
+    }
+
+    /** A process's resident-set high-water mark from /proc (Linux), e.g. "1.61 GB"; "unknown" elsewhere. */
+    static String peakRss(long pid) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+                if (line.startsWith("VmHWM:")) {
+                    long kb = Long.parseLong(line.replaceAll("[^0-9]", ""));
+                    return String.format(java.util.Locale.ROOT, "%.2f GB", kb / 1024.0 / 1024.0);
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            return "unknown (" + e.getMessage() + ")";
+        }
+        return "unknown";
+    }
+
     /** Where a run ended: status, checkpoints, expected and lost cells, repeated events. */
     public record RunOutcome(String runId, String status, int checkpoints, int expected, int lost, int duplicates) {
         public boolean complete() {
