@@ -1,5 +1,6 @@
 package io.splicelab.gateway.analyses;
 
+import io.splicelab.edge.auth.RequiresApiToken;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -51,6 +52,7 @@ public class AnalysesProxyResource {
         return relay(stats.get("api/analyses"));
     }
 
+    @RequiresApiToken
     @POST
     @Path("/{name}")
     @Consumes(MediaType.WILDCARD)

@@ -1,7 +1,7 @@
 package io.splicelab.gateway.analyses;
 
-import io.splicelab.gateway.problem.Problem;
-import io.splicelab.gateway.problem.ProblemException;
+import io.splicelab.edge.problem.Problem;
+import io.splicelab.edge.problem.ProblemException;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.net.URI;
