@@ -39,21 +39,28 @@ import org.apache.kafka.common.serialization.StringSerializer;
  *   ./bench/run gateway --gateway http://127.0.0.1:8080 --bootstrap 127.0.0.1:9092   # a running stack (./splicelab up)
  *   ./bench/run gateway --bootstrap 127.0.0.1:9092 --start                          # start the packaged gateway here
  *   options: --clients 50  --events 1000  --start-jar gateway/target/quarkus-app/quarkus-run.jar
+ *            --token TOKEN  (default: $SPLICELAB_API_TOKEN, else the file --token-file .splicelab/data/api-token;
+ *                            with --start, the token the started gateway generated)
  * </pre>
  *
- * The events are {@code StatsComputed} results of a fresh bench run id (analysis {@code bench-fanout}); they
- * stay in that gateway's read model (delete the run through the API afterwards if it matters).
+ * The events are {@code StatsComputed} results (analysis {@code bench-fanout}) of a run the bench first requests
+ * through the API ({@code POST /api/runs} with the API token) and cancels at once, so that a trainer of a running
+ * stack does not train it: the gateway applies only events of runs it knows (an event of a run nobody requested is
+ * dead-lettered), so results for a made-up run id would never reach a client. The runs stay in that gateway's read
+ * model (delete them through the API afterwards if it matters).
  */
 public final class GatewayBench {
     private static final EventCodec CODEC = new EventCodec("/gateway-bench");
 
     private final String gateway;
+    private final String token;
     private final KafkaProducer<String, String> producer;
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(10)).build();
 
-    private GatewayBench(String gateway, String bootstrap) {
+    private GatewayBench(String gateway, String bootstrap, String token) {
         this.gateway = gateway.replaceAll("/+$", "");
+        this.token = token;
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
@@ -75,15 +82,18 @@ public final class GatewayBench {
         int events = Integer.parseInt(a.getOrDefault("events", "1000"));
         Process started = null;
         String gateway = a.get("gateway");
+        Path tokenFile = Path.of(a.getOrDefault("token-file", ".splicelab/data/api-token"));
         if (gateway == null) {
             int port = freePort();
+            Path data = Files.createTempDirectory("gateway-bench");
             started = startGateway(Path.of(a.getOrDefault("start-jar", "gateway/target/quarkus-app/quarkus-run.jar")),
-                    bootstrap, port);
+                    bootstrap, port, data);
             gateway = "http://127.0.0.1:" + port;
+            tokenFile = data.resolve("api-token");
         }
         try {
-            GatewayBench bench = new GatewayBench(gateway, bootstrap);
-            bench.awaitReady(Duration.ofSeconds(120));
+            awaitReady(gateway, Duration.ofSeconds(120));
+            GatewayBench bench = new GatewayBench(gateway, bootstrap, token(a.get("token"), tokenFile));
             BenchReport report = new BenchReport("gateway");
             report.line("gateway " + gateway + ", kafka " + bootstrap + ", burst of " + events
                     + " StatsComputed events");
@@ -101,7 +111,7 @@ public final class GatewayBench {
 
     /** One burst to {@code clients} clients; prints throughput and latency. */
     private void round(BenchReport report, String label, int clients, int events, boolean warmup) throws Exception {
-        String runId = "run-bench-" + UUID.randomUUID().toString().substring(0, 8);
+        String runId = requestRun();
         List<Client> open = new ArrayList<>();
         for (int i = 0; i < clients; i++) {
             open.add(Client.open(http, gateway + "/api/events", runId, events));
@@ -151,7 +161,56 @@ public final class GatewayBench {
         return sorted[Math.max(0, Math.min(sorted.length - 1, i))];
     }
 
-    private void awaitReady(Duration timeout) throws InterruptedException {
+    /**
+     * Requests a run through the API (so the gateway knows it and applies its results) and cancels it at once (a
+     * trainer of a running stack must not train it); returns its id.
+     */
+    private String requestRun() throws IOException, InterruptedException {
+        HttpResponse<String> r = http.send(authed(gateway + "/api/runs")
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != 202) {
+            throw new IllegalStateException("POST /api/runs answered " + r.statusCode() + ": " + r.body()
+                    + (r.statusCode() == 401 ? " (pass the API token: --token or --token-file)" : ""));
+        }
+        String runId = EventCodec.mapper().readTree(r.body()).path("runId").asText();
+        HttpResponse<String> c = http.send(authed(gateway + "/api/runs/" + runId + "/cancel")
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        if (c.statusCode() / 100 != 2 && c.statusCode() != 409) {
+            throw new IllegalStateException("cancelling the bench run " + runId + " answered " + c.statusCode() + ": "
+                    + c.body());
+        }
+        // the run exists for the read model once its request was read back from Kafka
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (http.send(HttpRequest.newBuilder(URI.create(gateway + "/api/runs/" + runId)).build(),
+                HttpResponse.BodyHandlers.discarding()).statusCode() != 200) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("run " + runId + " did not appear in the read model");
+            }
+            Thread.sleep(100);
+        }
+        return runId;
+    }
+
+    private HttpRequest.Builder authed(String url) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30));
+        return token == null ? b : b.header("X-Api-Token", token);
+    }
+
+    /** The API token: the option, else SPLICELAB_API_TOKEN, else the token file, else none. */
+    private static String token(String option, Path file) throws IOException {
+        if (option != null && !option.isBlank()) {
+            return option.strip();
+        }
+        String env = System.getenv("SPLICELAB_API_TOKEN");
+        if (env != null && !env.isBlank()) {
+            return env.strip();
+        }
+        return Files.isRegularFile(file) ? Files.readString(file).strip() : null;
+    }
+
+    private static void awaitReady(String gateway, Duration timeout) throws InterruptedException {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             try {
@@ -199,6 +258,9 @@ public final class GatewayBench {
                     long now = System.nanoTime();
                     try {
                         JsonNode values = EventCodec.mapper().readTree(line.substring(5)).path("data").path("values");
+                        if (!values.has("sentAtNanos")) {
+                            return; // the run's own request and cancel
+                        }
                         latencies.add(now - values.path("sentAtNanos").asLong());
                     } catch (IOException e) {
                         return;
@@ -227,11 +289,10 @@ public final class GatewayBench {
         }
     }
 
-    private static Process startGateway(Path jar, String bootstrap, int port) throws IOException {
+    private static Process startGateway(Path jar, String bootstrap, int port, Path data) throws IOException {
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(jar + " is missing: build the gateway first (./mvnw -pl gateway package)");
         }
-        Path data = Files.createTempDirectory("gateway-bench");
         Path log = data.resolve("gateway.log");
         List<String> cmd = new ArrayList<>(Arrays.asList(Path.of(System.getProperty("java.home"), "bin", "java")
                 .toString(), "-Xmx512m", "-Dkafka.bootstrap.servers=" + bootstrap, "-Dquarkus.http.port=" + port,

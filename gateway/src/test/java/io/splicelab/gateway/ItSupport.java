@@ -123,6 +123,18 @@ final class ItSupport {
                 2.0 - step / 100.0, step / 100.0);
     }
 
+    /** Writes a text file under a key of the gateway's artifact store. */
+    static void writeFile(String key, String content) {
+        try {
+            java.nio.file.Path file = java.nio.file.Path.of(ConfigProvider.getConfig()
+                    .getValue("splicelab.artifacts.dir", String.class)).resolve(key);
+            java.nio.file.Files.createDirectories(file.getParent());
+            java.nio.file.Files.writeString(file, content);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     /** Writes a file of {@code size} bytes under a key of the gateway's artifact store. */
     static void writeArtifact(String key, int size) {
         try {

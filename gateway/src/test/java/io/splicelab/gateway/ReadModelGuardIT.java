@@ -64,6 +64,18 @@ class ReadModelGuardIT {
     }
 
     @Test
+    void aStartThatOvertookItsRequestIsAppliedWhenTheTrainerStoredTheCommand() {
+        String runId = newRunId("overtaken");
+        // the trainer stores the command before it publishes run.started; the request is on another topic
+        ItSupport.writeFile("runs/" + runId + "/started.json", io.splicelab.model.events.EventCodec.toJson(
+                new io.splicelab.model.events.Payloads.RunRequested(runId, CONFIG)));
+        publish(TRAINER.wrap(runId, new RunStarted(runId, CONFIG, CONFIG.checkpointSteps())));
+        await(() -> given().get("/api/runs/" + runId).statusCode() == 200
+                && "RUNNING".equals(given().get("/api/runs/" + runId).path("status")), "run " + runId + " RUNNING");
+        given().get("/api/runs/" + runId).then().body("totalSteps", equalTo(CONFIG.steps()));
+    }
+
+    @Test
     void anEventWhoseArtifactIsMissingOrWhoseTransitionMakesNoSenseIsDeadLettered() {
         String runId = newRunId("guard");
         requestRun(runId);

@@ -1,5 +1,6 @@
 package io.splicelab.gateway.admin;
 
+import io.splicelab.edge.auth.RequiresApiToken;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -19,6 +20,7 @@ public class AdminResource {
         this.rebuild = rebuild;
     }
 
+    @RequiresApiToken
     @POST
     @Path("/read-model/rebuild")
     @Blocking

@@ -1,18 +1,15 @@
 package io.splicelab.gateway.analyses;
 
+import io.splicelab.edge.auth.RequiresApiToken;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
-import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
-import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
@@ -48,9 +45,10 @@ public class AnalysesProxyResource {
     @APIResponse(responseCode = "502", description = "the stats service did not answer",
             content = @Content(mediaType = "application/problem+json"))
     public Response list() {
-        return relay(stats.get("api/analyses"));
+        return relay(stats.analyses());
     }
 
+    @RequiresApiToken
     @POST
     @Path("/{name}")
     @Consumes(MediaType.WILDCARD)
@@ -79,9 +77,8 @@ public class AnalysesProxyResource {
     public Response run(@Parameter(description = "the analysis", schema = @Schema(enumeration = {"kde",
             "kde-bandwidth-cv", "total-variation", "mmd", "ks", "pca", "class-overlap", "spectrum", "sphericity",
             "isotropic-null", "subspace-alignment", "tail-index", "noise-anisotropy", "probe-distance"}))
-            @PathParam("name") String name, @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType, byte[] body) {
-        return relay(stats.post("api/analyses/" + URLEncoder.encode(name, StandardCharsets.UTF_8).replace("+", "%20"),
-                body, contentType));
+            @PathParam("name") String name, byte[] body) {
+        return relay(stats.analyse(name, body));
     }
 
     /** The stats service's answer, unchanged. */

@@ -7,8 +7,6 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
@@ -35,7 +33,6 @@ public class RunReportProxyResource {
     @APIResponse(responseCode = "200", description = "the report (an empty report for an unknown run)")
     @APIResponse(responseCode = "502", description = "the stats service did not answer")
     public Response report(@PathParam("id") String id) {
-        return AnalysesProxyResource.relay(stats.get("api/stats/" + URLEncoder.encode(id, StandardCharsets.UTF_8)
-                .replace("+", "%20") + "/report"));
+        return AnalysesProxyResource.relay(stats.report(id));
     }
 }

@@ -1,20 +1,27 @@
 package io.splicelab.gateway.analyses;
 
-import io.splicelab.gateway.problem.Problem;
-import io.splicelab.gateway.problem.ProblemException;
+import io.splicelab.edge.auth.ApiToken;
+import io.splicelab.edge.problem.Problem;
+import io.splicelab.edge.problem.ProblemException;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
+import jakarta.ws.rs.ProcessingException;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.Response;
+import java.time.temporal.ChronoUnit;
+import java.util.function.Supplier;
+import org.eclipse.microprofile.faulttolerance.CircuitBreaker;
+import org.eclipse.microprofile.faulttolerance.Retry;
+import org.eclipse.microprofile.faulttolerance.Timeout;
+import org.eclipse.microprofile.rest.client.inject.RestClient;
 
 /**
- * Talks to the stats service over HTTP with the JDK client (no extra extension, nothing generated): the
- * gateway passes the stats service's answers through unchanged, so it needs bytes, status and media type,
- * not typed models. The base URL is {@code splicelab.stats.url}.
+ * The gateway's calls to the stats service ({@link StatsApi}, the Quarkus REST client) with SmallRye Fault
+ * Tolerance: each call is bounded in time; the idempotent reads are retried on a connection error or a 5xx; a
+ * circuit breaker stops calling a stats service that keeps failing (the gateway answers 503 at once instead of
+ * piling up waiting requests); the stack's API token goes along as {@code X-Api-Token} (the stats service's
+ * {@code POST /api/analyses/*} needs it when configured). An analysis (a POST that costs compute) is never
+ * retried. What cannot be answered becomes a problem: 502 {@code stats-unavailable} (unreachable, or a 5xx),
+ * 503 when the circuit is open, 504 on a timeout ({@link StatsProblems}).
  */
 @ApplicationScoped
 public class StatsServiceClient {
@@ -22,42 +29,67 @@ public class StatsServiceClient {
     public record Answer(int status, String contentType, byte[] body) {
     }
 
-    private final URI base;
-    private final Duration timeout;
-    private final HttpClient http;
+    private final StatsApi api;
+    private final ApiToken token;
 
-    public StatsServiceClient(@ConfigProperty(name = "splicelab.stats.url", defaultValue = "http://localhost:8083")
-            String url, @ConfigProperty(name = "splicelab.stats.timeout", defaultValue = "PT120S") Duration timeout) {
-        this.base = URI.create(url.endsWith("/") ? url : url + "/");
-        this.timeout = timeout;
-        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    public StatsServiceClient(@RestClient StatsApi api, ApiToken token) {
+        this.api = api;
+        this.token = token;
     }
 
-    /** GET a path of the stats service (relative, e.g. {@code api/analyses}). */
-    public Answer get(String path) {
-        return send(HttpRequest.newBuilder(base.resolve(path)).timeout(timeout).header("Accept", "application/json")
-                .GET().build());
+    /** The analyses the stats service offers. */
+    @Timeout(value = 30, unit = ChronoUnit.SECONDS)
+    @Retry(maxRetries = 2, delay = 200, retryOn = {ProcessingException.class, StatsServerError.class})
+    @CircuitBreaker(requestVolumeThreshold = 10, failureRatio = 0.5, delay = 10_000,
+            failOn = {ProcessingException.class, StatsServerError.class})
+    public Answer analyses() {
+        return answer(() -> api.analyses(forwarded()));
     }
 
-    /** POST a body to a path of the stats service. */
-    public Answer post(String path, byte[] body, String contentType) {
-        return send(HttpRequest.newBuilder(base.resolve(path)).timeout(timeout)
-                .header("Content-Type", contentType == null ? "application/json" : contentType)
-                .header("Accept", "application/json, application/problem+json")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body == null ? new byte[0] : body)).build());
+    /** A run's report. */
+    @Timeout(value = 120, unit = ChronoUnit.SECONDS)
+    @Retry(maxRetries = 2, delay = 200, retryOn = {ProcessingException.class, StatsServerError.class})
+    @CircuitBreaker(requestVolumeThreshold = 10, failureRatio = 0.5, delay = 10_000,
+            failOn = {ProcessingException.class, StatsServerError.class})
+    public Answer report(String runId) {
+        return answer(() -> api.report(runId, forwarded()));
     }
 
-    private Answer send(HttpRequest request) {
+    /** Runs an analysis on the body (not retried: it costs compute and is not ours to repeat). */
+    @Timeout(value = 120, unit = ChronoUnit.SECONDS)
+    @CircuitBreaker(requestVolumeThreshold = 10, failureRatio = 0.5, delay = 10_000,
+            failOn = {ProcessingException.class, StatsServerError.class})
+    public Answer analyse(String name, byte[] body) {
+        return answer(() -> api.analyse(name, forwarded(), body == null ? new byte[0] : body));
+    }
+
+    private String forwarded() {
+        return token.forwarded().orElse(null);
+    }
+
+    private static Answer answer(Supplier<Response> call) {
+        Response response;
         try {
-            HttpResponse<byte[]> r = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
-            return new Answer(r.statusCode(), r.headers().firstValue("Content-Type").orElse("application/json"),
-                    r.body());
-        } catch (IOException e) {
-            throw new ProblemException(new Problem(Problem.TYPE_BASE + "stats-unavailable", "Bad gateway", 502,
-                    "the stats service at " + base + " did not answer: " + e.getMessage(), null));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw ProblemException.unavailable("interrupted while waiting for the stats service");
+            response = call.get();
+        } catch (WebApplicationException e) {
+            response = e.getResponse(); // an error answer, when a default exception mapper is on: passed through too
+        }
+        try (Response r = response) {
+            byte[] body = r.hasEntity() ? r.readEntity(byte[].class) : new byte[0];
+            Answer a = new Answer(r.getStatus(), r.getMediaType() == null ? "application/json"
+                    : r.getMediaType().toString(), body);
+            if (a.status() >= 500) {
+                throw new StatsServerError(a);
+            }
+            return a;
+        }
+    }
+
+    /** A 5xx of the stats service: retried (reads), counted by the circuit breaker, then a 502 problem. */
+    public static final class StatsServerError extends ProblemException {
+        StatsServerError(Answer a) {
+            super(new Problem(Problem.TYPE_BASE + "stats-unavailable", "Bad gateway", 502,
+                    "the stats service answered " + a.status(), null));
         }
     }
 }

@@ -10,8 +10,8 @@ import io.splicelab.gateway.groups.GroupViews.GroupRequest;
 import io.splicelab.gateway.groups.GroupViews.GroupRun;
 import io.splicelab.gateway.groups.GroupViews.GroupSummary;
 import io.splicelab.gateway.groups.GroupViews.Member;
-import io.splicelab.gateway.problem.Problem.FieldProblem;
-import io.splicelab.gateway.problem.ProblemException;
+import io.splicelab.edge.problem.Problem.FieldProblem;
+import io.splicelab.edge.problem.ProblemException;
 import io.splicelab.gateway.readmodel.GroupEntity;
 import io.splicelab.gateway.readmodel.GroupMemberEntity;
 import io.splicelab.gateway.runs.RunConfigValidation;
@@ -140,14 +140,14 @@ public class ExperimentGroups {
             }
         }
         if (!errors.isEmpty()) {
-            throw ProblemException.invalidRunConfig(errors.stream().map(f -> f.field() + " " + f.message())
+            throw RunConfigValidation.invalid(errors.stream().map(f -> f.field() + " " + f.message())
                     .collect(Collectors.joining("; ")), errors);
         }
         return configs;
     }
 
     private static ProblemException invalid(String field, String message) {
-        return ProblemException.invalidRunConfig(field + " " + message, List.of(new FieldProblem(field, message)));
+        return RunConfigValidation.invalid(field + " " + message, List.of(new FieldProblem(field, message)));
     }
 
     private static JsonNode read(String json) {

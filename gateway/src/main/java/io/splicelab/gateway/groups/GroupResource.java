@@ -1,5 +1,6 @@
 package io.splicelab.gateway.groups;
 
+import io.splicelab.edge.auth.RequiresApiToken;
 import io.splicelab.gateway.groups.GroupViews.GroupAccepted;
 import io.splicelab.gateway.groups.GroupViews.GroupDetail;
 import io.splicelab.gateway.groups.GroupViews.GroupRequest;
@@ -27,6 +28,7 @@ public class GroupResource {
         this.groups = groups;
     }
 
+    @RequiresApiToken
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Launch a group of runs", description = "One run per value of the factor, e.g. "

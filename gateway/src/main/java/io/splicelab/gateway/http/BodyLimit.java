@@ -1,6 +1,6 @@
 package io.splicelab.gateway.http;
 
-import io.splicelab.gateway.problem.Problem;
+import io.splicelab.edge.problem.Problem;
 import io.splicelab.model.events.EventCodec;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.Router;

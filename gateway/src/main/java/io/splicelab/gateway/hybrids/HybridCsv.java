@@ -1,16 +1,27 @@
 package io.splicelab.gateway.hybrids;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.dataformat.csv.CsvGenerator;
+import com.fasterxml.jackson.dataformat.csv.CsvMapper;
+import com.fasterxml.jackson.dataformat.csv.CsvSchema;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 
 /**
- * The hybrid grid as CSV, one row per cell and one column per metric, for spreadsheets and pandas. Pure, so
- * the quoting rules are unit-tested.
+ * The hybrid grid as CSV, one row per cell and one column per metric, for spreadsheets and pandas. Written by
+ * Jackson's CSV module (RFC 4180: a field with a comma, quote or line break is quoted, quotes doubled; nothing
+ * else is quoted). Pure, so the shape and the quoting are unit-tested.
  */
 public final class HybridCsv {
     /** The CSV media type. */
     public static final String MEDIA_TYPE = "text/csv";
+    private static final List<String> FIXED = List.of("runId", "cut", "evalSet", "bnMode", "precision",
+            "shallowStep", "deepStep", "samples");
+    private static final CsvMapper CSV = CsvMapper.builder()
+            .enable(CsvGenerator.Feature.STRICT_CHECK_FOR_QUOTING).build();
 
     private HybridCsv() {
     }
@@ -18,36 +29,35 @@ public final class HybridCsv {
     public static String write(HybridGrid.View view) {
         TreeSet<String> metrics = new TreeSet<>();
         view.cells().forEach(c -> metrics.addAll(c.metrics().keySet()));
-        StringBuilder out = new StringBuilder("runId,cut,evalSet,bnMode,precision,shallowStep,deepStep,samples");
-        metrics.forEach(m -> out.append(',').append(quote(m)));
-        out.append('\n');
+        CsvSchema.Builder schema = CsvSchema.builder().setUseHeader(true).setLineSeparator("\n");
+        FIXED.forEach(schema::addColumn);
+        metrics.forEach(schema::addColumn);
+        List<List<String>> rows = new ArrayList<>(view.cells().size());
         for (HybridGrid.Cell c : view.cells()) {
-            row(out, List.of(view.runId(), c.cut(), c.evalSet(), c.bnMode(), c.precision() == null ? "" : c.precision(),
-                    Integer.toString(c.shallowStep()), Integer.toString(c.deepStep()), Integer.toString(c.samples())));
+            List<String> row = new ArrayList<>(List.of(view.runId(), c.cut(), c.evalSet(), c.bnMode(),
+                    c.precision() == null ? "" : c.precision(), Integer.toString(c.shallowStep()),
+                    Integer.toString(c.deepStep()), Integer.toString(c.samples())));
             Map<String, Double> values = c.metrics();
             for (String m : metrics) {
                 Double v = values.get(m);
-                out.append(',').append(v == null ? "" : Double.toString(v));
+                row.add(v == null ? "" : Double.toString(v));
             }
-            out.append('\n');
+            rows.add(row);
         }
-        return out.toString();
+        return write(schema.build(), rows);
     }
 
-    private static void row(StringBuilder out, List<String> fields) {
-        for (int i = 0; i < fields.size(); i++) {
-            if (i > 0) {
-                out.append(',');
-            }
-            out.append(quote(fields.get(i)));
-        }
-    }
-
-    /** RFC 4180: a field with a comma, quote or line break is quoted, quotes doubled. */
+    /** One field as it appears in a row: quoted when it has a comma, quote or line break, quotes doubled. */
     static String quote(String field) {
-        if (field.indexOf(',') < 0 && field.indexOf('"') < 0 && field.indexOf('\n') < 0 && field.indexOf('\r') < 0) {
-            return field;
+        String line = write(CsvSchema.builder().setLineSeparator("").addColumn("f").build(), List.of(List.of(field)));
+        return line;
+    }
+
+    private static String write(CsvSchema schema, List<List<String>> rows) {
+        try {
+            return CSV.writer(schema).writeValueAsString(rows);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e); // writing strings to a string cannot fail
         }
-        return '"' + field.replace("\"", "\"\"") + '"';
     }
 }

@@ -1,6 +1,6 @@
 package io.splicelab.gateway.hybrids;
 
-import io.splicelab.gateway.problem.ProblemException;
+import io.splicelab.edge.problem.ProblemException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashSet;

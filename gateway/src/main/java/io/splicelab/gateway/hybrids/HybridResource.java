@@ -1,6 +1,6 @@
 package io.splicelab.gateway.hybrids;
 
-import io.splicelab.gateway.problem.ProblemException;
+import io.splicelab.edge.problem.ProblemException;
 import io.splicelab.gateway.runs.RunQueries;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;

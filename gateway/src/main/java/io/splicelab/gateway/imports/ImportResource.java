@@ -1,8 +1,9 @@
 package io.splicelab.gateway.imports;
 
+import io.splicelab.edge.auth.RequiresApiToken;
 import io.splicelab.gateway.imports.ImportService.ImportAccepted;
 import io.splicelab.gateway.imports.ImportService.ImportRequest;
-import io.splicelab.gateway.problem.Problem;
+import io.splicelab.edge.problem.Problem;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -42,6 +43,7 @@ public class ImportResource {
         this.imports = imports;
     }
 
+    @RequiresApiToken
     @POST
     @Consumes({ZIP, MediaType.APPLICATION_OCTET_STREAM})
     @Operation(summary = "Import a checkpoint trained elsewhere (ONNX segments), the zip as the body",
@@ -67,6 +69,7 @@ public class ImportResource {
         return accepted(imports.importZip(body, new ImportRequest(run, dataset, evalSize, seed)));
     }
 
+    @RequiresApiToken
     @POST
     @Consumes(MediaType.MULTIPART_FORM_DATA)
     @Operation(summary = "Import a checkpoint trained elsewhere (ONNX segments), the zip as the form part 'file'",

@@ -1,9 +1,11 @@
 package io.splicelab.gateway.imports;
 
+import io.splicelab.edge.publish.ContractPublisher;
+
 import io.quarkus.narayana.jta.QuarkusTransaction;
-import io.splicelab.gateway.problem.Problem;
-import io.splicelab.gateway.problem.Problem.FieldProblem;
-import io.splicelab.gateway.problem.ProblemException;
+import io.splicelab.edge.problem.Problem;
+import io.splicelab.edge.problem.Problem.FieldProblem;
+import io.splicelab.edge.problem.ProblemException;
 import io.splicelab.gateway.readmodel.DeletedRunEntity;
 import io.splicelab.gateway.readmodel.RunEntity;
 import io.splicelab.gateway.readmodel.RunStatus;
@@ -46,12 +48,12 @@ public class ImportService {
     public static final String ARCHITECTURE = "onnx";
     private static final long MB = 1024L * 1024;
 
-    private final CheckpointPublisher publisher;
+    private final ContractPublisher publisher;
     private final LocalArtifactStore store;
     private final ImportArchive.Limits limits;
     private final Path tmpDir;
 
-    public ImportService(CheckpointPublisher publisher,
+    public ImportService(ContractPublisher publisher,
             @ConfigProperty(name = "splicelab.artifacts.dir", defaultValue = "./.splicelab/artifacts") Path artifactsDir,
             @ConfigProperty(name = "splicelab.imports.max-files", defaultValue = "256") int maxFiles,
             @ConfigProperty(name = "splicelab.imports.max-file-mb", defaultValue = "128") long maxFileMb,
@@ -200,7 +202,7 @@ public class ImportService {
 
     private void publishOrFail(CheckpointImported imported, Instant time) {
         try {
-            publisher.publish(imported, time);
+            publisher.publish(imported.runId(), imported, time);
         } catch (RuntimeException e) {
             LOG.errorf(e, "could not publish the import of run %s step %d", imported.runId(), imported.step());
             throw ProblemException.unavailable("the import was stored but its event could not be sent to Kafka; "

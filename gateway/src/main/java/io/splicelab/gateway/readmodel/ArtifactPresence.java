@@ -5,6 +5,8 @@ import io.splicelab.model.events.Payloads.CheckpointCreated;
 import io.splicelab.model.events.Payloads.CheckpointImported;
 import io.splicelab.model.events.Payloads.FeaturesSnapshotted;
 import io.splicelab.model.events.Payloads.NoiseSampled;
+import io.splicelab.model.events.EventCodec;
+import io.splicelab.model.events.Payloads.RunRequested;
 import io.splicelab.model.store.LocalArtifactStore;
 import io.splicelab.model.store.RunArtifacts;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -24,11 +26,39 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  */
 @ApplicationScoped
 public class ArtifactPresence {
+    /**
+     * Where the trainer stores a run's command before it publishes {@code run.started} (its
+     * {@code TrainerArtifacts.startedMarker}): {@code runs/<runId>/started.json}, the {@code RunRequested} itself.
+     */
+    static final String STARTED_MARKER = "/started.json";
+
     private final Path root;
+    private final LocalArtifactStore store;
 
     public ArtifactPresence(@ConfigProperty(name = "splicelab.artifacts.dir", defaultValue = "./.splicelab/artifacts")
             Path root) {
         this.root = root.toAbsolutePath().normalize();
+        this.store = new LocalArtifactStore(this.root);
+    }
+
+    /**
+     * The command of a run the trainer accepted, read from its started marker, when the store has one (for this very
+     * run id): {@code run.requested} (on run-commands) and {@code run.started} (on run-events) travel on different
+     * topics, so a run requested straight on Kafka may show its start before the gateway read its request. Only a
+     * service that writes to the store can create the marker, so a hostile record still cannot create a run. Read
+     * through {@link LocalArtifactStore}, which refuses keys and links that leave the store.
+     */
+    public Optional<RunRequested> requested(String runId) {
+        try {
+            String key = RunArtifacts.runPrefix(runId) + STARTED_MARKER;
+            if (!store.exists(key)) {
+                return Optional.empty();
+            }
+            RunRequested command = EventCodec.mapper().readValue(store.read(key), RunRequested.class);
+            return command != null && runId.equals(command.runId()) ? Optional.of(command) : Optional.empty();
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty(); // unreadable, foreign or outside the store: no evidence of a request
+        }
     }
 
     /** Why the event's artifacts do not check out, or empty when they do (or it has none). */

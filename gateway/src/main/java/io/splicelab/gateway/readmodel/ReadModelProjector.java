@@ -76,8 +76,15 @@ public class ReadModelProjector {
         // only what is consistent with what the gateway knows of the run, with its artifacts in the store
         boolean imported = payload instanceof CheckpointImported ci ? artifacts.imported(runId, ci.step())
                 : existing == null && artifacts.imported(runId);
-        EventRules.Known known = existing == null ? EventRules.Known.unknown(imported)
-                : new EventRules.Known(existing.status, existing.totalSteps, imported);
+        // a run requested straight on Kafka whose start overtook its request (another topic): the trainer's
+        // started marker in the store is the request (no Kafka record can create it)
+        RunRequested stored = existing == null && !imported && !(payload instanceof RunRequested)
+                ? artifacts.requested(runId).orElse(null) : null;
+        EventRules.Known known = existing != null
+                ? new EventRules.Known(existing.status, existing.totalSteps, imported)
+                : stored != null ? new EventRules.Known(RunStatus.REQUESTED, stored.config() == null ? null
+                        : stored.config().steps(), false)
+                : EventRules.Known.unknown(imported);
         String rejected = EventRules.rejection(runId, known, payload).or(() -> artifacts.problem(payload))
                 .orElse(null);
         if (rejected != null) {
@@ -85,7 +92,11 @@ public class ReadModelProjector {
         }
         // times come from the events, never from the clock, so a rebuild from the topics restores them exactly
         Instant time = timeOf(envelope);
-        RunEntity run = existing != null ? existing : newRun(runId, payload, imported, time);
+        RunEntity run = existing != null ? existing : newRun(runId, stored != null ? stored : payload, imported, time);
+        if (stored != null) {
+            setConfigIfAbsent(run, stored.config());
+            run.step = 0; // as for a run.requested
+        }
         if (payload instanceof RunRequested p) {
             setConfigIfAbsent(run, p.config());
             if (run.step == null) {

@@ -1,7 +1,8 @@
 package io.splicelab.gateway.runs;
 
-import io.splicelab.gateway.problem.Problem.FieldProblem;
-import io.splicelab.gateway.problem.ProblemException;
+import io.splicelab.edge.problem.Problem;
+import io.splicelab.edge.problem.Problem.FieldProblem;
+import io.splicelab.edge.problem.ProblemException;
 import io.splicelab.model.events.RunConfig;
 import io.splicelab.model.events.RunConfig.FieldError;
 import java.util.List;
@@ -28,9 +29,15 @@ public final class RunConfigValidation {
         List<FieldError> errors = config.validate();
         if (!errors.isEmpty()) {
             String detail = errors.stream().map(e -> e.field() + " " + e.message()).collect(Collectors.joining("; "));
-            throw ProblemException.invalidRunConfig(detail,
+            throw invalid(detail,
                     errors.stream().map(e -> new FieldProblem(e.field(), e.message())).toList());
         }
         return config;
+    }
+
+    /** 400 for an invalid run configuration, naming every invalid field. */
+    public static ProblemException invalid(String detail, List<FieldProblem> errors) {
+        return new ProblemException(new Problem(Problem.TYPE_BASE + "invalid-run-config", "Invalid run configuration",
+                400, detail, errors));
     }
 }

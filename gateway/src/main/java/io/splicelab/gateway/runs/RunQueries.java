@@ -4,7 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.splicelab.gateway.hybrids.HybridGrid;
-import io.splicelab.gateway.problem.ProblemException;
+import io.splicelab.edge.problem.ProblemException;
 import io.splicelab.gateway.readmodel.CheckpointEntity;
 import io.splicelab.gateway.readmodel.EventLogEntity;
 import io.splicelab.gateway.readmodel.GroupMemberEntity;

@@ -1,7 +1,10 @@
 package io.splicelab.gateway.runs;
 
+import io.splicelab.edge.publish.ContractPublisher;
+import io.splicelab.model.events.Payloads.RunCancelRequested;
+
 import io.quarkus.narayana.jta.QuarkusTransaction;
-import io.splicelab.gateway.problem.ProblemException;
+import io.splicelab.edge.problem.ProblemException;
 import io.splicelab.gateway.readmodel.CheckpointEntity;
 import io.splicelab.gateway.readmodel.DeletedRunEntity;
 import io.splicelab.gateway.readmodel.EventLogEntity;
@@ -30,12 +33,12 @@ import org.jboss.logging.Logger;
 public class RunRemoval {
     private static final Logger LOG = Logger.getLogger(RunRemoval.class);
 
-    private final RunCommandPublisher commands;
+    private final ContractPublisher commands;
     private final RunQueries queries;
     private final Path artifactsDir;
     private final ReadModelGate gate;
 
-    public RunRemoval(RunCommandPublisher commands, RunQueries queries, ReadModelGate gate,
+    public RunRemoval(ContractPublisher commands, RunQueries queries, ReadModelGate gate,
             @ConfigProperty(name = "splicelab.artifacts.dir", defaultValue = "./.splicelab/artifacts") Path artifactsDir) {
         this.commands = commands;
         this.queries = queries;
@@ -53,7 +56,8 @@ public class RunRemoval {
             throw ProblemException.conflict("run " + runId + " has already finished (" + queries.status(runId) + ")");
         }
         try {
-            commands.cancelRun(runId, reason == null || reason.isBlank() ? "cancelled through the API" : reason);
+            commands.publish(runId, new RunCancelRequested(runId,
+                    reason == null || reason.isBlank() ? "cancelled through the API" : reason));
         } catch (RuntimeException e) {
             LOG.errorf(e, "could not send the cancel command of run %s", runId);
             throw ProblemException.unavailable("the cancel command could not be sent to Kafka");
@@ -68,7 +72,7 @@ public class RunRemoval {
     public void delete(String runId) {
         if (!queries.status(runId).isFinal()) {
             try {
-                commands.cancelRun(runId, "the run was deleted");
+                commands.publish(runId, new RunCancelRequested(runId, "the run was deleted"));
             } catch (RuntimeException e) {
                 LOG.warnf("could not ask the trainer to stop deleted run %s: %s", runId, e.toString());
             }

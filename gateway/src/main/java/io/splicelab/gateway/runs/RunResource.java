@@ -1,6 +1,7 @@
 package io.splicelab.gateway.runs;
 
-import io.splicelab.gateway.problem.Problem;
+import io.splicelab.edge.auth.RequiresApiToken;
+import io.splicelab.edge.problem.Problem;
 import io.splicelab.gateway.runs.RunViews.RunAccepted;
 import io.splicelab.gateway.runs.RunViews.RunDetail;
 import io.splicelab.gateway.runs.RunViews.CancelAccepted;
@@ -32,7 +33,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 /**
  * Starting, cancelling and deleting runs and reading their state: a thin HTTP adapter over
  * {@link RunSubmission}, {@link RunRemoval} and {@link RunQueries}. Mutating calls need the API token
- * ({@link io.splicelab.gateway.auth.ApiTokenFilter}).
+ * ({@link io.splicelab.edge.auth.ApiTokenFilter}).
  */
 @Path("/api/runs")
 @Tag(name = "runs")
@@ -48,6 +49,7 @@ public class RunResource {
         this.removal = removal;
     }
 
+    @RequiresApiToken
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Request a training run", description = "Every field is optional and defaults apply. "
@@ -95,6 +97,7 @@ public class RunResource {
         return "<" + uri + ">; rel=\"" + rel + "\"";
     }
 
+    @RequiresApiToken
     @POST
     @Path("/{id}/cancel")
     @Operation(summary = "Ask the trainer to stop a run", description = "Publishes RunCancelRequested on "
@@ -108,6 +111,7 @@ public class RunResource {
         return Response.accepted(new CancelAccepted(id, "CANCEL_REQUESTED")).build();
     }
 
+    @RequiresApiToken
     @DELETE
     @Path("/{id}")
     @Operation(summary = "Delete a run and its artifacts", description = "Removes the run from the read model and "

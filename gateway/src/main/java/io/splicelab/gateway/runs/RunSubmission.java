@@ -1,7 +1,10 @@
 package io.splicelab.gateway.runs;
 
+import io.splicelab.edge.publish.ContractPublisher;
+import io.splicelab.model.events.Payloads.RunRequested;
+
 import io.quarkus.narayana.jta.QuarkusTransaction;
-import io.splicelab.gateway.problem.ProblemException;
+import io.splicelab.edge.problem.ProblemException;
 import io.splicelab.gateway.readmodel.RunEntity;
 import io.splicelab.gateway.readmodel.RunStatus;
 import io.splicelab.gateway.runs.RunViews.RunAccepted;
@@ -24,9 +27,9 @@ public class RunSubmission {
     private static final Logger LOG = Logger.getLogger(RunSubmission.class);
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private final RunCommandPublisher commands;
+    private final ContractPublisher commands;
 
-    public RunSubmission(RunCommandPublisher commands) {
+    public RunSubmission(ContractPublisher commands) {
         this.commands = commands;
     }
 
@@ -52,7 +55,7 @@ public class RunSubmission {
             run.persist();
         });
         try {
-            commands.requestRun(runId, config, created);
+            commands.publish(runId, new RunRequested(runId, config), created);
         } catch (RuntimeException e) {
             LOG.errorf(e, "could not send the command of run %s", runId);
             QuarkusTransaction.requiringNew().run(() -> {

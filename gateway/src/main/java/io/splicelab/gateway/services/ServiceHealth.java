@@ -1,8 +1,8 @@
 package io.splicelab.gateway.services;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.splicelab.gateway.health.FatalErrors;
-import io.splicelab.gateway.health.ProducerHealth;
+import io.splicelab.edge.health.FatalErrors;
+import io.splicelab.edge.health.ProducerHealth;
 import io.splicelab.gateway.services.ServiceStatus.Service;
 import io.splicelab.gateway.services.ServiceStatus.Services;
 import io.splicelab.model.events.EventCodec;

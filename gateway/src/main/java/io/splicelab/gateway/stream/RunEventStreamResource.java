@@ -2,7 +2,7 @@ package io.splicelab.gateway.stream;
 
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Multi;
-import io.splicelab.gateway.problem.ProblemException;
+import io.splicelab.edge.problem.ProblemException;
 import io.splicelab.gateway.runs.RunQueries;
 import io.splicelab.model.events.Envelope;
 import jakarta.ws.rs.GET;

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.splicelab.gateway.groups.GroupViews.GroupRequest;
-import io.splicelab.gateway.problem.ProblemException;
+import io.splicelab.edge.problem.ProblemException;
 import io.splicelab.model.events.RunConfig;
 import java.util.List;
 import org.junit.jupiter.api.Test;

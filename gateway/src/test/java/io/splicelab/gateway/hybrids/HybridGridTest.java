@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.splicelab.gateway.hybrids.HybridGrid.Cell;
 import io.splicelab.gateway.hybrids.HybridGrid.Query;
 import io.splicelab.gateway.hybrids.HybridGrid.View;
-import io.splicelab.gateway.problem.ProblemException;
+import io.splicelab.edge.problem.ProblemException;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

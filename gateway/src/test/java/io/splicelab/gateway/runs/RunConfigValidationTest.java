@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.splicelab.gateway.problem.Problem;
-import io.splicelab.gateway.problem.ProblemException;
-import io.splicelab.gateway.problem.ProblemMappers;
+import io.splicelab.edge.problem.Problem;
+import io.splicelab.edge.problem.ProblemException;
+import io.splicelab.edge.problem.ProblemMappers;
 import io.splicelab.model.events.RunConfig;
 import jakarta.ws.rs.core.Response;
 import org.junit.jupiter.api.Test;
@@ -49,7 +49,7 @@ class RunConfigValidationTest {
     void problemIsAnsweredAsProblemJson() {
         ProblemException e = assertThrows(ProblemException.class, () -> RunConfigValidation.validated(
                 new RunConfig(null, null, null, null, 0, null, null, null, null, null, null)));
-        try (Response response = new ProblemMappers(new io.splicelab.gateway.health.FatalErrors()).problem(e)) {
+        try (Response response = new ProblemMappers(new io.splicelab.edge.health.FatalErrors()).problem(e)) {
             assertEquals(400, response.getStatus());
             assertEquals("application/problem+json", response.getMediaType().toString());
             assertEquals("batchSize", ((Problem) response.getEntity()).errors().get(0).field());

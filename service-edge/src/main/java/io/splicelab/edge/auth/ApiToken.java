@@ -61,6 +61,14 @@ public class ApiToken {
         return enabled && token != null;
     }
 
+    /**
+     * The token, configured or generated, when one is required: what this service forwards (as
+     * {@code X-Api-Token}) to the protected endpoints of the services it calls, which share the stack's token.
+     */
+    public java.util.Optional<String> forwarded() {
+        return required() ? java.util.Optional.of(token) : java.util.Optional.empty();
+    }
+
     /** Whether {@code presented} is the token, compared in constant time; true when none is required. */
     public boolean accepts(String presented) {
         String expected = token;

@@ -30,6 +30,33 @@ public class FatalErrors {
         }
     }
 
+    /**
+     * Looks at a failure seen at an edge (a request, a publish, a batch) and its causes, and records it when a
+     * {@link VirtualMachineError} is among them (an {@link OutOfMemoryError} often arrives wrapped, e.g. in the
+     * {@code CompletionException} of an emitter, and kills threads such as a Kafka producer's I/O thread).
+     *
+     * @return whether it was fatal
+     */
+    public boolean check(Throwable failure, String where) {
+        Throwable fatal = fatalIn(failure);
+        if (fatal == null) {
+            return false;
+        }
+        record((Error) fatal, where);
+        return true;
+    }
+
+    /** The fatal error in a failure's cause chain, or null. */
+    static Throwable fatalIn(Throwable failure) {
+        Throwable t = failure;
+        for (int depth = 0; t != null && depth < 16; depth++, t = t.getCause()) {
+            if (t instanceof VirtualMachineError) {
+                return t;
+            }
+        }
+        return null;
+    }
+
     /** The first fatal error, or null while there was none. */
     public Fatal first() {
         return first.get();

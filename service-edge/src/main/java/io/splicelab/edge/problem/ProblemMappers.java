@@ -1,18 +1,34 @@
 package io.splicelab.edge.problem;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import io.splicelab.edge.health.FatalErrors;
+import io.splicelab.edge.problem.Problem.FieldProblem;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
+import java.util.List;
+import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 /**
- * The last line of every service's HTTP edge: a {@link ProblemException} is its problem; a JAX-RS error
- * (unknown path, wrong method, unsupported media type) is a problem with its status; anything else - any
- * {@link Throwable} - is logged and answered as a {@code 500 application/problem+json} that reveals nothing
- * of the failure but where to look. Services map their own input errors (400) more specifically.
+ * The last line of every service's HTTP edge: a {@link ProblemException} is its problem; a JSON body that cannot
+ * be read (malformed, an unknown field, a wrong type) is a {@code 400 invalid-json} naming the field when Jackson
+ * knows it; a JAX-RS error (unknown path, wrong method, unsupported media type) is a problem with its status;
+ * anything else - any {@link Throwable} - is logged and answered as a {@code 500 application/problem+json} that
+ * reveals nothing of the failure but where to look, and a fatal error among its causes turns the service's
+ * liveness DOWN ({@link FatalErrors}).
  */
 public class ProblemMappers {
     private static final Logger LOG = Logger.getLogger(ProblemMappers.class);
+
+    private final FatalErrors fatal;
+
+    public ProblemMappers(FatalErrors fatal) {
+        this.fatal = fatal;
+    }
 
     @ServerExceptionMapper
     public Response problem(ProblemException e) {
@@ -20,7 +36,36 @@ public class ProblemMappers {
     }
 
     @ServerExceptionMapper
+    public Response unrecognizedField(UnrecognizedPropertyException e) {
+        return badJson("unknown field '" + e.getPropertyName() + "'",
+                List.of(new FieldProblem(e.getPropertyName(), "unknown field")));
+    }
+
+    @ServerExceptionMapper
+    public Response mismatchedInput(MismatchedInputException e) {
+        String field = path(e);
+        String message = "cannot read " + (e.getTargetType() == null ? "value" : e.getTargetType().getSimpleName());
+        return badJson(field.isEmpty() ? "the body is not a valid JSON object of the expected shape"
+                : field + ": " + message, field.isEmpty() ? null : List.of(new FieldProblem(field, message)));
+    }
+
+    @ServerExceptionMapper
+    public Response unreadableJson(JsonProcessingException e) {
+        return badJson("the body is not valid JSON: " + e.getOriginalMessage(), null);
+    }
+
+    @ServerExceptionMapper
     public Response webApplication(WebApplicationException e) {
+        Throwable cause = e.getCause();
+        if (cause instanceof UnrecognizedPropertyException u) {
+            return unrecognizedField(u);
+        }
+        if (cause instanceof MismatchedInputException m) {
+            return mismatchedInput(m);
+        }
+        if (cause instanceof JsonProcessingException j) {
+            return unreadableJson(j);
+        }
         int status = e.getResponse().getStatus();
         if (status >= 500) {
             LOG.error("request failed", e);
@@ -32,8 +77,26 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public Response unexpected(Throwable e) {
-        LOG.error("unexpected failure of a request", e);
-        return Problem.of(500, "internal", "Internal error", "an unexpected error occurred; see the service's log")
-                .response();
+        if (fatal.check(e, "a request")) {
+            LOG.error("fatal error in a request", e);
+        } else {
+            LOG.error("unexpected failure of a request", e);
+        }
+        return internal().response();
+    }
+
+    /** The one 500 problem: no class names, messages or stack traces of the failure. */
+    public static Problem internal() {
+        return Problem.of(500, "internal", "Internal error", "an unexpected error occurred; see the service's log");
+    }
+
+    private static Response badJson(String detail, List<FieldProblem> errors) {
+        return new Problem(Problem.TYPE_BASE + "invalid-json", "Invalid JSON body", 400, detail, errors).response();
+    }
+
+    private static String path(JsonMappingException e) {
+        return e.getPath().stream()
+                .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
+                .collect(Collectors.joining("."));
     }
 }

@@ -1,4 +1,4 @@
-package io.splicelab.gateway.health;
+package io.splicelab.edge.health;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -13,18 +13,18 @@ class FatalErrorsTest {
     @Test
     void aFatalErrorAnywhereInTheCausesTurnsLivenessDownForGood() {
         FatalErrors errors = new FatalErrors();
-        FatalErrorCheck check = new FatalErrorCheck(errors);
-        assertFalse(errors.check(new IllegalStateException("ordinary")));
-        assertFalse(errors.check(new AssertionError("an Error, but not of the virtual machine")));
+        FatalErrorsCheck check = new FatalErrorsCheck(errors);
+        assertFalse(errors.check(new IllegalStateException("ordinary"), "test"));
+        assertFalse(errors.check(new AssertionError("an Error, but not of the virtual machine"), "test"));
         assertEquals(HealthCheckResponse.Status.UP, check.call().getStatus());
         assertNull(errors.first());
 
-        assertTrue(errors.check(new CompletionException(new OutOfMemoryError("Java heap space"))));
-        assertFalse(errors.check(new IllegalStateException("later, ordinary")));
+        assertTrue(errors.check(new CompletionException(new OutOfMemoryError("Java heap space")), "test"));
+        assertFalse(errors.check(new IllegalStateException("later, ordinary"), "test"));
         HealthCheckResponse down = check.call();
         assertEquals(HealthCheckResponse.Status.DOWN, down.getStatus());
         assertTrue(down.getData().orElseThrow().get("error").toString().contains("Java heap space"));
-        assertTrue(errors.check(new StackOverflowError()));
+        assertTrue(errors.check(new StackOverflowError(), "test"));
         assertTrue(errors.first().error().contains("OutOfMemoryError"), "the first one is kept");
     }
 }

@@ -1,11 +1,11 @@
-package io.splicelab.gateway.health;
+package io.splicelab.edge.health;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
 
-/** Readiness: DOWN while a Kafka producer of the gateway cannot publish ({@link ProducerHealth}). */
+/** Readiness: DOWN while a Kafka producer of the service cannot publish ({@link ProducerHealth}). */
 @Readiness
 @ApplicationScoped
 public class ProducerHealthCheck implements HealthCheck {

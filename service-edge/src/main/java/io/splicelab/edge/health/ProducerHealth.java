@@ -1,4 +1,4 @@
-package io.splicelab.gateway.health;
+package io.splicelab.edge.health;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
@@ -13,16 +13,19 @@ import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 
 /**
- * Readiness of the gateway's Kafka producers, from what the connector does not see. SmallRye's Kafka connector
+ * Readiness of a service's Kafka producers, from what the connector does not see. SmallRye's Kafka connector
  * reports a channel not alive once its sink recorded a send failure, and not ready when the producer has no broker
  * connection (its metrics); neither notices a producer whose I/O thread died (an {@link OutOfMemoryError} in that
  * thread in the field): sends then only time out in the caller while the channel's health says UP. So every
- * publisher reports its outcome here and the check is DOWN while a channel's last publish failed (until one
+ * publisher ({@code DeadLetterPublisher}, {@code ContractPublisher}) reports its outcome here and the check is DOWN while a channel's last publish failed (until one
  * succeeds) or while a channel's producer I/O thread ({@code kafka-producer-network-thread | kafka-producer-<channel>})
- * is gone once it had been seen. Reported by {@link ProducerHealthCheck}.
+ * is gone once it had been seen. A service without outgoing channels has nothing to report and is UP. Reported by
+ * {@link ProducerHealthCheck} (readiness check {@value #CHECK}).
  */
 @ApplicationScoped
 public class ProducerHealth {
+    /** The name of the readiness check. */
+    public static final String CHECK = "kafka-producers";
     /** The name of a producer's I/O thread ends with this and the channel name (SmallRye's default client id). */
     static final String THREAD_PREFIX = "kafka-producer-network-thread | kafka-producer-";
 
@@ -72,7 +75,7 @@ public class ProducerHealth {
     /** The readiness response ({@link ProducerHealthCheck}). */
     public HealthCheckResponse call() {
         Map<String, String> problems = problems();
-        HealthCheckResponseBuilder b = HealthCheckResponse.named("kafka-producers").status(problems.isEmpty());
+        HealthCheckResponseBuilder b = HealthCheckResponse.named(CHECK).status(problems.isEmpty());
         problems.forEach(b::withData);
         return b.build();
     }

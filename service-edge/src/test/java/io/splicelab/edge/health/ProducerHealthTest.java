@@ -1,4 +1,4 @@
-package io.splicelab.gateway.health;
+package io.splicelab.edge.health;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,11 +1,11 @@
-package io.splicelab.gateway.problem;
+package io.splicelab.edge.problem;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
-import io.splicelab.gateway.health.FatalErrors;
+import io.splicelab.edge.health.FatalErrors;
 import jakarta.ws.rs.core.Response;
 import org.junit.jupiter.api.Test;
 
