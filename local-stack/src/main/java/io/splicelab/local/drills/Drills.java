@@ -40,7 +40,8 @@ import org.apache.kafka.common.TopicPartition;
 /**
  * The drills: what broke the stack before, done again on purpose against a running one. Each returns a
  * {@link DrillReport}; none assumes how the stack was started. A drill sends a small real run through the
- * stack where it needs proof that the consumers kept going.
+ * stack where it needs proof that the consumers kept going. (Over 400 lines: one method per drill, each
+ * reading top to bottom as the scenario it replays; what they share is in {@link DrillKit}.)
  */
 public final class Drills {
     /** A tiny real run: synthetic data, ResNet-20 at width 0.25, checkpoints at steps 0, 20 and 40. */

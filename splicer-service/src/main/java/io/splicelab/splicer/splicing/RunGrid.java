@@ -25,6 +25,10 @@ import java.util.function.Predicate;
  * passes plus one deep pass per new cell: row k and column k (2k-1 cells per cut, evaluation set and
  * mode). A cell already stored (known to the caller) is never recomputed. Pure domain code: no
  * messaging, no storage.
+ *
+ * <p>Over 400 lines: the incremental algorithm and its caches (features per checkpoint, logits, parameter
+ * and feature distances) are one invariant; the pieces that stand alone live beside it (FeatureCache,
+ * HybridMetrics, BnRecalibration, TcSummary, EvalBatchSize).
  */
 public final class RunGrid implements AutoCloseable {
     public static final String CARRY = "carry";

@@ -22,6 +22,9 @@ import org.apache.commons.math3.random.AbstractRandomGenerator;
  * result is clipped to [0, 1]. Every example gets its own random stream derived from (seed, index), so
  * a corrupted set does not depend on batching or order.
  *
+ * <p>Over 400 lines on purpose: one short method per corruption of the reference script, side by side with its
+ * severity table, so that each can be read against {@code make_cifar_c.py}; splitting them would scatter that.
+ *
  * <p>The parameters are those of the 32 x 32 script. For other sizes (28 x 28 MNIST-like images) every
  * length in pixels is scaled by {@code f = min(h, w) / 32}: the defocus disk radius, the glass-blur
  * Gaussian sigma and shuffle distance (at least one pixel), the motion-blur radius and sigma of the image

@@ -6,7 +6,8 @@ import java.util.SplittableRandom;
  * The image operations the blur, weather and elastic corruptions are built from, on single planes
  * (row-major, {@code h x w} floats), in pure Java. Each one names the library operation of
  * {@code make_cifar_c.py} it stands for and its border rule, so that the corruptions follow the
- * reference construction rather than an approximation of its look.
+ * reference construction rather than an approximation of its look. (Over 400 lines: one small operation each,
+ * kept together because they share their border rules.)
  */
 final class Filters {
     private Filters() {
