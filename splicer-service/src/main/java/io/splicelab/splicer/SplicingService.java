@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDManager;
 import io.splicelab.model.djl.DjlOffline;
 import io.splicelab.model.events.EventCodec.InvalidEventException;
 import io.splicelab.model.events.Payloads.GridProgress;
+import io.splicelab.model.events.RunIds;
 import io.splicelab.model.store.ArtifactIntegrityException;
 import io.splicelab.model.store.LocalArtifactStore;
 import java.nio.charset.StandardCharsets;
@@ -77,7 +78,6 @@ import org.jboss.logging.Logger;
 @ApplicationScoped
 public class SplicingService {
     private static final Logger LOG = Logger.getLogger(SplicingService.class);
-    private static final Pattern RUN_ID = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
     private static final Pattern STEP_FILE = Pattern.compile(".*/step-(\\d{8})[^/]*\\.json");
 
     static {
@@ -158,12 +158,9 @@ public class SplicingService {
 
     // ---- accepting an event: cheap checks only, no evaluation ----
 
-    /** A run id that is safe as a path segment of the artifact store (what the gateway and trainer issue). */
+    /** A run id that is safe as a path segment of the artifact store: the contract's rule ({@link RunIds}). */
     static String requireRunId(String runId) {
-        if (runId == null || !RUN_ID.matcher(runId).matches() || runId.matches("\\.+")) {
-            throw new InvalidEventException("runId must be 1-64 of [A-Za-z0-9_.-] and not only dots, was " + runId);
-        }
-        return runId;
+        return RunIds.requireValid(runId);
     }
 
     /**
@@ -655,6 +652,7 @@ public class SplicingService {
     }
 
     private CheckpointCreated manifest(String runId, int step) {
+        requireRunId(runId);
         String key = RunArtifacts.checkpointManifest(runId, step);
         if (!store.exists(key)) {
             throw new IllegalArgumentException("no checkpoint of run " + runId + " at step " + step);
