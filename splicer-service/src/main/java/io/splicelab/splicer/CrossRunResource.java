@@ -1,5 +1,6 @@
 package io.splicelab.splicer;
 
+import io.splicelab.edge.auth.RequiresApiToken;
 import io.splicelab.splicer.SplicingService.CrossRunCell;
 import io.splicelab.splicer.SplicingService.CrossRunRequest;
 import jakarta.ws.rs.BadRequestException;
@@ -13,9 +14,11 @@ import java.util.List;
 /**
  * Cross-run hybrids on request (the negative control of docs/science.md section 2): shallow part from a
  * checkpoint of one run, deep part from a checkpoint of another run of the same architecture, both
- * orders, every configured cut, mode carry. Answered synchronously; nothing is published.
+ * orders, every configured cut, mode carry. Answered synchronously; nothing is published. It costs compute, so
+ * it takes the stack's API token when one is configured ({@link RequiresApiToken}).
  */
 @Path("/api/cross-hybrids")
+@RequiresApiToken
 public class CrossRunResource {
     private final SplicingService splicing;
 

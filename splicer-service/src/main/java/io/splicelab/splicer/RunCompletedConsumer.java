@@ -1,42 +1,44 @@
 package io.splicelab.splicer;
 
 import io.smallrye.reactive.messaging.annotations.Blocking;
-import io.splicelab.model.events.EventCodec;
+import io.splicelab.edge.consume.ContractConsumer;
+import io.splicelab.edge.consume.RecordGate;
 import io.splicelab.model.events.EventType;
-import io.splicelab.model.events.Envelope;
 import io.splicelab.model.events.Payloads.RunCompleted;
+import io.splicelab.model.events.Topics;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.concurrent.CompletionStage;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
-import org.jboss.logging.Logger;
+import org.eclipse.microprofile.reactive.messaging.Message;
 
 /**
  * Watches the run lifecycle for completed runs: the trainer writes its completed marker after the run's last
  * checkpoint event, so the grid's last status may have been {@code waiting}; once the worker has done what was
  * queued before, it reports the run's status again ({@code complete} when every cell is there). The other
- * lifecycle events, and records it cannot read, are not the splicer's business (the gateway dead-letters them).
+ * lifecycle events share the topic and are checked, then ignored; a record that breaks the contract is
+ * dead-lettered by the edge's consumer rule.
  */
 @ApplicationScoped
 public class RunCompletedConsumer {
-    private static final Logger LOG = Logger.getLogger(RunCompletedConsumer.class);
+    private final ContractConsumer consumer;
 
-    private final SplicerWorker worker;
+    public RunCompletedConsumer(SplicerWorker worker, RecordGate gate) {
+        this.consumer = gate.consumer(Topics.RUN_EVENTS)
+                .on(EventType.RUN_COMPLETED, RunCompleted.class, e -> worker.reportStatus(e.runId()))
+                .ignore(otherLifecycleTypes())
+                .build();
+    }
 
-    public RunCompletedConsumer(SplicerWorker worker) {
-        this.worker = worker;
+    /** Every type of the run-events topic but {@code run.completed}. */
+    static EventType[] otherLifecycleTypes() {
+        return java.util.Arrays.stream(EventType.values())
+                .filter(t -> t.topic().equals(Topics.RUN_EVENTS) && t != EventType.RUN_COMPLETED)
+                .toArray(EventType[]::new);
     }
 
     @Incoming("run-events")
     @Blocking(ordered = true)
-    public void onRunEvent(String value) {
-        try {
-            Envelope envelope = EventCodec.decode(value);
-            if (EventType.RUN_COMPLETED.type().equals(envelope.type())) {
-                RunCompleted completed = EventCodec.payload(envelope, RunCompleted.class);
-                SplicingService.requireRunId(completed.runId());
-                worker.reportStatus(completed.runId());
-            }
-        } catch (Exception e) {
-            LOG.debugf("ignoring a run event: %s", e.getMessage());
-        }
+    public CompletionStage<Void> onRunEvent(Message<String> message) {
+        return consumer.accept(message);
     }
 }

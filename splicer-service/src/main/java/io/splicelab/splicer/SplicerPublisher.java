@@ -1,42 +1,53 @@
 package io.splicelab.splicer;
 
 import io.smallrye.reactive.messaging.MutinyEmitter;
-import io.smallrye.reactive.messaging.kafka.KafkaRecord;
-import io.splicelab.model.events.EventCodec;
+import io.splicelab.edge.publish.ContractPublisher;
 import io.splicelab.model.events.Payloads.FeaturesSnapshotted;
 import io.splicelab.model.events.Payloads.GridProgress;
 import io.splicelab.model.events.Payloads.HybridEvaluated;
 import io.splicelab.model.events.Payloads.TcSummaryComputed;
+import io.splicelab.model.events.Topics;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.util.Map;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 
-/** Publishes hybrid cells, TC summaries, grid progress and feature snapshots, keyed by run id, waiting for the broker's ack. */
+/**
+ * Publishes hybrid cells, TC summaries, grid progress and feature snapshots through the service edge's
+ * {@link ContractPublisher}: keyed by run id, waiting for the broker's ack. One method per payload so that the
+ * splicing code (and its tests, which capture them) names what it publishes.
+ */
 @ApplicationScoped
 public class SplicerPublisher {
-    private final EventCodec codec = new EventCodec("/splicer-service");
-    private final MutinyEmitter<String> hybridResults;
-    private final MutinyEmitter<String> featureSnapshots;
+    private final ContractPublisher publisher;
 
+    @Inject
     public SplicerPublisher(@Channel("hybrid-results") MutinyEmitter<String> hybridResults,
-            @Channel("feature-snapshots") MutinyEmitter<String> featureSnapshots) {
-        this.hybridResults = hybridResults;
-        this.featureSnapshots = featureSnapshots;
+            @Channel("feature-snapshots") MutinyEmitter<String> featureSnapshots,
+            @ConfigProperty(name = "quarkus.application.name") String service) {
+        this(new ContractPublisher(service, Map.of(Topics.HYBRID_RESULTS, hybridResults, Topics.FEATURE_SNAPSHOTS,
+                featureSnapshots)));
+    }
+
+    /** Around a publisher built elsewhere (null for a subclass that captures instead, in tests). */
+    protected SplicerPublisher(ContractPublisher publisher) {
+        this.publisher = publisher;
     }
 
     public void publish(HybridEvaluated cell) {
-        hybridResults.sendMessageAndAwait(KafkaRecord.of(cell.runId(), codec.encode(cell.runId(), cell)));
+        publisher.publish(cell.runId(), cell);
     }
 
     public void publish(TcSummaryComputed summary) {
-        hybridResults.sendMessageAndAwait(KafkaRecord.of(summary.runId(), codec.encode(summary.runId(), summary)));
+        publisher.publish(summary.runId(), summary);
     }
 
     public void publish(GridProgress progress) {
-        hybridResults.sendMessageAndAwait(KafkaRecord.of(progress.runId(), codec.encode(progress.runId(), progress)));
+        publisher.publish(progress.runId(), progress);
     }
 
     public void publish(FeaturesSnapshotted snapshot) {
-        featureSnapshots.sendMessageAndAwait(KafkaRecord.of(snapshot.runId(),
-                codec.encode(snapshot.runId(), snapshot)));
+        publisher.publish(snapshot.runId(), snapshot);
     }
 }

@@ -1,6 +1,7 @@
 package io.splicelab.splicer;
 
 import io.quarkus.runtime.StartupEvent;
+import io.splicelab.edge.health.FatalErrors;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -20,7 +21,8 @@ import org.jboss.logging.Logger;
  * stored) or recorded incomplete, so at start-up every item still there is evaluated again. A failure of one
  * checkpoint (an artifact tampered with since it was accepted, a segment that fails) marks the grid incomplete
  * with the reason and the worker goes on. An {@link Error} (out of memory) stops it and leaves the item pending:
- * {@link SplicerHealth} then reports the service DOWN so that it is restarted.
+ * it is recorded in the service edge's {@link FatalErrors} (liveness DOWN, with what broke), and
+ * {@link SplicerHealth} reports the worker stopped, so that the service is restarted.
  */
 @ApplicationScoped
 public class SplicerWorker {
@@ -31,7 +33,8 @@ public class SplicerWorker {
     private final LinkedBlockingQueue<Task> queue = new LinkedBlockingQueue<>();
     private final Set<String> queued = ConcurrentHashMap.newKeySet();
     private volatile Thread thread;
-    private volatile Throwable fatal;
+    private final FatalErrors fatalErrors;
+    private volatile boolean stopped;
     private volatile boolean stopping;
     private volatile boolean started;
 
@@ -44,9 +47,10 @@ public class SplicerWorker {
     private record Status(String runId) implements Task {
     }
 
-    public SplicerWorker(SplicingService splicing, PendingWork pending) {
+    public SplicerWorker(SplicingService splicing, PendingWork pending, FatalErrors fatalErrors) {
         this.splicing = splicing;
         this.pending = pending;
+        this.fatalErrors = fatalErrors;
     }
 
     void onStart(@Observes StartupEvent event) {
@@ -79,12 +83,7 @@ public class SplicerWorker {
     /** Whether the thread runs (once started) and no fatal error stopped the work. */
     public boolean healthy() {
         Thread t = thread;
-        return fatal == null && (t == null ? !started : t.isAlive());
-    }
-
-    /** The error that stopped the worker, or null. */
-    public Throwable fatal() {
-        return fatal;
+        return !stopped && (t == null ? !started : t.isAlive());
     }
 
     public int queued() {
@@ -113,8 +112,8 @@ public class SplicerWorker {
             LOG.errorf(e, "splicer work %s failed", task);
             return true;
         } catch (Error e) {
-            fatal = e;
-            LOG.errorf(e, "splicer worker stopped by a fatal error in %s; its work stays pending", task);
+            stopped = true;
+            fatalErrors.record(e, "splicer worker (" + task + "; the worker stopped, its work stays pending)");
             return false;
         }
     }

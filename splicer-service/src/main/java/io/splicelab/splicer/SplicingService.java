@@ -1,8 +1,10 @@
 package io.splicelab.splicer;
 
 import ai.djl.ndarray.NDManager;
+import io.splicelab.model.djl.DjlOffline;
 import io.splicelab.model.events.EventCodec.InvalidEventException;
 import io.splicelab.model.events.Payloads.GridProgress;
+import io.splicelab.model.events.RunIds;
 import io.splicelab.model.store.ArtifactIntegrityException;
 import io.splicelab.model.store.LocalArtifactStore;
 import java.nio.charset.StandardCharsets;
@@ -76,8 +78,13 @@ import org.jboss.logging.Logger;
 @ApplicationScoped
 public class SplicingService {
     private static final Logger LOG = Logger.getLogger(SplicingService.class);
-    private static final Pattern RUN_ID = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
     private static final Pattern STEP_FILE = Pattern.compile(".*/step-(\\d{8})[^/]*\\.json");
+
+    static {
+        // every use of DJL in the splicer goes through this class: offline mode is on before any of it runs,
+        // whatever the launch path (the launchers also set it on the command line)
+        DjlOffline.configure();
+    }
 
     private final ArtifactStore store;
     private final SplicerPublisher publisher;
@@ -144,19 +151,16 @@ public class SplicingService {
         this.store = store;
         this.publisher = publisher;
         this.cuts = List.copyOf(cuts);
-        EvalBatchSize.resolve(batchSize, 0, 0); // a bad setting fails at start-up
+        EvalBatchSize.resolve(batchSize, 0, 0, false); // a bad setting fails at start-up
         this.batchSize = batchSize;
         this.maxRuns = maxRuns;
     }
 
     // ---- accepting an event: cheap checks only, no evaluation ----
 
-    /** A run id that is safe as a path segment of the artifact store (what the gateway and trainer issue). */
+    /** A run id that is safe as a path segment of the artifact store: the contract's rule ({@link RunIds}). */
     static String requireRunId(String runId) {
-        if (runId == null || !RUN_ID.matcher(runId).matches() || runId.matches("\\.+")) {
-            throw new InvalidEventException("runId must be 1-64 of [A-Za-z0-9_.-] and not only dots, was " + runId);
-        }
-        return runId;
+        return RunIds.requireValid(runId);
     }
 
     /**
@@ -648,6 +652,7 @@ public class SplicingService {
     }
 
     private CheckpointCreated manifest(String runId, int step) {
+        requireRunId(runId);
         String key = RunArtifacts.checkpointManifest(runId, step);
         if (!store.exists(key)) {
             throw new IllegalArgumentException("no checkpoint of run " + runId + " at step " + step);
@@ -669,18 +674,19 @@ public class SplicingService {
             widest = widestActivations.computeIfAbsent(spec, EvalBatchSize::widestActivation);
         }
         Device d = device();
-        return EvalBatchSize.resolve(batchSize, widest, d.isGpu() ? gpuMemoryMb * 1024 * 1024 : memoryBudgetBytes);
+        return EvalBatchSize.resolve(batchSize, widest, d.isGpu() ? gpuMemoryMb * 1024 * 1024 : memoryBudgetBytes,
+                d.isGpu());
     }
 
     /**
      * The bytes of shallow features a grid keeps in memory: the memory budget less what its forward batches
-     * use ({@link EvalBatchSize#LIVE_COPIES} copies of the widest activation per image; half the budget when the
+     * use ({@link EvalBatchSize#bytesPerImage} per image on the grids' device; half the budget when the
      * network's activations are not known, as for an imported one). Features beyond it spill to disk.
      */
     long featureBudget(NetworkSpec spec, int batch) {
         long widest = spec == null ? 0 : widestActivations.computeIfAbsent(spec, EvalBatchSize::widestActivation);
         long working = widest == 0 ? memoryBudgetBytes / 2
-                : Math.min(memoryBudgetBytes / 2, widest * Float.BYTES * EvalBatchSize.LIVE_COPIES * batch);
+                : Math.min(memoryBudgetBytes / 2, EvalBatchSize.bytesPerImage(widest, device().isGpu()) * batch);
         return Math.max(0, memoryBudgetBytes - working);
     }
 

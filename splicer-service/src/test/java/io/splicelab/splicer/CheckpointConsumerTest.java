@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.splicelab.edge.consume.RecordGate;
+import io.splicelab.edge.health.FatalErrors;
+import io.splicelab.edge.health.FatalErrorsCheck;
 import io.splicelab.model.djl.DjlOffline;
 import io.splicelab.model.events.ArtifactRef;
 import io.splicelab.model.events.EventCodec;
@@ -42,6 +45,7 @@ class CheckpointConsumerTest {
     private PendingWork pending;
     private SplicerWorker worker;
     private final List<String> reasons = new ArrayList<>();
+    private final FatalErrors fatalErrors = new FatalErrors();
     private CheckpointConsumer consumer;
     private List<byte[]> params;
 
@@ -56,15 +60,12 @@ class CheckpointConsumerTest {
         captured = new OnnxImportTest.Captured();
         splicer = RestoreFromStoreTest.service(store, captured, dir.resolve("spill"), 2);
         pending = new PendingWork(store);
-        worker = new SplicerWorker(splicer, pending);
-        DeadLetterPublisher deadLetters = new DeadLetterPublisher(null) {
-            @Override
-            public void send(String key, String value, String sourceTopic, String reason) {
-                assertEquals(Topics.CHECKPOINTS, sourceTopic);
-                reasons.add(reason);
-            }
-        };
-        consumer = new CheckpointConsumer(splicer, pending, worker, deadLetters);
+        worker = new SplicerWorker(splicer, pending, fatalErrors);
+        RecordGate gate = new RecordGate(letter -> {
+            assertEquals(Topics.CHECKPOINTS, letter.sourceTopic());
+            reasons.add(letter.reason());
+        }, fatalErrors);
+        consumer = new CheckpointConsumer(splicer, pending, worker, gate);
         params = io.splicelab.splicer.splicing.SeededCheckpoints.of(OnnxImportTest.SPEC, 2);
     }
 
@@ -87,8 +88,8 @@ class CheckpointConsumerTest {
                 good.parameters(), 1, 0.5)));
         assertEquals(5, reasons.size(), reasons.toString());
         assertTrue(reasons.get(0).contains("not a JSON CloudEvent"), reasons.get(0));
-        assertTrue(reasons.get(1).contains("unexpected event type io.splicelab.run.started"), reasons.get(1));
-        assertTrue(reasons.get(2).contains("runId must be"), reasons.get(2));
+        assertTrue(reasons.get(1).contains("event type io.splicelab.run.started is not accepted"), reasons.get(1));
+        assertTrue(reasons.get(2).contains("invalid run id"), reasons.get(2));
         assertTrue(reasons.get(3).contains("artifact:runs is not a file"), reasons.get(3));
         assertTrue(reasons.get(4).contains("manifest"), reasons.get(4));
         assertEquals(List.of(), pending.all(), "nothing accepted");
@@ -114,7 +115,7 @@ class CheckpointConsumerTest {
         Files.write(store.root().resolve(RunArtifacts.checkpointParams("bad", 0)), tampered);
 
         // a restart (kill -9 before the worker ran): the pending items are picked up by a new worker
-        SplicerWorker restarted = new SplicerWorker(splicer, pending);
+        SplicerWorker restarted = new SplicerWorker(splicer, pending, fatalErrors);
         restarted.pickUpPending();
         restarted.drain();
 
@@ -138,21 +139,20 @@ class CheckpointConsumerTest {
                 throw new OutOfMemoryError("Cannot reserve 5017600 bytes of direct buffer memory");
             }
         };
-        SplicerWorker failing = new SplicerWorker(exhausted, pending);
-        CheckpointConsumer accepting = new CheckpointConsumer(exhausted, pending, failing, new DeadLetterPublisher(null) {
-            @Override
-            public void send(String key, String value, String sourceTopic, String reason) {
-                reasons.add(reason);
-            }
-        });
+        SplicerWorker failing = new SplicerWorker(exhausted, pending, fatalErrors);
+        CheckpointConsumer accepting = new CheckpointConsumer(exhausted, pending, failing,
+                new RecordGate(letter -> reasons.add(letter.reason()), fatalErrors));
         SplicerHealth health = new SplicerHealth(failing);
+        FatalErrorsCheck liveness = new FatalErrorsCheck(fatalErrors);
         assertEquals(HealthCheckResponse.Status.UP, health.call().getStatus());
+        assertEquals(HealthCheckResponse.Status.UP, liveness.call().getStatus());
         CheckpointCreated c = RestoreFromStoreTest.store(store, "oom", 0, params.get(0));
         accepting.onCheckpoint(Message.of(TRAINER.encode("oom", c), () -> CompletableFuture.completedFuture(null)));
         failing.drain();
-        HealthCheckResponse response = health.call();
+        assertEquals(HealthCheckResponse.Status.DOWN, health.call().getStatus(), "the worker stopped");
+        HealthCheckResponse response = liveness.call();
         assertEquals(HealthCheckResponse.Status.DOWN, response.getStatus());
-        assertTrue(response.getData().orElseThrow().get("fatal").toString().contains("OutOfMemoryError"));
+        assertTrue(response.getData().orElseThrow().get("error").toString().contains("OutOfMemoryError"));
         assertEquals(List.of(PendingWork.key("oom", 0)), pending.all(), "picked up again after the restart");
         assertTrue(reasons.isEmpty());
         exhausted.close();

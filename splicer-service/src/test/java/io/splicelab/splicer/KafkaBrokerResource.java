@@ -22,9 +22,13 @@ import org.apache.kafka.clients.admin.NewTopic;
  * Starts a real Kafka broker (KRaft, own JVM) in a temporary directory for the integration tests, creates
  * the topics up front (a first poll of an unknown topic only logs errors) and points the service at it
  * and at a temporary artifact store; the checkpoints channel's throttled commit strategy gets a limit of 3 s on an
- * unacknowledged record, far below what a checkpoint's evaluation takes.
+ * unacknowledged record, far below what a checkpoint's evaluation takes. An API token is configured, so the
+ * endpoints that take it refuse a request without it.
  */
 public class KafkaBrokerResource implements QuarkusTestResourceLifecycleManager {
+    /** The API token the service is configured with ({@code splicelab.api.token}). */
+    static final String API_TOKEN = "splicer-it-token";
+
     private Path dir;
     private KafkaBroker broker;
 
@@ -47,7 +51,8 @@ public class KafkaBrokerResource implements QuarkusTestResourceLifecycleManager 
                     "splicelab.splicer.eval-sets", "test",
                     "splicelab.splicer.bn-modes", "carry",
                     "splicelab.splicer.device", "cpu",
-                    "splicelab.splicer.progress-interval-ms", "500");
+                    "splicelab.splicer.progress-interval-ms", "500",
+                    "splicelab.api.token", API_TOKEN);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {

@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import io.splicelab.edge.consume.RecordGate;
+import io.splicelab.edge.health.FatalErrors;
 import io.splicelab.model.data.Datasets;
 import io.splicelab.model.data.ImageDataset;
 import io.splicelab.model.data.SyntheticImages;
@@ -212,7 +214,7 @@ class OnnxImportTest {
         final List<GridProgress> progress = new ArrayList<>();
 
         Captured() {
-            super(null, null);
+            super(null);
         }
 
         @Override
@@ -331,19 +333,16 @@ class OnnxImportTest {
         List<String> before = store.list(RunArtifacts.runPrefix(run));
         Captured captured = new Captured();
         List<String> reasons = new ArrayList<>();
-        DeadLetterPublisher deadLetters = new DeadLetterPublisher(null) {
-            @Override
-            public void send(String key, String value, String sourceTopic, String reason) {
-                assertEquals(Topics.CHECKPOINTS, sourceTopic);
-                reasons.add(reason);
-            }
-        };
+        RecordGate gate = new RecordGate(letter -> {
+            assertEquals(Topics.CHECKPOINTS, letter.sourceTopic());
+            reasons.add(letter.reason());
+        }, new FatalErrors());
         SplicingService splicer = service(store, captured, dir.resolve("spill"));
         try {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> splicer.onImported(imported));
             assertTrue(e.getMessage().contains("input.shape"), e.getMessage());
             CheckpointConsumer consumer = new CheckpointConsumer(splicer, new PendingWork(store),
-                    new SplicerWorker(splicer, new PendingWork(store)), deadLetters);
+                    new SplicerWorker(splicer, new PendingWork(store), new FatalErrors()), gate);
             String json = new EventCodec("/gateway").encode(run, imported);
             consumer.onCheckpoint(Message.of(json, () -> CompletableFuture.completedFuture(null)));
         } finally {

@@ -167,10 +167,14 @@ class SplicerIT {
         List<ConsumerRecord<String, String>> dead = await(Topics.DEAD_LETTERS, r -> runId.equals(r.key()), 4,
                 r -> runId.equals(r.key()));
         assertTrue(reason(dead.get(0)).contains("artifact:runs is not a file"), reason(dead.get(0)));
-        assertTrue(reason(dead.get(1)).contains("unexpected event type"), reason(dead.get(1)));
+        assertTrue(reason(dead.get(1)).contains("belongs on " + Topics.RUN_EVENTS), reason(dead.get(1)));
         assertTrue(reason(dead.get(2)).contains("not a JSON CloudEvent"), reason(dead.get(2)));
         assertEquals("this is { not json", dead.get(2).value());
-        assertTrue(reason(dead.get(3)).contains("runId must be"), reason(dead.get(3)));
+        assertTrue(reason(dead.get(3)).contains("invalid run id"), reason(dead.get(3)));
+        for (ConsumerRecord<String, String> d : dead) {
+            assertEquals("splicer-service", header(d, DeadLetters.SERVICE_HEADER));
+            assertEquals(Topics.CHECKPOINTS, header(d, DeadLetters.SOURCE_TOPIC_HEADER));
+        }
 
         List<ConsumerRecord<String, String>> results = await(Topics.HYBRID_RESULTS,
                 r -> runId.equals(r.key()) && isFinal(r, GridProgress.WAITING), 1, r -> runId.equals(r.key()));
@@ -178,6 +182,33 @@ class SplicerIT {
                 .equals(EventCodec.decode(r.value()).type())).count();
         assertEquals(CUTS.size(), cells, "the good checkpoint's diagonal at every cut");
         given().when().get("/q/health").then().statusCode(200).body("status", equalTo("UP"));
+    }
+
+    @Test
+    void crossRunHybridsTakeTheApiTokenWhenOneIsConfigured() throws Exception {
+        String runA = "it-cross-a-" + UUID.randomUUID().toString().substring(0, 8);
+        String runB = "it-cross-b-" + UUID.randomUUID().toString().substring(0, 8);
+        LocalArtifactStore store = new LocalArtifactStore(Path.of(artifactsDir));
+        List<byte[]> params = SeededCheckpoints.of(OnnxImportTest.SPEC, 2);
+        checkpoint(store, runA, 0, params.get(0), 40);
+        checkpoint(store, runB, 0, params.get(1), 40);
+        String body = "{\"runA\":\"" + runA + "\",\"stepA\":0,\"runB\":\"" + runB + "\",\"stepB\":0}";
+
+        given().contentType("application/json").body(body).when().post("/api/cross-hybrids").then()
+                .statusCode(401).header("WWW-Authenticate", "Bearer");
+        given().contentType("application/json").header("Authorization", "Bearer not-" + KafkaBrokerResource.API_TOKEN)
+                .body(body).when().post("/api/cross-hybrids").then().statusCode(401);
+        given().contentType("application/json").header("Authorization", "Bearer " + KafkaBrokerResource.API_TOKEN)
+                .body(body).when().post("/api/cross-hybrids").then().statusCode(200)
+                // both orders (and each checkpoint's own diagonal) at every cut
+                .body("findAll { it.shallowRun != it.deepRun }.size()", equalTo(2 * CUTS.size()))
+                .body("findAll { it.shallowRun == '" + runA + "' && it.deepRun == '" + runB + "' }.size()",
+                        equalTo(CUTS.size()));
+    }
+
+    private static String header(ConsumerRecord<String, String> r, String name) {
+        Header h = r.headers().lastHeader(name);
+        return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
     }
 
     private static boolean isFinal(ConsumerRecord<String, String> r, String status) {

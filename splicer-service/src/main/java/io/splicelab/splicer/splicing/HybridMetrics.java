@@ -1,5 +1,6 @@
 package io.splicelab.splicer.splicing;
 
+import io.splicelab.model.net.Inference;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -45,8 +46,8 @@ public final class HybridMetrics {
      */
     public static Map<String, Double> of(float[][] hybridLogits, int[] labels, float[][] deepLogits,
             int[] shallowDonor) {
-        int[] hybrid = argmax(hybridLogits);
-        int[] deep = argmax(deepLogits);
+        int[] hybrid = Inference.argmax(hybridLogits);
+        int[] deep = Inference.argmax(deepLogits);
         double accuracy = fractionEqual(hybrid, labels);
         double deepAccuracy = fractionEqual(deep, labels);
         double ce = 0;
@@ -104,20 +105,6 @@ public final class HybridMetrics {
             norm += (double) b[i] * b[i];
         }
         return norm == 0 ? (diff == 0 ? 0 : Double.POSITIVE_INFINITY) : Math.sqrt(diff / norm);
-    }
-
-    public static int[] argmax(float[][] logits) {
-        int[] out = new int[logits.length];
-        for (int i = 0; i < logits.length; i++) {
-            int best = 0;
-            for (int j = 1; j < logits[i].length; j++) {
-                if (logits[i][j] > logits[i][best]) {
-                    best = j;
-                }
-            }
-            out[i] = best;
-        }
-        return out;
     }
 
     public static double fractionEqual(int[] a, int[] b) {

@@ -366,7 +366,7 @@ public final class RunGrid implements AutoCloseable {
             }
             if (needLogits) {
                 logits.put(data.name(), rows);
-                predictions.put(data.name(), HybridMetrics.argmax(rows));
+                predictions.put(data.name(), Inference.argmax(rows));
             }
         }
         for (ImageDataset e : evalSets) {
