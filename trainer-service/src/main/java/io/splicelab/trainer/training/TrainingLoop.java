@@ -52,7 +52,7 @@ public final class TrainingLoop {
         this(step -> false);
     }
 
-    /** For tests: pretends the kernels produced a non-finite loss at the steps the predicate accepts. */
+    /** For tests: writes NaN into a gradient at the steps the predicate accepts, as a faulty kernel would. */
     TrainingLoop(IntPredicate injectedFault) {
         this.injectedFault = injectedFault;
     }
@@ -119,13 +119,20 @@ public final class TrainingLoop {
                 try (NDManager batch = manager.newSubManager()) {
                     SplittableRandom rnd = new SplittableRandom(Seeds.mix(config.seed(), 0xA0_0000_0000L + step));
                     Result r = stepper.forwardBackward(batch, order.batch(step), rnd, frozen);
-                    float lossValue = injectedFault.test(step) ? Float.NaN : r.loss;
-                    boolean lossFault = !Float.isFinite(lossValue);
-                    float fault = lossFault ? lossValue : gradientSum(batch, trainable);
+                    if (injectedFault.test(step)) {
+                        fill(trainable.get(0), Float.NaN); // what a faulty kernel leaves in a gradient
+                    }
+                    boolean lossFault = !Float.isFinite(r.loss);
+                    float fault = lossFault ? r.loss : gradientSum(batch, trainable);
                     if (!Float.isFinite(fault)) {
                         String what = (lossFault ? "the training loss" : "a gradient") + " is " + fault;
                         guard.recordOrFail(step, last.step(), what);
                         listener.onRecovery(step, last.step(), what);
+                        // gradients accumulate and zeroing by subtraction keeps a NaN: overwrite them, or the
+                        // poisoned buffers fault every replayed step and one transient fault fails the run
+                        for (Parameter p : trainable) {
+                            fill(p, 0f);
+                        }
                         params.load(last.parameters());
                         rule.load(last.optimizerState(), manager);
                         index = last.nextIndex();
@@ -235,6 +242,15 @@ public final class TrainingLoop {
 
         void restartClock() {
             clockStart = System.nanoTime();
+        }
+    }
+
+    /** Overwrites a parameter's gradient with one value (in place; a NaN or infinity there is gone after 0). */
+    private static void fill(Parameter p, float value) {
+        try (NDArray g = p.getArray().getGradient()) {
+            float[] values = new float[Math.toIntExact(g.size())];
+            java.util.Arrays.fill(values, value);
+            g.set(values);
         }
     }
 

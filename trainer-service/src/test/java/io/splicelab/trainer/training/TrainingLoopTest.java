@@ -211,7 +211,7 @@ class TrainingLoopTest {
                 faulty, null);
         assertEquals(12, last);
         assertEquals(1, faulty.recoveries.size(), faulty.recoveries.toString());
-        assertTrue(faulty.recoveries.get(0).startsWith("10->8: the training loss is NaN"), faulty.recoveries.toString());
+        assertTrue(faulty.recoveries.get(0).startsWith("10->8: a gradient is NaN"), faulty.recoveries.toString());
         assertEquals(List.of(0, 4, 8, 12), List.copyOf(faulty.checkpoints.keySet()), "no checkpoint twice");
         assertEquals(List.of(0, 1, 2, 3), faulty.checkpoints.values().stream().map(CheckpointState::index).toList());
         assertEquals(clean.progressSteps, faulty.progressSteps, "replayed steps are not reported twice");
