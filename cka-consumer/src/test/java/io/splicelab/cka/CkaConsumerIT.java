@@ -12,6 +12,7 @@ import io.splicelab.model.events.EventCodec;
 import io.splicelab.model.events.EventType;
 import io.splicelab.model.events.Payloads.FeaturesSnapshotted;
 import io.splicelab.model.events.Payloads.RunCompleted;
+import io.splicelab.model.events.Payloads.RunRequested;
 import io.splicelab.model.events.Payloads.RunStarted;
 import io.splicelab.model.events.RunConfig;
 import io.splicelab.model.events.Topics;
@@ -95,7 +96,14 @@ class CkaConsumerIT {
                 .withDefaults();
         EventCodec trainer = new EventCodec("/trainer-service");
         EventCodec splicer = new EventCodec("/splicer-service");
+        // as a real run leaves it: requested (the gateway applies events only of runs it knows), the command
+        // stored by the trainer before it started, then started
+        RunRequested request = new RunRequested(RUN, config);
+        store.put(RunArtifacts.runPrefix(RUN) + "/started.json", EventCodec.mapper().writeValueAsBytes(request),
+                "application/json");
         try (KafkaProducer<String, String> producer = StringClients.producer(broker.bootstrapServers())) {
+            producer.send(new ProducerRecord<>(Topics.RUN_COMMANDS, RUN,
+                    new EventCodec("/gateway").encode(RUN, request)));
             producer.send(new ProducerRecord<>(Topics.RUN_EVENTS, RUN,
                     trainer.encode(RUN, new RunStarted(RUN, config, STEPS))));
             Random base = new Random(1);
@@ -144,7 +152,8 @@ class CkaConsumerIT {
             gatewayUrl = "http://127.0.0.1:" + port;
             launch("gateway", List.of(java(), "-Xmx384m", "-Dai.djl.offline=true", "-DOPT_OUT_TRACKING=true",
                     "-Dkafka.bootstrap.servers=" + broker.bootstrapServers(), "-Dquarkus.http.port=" + port,
-                    "-Dsplicelab.data.dir=" + dir.resolve("gateway-data"), "-jar", gatewayJar.toString()));
+                    "-Dsplicelab.data.dir=" + dir.resolve("gateway-data"),
+                    "-Dsplicelab.artifacts.dir=" + store.root(), "-jar", gatewayJar.toString()));
         } else {
             System.out.println("gateway not packaged (" + gatewayJar + "): checking the results on Kafka only");
         }
