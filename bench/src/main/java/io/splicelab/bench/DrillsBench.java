@@ -19,7 +19,7 @@ import java.util.function.Supplier;
  * table of expected and observed outcomes, cells lost and duplicated, records dead-lettered, channels stopped and
  * files read outside the store, and writes it to bench/results.
  *
- * <p>{@code ./bench/run drills [all|fast|kills|full] [checkpoints]} (default all, 5 checkpoints).
+ * <p>{@code ./bench/run drills [all|fast|kills|kill-PART|full] [checkpoints]} (default all, 5 checkpoints).
  */
 public final class DrillsBench {
     private DrillsBench() {
@@ -48,9 +48,9 @@ public final class DrillsBench {
                     plan.put("heavy requests", drills::heavyRequests);
                     plan.put("redelivered checkpoint, evicted run", drills::redeliveredCheckpointOfAnEvictedRun);
                 }
-                if (which.equals("all") || which.equals("kills")) {
-                    for (String part : List.of("kafka", "trainer-service", "splicer-service", "stats-service",
-                            "gateway")) {
+                for (String part : List.of("kafka", "trainer-service", "splicer-service", "stats-service",
+                        "gateway")) {
+                    if (which.equals("all") || which.equals("kills") || which.equals("kill-" + part)) {
                         plan.put("kill -9 " + part, () -> drills.killMidRun(part, () -> kill(stack, part)));
                     }
                 }

@@ -156,9 +156,10 @@ public final class DrillKit implements AutoCloseable {
 
     /**
      * Reads the run's event stream ({@code GET /api/runs/{id}/events}: stored events, then live ones) for
-     * {@code window} and returns how many events repeat an earlier one exactly (same type and payload).
+     * {@code window} and returns the events that repeat an earlier one exactly (same type and payload), each as
+     * its type and payload.
      */
-    public int duplicateEvents(String runId, Duration window) {
+    public List<String> repeatedEvents(String runId, Duration window) {
         HttpRequest r = HttpRequest.newBuilder(URI.create(gateway + "/api/runs/" + runId + "/events"))
                 .header("Accept", "text/event-stream").build();
         List<String> events = new ArrayList<>();
@@ -190,7 +191,8 @@ public final class DrillKit implements AutoCloseable {
         sleep(window);
         reader.interrupt();
         synchronized (events) {
-            return events.size() - new HashSet<>(events).size();
+            Set<String> seen = new HashSet<>();
+            return events.stream().filter(e -> !seen.add(e)).toList();
         }
     }
 

@@ -385,15 +385,26 @@ public final class Drills {
     }
 
     /** Where a run ended: status, checkpoints, expected and lost cells, repeated events. */
-    public record RunOutcome(String runId, String status, int checkpoints, int expected, int lost, int duplicates) {
+    public record RunOutcome(String runId, String status, int checkpoints, int expected, int lost,
+            List<String> repeated) {
+        /** How many events repeated an earlier one on the run's stream. */
+        public int duplicates() {
+            return repeated.size();
+        }
+
         public boolean complete() {
-            return "COMPLETED".equals(status) && checkpoints > 0 && lost == 0 && duplicates == 0;
+            return "COMPLETED".equals(status) && checkpoints > 0 && lost == 0 && repeated.isEmpty();
         }
 
         @Override
         public String toString() {
-            return String.format("%s %s, %d checkpoints, %d/%d cells, %d repeated events", runId, status, checkpoints,
-                    expected - lost, expected, duplicates);
+            String first = repeated.isEmpty() ? "" : " (first: " + abbreviate(repeated.get(0)) + ")";
+            return String.format("%s %s, %d checkpoints, %d/%d cells, %d repeated events%s", runId, status,
+                    checkpoints, expected - lost, expected, repeated.size(), first);
+        }
+
+        private static String abbreviate(String event) {
+            return event.length() <= 300 ? event : event.substring(0, 300) + "...";
         }
     }
 
@@ -412,8 +423,8 @@ public final class Drills {
         int k = kit.checkpointSteps(runId).size();
         int expected = k * k * CELLS_PER_PAIR;
         int lost = Math.max(0, expected - kit.cells(runId).size());
-        int duplicates = kit.duplicateEvents(runId, Duration.ofSeconds(4));
-        return new RunOutcome(runId, status, k, expected, lost, duplicates);
+        List<String> repeated = kit.repeatedEvents(runId, Duration.ofSeconds(4));
+        return new RunOutcome(runId, status, k, expected, lost, repeated);
     }
 
     private static RunConfig config(String json) {
