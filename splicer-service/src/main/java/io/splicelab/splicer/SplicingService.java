@@ -296,7 +296,10 @@ public class SplicingService {
                 LOG.infof("run %s: restoring checkpoint at step %d from the artifact store", runId, step);
             }
             try {
-                addAndPublish(grid, runId, step, e.getValue(), step == delivered);
+                // only new work is announced: a restored checkpoint's cells are in the store (and at the gateway)
+                // already, and ticks from a half-restored grid would show the run's grid shrinking and growing back
+                boolean announce = step == delivered && step == todo.lastKey();
+                addAndPublish(grid, runId, step, e.getValue(), step == delivered, announce);
                 store.deleteAll(incompleteKey(runId, step));
             } catch (RuntimeException failure) {
                 String reason = "checkpoint at step " + step + " could not be evaluated: " + failure;
@@ -322,9 +325,9 @@ public class SplicingService {
     }
 
     private void addAndPublish(RunGrid grid, String runId, int step, Supplier<SegmentedNet> loader,
-            boolean delivered) {
+            boolean delivered, boolean announce) {
         SegmentedNet net = loader.get();
-        ProgressTicker ticker = new ProgressTicker(runId, step, grid);
+        ProgressTicker ticker = new ProgressTicker(runId, step, grid, announce);
         List<HybridCell> cells;
         try {
             cells = grid.add(step, net, (batch, done, expected) -> {
@@ -357,26 +360,31 @@ public class SplicingService {
                 runId, step, cells.size(), bytes[0] >> 20, bytes[1] >> 20);
     }
 
-    /** Progress of one checkpoint: at most one event per interval while it is evaluated, and one at its end. */
+    /**
+     * Progress of one checkpoint: at most one event per interval while it is evaluated, and one at its end; silent
+     * for a checkpoint that is only being restored.
+     */
     private final class ProgressTicker {
         private final String runId;
         private final int step;
         private final RunGrid grid;
+        private final boolean announce;
         private long last = System.nanoTime();
         int done;
         int expected;
 
-        ProgressTicker(String runId, int step, RunGrid grid) {
+        ProgressTicker(String runId, int step, RunGrid grid, boolean announce) {
             this.runId = runId;
             this.step = step;
             this.grid = grid;
+            this.announce = announce;
         }
 
         void tick(int done, int expected, boolean end) {
             this.done = done;
             this.expected = expected;
             long now = System.nanoTime();
-            if (end || now - last >= progressIntervalMs * 1_000_000L) {
+            if (announce && (end || now - last >= progressIntervalMs * 1_000_000L)) {
                 last = now;
                 publisher.publish(new GridProgress(runId, step, done, expected, grid.gridCellsComputed(),
                         grid.gridCellsExpected(), grid.steps().size(), GridProgress.COMPUTING, null));
