@@ -20,10 +20,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The fast drills on the real local stack (a Kafka broker in KRaft mode and the four packaged services):
- * hostile records on every consumed topic, the requests that once broke the gateway, and a redelivered
- * checkpoint of a run the splicer had evicted. The table of figures goes to {@code target/drills.txt}; the kill -9
- * drills and the full-size run are in {@code ./bench/run drills} (a kill drill once showed one repeated event on a
- * run's stream after the splicer's restart; see the closing note of that stop).
+ * hostile records on every consumed topic, the requests that once broke the gateway, a redelivered checkpoint of a
+ * run the splicer had evicted, and kill -9 of the splicer mid-run (the service with the most state to rebuild: it
+ * once showed a repeated progress event after its restart). The table of figures goes to
+ * {@code target/drills.txt}; the other kill -9 drills and the full-size run are in {@code ./bench/run drills}.
  */
 class DrillsIT {
     static LocalStack stack;
@@ -67,6 +67,8 @@ class DrillsIT {
         fast.put("hostile records on every topic", drills::hostileRecords);
         fast.put("heavy requests", drills::heavyRequests);
         fast.put("redelivered checkpoint, evicted run", drills::redeliveredCheckpointOfAnEvictedRun);
+        fast.put("kill -9 splicer-service", () -> drills.killMidRun("splicer-service", () -> ProcessHandle
+                .of(stack.pids().get(Service.SPLICER.module())).ifPresent(ProcessHandle::destroyForcibly)));
         List<DrillReport> reports = Drills.run(fast);
         String table = DrillReport.table(reports);
         System.out.println(table);
