@@ -1,12 +1,22 @@
 package io.splicelab.model.events;
 
 import io.splicelab.model.imports.ImportManifest;
+import io.splicelab.model.values.BnMode;
+import io.splicelab.model.values.Cut;
+import io.splicelab.model.values.EvalSet;
+import io.splicelab.model.values.Metric;
+import io.splicelab.model.values.ProbeSet;
 import java.util.List;
 import java.util.Map;
 
 /**
  * The data of every event type. Each payload names its run, so a consumer needs nothing but the event
  * (and the artifacts it points to) to do its work.
+ *
+ * <p>Names from closed or checked sets (cut, evaluation set, BatchNorm mode, probe set) stay {@code String} fields,
+ * so the records' constructors (the plug-in API) and the JSON stay as they were; the {@code ...Value()} accessors
+ * give the typed value of {@code io.splicelab.model.values} and throw {@link IllegalArgumentException} with the
+ * reason for a name outside the set, which a consumer's rule turns into a dead letter.
  */
 public final class Payloads {
     private Payloads() {
@@ -70,6 +80,25 @@ public final class Payloads {
      */
     public record HybridEvaluated(String runId, String cut, String evalSet, String bnMode, String precision,
             int shallowStep, int deepStep, int samples, Map<String, Double> metrics) {
+        /** The cut, typed; throws {@link IllegalArgumentException} when missing or blank. */
+        public Cut cutValue() {
+            return Cut.parse(cut);
+        }
+
+        /** The evaluation set, typed; throws {@link IllegalArgumentException} with the reason when unknown. */
+        public EvalSet evalSetValue() {
+            return EvalSet.parse(evalSet);
+        }
+
+        /** The BatchNorm mode, typed; throws {@link IllegalArgumentException} with the reason when unknown. */
+        public BnMode bnModeValue() {
+            return BnMode.parse(bnMode);
+        }
+
+        /** One metric of the cell; null when the cell lacks it. */
+        public Double metric(Metric metric) {
+            return metric.in(metrics);
+        }
     }
 
     /**
@@ -89,6 +118,20 @@ public final class Payloads {
      */
     public record TcSummaryComputed(String runId, String cut, String evalSet, String bnMode, List<Integer> steps,
             Map<String, Double> curve, double tcScore, Integer dropLag, double threshold) {
+        /** The cut, typed; throws {@link IllegalArgumentException} when missing or blank. */
+        public Cut cutValue() {
+            return Cut.parse(cut);
+        }
+
+        /** The evaluation set, typed; throws {@link IllegalArgumentException} with the reason when unknown. */
+        public EvalSet evalSetValue() {
+            return EvalSet.parse(evalSet);
+        }
+
+        /** The BatchNorm mode, typed; throws {@link IllegalArgumentException} with the reason when unknown. */
+        public BnMode bnModeValue() {
+            return BnMode.parse(bnMode);
+        }
     }
 
     /**
@@ -112,6 +155,10 @@ public final class Payloads {
     /** Probe-set features at every cut of one checkpoint, as an artifact (see FeatureSnapshotCodec). */
     public record FeaturesSnapshotted(String runId, int step, String probeSet, List<String> cuts, int samples,
             ArtifactRef features) {
+        /** The probe set, typed; throws {@link IllegalArgumentException} when it is not a plain name. */
+        public ProbeSet probeSetValue() {
+            return ProbeSet.parse(probeSet);
+        }
     }
 
     /**
