@@ -22,6 +22,33 @@ public final class Payloads {
     private Payloads() {
     }
 
+    /**
+     * A payload of one part of the hybrid grid, named by cut, evaluation set and BatchNorm mode; the names typed, each
+     * accessor throwing {@link IllegalArgumentException} with the reason for a name outside its set.
+     */
+    public interface GridNames {
+        String cut();
+
+        String evalSet();
+
+        String bnMode();
+
+        /** The cut, typed; refused when missing or blank. */
+        default Cut cutValue() {
+            return Cut.parse(cut());
+        }
+
+        /** The evaluation set, typed. */
+        default EvalSet evalSetValue() {
+            return EvalSet.parse(evalSet());
+        }
+
+        /** The BatchNorm mode, typed. */
+        default BnMode bnModeValue() {
+            return BnMode.parse(bnMode());
+        }
+    }
+
     /** Command: train a run with this configuration. */
     public record RunRequested(String runId, RunConfig config) {
     }
@@ -79,22 +106,7 @@ public final class Payloads {
      * Natural key: (runId, cut, evalSet, bnMode, shallowStep, deepStep).
      */
     public record HybridEvaluated(String runId, String cut, String evalSet, String bnMode, String precision,
-            int shallowStep, int deepStep, int samples, Map<String, Double> metrics) {
-        /** The cut, typed; throws {@link IllegalArgumentException} when missing or blank. */
-        public Cut cutValue() {
-            return Cut.parse(cut);
-        }
-
-        /** The evaluation set, typed; throws {@link IllegalArgumentException} with the reason when unknown. */
-        public EvalSet evalSetValue() {
-            return EvalSet.parse(evalSet);
-        }
-
-        /** The BatchNorm mode, typed; throws {@link IllegalArgumentException} with the reason when unknown. */
-        public BnMode bnModeValue() {
-            return BnMode.parse(bnMode);
-        }
-
+            int shallowStep, int deepStep, int samples, Map<String, Double> metrics) implements GridNames {
         /** One metric of the cell; null when the cell lacks it. */
         public Double metric(Metric metric) {
             return metric.in(metrics);
@@ -117,21 +129,7 @@ public final class Payloads {
      * Natural key: (runId, cut, evalSet, bnMode).
      */
     public record TcSummaryComputed(String runId, String cut, String evalSet, String bnMode, List<Integer> steps,
-            Map<String, Double> curve, double tcScore, Integer dropLag, double threshold) {
-        /** The cut, typed; throws {@link IllegalArgumentException} when missing or blank. */
-        public Cut cutValue() {
-            return Cut.parse(cut);
-        }
-
-        /** The evaluation set, typed; throws {@link IllegalArgumentException} with the reason when unknown. */
-        public EvalSet evalSetValue() {
-            return EvalSet.parse(evalSet);
-        }
-
-        /** The BatchNorm mode, typed; throws {@link IllegalArgumentException} with the reason when unknown. */
-        public BnMode bnModeValue() {
-            return BnMode.parse(bnMode);
-        }
+            Map<String, Double> curve, double tcScore, Integer dropLag, double threshold) implements GridNames {
     }
 
     /**

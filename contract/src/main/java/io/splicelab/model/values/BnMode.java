@@ -2,8 +2,6 @@ package io.splicelab.model.values;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
-import io.splicelab.model.events.RunIds;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -12,7 +10,7 @@ import java.util.List;
  * ({@code recalibrate}). The set is closed: the splicer knows no other, so a name outside it is refused where it
  * enters (configuration, events), with the reason.
  */
-public enum BnMode {
+public enum BnMode implements WireName {
     /** The deep part keeps the running statistics it was trained with. */
     CARRY("carry"),
     /** The deep part's running statistics are re-estimated through the hybrid's shallow part. */
@@ -24,12 +22,6 @@ public enum BnMode {
         this.wire = wire;
     }
 
-    /** The name on the wire (events, REST, configuration), as it always was. */
-    @JsonValue
-    public String wire() {
-        return wire;
-    }
-
     /**
      * The mode of a wire name.
      *
@@ -37,12 +29,7 @@ public enum BnMode {
      */
     @JsonCreator
     public static BnMode parse(String name) {
-        for (BnMode m : values()) {
-            if (m.wire.equals(name)) {
-                return m;
-            }
-        }
-        throw new IllegalArgumentException("unknown BatchNorm mode " + RunIds.quote(name) + "; known: " + wireNames());
+        return WireName.parse(BnMode.class, "BatchNorm mode", name);
     }
 
     /** Every name of a list, parsed (a configured list of modes). */
@@ -50,13 +37,10 @@ public enum BnMode {
         return names.stream().map(BnMode::parse).toList();
     }
 
-    /** The wire names, in declaration order. */
-    public static List<String> wireNames() {
-        return Arrays.stream(values()).map(BnMode::wire).toList();
-    }
-
+    /** The name on the wire (events, REST, configuration), as it always was. */
+    @JsonValue
     @Override
-    public String toString() {
+    public String wire() {
         return wire;
     }
 }

@@ -13,7 +13,7 @@ import io.splicelab.model.events.RunIds;
  *
  * @param wire the name, as it is on the wire
  */
-public record Cut(String wire) {
+public record Cut(@JsonValue String wire) implements WireName {
     /** After the ResNets' stem convolution. */
     public static final Cut STEM = new Cut(Architectures.STEM);
     /** After the last block of a ResNet's first stage. */
@@ -55,12 +55,6 @@ public record Cut(String wire) {
         return new Cut(name);
     }
 
-    /** The name on the wire (events, REST, configuration, {@code .npz} array names), as it always was. */
-    @JsonValue
-    @Override
-    public String wire() {
-        return wire;
-    }
 
     @Override
     public String toString() {

@@ -15,7 +15,7 @@ import java.util.List;
  *
  * @param wire the name, as it is on the wire
  */
-public record EvalSet(String wire) {
+public record EvalSet(@JsonValue String wire) implements WireName {
     /** The corruptions computed on the fly, in the order of the CIFAR-10-C release. */
     public static final List<String> COMPUTED_CORRUPTIONS = List.of("gaussian_noise", "shot_noise", "impulse_noise",
             "defocus_blur", "glass_blur", "motion_blur", "zoom_blur", "snow", "fog", "brightness", "contrast",
@@ -61,12 +61,6 @@ public record EvalSet(String wire) {
         return new EvalSet(corruption + "-" + severity);
     }
 
-    /** The name on the wire (events, REST, configuration, feature-cache keys), as it always was. */
-    @JsonValue
-    @Override
-    public String wire() {
-        return wire;
-    }
 
     /** Whether this is a corrupted test subset ({@code <corruption>-<severity>}). */
     public boolean isCorrupted() {

@@ -2,8 +2,6 @@ package io.splicelab.model.values;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
-import io.splicelab.model.events.RunIds;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -13,7 +11,7 @@ import java.util.Map;
  * on the names. A cell may lack some (no relative accuracy when the deep donor has none, no parameter distance for
  * imported checkpoints); a reader asks for one with {@link #in(Map)}.
  */
-public enum Metric {
+public enum Metric implements WireName {
     /** Fraction of the evaluation set the hybrid classifies correctly. */
     ACCURACY("accuracy"),
     /** Fraction of inputs where the hybrid predicts what the deep donor predicts. */
@@ -39,8 +37,14 @@ public enum Metric {
 
     /** The key in a cell's {@code metrics} map, as it always was. */
     @JsonValue
+    @Override
     public String wire() {
         return wire;
+    }
+
+    /** This metric's value in a cell's metrics map; null when the map (or the metric) is absent. */
+    public Double in(Map<String, Double> metrics) {
+        return metrics == null ? null : metrics.get(wire);
     }
 
     /**
@@ -50,26 +54,11 @@ public enum Metric {
      */
     @JsonCreator
     public static Metric parse(String name) {
-        for (Metric m : values()) {
-            if (m.wire.equals(name)) {
-                return m;
-            }
-        }
-        throw new IllegalArgumentException("unknown metric " + RunIds.quote(name) + "; known: " + wireNames());
+        return WireName.parse(Metric.class, "metric", name);
     }
 
     /** The wire names, in declaration order. */
     public static List<String> wireNames() {
-        return Arrays.stream(values()).map(Metric::wire).toList();
-    }
-
-    /** This metric's value in a cell's metrics map; null when the map (or the metric) is absent. */
-    public Double in(Map<String, Double> metrics) {
-        return metrics == null ? null : metrics.get(wire);
-    }
-
-    @Override
-    public String toString() {
-        return wire;
+        return WireName.wireNames(Metric.class);
     }
 }

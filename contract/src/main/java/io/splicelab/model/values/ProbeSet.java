@@ -12,7 +12,7 @@ import io.splicelab.model.store.RunArtifacts;
  *
  * @param wire the name, as it is on the wire
  */
-public record ProbeSet(String wire) {
+public record ProbeSet(@JsonValue String wire) implements WireName {
     /** A seeded class-stratified probe set of training inputs. */
     public static final ProbeSet TRAIN_PROBE = new ProbeSet("train-probe");
 
@@ -36,12 +36,6 @@ public record ProbeSet(String wire) {
         return new ProbeSet(evalSet.wire());
     }
 
-    /** The name on the wire and in the artifact store, as it always was. */
-    @JsonValue
-    @Override
-    public String wire() {
-        return wire;
-    }
 
     @Override
     public String toString() {

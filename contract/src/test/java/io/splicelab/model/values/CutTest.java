@@ -3,15 +3,11 @@ package io.splicelab.model.values;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.splicelab.model.events.Architectures;
-import io.splicelab.model.events.EventCodec;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class CutTest {
-    private final ObjectMapper json = EventCodec.mapper();
-
     @Test
     void theStageCutsAreTheArchitecturesNames() {
         assertEquals(List.of("stem", "stage1", "stage2"), Architectures.STAGE_CUTS);
@@ -40,10 +36,4 @@ class CutTest {
         assertThrows(IllegalArgumentException.class, () -> Cut.parse(null));
     }
 
-    @Test
-    void roundTripsAsTheBareName() throws Exception {
-        assertEquals("\"stem\"", json.writeValueAsString(Cut.STEM));
-        assertEquals(Cut.STAGE2, json.readValue("\"stage2\"", Cut.class));
-        assertEquals("stem", Cut.STEM.toString());
-    }
 }

@@ -5,13 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.splicelab.model.events.EventCodec;
 import org.junit.jupiter.api.Test;
 
 class EvalSetTest {
-    private final ObjectMapper json = EventCodec.mapper();
-
     @Test
     void parsesThePlainSetsAndCorruptions() {
         assertEquals(EvalSet.TEST, EvalSet.parse("test"));
@@ -30,13 +26,6 @@ class EvalSetTest {
         assertThrows(IllegalStateException.class, EvalSet.TEST::severity);
     }
 
-    @Test
-    void roundTripsAsTheBareName() throws Exception {
-        assertEquals("\"fog-3\"", json.writeValueAsString(EvalSet.parse("fog-3")));
-        assertEquals("\"train-noisy\"", json.writeValueAsString(EvalSet.TRAIN_NOISY));
-        assertEquals(EvalSet.TEST, json.readValue("\"test\"", EvalSet.class));
-        assertEquals("test", EvalSet.TEST.toString());
-    }
 
     @Test
     void refusesUnknownSetsWithTheReason() {
@@ -49,7 +38,6 @@ class EvalSetTest {
         assertEquals("evaluation set 'fog-03': the severity must be 1..5", message("fog-03"));
         assertTrue(message("mist-2").startsWith("unknown corruption mist; known: [gaussian_noise"), message("mist-2"));
         assertThrows(IllegalArgumentException.class, () -> EvalSet.corrupted("fog", 0));
-        assertThrows(Exception.class, () -> json.readValue("\"train-probe\"", EvalSet.class));
     }
 
     private static String message(String name) {

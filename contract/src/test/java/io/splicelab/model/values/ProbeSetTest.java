@@ -4,13 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.splicelab.model.events.EventCodec;
 import org.junit.jupiter.api.Test;
 
 class ProbeSetTest {
-    private final ObjectMapper json = EventCodec.mapper();
-
     @Test
     void aProbeSetIsAPlainName() {
         assertEquals("train-probe", ProbeSet.TRAIN_PROBE.wire());
@@ -19,11 +15,6 @@ class ProbeSetTest {
         assertEquals("my_inputs.v2", ProbeSet.parse("my_inputs.v2").wire());
     }
 
-    @Test
-    void roundTripsAsTheBareName() throws Exception {
-        assertEquals("\"train-probe\"", json.writeValueAsString(ProbeSet.TRAIN_PROBE));
-        assertEquals(ProbeSet.TRAIN_PROBE, json.readValue("\"train-probe\"", ProbeSet.class));
-    }
 
     @Test
     void refusesANameThatWouldLeaveTheRunsDirectory() {
