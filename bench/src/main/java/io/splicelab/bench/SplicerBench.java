@@ -16,6 +16,8 @@ import io.splicelab.model.net.Checkpoints;
 import io.splicelab.model.net.CutNetwork;
 import io.splicelab.model.net.Inference;
 import io.splicelab.model.net.Networks;
+import io.splicelab.model.values.EvalSet;
+import io.splicelab.model.values.Metric;
 import io.splicelab.splicer.splicing.HybridCell;
 import io.splicelab.splicer.splicing.RunGrid;
 import java.nio.file.Files;
@@ -50,7 +52,7 @@ public final class SplicerBench {
         BenchReport report = new BenchReport("splicer");
         report.line(String.format("K=%d checkpoints of %s (width %.1f), cuts %s, both orders, N=%d, batch %d", k,
                 SPEC.architecture(), SPEC.widthMultiplier(), CUTS, n, BATCH));
-        ImageDataset eval = SyntheticImages.split("test", n).subset("test", range(n));
+        ImageDataset eval = SyntheticImages.split("test", n).subset(EvalSet.TEST.wire(), range(n));
         if (k == 0) {
             bf16(report, checkpoints(bf16K), eval, Files.createTempDirectory("splicer-bench"));
             report.figure("peak RSS (VmHWM)", peakRssMb(), "MB");
@@ -131,7 +133,7 @@ public final class SplicerBench {
         int mismatches = 0;
         for (HybridCell c : cells) {
             double want = naiveAccuracy.get(c.cut() + "/" + c.shallowStep() + "/" + c.deepStep());
-            mismatches += Math.abs(want - c.metrics().get("accuracy")) > 1e-12 ? 1 : 0;
+            mismatches += Math.abs(want - Metric.ACCURACY.in(c.metrics())) > 1e-12 ? 1 : 0;
         }
         report.figure("cells whose accuracy differs from naive", mismatches, "");
         report.figure("time ratio naive / service", naive / service, "x");
@@ -199,7 +201,7 @@ public final class SplicerBench {
         List<HybridCell> b = byPrecision.get(RunGrid.FLOAT16);
         double diff = 0;
         for (int i = 0; i < f.size(); i++) {
-            diff += Math.abs(f.get(i).metrics().get("accuracy") - b.get(i).metrics().get("accuracy"));
+            diff += Math.abs(Metric.ACCURACY.in(f.get(i).metrics()) - Metric.ACCURACY.in(b.get(i).metrics()));
         }
         report.figure("  mean |accuracy difference| per cell", diff / f.size(), "");
     }

@@ -1,6 +1,8 @@
 package io.splicelab.local;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.splicelab.model.events.Architectures;
+import io.splicelab.model.values.Metric;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -15,8 +17,8 @@ import java.util.TreeSet;
  */
 public record HybridGrid(String runId, List<Integer> checkpoints, List<String> cuts, List<Cell> cells) {
 
-    /** The three stage cuts the demo's grid covers, in network order. */
-    public static final List<String> STAGE_CUTS = List.of("stem", "stage1", "stage2");
+    /** The three stage cuts the demo's grid covers, in network order (the contract's). */
+    public static final List<String> STAGE_CUTS = Architectures.STAGE_CUTS;
 
     /** One cell: the shallow part up to {@code cut} from {@code shallowStep}, the rest from {@code deepStep}. */
     public record Cell(String cut, String evalSet, String bnMode, int shallowStep, int deepStep,
@@ -54,7 +56,7 @@ public record HybridGrid(String runId, List<Integer> checkpoints, List<String> c
             }
         }
         if (!n.path("value").isMissingNode() && n.path("value").isNumber() && metrics.isEmpty()) {
-            metrics.put(n.path("metric").asText("accuracy"), n.path("value").asDouble());
+            metrics.put(n.path("metric").asText(Metric.ACCURACY.wire()), n.path("value").asDouble());
         }
         return new Cell(n.path("cut").asText(), textOrNull(n, "evalSet"), textOrNull(n, "bnMode"),
                 n.path("shallowStep").asInt(), n.path("deepStep").asInt(), metrics);

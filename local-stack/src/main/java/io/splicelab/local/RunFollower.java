@@ -2,6 +2,7 @@ package io.splicelab.local;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.splicelab.model.events.EventCodec;
+import io.splicelab.model.values.Metric;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -48,7 +49,7 @@ public final class RunFollower {
     private final PrintStream out;
     private final ProgressRenderer progress;
     private Path logDir;
-    private String metric = "accuracy";
+    private String metric = Metric.ACCURACY.wire();
     private Duration pollWhenDisconnected = Duration.ofSeconds(5);
     private Duration pollAfterCompletion = Duration.ofSeconds(10);
     private boolean whereNext = true;

@@ -5,6 +5,9 @@ import io.splicelab.model.djl.DjlOffline;
 import io.splicelab.model.events.EventCodec.InvalidEventException;
 import io.splicelab.model.events.Payloads.GridProgress;
 import io.splicelab.model.events.RunIds;
+import io.splicelab.model.events.Architectures;
+import io.splicelab.model.values.BnMode;
+import io.splicelab.model.values.EvalSet;
 import io.splicelab.model.store.ArtifactIntegrityException;
 import io.splicelab.model.store.LocalArtifactStore;
 import java.nio.charset.StandardCharsets;
@@ -124,7 +127,7 @@ public class SplicingService {
 
     @Inject
     public SplicingService(ArtifactStore store, SplicerPublisher publisher,
-            @ConfigProperty(name = "splicelab.splicer.cuts", defaultValue = "stem,stage1,stage2") List<String> cuts,
+            @ConfigProperty(name = "splicelab.splicer.cuts", defaultValue = Architectures.STAGE_CUTS_CONFIG) List<String> cuts,
             @ConfigProperty(name = "splicelab.splicer.batch-size", defaultValue = "auto") String batchSize,
             @ConfigProperty(name = "splicelab.splicer.max-active-runs", defaultValue = "2") int maxRuns,
             @ConfigProperty(name = "splicelab.splicer.eval-sets", defaultValue = "test") List<String> evalSets,
@@ -141,7 +144,7 @@ public class SplicingService {
         }
         this.onnxThreads = onnxThreads;
         this.evalSets = List.copyOf(evalSets);
-        this.bnModes = List.copyOf(bnModes);
+        this.bnModes = BnMode.parseAll(bnModes).stream().map(BnMode::wire).toList();
         this.recalibrationSize = recalibrationSize;
         this.memoryBudgetBytes = memoryBudgetMb * 1024 * 1024;
         this.spillDir = Path.of(spillDir);
@@ -639,7 +642,7 @@ public class SplicingService {
         if (!a.network().equals(b.network())) {
             throw new IllegalArgumentException("different architectures: " + a.network() + " vs " + b.network());
         }
-        String evalSet = request.evalSet() == null ? "test" : request.evalSet();
+        String evalSet = request.evalSet() == null ? EvalSet.TEST.wire() : request.evalSet();
         List<ImageDataset> sets = EvalSets.resolve(List.of(evalSet), a.config(), cifar10cDir.orElse(null));
         int batch = batchSize(a.network());
         RunGrid.Options options = new RunGrid.Options(cuts, List.of(RunGrid.CARRY), batch,

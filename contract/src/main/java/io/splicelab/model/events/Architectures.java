@@ -22,10 +22,23 @@ public final class Architectures {
     public static final Set<String> NAMES = Set.of("resnet20", "resnet32", "resnet56", "cnn", "mlp");
     /** Suffix of an architecture name selecting option B (1x1 convolution) shortcuts. */
     public static final String OPTION_B_SUFFIX = "-b";
+    /** The ResNets' first cut, after the stem convolution ({@link io.splicelab.model.values.Cut#STEM}). */
+    public static final String STEM = "stem";
+    /** The ResNets' cut after stage 1, an alias of its last block. */
+    public static final String STAGE1 = "stage1";
+    /** The ResNets' cut after stage 2, an alias of its last block. */
+    public static final String STAGE2 = "stage2";
     /** The default cut set of the ResNets: the stage boundaries. */
-    public static final List<String> STAGE_CUTS = List.of("stem", "stage1", "stage2");
-    private static final List<String> CNN_CUTS = List.of("conv1", "conv2", "fc1");
-    private static final List<String> MLP_CUTS = List.of("fc1", "fc2");
+    public static final List<String> STAGE_CUTS = List.of(STEM, STAGE1, STAGE2);
+    /**
+     * {@link #STAGE_CUTS} as a comma-separated configuration value (a compile-time constant, so a configuration
+     * default can name it).
+     */
+    public static final String STAGE_CUTS_CONFIG = STEM + "," + STAGE1 + "," + STAGE2;
+    /** The cuts of {@code cnn}, one after each of its first three segments. */
+    public static final List<String> CNN_CUTS = List.of("conv1", "conv2", "fc1");
+    /** The cuts of {@code mlp}, one after each of its hidden layers. */
+    public static final List<String> MLP_CUTS = List.of("fc1", "fc2");
 
     private Architectures() {
     }
@@ -71,13 +84,13 @@ public final class Architectures {
             default -> {
                 int n = blocksPerStage(architecture);
                 List<String> out = new ArrayList<>();
-                out.add("stem");
+                out.add(STEM);
                 for (int s = 1; s <= 3; s++) {
                     for (int b = 1; b <= n; b++) {
-                        out.add("s" + s + "b" + b);
+                        out.add(blockCut(s, b));
                     }
                     if (s < 3) {
-                        out.add("stage" + s);
+                        out.add(stageCut(s));
                     }
                 }
                 yield List.copyOf(out);
@@ -85,7 +98,21 @@ public final class Architectures {
         };
     }
 
-    /** Whether {@code cut} is a cut of the architecture. */
+    /** The ResNet cut after block {@code block} of stage {@code stage} (both from 1), e.g. {@code s2b3}. */
+    public static String blockCut(int stage, int block) {
+        return "s" + stage + "b" + block;
+    }
+
+    /** The ResNet cut after stage 1 or 2 ({@link #STAGE1}, {@link #STAGE2}): an alias of the stage's last block. */
+    public static String stageCut(int stage) {
+        return switch (stage) {
+            case 1 -> STAGE1;
+            case 2 -> STAGE2;
+            default -> throw new IllegalArgumentException("only stages 1 and 2 have a stage cut, not " + stage);
+        };
+    }
+
+    /** Whether {@code cut} is a cut of the architecture ({@link io.splicelab.model.values.Cut#of} says why not). */
     public static boolean hasCut(String architecture, String cut) {
         return isKnown(architecture) && cuts(architecture).contains(cut);
     }

@@ -1,15 +1,52 @@
 package io.splicelab.model.events;
 
 import io.splicelab.model.imports.ImportManifest;
+import io.splicelab.model.values.BnMode;
+import io.splicelab.model.values.Cut;
+import io.splicelab.model.values.EvalSet;
+import io.splicelab.model.values.Metric;
+import io.splicelab.model.values.ProbeSet;
 import java.util.List;
 import java.util.Map;
 
 /**
  * The data of every event type. Each payload names its run, so a consumer needs nothing but the event
  * (and the artifacts it points to) to do its work.
+ *
+ * <p>Names from closed or checked sets (cut, evaluation set, BatchNorm mode, probe set) stay {@code String} fields,
+ * so the records' constructors (the plug-in API) and the JSON stay as they were; the {@code ...Value()} accessors
+ * give the typed value of {@code io.splicelab.model.values} and throw {@link IllegalArgumentException} with the
+ * reason for a name outside the set, which a consumer's rule turns into a dead letter.
  */
 public final class Payloads {
     private Payloads() {
+    }
+
+    /**
+     * A payload of one part of the hybrid grid, named by cut, evaluation set and BatchNorm mode; the names typed, each
+     * accessor throwing {@link IllegalArgumentException} with the reason for a name outside its set.
+     */
+    public interface GridNames {
+        String cut();
+
+        String evalSet();
+
+        String bnMode();
+
+        /** The cut, typed; refused when missing or blank. */
+        default Cut cutValue() {
+            return Cut.parse(cut());
+        }
+
+        /** The evaluation set, typed. */
+        default EvalSet evalSetValue() {
+            return EvalSet.parse(evalSet());
+        }
+
+        /** The BatchNorm mode, typed. */
+        default BnMode bnModeValue() {
+            return BnMode.parse(bnMode());
+        }
     }
 
     /** Command: train a run with this configuration. */
@@ -69,7 +106,11 @@ public final class Payloads {
      * Natural key: (runId, cut, evalSet, bnMode, shallowStep, deepStep).
      */
     public record HybridEvaluated(String runId, String cut, String evalSet, String bnMode, String precision,
-            int shallowStep, int deepStep, int samples, Map<String, Double> metrics) {
+            int shallowStep, int deepStep, int samples, Map<String, Double> metrics) implements GridNames {
+        /** One metric of the cell; null when the cell lacks it. */
+        public Double metric(Metric metric) {
+            return metric.in(metrics);
+        }
     }
 
     /**
@@ -88,7 +129,7 @@ public final class Payloads {
      * Natural key: (runId, cut, evalSet, bnMode).
      */
     public record TcSummaryComputed(String runId, String cut, String evalSet, String bnMode, List<Integer> steps,
-            Map<String, Double> curve, double tcScore, Integer dropLag, double threshold) {
+            Map<String, Double> curve, double tcScore, Integer dropLag, double threshold) implements GridNames {
     }
 
     /**
@@ -112,6 +153,10 @@ public final class Payloads {
     /** Probe-set features at every cut of one checkpoint, as an artifact (see FeatureSnapshotCodec). */
     public record FeaturesSnapshotted(String runId, int step, String probeSet, List<String> cuts, int samples,
             ArtifactRef features) {
+        /** The probe set, typed; throws {@link IllegalArgumentException} when it is not a plain name. */
+        public ProbeSet probeSetValue() {
+            return ProbeSet.parse(probeSet);
+        }
     }
 
     /**

@@ -221,7 +221,7 @@ public record RunConfig(String architecture, Double widthMultiplier, String data
             errors.add(new FieldError("labelNoise", "must be in [0, 1]"));
         }
         if (freezeCut != null) {
-            if (ARCHITECTURES.contains(architecture) && !validCut(freezeCut)) {
+            if (ARCHITECTURES.contains(architecture) && !Architectures.hasCut(networkArchitecture(), freezeCut)) {
                 errors.add(new FieldError("freezeCut", "is not a cut of " + architecture));
             }
             if (freezeStep < 0 || freezeStep > steps) {
@@ -261,10 +261,6 @@ public record RunConfig(String architecture, Double widthMultiplier, String data
         if (Boolean.TRUE.equals(download) && info != null && !info.fromFiles()) {
             errors.add(new FieldError("download", "the synthetic dataset is generated, not downloaded"));
         }
-    }
-
-    private boolean validCut(String cut) {
-        return Architectures.hasCut(networkArchitecture(), cut);
     }
 
     /**

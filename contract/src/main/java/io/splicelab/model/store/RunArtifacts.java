@@ -21,6 +21,16 @@ public final class RunArtifacts {
         return "runs/" + RunIds.requireValid(runId);
     }
 
+    /**
+     * Checks a name that goes into a run's key (a probe set, an imported file).
+     *
+     * @return the name
+     * @throws IllegalArgumentException naming {@code what} and the rule
+     */
+    public static String requirePlainName(String name, String what) {
+        return plainName(name, what);
+    }
+
     private static String plainName(String name, String what) {
         if (name == null || !PLAIN_NAME.matcher(name).matches() || name.contains("..")) {
             throw new IllegalArgumentException("invalid " + what + " " + RunIds.quote(name)

@@ -1,6 +1,8 @@
 package io.splicelab.model.data;
 
 import io.splicelab.model.events.RunConfig;
+import io.splicelab.model.values.EvalSet;
+import io.splicelab.model.values.ProbeSet;
 import java.lang.ref.SoftReference;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -54,7 +56,7 @@ public final class Datasets {
      */
     public static ImageDataset evalSubset(RunConfig config) {
         ImageDataset test = test(config);
-        return test.subset("test", evalIndices(config, test));
+        return test.subset(EvalSet.TEST.wire(), evalIndices(config, test));
     }
 
     /**
@@ -77,7 +79,7 @@ public final class Datasets {
     /** A seeded class-stratified probe set of training inputs, named {@code train-probe}. */
     public static ImageDataset trainProbe(RunConfig config, int size) {
         ImageDataset train = train(config);
-        return train.subset("train-probe", ProbeSets.stratified(train.labels(), train.numClasses(), size,
+        return train.subset(ProbeSet.TRAIN_PROBE.wire(), ProbeSets.stratified(train.labels(), train.numClasses(), size,
                 config.seed() * 104729 + 3));
     }
 

@@ -93,11 +93,7 @@ public final class Networks {
                 .add(Linear.builder().setUnits(scaled(128, spec.widthMultiplier())).build())
                 .add(Activation.reluBlock()));
         net.add(Linear.builder().setUnits(spec.numClasses()).build());
-        Map<String, Integer> cuts = new LinkedHashMap<>();
-        cuts.put("conv1", 1);
-        cuts.put("conv2", 2);
-        cuts.put("fc1", 3);
-        return new CutNetwork(spec, net, List.of("conv1", "conv2", "fc1", "head"), cuts);
+        return smallNet(spec, net, Architectures.CNN_CUTS);
     }
 
     private static CutNetwork mlp(NetworkSpec spec) {
@@ -108,10 +104,19 @@ public final class Networks {
         net.add(new SequentialBlock().add(Linear.builder().setUnits(scaled(256, spec.widthMultiplier())).build())
                 .add(Activation.reluBlock()));
         net.add(Linear.builder().setUnits(spec.numClasses()).build());
+        return smallNet(spec, net, Architectures.MLP_CUTS);
+    }
+
+    /** A small net whose segments are its cuts, one each, then the head. */
+    private static CutNetwork smallNet(NetworkSpec spec, SequentialBlock net, List<String> cutNames) {
         Map<String, Integer> cuts = new LinkedHashMap<>();
-        cuts.put("fc1", 1);
-        cuts.put("fc2", 2);
-        return new CutNetwork(spec, net, List.of("fc1", "fc2", "head"), cuts);
+        List<String> segments = new ArrayList<>();
+        for (String cut : cutNames) {
+            segments.add(cut);
+            cuts.put(cut, segments.size());
+        }
+        segments.add("head");
+        return new CutNetwork(spec, net, segments, cuts);
     }
 
     private static CutNetwork resnet(NetworkSpec spec, boolean optionB) {
@@ -126,8 +131,8 @@ public final class Networks {
 
         net.add(new SequentialBlock().add(conv3x3(widths[0], 1)).add(BatchNorm.builder().build())
                 .add(Activation.reluBlock()));
-        segments.add("stem");
-        cuts.put("stem", 1);
+        segments.add(Architectures.STEM);
+        cuts.put(Architectures.STEM, 1);
 
         int inWidth = widths[0];
         for (int s = 0; s < 3; s++) {
@@ -135,12 +140,12 @@ public final class Networks {
                 int stride = (s > 0 && b == 0) ? 2 : 1;
                 net.add(basicBlock(inWidth, widths[s], stride, optionB));
                 inWidth = widths[s];
-                String name = "s" + (s + 1) + "b" + (b + 1);
+                String name = Architectures.blockCut(s + 1, b + 1);
                 segments.add(name);
                 cuts.put(name, segments.size());
             }
             if (s < 2) {
-                cuts.put("stage" + (s + 1), segments.size());
+                cuts.put(Architectures.stageCut(s + 1), segments.size());
             }
         }
         net.add(new SequentialBlock().add(Pool.globalAvgPool2dBlock()).add(Blocks.batchFlattenBlock())

@@ -9,6 +9,7 @@ import io.splicelab.model.data.LabelNoise;
 import io.splicelab.model.data.ProbeSets;
 import io.splicelab.model.data.corruptions.Corruptions;
 import io.splicelab.model.events.RunConfig;
+import io.splicelab.model.values.EvalSet;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -34,14 +35,15 @@ import org.jboss.logging.Logger;
  * them; otherwise they are corrupted on the fly, seeded ({@link Corruptions#NAMES}). {@code frost} (and
  * the release's extra corruptions) exist only as files.
  * </ul>
- * A name listed twice is evaluated once.
+ * A name listed twice is evaluated once. The names and their validation are the contract's {@link EvalSet}; this
+ * class makes the image sets they name.
  */
 public final class EvalSets {
     private static final Logger LOG = Logger.getLogger(EvalSets.class);
 
-    public static final String TEST = "test";
-    public static final String TRAIN = "train";
-    public static final String TRAIN_NOISY = "train-noisy";
+    private static final String TEST = EvalSet.TEST.wire();
+    private static final String TRAIN = EvalSet.TRAIN.wire();
+    private static final String TRAIN_NOISY = EvalSet.TRAIN_NOISY.wire();
 
     /** Pixel normalisation assumed for the synthetic dataset when it is corrupted: p = 0.5 + 0.2 x. */
     static final float[] SYNTHETIC_MEAN = {0.5f, 0.5f, 0.5f};
@@ -84,7 +86,7 @@ public final class EvalSets {
                 }
                 out.add(subset);
             } else {
-                Corrupted parsed = parse(name);
+                EvalSet parsed = EvalSet.parse(name);
                 test = test != null ? test : Datasets.evalSubset(c);
                 out.add(corrupted(parsed, c, test, cifar10cDir));
             }
@@ -108,34 +110,7 @@ public final class EvalSets {
         return new ArrayList<>(out);
     }
 
-    /** A corruption name and severity. */
-    record Corrupted(String name, String corruption, int severity) {
-    }
-
-    static Corrupted parse(String name) {
-        int dash = name.lastIndexOf('-');
-        if (dash <= 0) {
-            throw new IllegalArgumentException("unknown evaluation set " + name + "; known: test, train, train-noisy,"
-                    + " <corruption>-<severity>");
-        }
-        String corruption = name.substring(0, dash);
-        int severity;
-        try {
-            severity = Integer.parseInt(name.substring(dash + 1));
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("evaluation set " + name + ": the severity must be 1..5");
-        }
-        if (severity < 1 || severity > 5) {
-            throw new IllegalArgumentException("evaluation set " + name + ": the severity must be 1..5");
-        }
-        if (!Corruptions.NAMES.contains(corruption) && !Corruptions.FILE_ONLY.contains(corruption)) {
-            throw new IllegalArgumentException("unknown corruption " + corruption + "; known: " + Corruptions.NAMES
-                    + ", from the CIFAR-10-C files only: " + Corruptions.FILE_ONLY);
-        }
-        return new Corrupted(name, corruption, severity);
-    }
-
-    private static ImageDataset corrupted(Corrupted p, RunConfig c, ImageDataset testSubset, String cifar10cDir) {
+    private static ImageDataset corrupted(EvalSet p, RunConfig c, ImageDataset testSubset, String cifar10cDir) {
         DatasetInfo info = DatasetInfo.of(c.dataset()).orElseThrow();
         Optional<Path> files = "cifar10".equals(c.dataset())
                 ? Cifar10C.find(p.corruption(), cifar10cDir, c.dataDir())
@@ -147,16 +122,16 @@ public final class EvalSets {
             for (int i = 0; i < indices.length; i++) {
                 labels[i] = test.labels()[indices[i]];
             }
-            LOG.infof("evaluation set %s read from the CIFAR-10-C files in %s", p.name(), files.get());
-            return Cifar10C.read(files.get(), p.corruption(), p.severity(), indices, labels, p.name(),
+            LOG.infof("evaluation set %s read from the CIFAR-10-C files in %s", p.wire(), files.get());
+            return Cifar10C.read(files.get(), p.corruption(), p.severity(), indices, labels, p.wire(),
                     info.numClasses(), info.mean(), info.std());
         }
-        if (Corruptions.FILE_ONLY.contains(p.corruption())) {
+        if (p.fileOnly()) {
             if (!"cifar10".equals(c.dataset())) {
-                throw new IllegalArgumentException("evaluation set " + p.name() + " exists only as a CIFAR-10-C file,"
+                throw new IllegalArgumentException("evaluation set " + p.wire() + " exists only as a CIFAR-10-C file,"
                         + " for cifar10 runs; this run's dataset is " + c.dataset());
             }
-            throw new DatasetUnavailableException("evaluation set " + p.name() + " is only read from files: "
+            throw new DatasetUnavailableException("evaluation set " + p.wire() + " is only read from files: "
                     + Cifar10C.missingMessage(p.corruption(), cifar10cDir, c.dataDir()));
         }
         return Corruptions.apply(testSubset, p.corruption(), p.severity(), c.seed() * 31337 + 11, mean(info),

@@ -1,6 +1,7 @@
 package io.splicelab.splicer.splicing;
 
 import io.splicelab.model.net.Inference;
+import io.splicelab.model.values.Metric;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -8,20 +9,21 @@ import java.util.Map;
  * The metrics of docs/science.md section 2: accuracy, agreement with the deep donor, agreement with the
  * shallow donor, mean cross-entropy, mean KL(f(theta_b) || H), accuracy relative to the deep donor's own;
  * and the two controls next to each cell, the relative parameter distance of the shallow parts and the
- * relative feature distance at the cut.
+ * relative feature distance at the cut. The names are the contract's {@link Metric}s (the keys of a cell's
+ * metrics map); the constants here are their wire names, for the maps this class fills.
  */
 public final class HybridMetrics {
-    public static final String ACCURACY = "accuracy";
-    public static final String AGREEMENT_DEEP = "agreementDeep";
-    public static final String AGREEMENT_SHALLOW = "agreementShallow";
-    public static final String CROSS_ENTROPY = "crossEntropy";
+    public static final String ACCURACY = Metric.ACCURACY.wire();
+    public static final String AGREEMENT_DEEP = Metric.AGREEMENT_DEEP.wire();
+    public static final String AGREEMENT_SHALLOW = Metric.AGREEMENT_SHALLOW.wire();
+    public static final String CROSS_ENTROPY = Metric.CROSS_ENTROPY.wire();
     /** Mean KL(f(theta_b) || H): the deep donor's predictive distribution against the hybrid's. */
-    public static final String KL_DEEP = "klDeep";
-    public static final String RELATIVE_ACCURACY = "relativeAccuracy";
+    public static final String KL_DEEP = Metric.KL_DEEP.wire();
+    public static final String RELATIVE_ACCURACY = Metric.RELATIVE_ACCURACY.wire();
     /** ||theta_a - theta_b|| / ||theta_b|| over the trainable parameters of the shallow parts. */
-    public static final String PARAM_DISTANCE = "relativeParamDistance";
+    public static final String PARAM_DISTANCE = Metric.RELATIVE_PARAM_DISTANCE.wire();
     /** ||z_a - z_b|| / ||z_b|| of the activations at the cut over the evaluation set. */
-    public static final String FEATURE_DISTANCE = "relativeFeatureDistance";
+    public static final String FEATURE_DISTANCE = Metric.RELATIVE_FEATURE_DISTANCE.wire();
 
     private HybridMetrics() {
     }

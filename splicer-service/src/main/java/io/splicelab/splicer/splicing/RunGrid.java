@@ -8,6 +8,7 @@ import ai.djl.training.ParameterStore;
 import io.splicelab.model.data.ImageDataset;
 import io.splicelab.model.net.CutNetwork;
 import io.splicelab.model.net.Inference;
+import io.splicelab.model.values.BnMode;
 import io.splicelab.splicer.splicing.HybridCell.CellKey;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -31,8 +32,10 @@ import java.util.function.Predicate;
  * HybridMetrics, BnRecalibration, TcSummary, EvalBatchSize).
  */
 public final class RunGrid implements AutoCloseable {
-    public static final String CARRY = "carry";
-    public static final String RECALIBRATE = "recalibrate";
+    /** {@link BnMode#CARRY}'s wire name: the grid's cells and options carry the names they publish. */
+    public static final String CARRY = BnMode.CARRY.wire();
+    /** {@link BnMode#RECALIBRATE}'s wire name. */
+    public static final String RECALIBRATE = BnMode.RECALIBRATE.wire();
     public static final String FLOAT32 = "float32";
     /** Reduced precision, on CPU and GPU. */
     public static final String FLOAT16 = "float16";
@@ -58,11 +61,7 @@ public final class RunGrid implements AutoCloseable {
         public Options {
             cuts = List.copyOf(cuts);
             bnModes = List.copyOf(bnModes);
-            for (String m : bnModes) {
-                if (!CARRY.equals(m) && !RECALIBRATE.equals(m)) {
-                    throw new IllegalArgumentException("unknown BatchNorm mode " + m);
-                }
-            }
+            BnMode.parseAll(bnModes);
             requirePrecision(precision);
             if (FLOAT16.equals(precision) && bnModes.contains(RECALIBRATE)) {
                 throw new IllegalArgumentException("recalibrate is only supported at float32");

@@ -6,6 +6,7 @@ import io.splicelab.edge.consume.ContractEvent;
 import io.splicelab.edge.consume.RecordGate;
 import io.splicelab.model.events.EventType;
 import io.splicelab.model.events.Payloads.HybridEvaluated;
+import io.splicelab.model.values.Metric;
 import io.splicelab.stats.analysis.UnprocessableRecordException;
 import io.splicelab.stats.results.CheckpointAccuracyRepository;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -21,9 +22,6 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
  */
 @ApplicationScoped
 public class AccuracyConsumer {
-    /** The metric of a hybrid cell that holds the accuracy (the splicer's HybridMetrics.ACCURACY). */
-    public static final String ACCURACY = "accuracy";
-
     private final CheckpointAccuracyRepository accuracies;
     private final ContractConsumer consumer;
 
@@ -48,10 +46,10 @@ public class AccuracyConsumer {
         if (cell.evalSet() == null || cell.evalSet().isBlank()) {
             throw new UnprocessableRecordException("diagonal cell of step " + cell.deepStep() + " has no evalSet");
         }
-        Double accuracy = cell.metrics() == null ? null : cell.metrics().get(ACCURACY);
+        Double accuracy = cell.metric(Metric.ACCURACY);
         if (accuracy == null || !Double.isFinite(accuracy)) {
             throw new UnprocessableRecordException("diagonal cell of step " + cell.deepStep() + " on "
-                    + cell.evalSet() + " has no finite '" + ACCURACY + "' metric");
+                    + cell.evalSet() + " has no finite '" + Metric.ACCURACY.wire() + "' metric");
         }
         accuracies.upsert(event.runId(), cell.deepStep(), cell.evalSet(), accuracy, cell.samples());
     }

@@ -1,5 +1,7 @@
 package io.splicelab.stats.results;
 
+import io.splicelab.model.values.EvalSet;
+import io.splicelab.model.values.ProbeSet;
 import io.splicelab.stats.analysis.NoiseAnalyzer;
 import io.splicelab.stats.analysis.ProbeDistanceAnalyzer;
 import java.util.ArrayList;
@@ -115,7 +117,7 @@ public final class RunReport {
         Map<Integer, Double> train = new TreeMap<>();
         Map<Integer, Double> test = new TreeMap<>();
         String trainSet = null;
-        for (String candidate : List.of("train-probe", "train")) {
+        for (String candidate : List.of(ProbeSet.TRAIN_PROBE.wire(), EvalSet.TRAIN.wire())) {
             for (Accuracy a : accuracies) {
                 if (a.evalSet().equals(candidate) && (trainSet == null || trainSet.equals(candidate))) {
                     trainSet = candidate;
@@ -124,7 +126,7 @@ public final class RunReport {
             }
         }
         for (Accuracy a : accuracies) {
-            if (a.evalSet().equals("test")) {
+            if (a.evalSet().equals(EvalSet.TEST.wire())) {
                 test.put(a.step(), a.accuracy());
             }
         }

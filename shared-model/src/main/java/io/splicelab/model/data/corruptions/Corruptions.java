@@ -1,6 +1,7 @@
 package io.splicelab.model.data.corruptions;
 
 import io.splicelab.model.data.ImageDataset;
+import io.splicelab.model.values.EvalSet;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -68,16 +69,13 @@ public final class Corruptions {
         {0.1, 0.03, 0.03}};
 
     /** The corruptions computed here, in the order of the CIFAR-10-C release. */
-    public static final List<String> NAMES = List.of("gaussian_noise", "shot_noise", "impulse_noise", "defocus_blur",
-            "glass_blur", "motion_blur", "zoom_blur", "snow", "fog", "brightness", "contrast", "elastic_transform",
-            "pixelate", "jpeg_compression");
+    public static final List<String> NAMES = EvalSet.COMPUTED_CORRUPTIONS;
 
     /**
      * Corruptions of the official CIFAR-10-C files that are not computed here: frost needs the
      * photographs of frost the script overlays; the four extra ones of the release are only read.
      */
-    public static final List<String> FILE_ONLY = List.of("frost", "speckle_noise", "gaussian_blur", "spatter",
-            "saturate");
+    public static final List<String> FILE_ONLY = EvalSet.FILE_ONLY_CORRUPTIONS;
 
     private Corruptions() {
     }
