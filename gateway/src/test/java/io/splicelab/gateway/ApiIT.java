@@ -166,6 +166,12 @@ class ApiIT {
         given().queryParam("status", "sleeping").get("/api/runs").then().statusCode(400)
                 .body("errors[0].field", equalTo("status"));
         given().queryParam("size", 0).get("/api/runs").then().statusCode(400).body("errors[0].field", equalTo("size"));
+        // the page's bounds are Bean Validation constraints: still a problem naming the parameter
+        given().queryParam("size", 501).get("/api/runs").then().statusCode(400)
+                .contentType("application/problem+json")
+                .body("type", equalTo("https://splicelab.io/problems/invalid-parameter"))
+                .body("errors[0].field", equalTo("size")).body("detail", equalTo("size: must be between 1 and 500"));
+        given().queryParam("page", -1).get("/api/runs").then().statusCode(400).body("errors[0].field", equalTo("page"));
     }
 
     @Test
