@@ -278,7 +278,8 @@ public record RunConfig(
 
     @AssertTrue(message = "is not a cut of the architecture")
     private boolean isFreezeCutOfTheArchitecture() {
-        return freezeCut == null || architecture == null || !ARCHITECTURES.contains(architecture) || validCut(freezeCut);
+        return freezeCut == null || architecture == null || !ARCHITECTURES.contains(architecture)
+                || Architectures.hasCut(networkArchitecture(), freezeCut);
     }
 
     @AssertTrue(message = "must be between 0 and steps")
@@ -325,10 +326,6 @@ public record RunConfig(
     private boolean scheduleInRange() {
         return stepsInRange() && checkpointInterval != null && checkpointInterval >= 1 && logCheckpoints != null
                 && logCheckpoints >= 0 && logCheckpoints <= MAX_LOG_CHECKPOINTS;
-    }
-
-    private boolean validCut(String cut) {
-        return Architectures.hasCut(networkArchitecture(), cut);
     }
 
     /**
