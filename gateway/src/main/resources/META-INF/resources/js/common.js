@@ -91,6 +91,15 @@ const SL = (() => {
     return `<em class="grid-status ${esc(g.status)}">hybrids ${g.cellsComputed}/${g.cellsExpected}${step} · ${esc(g.status)}</em>`;
   }
 
+  /** The navigation bar every page shares, with the live-stream indicator; the page's own content follows it. */
+  function pageHeader() {
+    const header = document.createElement('header');
+    header.innerHTML = '<a class="brand" href="/">splicelab</a><a href="/">Runs</a><a href="/q/swagger-ui/">API</a>'
+      + '<span id="live" class="live">connecting…</span>';
+    document.body.insertAdjacentElement('afterbegin', header);
+  }
+  pageHeader(); // common.js is loaded at the end of the body, before the page's own script
+
   /** A banner under the header while a service is DOWN (GET /api/services, polled every 15 s). */
   function servicesBanner() {
     const header = document.querySelector('header');

@@ -12,6 +12,7 @@ import io.splicelab.model.events.Payloads.CheckpointCreated;
 import io.splicelab.model.events.Payloads.HybridEvaluated;
 import io.splicelab.model.events.Payloads.NetworkSpec;
 import io.splicelab.model.events.Payloads.RunRequested;
+import io.splicelab.model.events.Payloads.RunStarted;
 import io.splicelab.model.events.RunConfig;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -112,6 +113,14 @@ final class ItSupport {
         String id = publish(GATEWAY.wrap(runId, new RunRequested(runId, CONFIG)));
         awaitRun(runId);
         return id;
+    }
+
+    /** A new run ({@link #newRunId}), requested ({@link #requestRun}) and then started by the trainer; returns its id. */
+    static String startedRun(String prefix) {
+        String runId = newRunId(prefix);
+        requestRun(runId);
+        publish(TRAINER.wrap(runId, new RunStarted(runId, CONFIG, CONFIG.checkpointSteps())));
+        return runId;
     }
 
     /** A checkpoint whose parameters file exists in the gateway's artifact store (1000 bytes, as announced). */

@@ -8,9 +8,9 @@ import static io.splicelab.gateway.ItSupport.await;
 import static io.splicelab.gateway.ItSupport.checkpoint;
 import static io.splicelab.gateway.ItSupport.consumeUntil;
 import static io.splicelab.gateway.ItSupport.newRunId;
+import static io.splicelab.gateway.ItSupport.startedRun;
 import static io.splicelab.gateway.ItSupport.openStream;
 import static io.splicelab.gateway.ItSupport.publish;
-import static io.splicelab.gateway.ItSupport.requestRun;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -77,9 +77,7 @@ class ReadModelGuardIT {
 
     @Test
     void anEventWhoseArtifactIsMissingOrWhoseTransitionMakesNoSenseIsDeadLettered() {
-        String runId = newRunId("guard");
-        requestRun(runId);
-        publish(TRAINER.wrap(runId, new RunStarted(runId, CONFIG, CONFIG.checkpointSteps())));
+        String runId = startedRun("guard");
         ArtifactRef fabricated = new ArtifactRef("artifact:runs/" + runId + "/noise/step-50.npy", 4096, "00",
                 "application/octet-stream");
         publish(TRAINER.wrap(runId, new NoiseSampled(runId, 50, 64, 64, 1000, null, null, fabricated, null)));
@@ -108,9 +106,7 @@ class ReadModelGuardIT {
 
     @Test
     void aServiceReplayingAfterARestartAddsNothingAndAChangedFactIsStreamedOnceAsAnUpdate() throws Exception {
-        String runId = newRunId("replay");
-        requestRun(runId);
-        publish(TRAINER.wrap(runId, new RunStarted(runId, CONFIG, CONFIG.checkpointSteps())));
+        String runId = startedRun("replay");
         CheckpointCreated first = checkpoint(runId, 50, 1);
         String original = publish(TRAINER.wrap(runId, first));
         await(() -> queries.storedEvents(runId).size() == 3, "request, start and checkpoint stored");

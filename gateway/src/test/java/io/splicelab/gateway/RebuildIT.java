@@ -1,8 +1,6 @@
 package io.splicelab.gateway;
 
 import static io.restassured.RestAssured.given;
-import static io.splicelab.gateway.ItSupport.requestRun;
-import static io.splicelab.gateway.ItSupport.CONFIG;
 import static io.splicelab.gateway.ItSupport.SPLICER;
 import static io.splicelab.gateway.ItSupport.STATS;
 import static io.splicelab.gateway.ItSupport.TRAINER;
@@ -11,7 +9,7 @@ import static io.splicelab.gateway.ItSupport.await;
 import static io.splicelab.gateway.ItSupport.awaitRun;
 import static io.splicelab.gateway.ItSupport.cell;
 import static io.splicelab.gateway.ItSupport.checkpoint;
-import static io.splicelab.gateway.ItSupport.newRunId;
+import static io.splicelab.gateway.ItSupport.startedRun;
 import static io.splicelab.gateway.ItSupport.publish;
 import static org.hamcrest.Matchers.greaterThan;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -26,7 +24,6 @@ import io.splicelab.model.events.Envelope;
 import io.splicelab.model.events.EventCodec;
 import io.splicelab.model.events.Payloads.RunCompleted;
 import io.splicelab.model.events.Payloads.RunProgress;
-import io.splicelab.model.events.Payloads.RunStarted;
 import io.splicelab.model.events.Payloads.StatsComputed;
 import io.splicelab.model.events.Payloads.TcSummaryComputed;
 import jakarta.inject.Inject;
@@ -47,9 +44,7 @@ class RebuildIT {
     @Test
     void rebuildingFromTheTopicsRestoresTheSameAnswers() throws Exception {
         // a run that went all the way, one requested through the API, one deleted, and a group
-        String full = newRunId("rebuild");
-        requestRun(full);
-        publish(TRAINER.wrap(full, new RunStarted(full, CONFIG, CONFIG.checkpointSteps())));
+        String full = startedRun("rebuild");
         for (int step = 10; step <= 100; step += 10) {
             publish(TRAINER.wrap(full, new RunProgress(full, step, 100, 2.0 / step, step / 110.0, 0.05, 300)));
         }
@@ -69,9 +64,7 @@ class RebuildIT {
         publish(TRAINER.wrap(full, new RunCompleted(full, 100, 3, 0.9)));
         String requested = authed().contentType(ContentType.JSON).body("{\"steps\":40,\"checkpointInterval\":20}")
                 .post("/api/runs").then().statusCode(202).extract().path("runId");
-        String deleted = newRunId("rebuild-del");
-        requestRun(deleted);
-        publish(TRAINER.wrap(deleted, new RunStarted(deleted, CONFIG, CONFIG.checkpointSteps())));
+        String deleted = startedRun("rebuild-del");
         awaitRun(deleted);
         authed().delete("/api/runs/" + deleted).then().statusCode(204);
         String group = authed().contentType(ContentType.JSON).body("{\"factor\":\"seed\",\"values\":[7,8]}")

@@ -1,12 +1,10 @@
 package io.splicelab.gateway;
 
-import static io.splicelab.gateway.ItSupport.requestRun;
-import static io.splicelab.gateway.ItSupport.CONFIG;
 import static io.splicelab.gateway.ItSupport.STATS;
 import static io.splicelab.gateway.ItSupport.TRAINER;
 import static io.splicelab.gateway.ItSupport.await;
 import static io.splicelab.gateway.ItSupport.awaitRun;
-import static io.splicelab.gateway.ItSupport.newRunId;
+import static io.splicelab.gateway.ItSupport.startedRun;
 import static io.splicelab.gateway.ItSupport.openStream;
 import static io.splicelab.gateway.ItSupport.publish;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -18,7 +16,6 @@ import io.splicelab.gateway.ItSupport.SseClient;
 import io.splicelab.gateway.stream.EventBroadcaster;
 import io.splicelab.model.events.Envelope;
 import io.splicelab.model.events.Payloads.RunProgress;
-import io.splicelab.model.events.Payloads.RunStarted;
 import io.splicelab.model.events.Payloads.StatsComputed;
 import jakarta.inject.Inject;
 import java.io.InputStream;
@@ -46,9 +43,7 @@ class StreamingIT {
 
     @Test
     void killingAStreamingClientMidStreamLeavesTheOthersReceiving() throws Exception {
-        String runId = newRunId("kill");
-        requestRun(runId);
-        publish(TRAINER.wrap(runId, new RunStarted(runId, CONFIG, CONFIG.checkpointSteps())));
+        String runId = startedRun("kill");
         awaitRun(runId);
         int connected;
         try (SseClient all1 = openStream(base.toURI(), "/api/events");
@@ -88,9 +83,7 @@ class StreamingIT {
 
     @Test
     void aClientThatStopsReadingDoesNotStallTheOthers() throws Exception {
-        String runId = newRunId("stall");
-        requestRun(runId);
-        publish(TRAINER.wrap(runId, new RunStarted(runId, CONFIG, CONFIG.checkpointSteps())));
+        String runId = startedRun("stall");
         awaitRun(runId);
         String padding = "x".repeat(20_000);
         try (Socket stalled = rawStream(base, "/api/events"); SseClient reader = openStream(base.toURI(), "/api/events")) {

@@ -1,9 +1,22 @@
 package io.splicelab.model.events;
 
 import io.splicelab.model.data.DatasetInfo;
-import java.util.ArrayList;
+import io.splicelab.model.events.OneOf.Choice;
+import io.splicelab.model.validation.Contracts;
+import jakarta.validation.ConstraintViolation;
+import jakarta.validation.constraints.AssertTrue;
+import jakarta.validation.constraints.DecimalMax;
+import jakarta.validation.constraints.DecimalMin;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
@@ -52,12 +65,52 @@ import java.util.TreeSet;
  * @param dataDir directory searched first for the dataset files
  * @param download whether missing dataset files may be downloaded (with checksum verification)
  */
-public record RunConfig(String architecture, Double widthMultiplier, String dataset, Integer steps, Integer batchSize,
-        Double learningRate, Double momentum, Integer checkpointInterval, Long seed, Integer trainSize,
-        Integer evalSize, String shortcut, String optimizer, Boolean nesterov, Double weightDecay, String lrSchedule,
-        List<Integer> lrMilestones, Double lrGamma, Integer warmupSteps, Integer epochs, String augmentation,
-        Double labelNoise, String freezeCut, Integer freezeStep, Boolean checkpointEveryEpoch, Integer logCheckpoints,
-        List<Integer> noiseSteps, Integer noiseMinibatches, Integer noiseProjectionDim, String device, String dataDir,
+public record RunConfig(
+        @NotNull(message = RunConfig.REQUIRED) @OneOf(Choice.ARCHITECTURE) String architecture,
+        @NotNull(message = RunConfig.REQUIRED) @DecimalMin(value = "0", inclusive = false, message = "must be in (0, 8]")
+        @DecimalMax(value = "8", message = "must be in (0, 8]") Double widthMultiplier,
+        @NotNull(message = RunConfig.REQUIRED) @OneOf(Choice.DATASET) String dataset,
+        @NotNull(message = RunConfig.REQUIRED) @Min(value = 1, message = RunConfig.STEPS_RANGE)
+        @Max(value = RunConfig.MAX_STEPS, message = RunConfig.STEPS_RANGE) Integer steps,
+        @NotNull(message = RunConfig.REQUIRED) @Min(value = 1, message = "must be between 1 and 4096")
+        @Max(value = 4096, message = "must be between 1 and 4096") Integer batchSize,
+        @NotNull(message = RunConfig.REQUIRED) @DecimalMin(value = "0", inclusive = false, message = "must be in (0, 10]")
+        @DecimalMax(value = "10", message = "must be in (0, 10]") Double learningRate,
+        @NotNull(message = RunConfig.REQUIRED) @DecimalMin(value = "0", message = "must be in [0, 1)")
+        @DecimalMax(value = "1", inclusive = false, message = "must be in [0, 1)") Double momentum,
+        @NotNull(message = RunConfig.REQUIRED) @Min(value = 1, message = "must be at least 1") Integer checkpointInterval,
+        Long seed,
+        @NotNull(message = RunConfig.REQUIRED) Integer trainSize,
+        @NotNull(message = RunConfig.REQUIRED) @Min(value = 10, message = "must be between 10 and 100000")
+        @Max(value = 100_000, message = "must be between 10 and 100000") Integer evalSize,
+        @NotNull(message = RunConfig.REQUIRED) @Pattern(regexp = "A|B", message = "must be A or B") String shortcut,
+        @NotNull(message = RunConfig.REQUIRED) @OneOf(Choice.OPTIMIZER) String optimizer,
+        Boolean nesterov,
+        @NotNull(message = RunConfig.REQUIRED) @DecimalMin(value = "0", message = "must be in [0, 1)")
+        @DecimalMax(value = "1", inclusive = false, message = "must be in [0, 1)") Double weightDecay,
+        @NotNull(message = RunConfig.REQUIRED) @OneOf(Choice.SCHEDULE) String lrSchedule,
+        @NotNull(message = RunConfig.REQUIRED) @Size(max = RunConfig.MAX_MILESTONES,
+                message = "must list at most {max} steps") List<Integer> lrMilestones,
+        @NotNull(message = RunConfig.REQUIRED) @DecimalMin(value = "0", inclusive = false, message = "must be in (0, 1]")
+        @DecimalMax(value = "1", message = "must be in (0, 1]") Double lrGamma,
+        @NotNull(message = RunConfig.REQUIRED) @Min(value = 0, message = "must be between 0 and steps") Integer warmupSteps,
+        Integer epochs,
+        @NotNull(message = RunConfig.REQUIRED) @OneOf(Choice.AUGMENTATION) String augmentation,
+        @NotNull(message = RunConfig.REQUIRED) @DecimalMin(value = "0", message = "must be in [0, 1]")
+        @DecimalMax(value = "1", message = "must be in [0, 1]") Double labelNoise,
+        String freezeCut,
+        Integer freezeStep,
+        Boolean checkpointEveryEpoch,
+        @NotNull(message = RunConfig.REQUIRED) @Min(value = 0, message = RunConfig.LOG_CHECKPOINTS_RANGE)
+        @Max(value = RunConfig.MAX_LOG_CHECKPOINTS, message = RunConfig.LOG_CHECKPOINTS_RANGE) Integer logCheckpoints,
+        @NotNull(message = RunConfig.REQUIRED) @Size(max = RunConfig.MAX_CHECKPOINTS,
+                message = "must list at most {max} steps") List<Integer> noiseSteps,
+        @NotNull(message = RunConfig.REQUIRED) @Min(value = 2, message = "must be between 2 and 4096")
+        @Max(value = 4096, message = "must be between 2 and 4096") Integer noiseMinibatches,
+        @Min(value = 1, message = "must be between 1 and 65536")
+        @Max(value = 65_536, message = "must be between 1 and 65536") Integer noiseProjectionDim,
+        @NotNull(message = RunConfig.REQUIRED) @OneOf(Choice.DEVICE) String device,
+        String dataDir,
         Boolean download) {
 
     public static final Set<String> ARCHITECTURES = Architectures.NAMES;
@@ -79,6 +132,13 @@ public record RunConfig(String architecture, Double widthMultiplier, String data
     public static final int MAX_MILESTONES = 100;
     /** The most entries of one projected noise matrix (minibatches x projected dimension): 256 MB of float32. */
     public static final long MAX_NOISE_ENTRIES = 1L << 26;
+
+    static final String REQUIRED = "is required";
+    static final String STEPS_RANGE = "must be between 1 and " + MAX_STEPS;
+    static final String LOG_CHECKPOINTS_RANGE = "must be between 0 and " + MAX_LOG_CHECKPOINTS;
+    /** The record's components in declaration order: the order in which {@link #validate()} reports fields. */
+    private static final List<String> FIELDS = java.util.Arrays.stream(RunConfig.class.getRecordComponents())
+            .map(java.lang.reflect.RecordComponent::getName).toList();
 
     /** The configuration of the first version: the fields a client of that version sends. */
     public RunConfig(String architecture, Double widthMultiplier, String dataset, Integer steps, Integer batchSize,
@@ -134,133 +194,138 @@ public record RunConfig(String architecture, Double widthMultiplier, String data
         return "B".equals(shortcut) ? architecture + Architectures.OPTION_B_SUFFIX : architecture;
     }
 
-    /** Every problem with this configuration (after defaults), one per field; empty when valid. */
+    /**
+     * Every problem with this configuration (after defaults), one per field, in the order of the fields; empty when
+     * valid. The rules are the Bean Validation constraints of the components (one field alone) and the
+     * {@code is<Field>...()} methods below (a field against others), run by {@link Contracts}; every bound is checked
+     * in constant time, so even {@code steps=2147483647} is refused at once: the checkpoint schedule is counted
+     * arithmetically ({@link #checkpointCount()}), never enumerated.
+     */
     public List<FieldError> validate() {
-        List<FieldError> errors = new ArrayList<>();
-        if (!ARCHITECTURES.contains(architecture)) {
-            errors.add(new FieldError("architecture", "must be one of " + ARCHITECTURES.stream().sorted().toList()));
+        Map<String, FieldError> byField = new TreeMap<>(Comparator.comparingInt(FIELDS::indexOf));
+        for (ConstraintViolation<RunConfig> v : Contracts.violations(this)) {
+            String field = fieldOf(v.getPropertyPath().toString());
+            FieldError error = new FieldError(field, v.getMessage());
+            // one problem a field: the first by message, so the answer does not depend on the validator's order
+            byField.merge(field, error, (a, b) -> a.message().compareTo(b.message()) <= 0 ? a : b);
         }
-        if (!(widthMultiplier > 0 && widthMultiplier <= 8)) {
-            errors.add(new FieldError("widthMultiplier", "must be in (0, 8]"));
-        } else if (Math.round(16 * widthMultiplier) < 1) {
-            errors.add(new FieldError("widthMultiplier", "gives a stage width below 1"));
-        }
-        DatasetInfo info = DatasetInfo.of(dataset).orElse(null);
-        if (info == null) {
-            errors.add(new FieldError("dataset", "must be one of " + DATASETS.stream().sorted().toList()));
-        }
-        if (steps < 1 || steps > MAX_STEPS) {
-            errors.add(new FieldError("steps", "must be between 1 and " + MAX_STEPS));
-        }
-        if (batchSize < 1 || batchSize > 4096) {
-            errors.add(new FieldError("batchSize", "must be between 1 and 4096"));
-        }
-        if (!(learningRate > 0 && learningRate <= 10)) {
-            errors.add(new FieldError("learningRate", "must be in (0, 10]"));
-        }
-        if (!(momentum >= 0 && momentum < 1)) {
-            errors.add(new FieldError("momentum", "must be in [0, 1)"));
-        }
-        if (checkpointInterval < 1) {
-            errors.add(new FieldError("checkpointInterval", "must be at least 1"));
-        } else if (steps >= 1 && steps <= MAX_STEPS && steps / checkpointInterval > MAX_INTERVAL_CHECKPOINTS) {
-            errors.add(new FieldError("checkpointInterval", "gives more than " + MAX_INTERVAL_CHECKPOINTS
-                    + " checkpoints; raise it"));
-        }
-        int maxTrain = info != null && info.fromFiles() ? info.trainSize() : 1_000_000;
-        if (trainSize < 10 || trainSize > maxTrain) {
-            errors.add(new FieldError("trainSize", "must be between 10 and " + maxTrain));
-        }
-        if (evalSize < 10 || evalSize > 100_000) {
-            errors.add(new FieldError("evalSize", "must be between 10 and 100000"));
-        }
-        validateTraining(errors, info);
-        return errors;
+        return List.copyOf(byField.values());
     }
 
-    private void validateTraining(List<FieldError> errors, DatasetInfo info) {
-        if (!Set.of("A", "B").contains(shortcut)) {
-            errors.add(new FieldError("shortcut", "must be A or B"));
-        } else if ("B".equals(shortcut) && !architecture.startsWith("resnet")) {
-            errors.add(new FieldError("shortcut", "option B exists only for the ResNets"));
+    /** The field a violation names: its property, or the field a cross-field rule {@code is<Field><Rule>()} is of. */
+    private static String fieldOf(String property) {
+        return FIELDS.stream().filter(property::startsWith).max(Comparator.comparingInt(String::length))
+                .orElse(property);
+    }
+
+    // ---- rules of one field against others; each holds when a field it needs is missing or out of its own range
+    // (that field's constraint reports it), so a field gets one problem
+
+    @AssertTrue(message = "gives a stage width below 1")
+    private boolean isWidthMultiplierWideEnough() {
+        return widthMultiplier == null || !(widthMultiplier > 0 && widthMultiplier <= 8)
+                || Math.round(16 * widthMultiplier) >= 1;
+    }
+
+    @AssertTrue(message = "gives more than " + MAX_INTERVAL_CHECKPOINTS + " checkpoints; raise it")
+    private boolean isCheckpointIntervalCoarseEnough() {
+        return !stepsInRange() || checkpointInterval == null || checkpointInterval < 1
+                || steps / checkpointInterval <= MAX_INTERVAL_CHECKPOINTS;
+    }
+
+    @AssertTrue(message = "must be between 10 and the dataset's training examples (1000000 when generated)")
+    private boolean isTrainSizeWithinDataset() {
+        if (trainSize == null) {
+            return true;
         }
-        if (!OPTIMIZERS.contains(optimizer)) {
-            errors.add(new FieldError("optimizer", "must be one of " + OPTIMIZERS.stream().sorted().toList()));
-        }
-        if (Boolean.TRUE.equals(nesterov) && (!"sgd".equals(optimizer) || momentum == 0)) {
-            errors.add(new FieldError("nesterov", "needs the sgd optimizer with momentum > 0"));
-        }
-        if (!(weightDecay >= 0 && weightDecay < 1)) {
-            errors.add(new FieldError("weightDecay", "must be in [0, 1)"));
-        }
-        if (!SCHEDULES.contains(lrSchedule)) {
-            errors.add(new FieldError("lrSchedule", "must be one of " + SCHEDULES.stream().sorted().toList()));
-        }
-        if (lrMilestones.size() > MAX_MILESTONES) {
-            errors.add(new FieldError("lrMilestones", "must list at most " + MAX_MILESTONES + " steps"));
-        } else if (lrMilestones.stream().anyMatch(m -> m == null || m < 1 || m > steps)) {
-            errors.add(new FieldError("lrMilestones", "must be steps between 1 and " + steps));
-        } else if ("step".equals(lrSchedule) && lrMilestones.isEmpty()) {
-            errors.add(new FieldError("lrMilestones", "the step schedule needs at least one milestone"));
-        }
-        if (!(lrGamma > 0 && lrGamma <= 1)) {
-            errors.add(new FieldError("lrGamma", "must be in (0, 1]"));
-        }
-        if (warmupSteps < 0 || warmupSteps > steps) {
-            errors.add(new FieldError("warmupSteps", "must be between 0 and steps"));
-        }
-        if (epochs != null && (epochs < 1 || (long) epochs * stepsPerEpoch() != steps)) {
-            errors.add(new FieldError("epochs", "must be at least 1 and agree with steps (" + stepsPerEpoch()
-                    + " steps per epoch); give one of them"));
-        }
-        if (!AUGMENTATIONS.contains(augmentation)) {
-            errors.add(new FieldError("augmentation", "must be auto or one of "
-                    + AUGMENTATIONS.stream().sorted().toList()));
-        }
-        if (!(labelNoise >= 0 && labelNoise <= 1)) {
-            errors.add(new FieldError("labelNoise", "must be in [0, 1]"));
-        }
-        if (freezeCut != null) {
-            if (ARCHITECTURES.contains(architecture) && !Architectures.hasCut(networkArchitecture(), freezeCut)) {
-                errors.add(new FieldError("freezeCut", "is not a cut of " + architecture));
-            }
-            if (freezeStep < 0 || freezeStep > steps) {
-                errors.add(new FieldError("freezeStep", "must be between 0 and steps"));
-            }
-        } else if (freezeStep != null) {
-            errors.add(new FieldError("freezeStep", "needs a freezeCut"));
-        }
-        boolean logOk = logCheckpoints >= 0 && logCheckpoints <= MAX_LOG_CHECKPOINTS;
-        if (!logOk) {
-            errors.add(new FieldError("logCheckpoints", "must be between 0 and " + MAX_LOG_CHECKPOINTS));
-        }
-        // the schedule is only looked at when its parts are in range: counted arithmetically, never enumerated
-        boolean scheduleOk = logOk && checkpointInterval >= 1 && steps >= 1 && steps <= MAX_STEPS;
-        if (scheduleOk && steps / checkpointInterval <= MAX_INTERVAL_CHECKPOINTS
-                && checkpointCount() > MAX_CHECKPOINTS) {
-            errors.add(new FieldError("checkpointEveryEpoch", "gives more than " + MAX_CHECKPOINTS + " checkpoints"));
-        }
-        if (noiseSteps.size() > MAX_CHECKPOINTS) {
-            errors.add(new FieldError("noiseSteps", "must list at most " + MAX_CHECKPOINTS + " steps"));
-        } else if (scheduleOk && noiseSteps.stream().anyMatch(s -> s == null || !isCheckpointStep(s))) {
-            errors.add(new FieldError("noiseSteps", "must be checkpoint steps"));
-        }
-        if (noiseMinibatches < 2 || noiseMinibatches > 4096) {
-            errors.add(new FieldError("noiseMinibatches", "must be between 2 and 4096"));
-        }
-        if (noiseProjectionDim != null && (noiseProjectionDim < 1 || noiseProjectionDim > 65_536)) {
-            errors.add(new FieldError("noiseProjectionDim", "must be between 1 and 65536"));
-        } else if (noiseProjectionDim != null && !noiseSteps.isEmpty() && noiseMinibatches >= 2
-                && (long) noiseMinibatches * noiseProjectionDim > MAX_NOISE_ENTRIES) {
-            errors.add(new FieldError("noiseProjectionDim", "times noiseMinibatches must be at most "
-                    + MAX_NOISE_ENTRIES + " (the noise matrix is held in memory)"));
-        }
-        if (!DEVICES.contains(device)) {
-            errors.add(new FieldError("device", "must be one of " + DEVICES.stream().sorted().toList()));
-        }
-        if (Boolean.TRUE.equals(download) && info != null && !info.fromFiles()) {
-            errors.add(new FieldError("download", "the synthetic dataset is generated, not downloaded"));
-        }
+        DatasetInfo info = dataset == null ? null : DatasetInfo.of(dataset).orElse(null);
+        int maxTrain = info != null && info.fromFiles() ? info.trainSize() : 1_000_000;
+        return trainSize >= 10 && trainSize <= maxTrain;
+    }
+
+    @AssertTrue(message = "option B exists only for the ResNets")
+    private boolean isShortcutOfTheArchitecture() {
+        return !"B".equals(shortcut) || architecture == null || architecture.startsWith("resnet");
+    }
+
+    @AssertTrue(message = "needs the sgd optimizer with momentum > 0")
+    private boolean isNesterovWithMomentum() {
+        return !Boolean.TRUE.equals(nesterov) || "sgd".equals(optimizer) && momentum != null && momentum != 0;
+    }
+
+    @AssertTrue(message = "must be steps between 1 and steps")
+    private boolean isLrMilestonesWithinSteps() {
+        return lrMilestones == null || lrMilestones.size() > MAX_MILESTONES || steps == null
+                || lrMilestones.stream().allMatch(m -> m != null && m >= 1 && m <= steps);
+    }
+
+    @AssertTrue(message = "the step schedule needs at least one milestone")
+    private boolean isLrMilestonesGivenForTheStepSchedule() {
+        return !"step".equals(lrSchedule) || lrMilestones == null || !lrMilestones.isEmpty();
+    }
+
+    @AssertTrue(message = "must be between 0 and steps")
+    private boolean isWarmupStepsWithinSteps() {
+        return warmupSteps == null || steps == null || warmupSteps <= steps;
+    }
+
+    @AssertTrue(message = "must be at least 1 and agree with steps (trainSize / batchSize steps per epoch); give one "
+            + "of them")
+    private boolean isEpochsAgreeingWithSteps() {
+        return epochs == null || steps == null || trainSize == null || batchSize == null
+                || epochs >= 1 && (long) epochs * stepsPerEpoch() == steps;
+    }
+
+    @AssertTrue(message = "is not a cut of the architecture")
+    private boolean isFreezeCutOfTheArchitecture() {
+        return freezeCut == null || architecture == null || !ARCHITECTURES.contains(architecture)
+                || Architectures.hasCut(networkArchitecture(), freezeCut);
+    }
+
+    @AssertTrue(message = "must be between 0 and steps")
+    private boolean isFreezeStepWithinSteps() {
+        return freezeCut == null || freezeStep == null || freezeStep >= 0 && (steps == null || freezeStep <= steps);
+    }
+
+    @AssertTrue(message = "needs a freezeCut")
+    private boolean isFreezeStepOfAFreezeCut() {
+        return freezeCut != null || freezeStep == null;
+    }
+
+    @AssertTrue(message = "gives more than " + MAX_CHECKPOINTS + " checkpoints")
+    private boolean isCheckpointEveryEpochWithinTheCheckpoints() {
+        return !scheduleInRange() || steps / checkpointInterval > MAX_INTERVAL_CHECKPOINTS
+                || checkpointCount() <= MAX_CHECKPOINTS;
+    }
+
+    @AssertTrue(message = "must be checkpoint steps")
+    private boolean isNoiseStepsCheckpointSteps() {
+        return noiseSteps == null || noiseSteps.size() > MAX_CHECKPOINTS || !scheduleInRange()
+                || noiseSteps.stream().allMatch(s -> s != null && isCheckpointStep(s));
+    }
+
+    @AssertTrue(message = "times noiseMinibatches must be at most " + MAX_NOISE_ENTRIES
+            + " (the noise matrix is held in memory)")
+    private boolean isNoiseProjectionDimWithinMemory() {
+        return noiseProjectionDim == null || noiseProjectionDim < 1 || noiseProjectionDim > 65_536
+                || noiseSteps == null || noiseSteps.isEmpty() || noiseMinibatches == null || noiseMinibatches < 2
+                || (long) noiseMinibatches * noiseProjectionDim <= MAX_NOISE_ENTRIES;
+    }
+
+    @AssertTrue(message = "the synthetic dataset is generated, not downloaded")
+    private boolean isDownloadOfFiles() {
+        DatasetInfo info = dataset == null ? null : DatasetInfo.of(dataset).orElse(null);
+        return !Boolean.TRUE.equals(download) || info == null || info.fromFiles();
+    }
+
+    private boolean stepsInRange() {
+        return steps != null && steps >= 1 && steps <= MAX_STEPS;
+    }
+
+    /** Whether the schedule's parts are in range, so that it may be looked at (counted, never enumerated). */
+    private boolean scheduleInRange() {
+        return stepsInRange() && checkpointInterval != null && checkpointInterval >= 1 && logCheckpoints != null
+                && logCheckpoints >= 0 && logCheckpoints <= MAX_LOG_CHECKPOINTS;
     }
 
     /**

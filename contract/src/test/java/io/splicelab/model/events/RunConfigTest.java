@@ -132,4 +132,59 @@ class RunConfigTest {
         String zeros = String.join(",", java.util.Collections.nCopies(401, "0"));
         assertEquals(List.of("noiseSteps"), fields(parse("{\"noiseSteps\":[" + zeros + "]}")));
     }
+
+    static String message(RunConfig config, String field) {
+        return config.withDefaults().validate().stream().filter(e -> e.field().equals(field))
+                .map(RunConfig.FieldError::message).findFirst().orElse(null);
+    }
+
+    @Test
+    void theBeanValidationRulesKeepTheirMessagesAndNameTheField() throws Exception {
+        assertEquals("must be between 1 and 10000000", message(parse("{\"steps\":0}"), "steps"));
+        assertEquals("must be one of [cnn, mlp, resnet20, resnet32, resnet56]",
+                message(parse("{\"architecture\":\"vgg\"}"), "architecture"));
+        assertEquals("must be auto or one of [crop, crop+flip, flip, none]",
+                message(parse("{\"augmentation\":\"rotate\"}"), "augmentation"));
+        String many = java.util.stream.IntStream.rangeClosed(1, 101).mapToObj(String::valueOf)
+                .collect(java.util.stream.Collectors.joining(","));
+        assertEquals("must list at most 100 steps", message(parse("{\"lrMilestones\":[" + many + "]}"),
+                "lrMilestones"));
+        assertEquals("must be steps between 1 and steps", message(parse("{\"lrMilestones\":[0]}"), "lrMilestones"));
+        assertEquals("the step schedule needs at least one milestone",
+                message(parse("{\"lrSchedule\":\"step\"}"), "lrMilestones"));
+        assertEquals("gives more than 200 checkpoints; raise it",
+                message(parse("{\"steps\":10000000,\"checkpointInterval\":1}"), "checkpointInterval"));
+        assertEquals("needs a freezeCut", message(parse("{\"freezeStep\":-1}"), "freezeStep"));
+    }
+
+    @Test
+    void notANumberIsOutOfEveryRange() throws Exception {
+        RunConfig base = parse("{}").withDefaults();
+        RunConfig nan = new RunConfig(base.architecture(), Double.NaN, base.dataset(), base.steps(), base.batchSize(),
+                Double.NaN, Double.NaN, base.checkpointInterval(), base.seed(), base.trainSize(), base.evalSize())
+                .withDefaults();
+        assertEquals(List.of("widthMultiplier", "learningRate", "momentum"),
+                nan.validate().stream().map(RunConfig.FieldError::field).toList());
+    }
+
+    @Test
+    void aConfigWithoutDefaultsNamesWhatIsMissingInsteadOfFailing() {
+        RunConfig empty = new RunConfig(null, null, null, null, null, null, null, null, null, null, null);
+        List<RunConfig.FieldError> errors = empty.validate();
+        assertTrue(errors.stream().anyMatch(e -> e.field().equals("steps") && e.message().equals("is required")),
+                errors.toString());
+        assertEquals(errors.stream().map(RunConfig.FieldError::field).distinct().toList(),
+                errors.stream().map(RunConfig.FieldError::field).toList(), "one problem a field");
+    }
+
+    @Test
+    void theRulesAreNotPartOfTheWireFormat() throws Exception {
+        com.fasterxml.jackson.databind.JsonNode json = EventCodec.mapper().readTree(EventCodec.toJson(
+                parse("{}").withDefaults()));
+        List<String> keys = new java.util.ArrayList<>();
+        json.fieldNames().forEachRemaining(keys::add);
+        List<String> components = java.util.Arrays.stream(RunConfig.class.getRecordComponents())
+                .map(java.lang.reflect.RecordComponent::getName).toList();
+        assertTrue(components.containsAll(keys), keys.toString());
+    }
 }

@@ -28,6 +28,14 @@ import org.jboss.resteasy.reactive.multipart.FileUpload;
  */
 @Path("/api/imports")
 @Tag(name = "imports")
+// the responses both ways of importing share (MicroProfile OpenAPI adds them to every operation of the class)
+@APIResponse(responseCode = "202", description = "Stored and announced on splicelab.checkpoints; the run is at "
+        + "the Location", content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                schema = @Schema(implementation = ImportAccepted.class)))
+@APIResponse(responseCode = "400", description = "Invalid request, archive or manifest (the problem names it)",
+        content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+@APIResponse(responseCode = "413", description = "The archive is over the size limits", content = @Content(
+        mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
 @Produces(MediaType.APPLICATION_JSON)
 public class ImportResource {
     static final String ZIP = "application/zip";
@@ -48,16 +56,9 @@ public class ImportResource {
     @Consumes({ZIP, MediaType.APPLICATION_OCTET_STREAM})
     @Operation(summary = "Import a checkpoint trained elsewhere (ONNX segments), the zip as the body",
             description = DESCRIPTION)
-    @APIResponse(responseCode = "202", description = "Stored and announced on splicelab.checkpoints; the run is at "
-            + "the Location", content = @Content(mediaType = MediaType.APPLICATION_JSON,
-                    schema = @Schema(implementation = ImportAccepted.class)))
-    @APIResponse(responseCode = "400", description = "Invalid request, archive or manifest (the problem names it)",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "409", description = "The run is a trained run, was deleted, already has this step "
             + "or is evaluated on another dataset", content = @Content(mediaType = Problem.MEDIA_TYPE,
                     schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "413", description = "The archive is over the size limits", content = @Content(
-            mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Response importZip(
             @Parameter(description = "the run name (default: the manifest's \"run\")") @QueryParam("run") String run,
             @Parameter(description = "the evaluation dataset, e.g. cifar10", required = true) @QueryParam("dataset")
@@ -74,13 +75,6 @@ public class ImportResource {
     @Consumes(MediaType.MULTIPART_FORM_DATA)
     @Operation(summary = "Import a checkpoint trained elsewhere (ONNX segments), the zip as the form part 'file'",
             description = DESCRIPTION)
-    @APIResponse(responseCode = "202", description = "Stored and announced on splicelab.checkpoints; the run is at "
-            + "the Location", content = @Content(mediaType = MediaType.APPLICATION_JSON,
-                    schema = @Schema(implementation = ImportAccepted.class)))
-    @APIResponse(responseCode = "400", description = "Invalid request, archive or manifest (the problem names it)",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "413", description = "The archive is over the size limits", content = @Content(
-            mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Response importForm(
             @Parameter(description = "the zip archive") @RestForm("file") FileUpload file,
             @Parameter(description = "the run name (default: the manifest's \"run\")") @RestForm("run") String run,

@@ -1,9 +1,7 @@
 package io.splicelab.gateway.readmodel;
 
-import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
-import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import java.time.Instant;
 
@@ -14,11 +12,7 @@ import java.time.Instant;
  */
 @Entity
 @Table(name = "gw_deleted_runs")
-public class DeletedRunEntity extends PanacheEntityBase {
-    @Id
-    @Column(length = 64)
-    public String runId;
-
+public class DeletedRunEntity extends RunKeyedRow {
     @Column(nullable = false)
     public Instant deletedAt;
 

@@ -1,12 +1,9 @@
 package io.splicelab.gateway.readmodel;
 
-import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import io.quarkus.panache.common.Sort;
+import jakarta.persistence.AttributeOverride;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
-import jakarta.persistence.GeneratedValue;
-import jakarta.persistence.GenerationType;
-import jakarta.persistence.Id;
 import jakarta.persistence.Index;
 import jakarta.persistence.Table;
 import jakarta.persistence.UniqueConstraint;
@@ -25,16 +22,10 @@ import org.hibernate.Length;
         uniqueConstraints = @UniqueConstraint(name = "gw_event_log_event_id", columnNames = "eventId"),
         indexes = {@Index(name = "gw_event_log_run", columnList = "runId, seq"),
             @Index(name = "gw_event_log_natural_key", columnList = "runId, naturalKey")})
-public class EventLogEntity extends PanacheEntityBase {
-    @Id
-    @GeneratedValue(strategy = GenerationType.IDENTITY)
-    public Long seq;
-
+@AttributeOverride(name = "id", column = @Column(name = "seq")) // the id is the log's sequence number
+public class EventLogEntity extends RunScopedRow {
     @Column(nullable = false, length = 128)
     public String eventId;
-
-    @Column(nullable = false, length = 64)
-    public String runId;
 
     @Column(nullable = false, length = 128)
     public String type;
@@ -61,7 +52,7 @@ public class EventLogEntity extends PanacheEntityBase {
     }
 
     public static List<EventLogEntity> ofRun(String runId) {
-        return list("runId", Sort.ascending("seq"), runId);
+        return list("runId", Sort.ascending("id"), runId);
     }
 
     /** Removes the run's stored events of a type (used to keep only the latest progress). */

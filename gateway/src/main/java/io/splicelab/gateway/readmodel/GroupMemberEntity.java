@@ -1,10 +1,8 @@
 package io.splicelab.gateway.readmodel;
 
-import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import io.quarkus.panache.common.Sort;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
-import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import java.util.List;
 import java.util.Optional;
@@ -12,11 +10,7 @@ import java.util.Optional;
 /** A run of an experiment group, with the value of the group's factor it was started with (as JSON). */
 @Entity
 @Table(name = "gw_group_members")
-public class GroupMemberEntity extends PanacheEntityBase {
-    @Id
-    @Column(length = 64)
-    public String runId;
-
+public class GroupMemberEntity extends RunKeyedRow {
     @Column(nullable = false, length = 64)
     public String groupId;
 

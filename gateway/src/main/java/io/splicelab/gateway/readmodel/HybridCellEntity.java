@@ -1,12 +1,8 @@
 package io.splicelab.gateway.readmodel;
 
-import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import io.quarkus.panache.common.Sort;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
-import jakarta.persistence.GeneratedValue;
-import jakarta.persistence.GenerationType;
-import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import jakarta.persistence.UniqueConstraint;
 import java.util.List;
@@ -21,23 +17,7 @@ import org.hibernate.Length;
 @Entity
 @Table(name = "gw_hybrid_cells", uniqueConstraints = @UniqueConstraint(name = "gw_hybrid_cells_natural_key",
         columnNames = {"runId", "cut", "evalSet", "bnMode", "shallowStep", "deepStep"}))
-public class HybridCellEntity extends PanacheEntityBase {
-    @Id
-    @GeneratedValue(strategy = GenerationType.IDENTITY)
-    public Long id;
-
-    @Column(nullable = false, length = 64)
-    public String runId;
-
-    @Column(nullable = false, length = 128)
-    public String cut;
-
-    @Column(nullable = false, length = 128)
-    public String evalSet;
-
-    @Column(nullable = false, length = 64)
-    public String bnMode;
-
+public class HybridCellEntity extends GridScopedRow {
     public int shallowStep;
     public int deepStep;
 

@@ -1,12 +1,7 @@
 package io.splicelab.gateway.readmodel;
 
-import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import io.quarkus.panache.common.Sort;
-import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
-import jakarta.persistence.GeneratedValue;
-import jakarta.persistence.GenerationType;
-import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import jakarta.persistence.UniqueConstraint;
 import java.util.List;
@@ -19,15 +14,7 @@ import java.util.Optional;
 @Entity
 @Table(name = "gw_progress", uniqueConstraints = @UniqueConstraint(name = "gw_progress_natural_key",
         columnNames = {"runId", "step"}))
-public class ProgressEntity extends PanacheEntityBase {
-    @Id
-    @GeneratedValue(strategy = GenerationType.IDENTITY)
-    public Long id;
-
-    @Column(nullable = false, length = 64)
-    public String runId;
-
-    public int step;
+public class ProgressEntity extends StepScopedRow {
     public int totalSteps;
     public double loss;
     public double accuracy;

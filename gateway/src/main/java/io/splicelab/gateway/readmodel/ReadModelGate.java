@@ -1,6 +1,7 @@
 package io.splicelab.gateway.readmodel;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Supplier;
 
@@ -16,21 +17,20 @@ public class ReadModelGate {
 
     /** Runs one live update. */
     public <T> T live(Supplier<T> update) {
-        lock.readLock().lock();
-        try {
-            return update.get();
-        } finally {
-            lock.readLock().unlock();
-        }
+        return holding(lock.readLock(), update);
     }
 
     /** Runs a rebuild alone. */
     public <T> T exclusive(Supplier<T> rebuild) {
-        lock.writeLock().lock();
+        return holding(lock.writeLock(), rebuild);
+    }
+
+    private static <T> T holding(Lock held, Supplier<T> work) {
+        held.lock();
         try {
-            return rebuild.get();
+            return work.get();
         } finally {
-            lock.writeLock().unlock();
+            held.unlock();
         }
     }
 

@@ -22,6 +22,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Collectors;
@@ -197,8 +198,7 @@ public class ReadModelProjector {
 
     private static void upsertProgress(String runId, RunProgress p) {
         ProgressEntity e = ProgressEntity.find(runId, p.step()).orElseGet(ProgressEntity::new);
-        e.runId = runId;
-        e.step = p.step();
+        e.at(runId, p.step());
         e.totalSteps = p.totalSteps();
         e.loss = p.loss();
         e.accuracy = p.accuracy();
@@ -210,17 +210,19 @@ public class ReadModelProjector {
     private static void upsertSummary(String runId, TcSummaryComputed p, Instant time) {
         TcSummaryEntity e = TcSummaryEntity.find(runId, p.cut(), p.evalSet(), p.bnMode())
                 .orElseGet(TcSummaryEntity::new);
-        e.runId = runId;
-        e.cut = p.cut();
-        e.evalSet = p.evalSet();
-        e.bnMode = p.bnMode();
-        e.steps = p.steps() == null ? "" : p.steps().stream().map(String::valueOf).collect(Collectors.joining(","));
+        e.grid(runId, p.cut(), p.evalSet(), p.bnMode());
+        e.steps = joined(p.steps());
         e.curveJson = EventCodec.toJson(p.curve() == null ? Map.of() : p.curve());
         e.tcScore = p.tcScore();
         e.dropLag = p.dropLag();
         e.threshold = p.threshold();
         e.updatedAt = time;
         e.persist();
+    }
+
+    /** Checkpoint steps as the read model stores them: comma separated in the order given, "" for none. */
+    private static String joined(List<Integer> steps) {
+        return steps == null ? "" : steps.stream().map(String::valueOf).collect(Collectors.joining(","));
     }
 
     /** The run an event creates: a request, or an import the gateway recorded (whose first results may come first). */
@@ -270,8 +272,7 @@ public class ReadModelProjector {
 
     private static void upsertCheckpoint(String runId, CheckpointCreated p) {
         CheckpointEntity c = CheckpointEntity.find(runId, p.step()).orElseGet(CheckpointEntity::new);
-        c.runId = runId;
-        c.step = p.step();
+        c.at(runId, p.step());
         c.index = p.index();
         c.trainLoss = p.trainLoss();
         c.trainAccuracy = p.trainAccuracy();
@@ -282,8 +283,7 @@ public class ReadModelProjector {
 
     private static void upsertImportedCheckpoint(String runId, CheckpointImported p) {
         CheckpointEntity c = CheckpointEntity.find(runId, p.step()).orElseGet(CheckpointEntity::new);
-        c.runId = runId;
-        c.step = p.step();
+        c.at(runId, p.step());
         c.index = p.index();
         c.artifactUri = p.manifestFile() == null ? null : p.manifestFile().uri();
         c.artifactSha256 = p.manifestFile() == null ? null : p.manifestFile().sha256();
@@ -293,10 +293,7 @@ public class ReadModelProjector {
     private static void upsertCell(String runId, HybridEvaluated p) {
         HybridCellEntity c = HybridCellEntity.find(runId, p.cut(), p.evalSet(), p.bnMode(), p.shallowStep(),
                 p.deepStep()).orElseGet(HybridCellEntity::new);
-        c.runId = runId;
-        c.cut = p.cut();
-        c.evalSet = p.evalSet();
-        c.bnMode = p.bnMode();
+        c.grid(runId, p.cut(), p.evalSet(), p.bnMode());
         c.shallowStep = p.shallowStep();
         c.deepStep = p.deepStep();
         c.precision = p.precision();
@@ -308,8 +305,7 @@ public class ReadModelProjector {
     private static void upsertStats(String runId, StatsComputed p, Instant time) {
         String cut = p.cut() == null ? "" : p.cut();
         String probeSet = p.probeSet() == null ? "" : p.probeSet();
-        String steps = p.steps() == null ? ""
-                : p.steps().stream().map(String::valueOf).collect(Collectors.joining(","));
+        String steps = joined(p.steps());
         StatsResultEntity s = StatsResultEntity.find(runId, p.analysis(), cut, probeSet, steps)
                 .orElseGet(StatsResultEntity::new);
         s.runId = runId;
@@ -343,7 +339,7 @@ public class ReadModelProjector {
         e.naturalKey = key;
         e.dataSha256 = dataSha;
         e.envelopeJson = EventCodec.toJson(envelope);
-        if (e.seq == null) {
+        if (e.id == null) {
             e.persist();
         }
     }

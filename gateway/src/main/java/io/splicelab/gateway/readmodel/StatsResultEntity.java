@@ -1,12 +1,8 @@
 package io.splicelab.gateway.readmodel;
 
-import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import io.quarkus.panache.common.Sort;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
-import jakarta.persistence.GeneratedValue;
-import jakarta.persistence.GenerationType;
-import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import jakarta.persistence.UniqueConstraint;
 import java.time.Instant;
@@ -22,14 +18,7 @@ import org.hibernate.Length;
 @Entity
 @Table(name = "gw_stats_results", uniqueConstraints = @UniqueConstraint(name = "gw_stats_results_natural_key",
         columnNames = {"runId", "analysis", "cut", "probeSet", "steps"}))
-public class StatsResultEntity extends PanacheEntityBase {
-    @Id
-    @GeneratedValue(strategy = GenerationType.IDENTITY)
-    public Long id;
-
-    @Column(nullable = false, length = 64)
-    public String runId;
-
+public class StatsResultEntity extends RunScopedRow {
     @Column(nullable = false, length = 128)
     public String analysis;
 

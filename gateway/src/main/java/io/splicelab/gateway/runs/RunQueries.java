@@ -45,6 +45,8 @@ import java.util.TreeMap;
 @ApplicationScoped
 @Transactional
 public class RunQueries {
+    /** The most runs on one page of {@code GET /api/runs}. */
+    public static final int MAX_PAGE_SIZE = 500;
     private static final TypeReference<Map<String, Double>> METRICS = new TypeReference<>() {
     };
 
@@ -59,15 +61,10 @@ public class RunQueries {
     /**
      * One page of the runs, newest first, optionally only those with a status or of an experiment group.
      *
-     * @throws ProblemException 400 naming {@code status}, {@code page} or {@code size} when invalid
+     * @param page from 0 and {@code size} from 1 to {@link #MAX_PAGE_SIZE}: the HTTP edge's constraints check them
+     * @throws ProblemException 400 naming {@code status} when it is no status
      */
     public RunPage page(String status, String groupId, int page, int size) {
-        if (page < 0) {
-            throw ProblemException.invalidParameter("page", "must be 0 or more");
-        }
-        if (size < 1 || size > 500) {
-            throw ProblemException.invalidParameter("size", "must be between 1 and 500");
-        }
         StringBuilder where = new StringBuilder("1 = 1");
         Parameters params = new Parameters();
         if (status != null && !status.isBlank()) {

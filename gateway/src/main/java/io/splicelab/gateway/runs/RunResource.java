@@ -14,6 +14,8 @@ import jakarta.ws.rs.DefaultValue;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import io.splicelab.gateway.runs.RunViews.StatsView;
 import io.splicelab.model.events.RunConfig;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -39,6 +41,8 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Tag(name = "runs")
 @Produces(MediaType.APPLICATION_JSON)
 public class RunResource {
+    private static final String SIZES = "must be between 1 and " + RunQueries.MAX_PAGE_SIZE;
+
     private final RunSubmission submission;
     private final RunQueries queries;
     private final RunRemoval removal;
@@ -69,8 +73,10 @@ public class RunResource {
     public Response list(@Parameter(description = "only runs with this status, e.g. RUNNING") @QueryParam("status")
             String status,
             @Parameter(description = "only runs of this experiment group") @QueryParam("group") String group,
-            @Parameter(description = "the page, from 0") @QueryParam("page") @DefaultValue("0") int page,
-            @Parameter(description = "runs per page, 1 to 500") @QueryParam("size") @DefaultValue("100") int size) {
+            @Parameter(description = "the page, from 0") @QueryParam("page") @DefaultValue("0")
+            @Min(value = 0, message = "must be 0 or more") int page,
+            @Parameter(description = "runs per page, 1 to 500") @QueryParam("size") @DefaultValue("100")
+            @Min(value = 1, message = SIZES) @Max(value = RunQueries.MAX_PAGE_SIZE, message = SIZES) int size) {
         RunPage result = queries.page(status, group, page, size);
         Response.ResponseBuilder response = Response.ok(result.runs()).header("X-Total-Count", result.total());
         List<String> links = new java.util.ArrayList<>();

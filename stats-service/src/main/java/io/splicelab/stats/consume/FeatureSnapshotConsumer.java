@@ -13,9 +13,7 @@ import io.splicelab.stats.analysis.UnprocessableRecordException;
 import io.splicelab.stats.publish.StatsEventPublisher;
 import io.splicelab.stats.results.AnalysisInput;
 import io.splicelab.stats.results.AnalysisInputRepository;
-import io.splicelab.stats.results.StatsResultRepository;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -35,19 +33,16 @@ public class FeatureSnapshotConsumer {
     private static final Logger LOG = Logger.getLogger(FeatureSnapshotConsumer.class);
 
     private final SnapshotAnalyzer analyzer;
-    private final StatsResultRepository repository;
-    private final StatsEventPublisher publisher;
     private final AnalysisInputRepository inputs;
     private final ProbeDistanceAnalyzer distances;
+    private final StatsEventPublisher publisher;
     private final ContractConsumer consumer;
 
-    public FeatureSnapshotConsumer(SnapshotAnalyzer analyzer, StatsResultRepository repository,
-            StatsEventPublisher publisher, AnalysisInputRepository inputs, ProbeDistanceAnalyzer distances,
-            RecordGate gate) {
+    public FeatureSnapshotConsumer(SnapshotAnalyzer analyzer, AnalysisInputRepository inputs,
+            ProbeDistanceAnalyzer distances, StatsEventPublisher publisher, RecordGate gate) {
         this.analyzer = analyzer;
         this.inputs = inputs;
         this.distances = distances;
-        this.repository = repository;
         this.publisher = publisher;
         this.consumer = gate.consumer("feature-snapshots")
                 .on(EventType.FEATURES_SNAPSHOTTED, FeaturesSnapshotted.class, this::onSnapshot).build();
@@ -71,8 +66,7 @@ public class FeatureSnapshotConsumer {
             // an earlier snapshot of the window is gone or degenerate: keep this checkpoint's own results
             LOG.warnf("no probe distance for %s step %d: %s", e.runId(), event.step(), ex.getMessage());
         }
-        repository.upsertAll(results, Instant.now());
-        results.forEach(publisher::publish);
+        publisher.storeAndPublish(results);
         LOG.debugf("stored and published %d results for run %s", results.size(), e.runId());
     }
 }

@@ -12,9 +12,7 @@ import io.splicelab.stats.analysis.NoiseAnalyzer;
 import io.splicelab.stats.publish.StatsEventPublisher;
 import io.splicelab.stats.results.AnalysisInput;
 import io.splicelab.stats.results.AnalysisInputRepository;
-import io.splicelab.stats.results.StatsResultRepository;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -33,15 +31,13 @@ public class NoiseSampleConsumer {
 
     private final NoiseAnalyzer analyzer;
     private final AnalysisInputRepository inputs;
-    private final StatsResultRepository repository;
     private final StatsEventPublisher publisher;
     private final ContractConsumer consumer;
 
-    public NoiseSampleConsumer(NoiseAnalyzer analyzer, AnalysisInputRepository inputs,
-            StatsResultRepository repository, StatsEventPublisher publisher, RecordGate gate) {
+    public NoiseSampleConsumer(NoiseAnalyzer analyzer, AnalysisInputRepository inputs, StatsEventPublisher publisher,
+            RecordGate gate) {
         this.analyzer = analyzer;
         this.inputs = inputs;
-        this.repository = repository;
         this.publisher = publisher;
         this.consumer = gate.consumer("noise-samples")
                 .on(EventType.NOISE_SAMPLED, NoiseSampled.class, this::onNoise).build();
@@ -62,7 +58,6 @@ public class NoiseSampleConsumer {
         LOG.debugf("noise of %s step %d analysed in %.1f ms", e.runId(), event.step(),
                 (System.nanoTime() - started) / 1e6);
         inputs.record(e.runId(), AnalysisInput.KIND_NOISE, event.step(), "", event.noise(), event.update());
-        repository.upsertAll(results, Instant.now());
-        results.forEach(publisher::publish);
+        publisher.storeAndPublish(results);
     }
 }

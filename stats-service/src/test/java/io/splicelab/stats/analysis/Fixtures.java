@@ -89,7 +89,13 @@ final class Fixtures {
                 () -> what + ": expected " + expected + " but was " + actual);
     }
 
+    /** An array against the reference's array, or against its number when the reference is one-dimensional. */
     static void close(JsonNode expected, double[] actual, String what) {
+        if (expected.isNumber()) {
+            assertEquals(1, actual.length, what + ": length");
+            close(expected.asDouble(), actual[0], what);
+            return;
+        }
         assertEquals(expected.size(), actual.length, what + ": length");
         for (int i = 0; i < actual.length; i++) {
             close(expected.get(i).asDouble(), actual[i], what + "[" + i + "]");
