@@ -300,7 +300,7 @@ class OnnxImportTest {
         }
 
         // and the cells are those of the same weights evaluated directly on the same evaluation subset
-        ImageDataset test = Datasets.evalSubset(SplicingService.importConfig(events.get(0)));
+        ImageDataset test = Datasets.evalSubset(ImportFit.config(events.get(0)));
         RunGrid.Options options = new RunGrid.Options(CUTS, List.of(RunGrid.CARRY), BATCH, Long.MAX_VALUE, dir,
                 RunGrid.FLOAT32);
         List<HybridCell> direct = new ArrayList<>();
