@@ -341,8 +341,8 @@ class OnnxImportTest {
         try {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> splicer.onImported(imported));
             assertTrue(e.getMessage().contains("input.shape"), e.getMessage());
-            CheckpointConsumer consumer = new CheckpointConsumer(splicer, new PendingWork(store),
-                    new SplicerWorker(splicer, new PendingWork(store), new FatalErrors()), gate);
+            CheckpointConsumer consumer = new CheckpointConsumer(new CheckpointAcceptance(store, CUTS),
+                    new PendingWork(store), new SplicerWorker(splicer, new PendingWork(store), new FatalErrors()), gate);
             String json = new EventCodec("/gateway").encode(run, imported);
             consumer.onCheckpoint(Message.of(json, () -> CompletableFuture.completedFuture(null)));
         } finally {
