@@ -35,36 +35,32 @@ public final class OnnxWriter {
 
     /** Adds a float32 initializer (a constant tensor) and returns its name. */
     public String weight(String hint, float[] values, long... dims) {
-        String name = fresh(hint);
-        Proto t = new Proto();
-        for (long d : dims) {
-            t.varint(1, d);
-        }
-        t.varint(2, FLOAT);
-        t.string(8, name);
         ByteBuffer raw = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
         for (float v : values) {
             raw.putFloat(v);
         }
-        t.bytes(9, raw.array());
-        initializers.add(t.toByteArray());
-        return name;
+        return initializer(hint, FLOAT, raw.array(), dims);
     }
 
     /** Adds an int64 initializer and returns its name. */
     public String int64s(String hint, long[] values, long... dims) {
+        ByteBuffer raw = ByteBuffer.allocate(values.length * 8).order(ByteOrder.LITTLE_ENDIAN);
+        for (long v : values) {
+            raw.putLong(v);
+        }
+        return initializer(hint, INT64, raw.array(), dims);
+    }
+
+    /** Adds an initializer (TensorProto: dims, data type, name, raw little-endian data) and returns its name. */
+    private String initializer(String hint, int dataType, byte[] raw, long... dims) {
         String name = fresh(hint);
         Proto t = new Proto();
         for (long d : dims) {
             t.varint(1, d);
         }
-        t.varint(2, INT64);
+        t.varint(2, dataType);
         t.string(8, name);
-        ByteBuffer raw = ByteBuffer.allocate(values.length * 8).order(ByteOrder.LITTLE_ENDIAN);
-        for (long v : values) {
-            raw.putLong(v);
-        }
-        t.bytes(9, raw.array());
+        t.bytes(9, raw);
         initializers.add(t.toByteArray());
         return name;
     }
