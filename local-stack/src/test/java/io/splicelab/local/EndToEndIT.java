@@ -8,7 +8,6 @@ import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.splicelab.model.data.Datasets;
 import io.splicelab.model.data.ImageDataset;
-import io.splicelab.model.djl.DjlOffline;
 import io.splicelab.model.events.EventCodec;
 import io.splicelab.model.events.EventType;
 import io.splicelab.model.events.Payloads.CheckpointCreated;
@@ -59,25 +58,7 @@ class EndToEndIT {
 
     @BeforeAll
     static void start() {
-        DjlOffline.configure();
-        Path dir = Path.of("target", "e2e-stack").toAbsolutePath();
-        deleteRecursively(dir);
-        stack = LocalStack.builder().stackDir(dir).randomPorts().readyTimeout(Duration.ofMinutes(5))
-                .shutdownHook(true).build();
-        stack.start();
-    }
-
-    private static void deleteRecursively(Path dir) {
-        if (!java.nio.file.Files.exists(dir)) {
-            return;
-        }
-        try (var paths = java.nio.file.Files.walk(dir)) {
-            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                java.nio.file.Files.delete(p);
-            }
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
+        stack = ItStacks.start("e2e-stack");
     }
 
     @AfterAll
