@@ -8,6 +8,7 @@ import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.splicelab.model.data.Datasets;
 import io.splicelab.model.data.ImageDataset;
+import io.splicelab.model.events.Architectures;
 import io.splicelab.model.events.EventCodec;
 import io.splicelab.model.events.EventType;
 import io.splicelab.model.events.Payloads.CheckpointCreated;
@@ -47,7 +48,8 @@ import org.junit.jupiter.api.Test;
  * the same checkpoints done here.
  */
 class EndToEndIT {
-    static final List<String> CUTS = List.of("stem", "stage1", "stage2");
+    /** The splicer's default cuts, those of the stack's grids. */
+    static final List<String> CUTS = Architectures.STAGE_CUTS;
     static final String CONFIG = """
             {"architecture":"resnet20","widthMultiplier":0.25,"dataset":"synthetic","steps":40,"batchSize":32,
              "learningRate":0.05,"momentum":0.9,"checkpointInterval":20,"seed":5,"trainSize":600,"evalSize":120}

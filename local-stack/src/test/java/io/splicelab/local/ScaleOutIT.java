@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.splicelab.kafka.StringClients;
+import io.splicelab.model.events.Architectures;
 import io.splicelab.model.events.EventCodec;
 import io.splicelab.model.events.EventType;
 import io.splicelab.model.events.Payloads.RunRequested;
@@ -42,7 +43,8 @@ import org.junit.jupiter.api.Test;
  * once, every run handled by exactly one instance, and both instances must have worked.
  */
 class ScaleOutIT {
-    static final List<String> CUTS = List.of("stem", "stage1", "stage2");
+    /** The splicer's default cuts, those of the stack's grids. */
+    static final List<String> CUTS = Architectures.STAGE_CUTS;
     static final String CONFIG = """
             {"architecture":"resnet20","widthMultiplier":0.25,"dataset":"synthetic","steps":20,"batchSize":32,
              "learningRate":0.05,"momentum":0.9,"checkpointInterval":10,"seed":11,"trainSize":300,"evalSize":60}

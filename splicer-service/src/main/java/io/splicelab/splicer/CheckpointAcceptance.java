@@ -42,12 +42,9 @@ public class CheckpointAcceptance {
      * @throws RuntimeException (dead letter) with the reason
      */
     public void validate(CheckpointCreated checkpoint) {
-        if (checkpoint.runId() == null || checkpoint.parameters() == null || checkpoint.network() == null
-                || checkpoint.config() == null) {
-            throw new InvalidEventException("runId, parameters, network and config are required");
-        }
-        RunIds.requireValid(checkpoint.runId());
-        requireStep(checkpoint.step());
+        requireFields(checkpoint.runId() != null && checkpoint.parameters() != null && checkpoint.network() != null
+                && checkpoint.config() != null, "runId, parameters, network and config", checkpoint.runId(),
+                checkpoint.step());
         String manifest = RunArtifacts.checkpointManifest(checkpoint.runId(), checkpoint.step());
         if (!store.exists(manifest)) {
             throw new ArtifactIntegrityException("the checkpoint's manifest " + manifest + " is not in the store");
@@ -62,12 +59,9 @@ public class CheckpointAcceptance {
      * @throws RuntimeException (dead letter) with the reason
      */
     public void validate(CheckpointImported imported) {
-        if (imported.runId() == null || imported.manifest() == null || imported.segments() == null
-                || imported.dataset() == null) {
-            throw new InvalidEventException("runId, dataset, manifest and segments are required");
-        }
-        RunIds.requireValid(imported.runId());
-        requireStep(imported.step());
+        requireFields(imported.runId() != null && imported.manifest() != null && imported.segments() != null
+                && imported.dataset() != null, "runId, dataset, manifest and segments", imported.runId(),
+                imported.step());
         imported.manifest().validated();
         ImportFit.requireFit(imported, ImportFit.config(imported), cuts);
         String record = RunArtifacts.importRecord(imported.runId(), imported.step());
@@ -79,7 +73,12 @@ public class CheckpointAcceptance {
         }
     }
 
-    private static void requireStep(int step) {
+    /** The fields every checkpoint event needs: the required ones present, a valid run id, a step. */
+    private static void requireFields(boolean present, String required, String runId, int step) {
+        if (!present) {
+            throw new InvalidEventException(required + " are required");
+        }
+        RunIds.requireValid(runId);
         if (step < 0) {
             throw new InvalidEventException("step must not be negative, was " + step);
         }

@@ -1,10 +1,7 @@
 package io.splicelab.splicer;
 
-import ai.djl.ndarray.NDManager;
-import io.splicelab.model.data.ImageDataset;
 import io.splicelab.model.events.Payloads.CheckpointCreated;
 import io.splicelab.model.net.Checkpoints;
-import io.splicelab.splicer.splicing.EvalSets;
 import io.splicelab.splicer.splicing.HybridCell;
 import io.splicelab.splicer.splicing.RunGrid;
 import java.util.ArrayList;
@@ -18,13 +15,11 @@ import java.util.Map;
  * stored or published.
  */
 public final class CrossRunHybrids {
-    private final SplicerSettings settings;
-    private final DevicePlan plan;
+    private final GridFactory grids;
     private final SplicerRecords records;
 
-    CrossRunHybrids(SplicerSettings settings, DevicePlan plan, SplicerRecords records) {
-        this.settings = settings;
-        this.plan = plan;
+    CrossRunHybrids(GridFactory grids, SplicerRecords records) {
+        this.grids = grids;
         this.records = records;
     }
 
@@ -45,12 +40,8 @@ public final class CrossRunHybrids {
             throw new IllegalArgumentException("different architectures: " + a.network() + " vs " + b.network());
         }
         String evalSet = request.evalSet() == null ? "test" : request.evalSet();
-        List<ImageDataset> sets = EvalSets.resolve(List.of(evalSet), a.config(), settings.cifar10cDir());
-        int batch = plan.batchSize(a.network());
-        RunGrid.Options options = new RunGrid.Options(settings.cuts(), List.of(RunGrid.CARRY), batch,
-                plan.featureBudget(a.network(), batch), settings.spillDir(), settings.precision());
         List<CrossRunCell> out = new ArrayList<>();
-        try (RunGrid grid = new RunGrid(options, sets, null, NDManager.newBaseManager(plan.device()))) {
+        try (RunGrid grid = grids.crossRun(a, evalSet)) {
             List<HybridCell> cells = new ArrayList<>(grid.add(0,
                     Checkpoints.load(a.network(), records.store().get(a.parameters()), grid.manager())));
             cells.addAll(grid.add(1, Checkpoints.load(b.network(), records.store().get(b.parameters()),

@@ -13,7 +13,8 @@ import org.jboss.logging.Logger;
 
 /**
  * Makes a run's grid as the settings say (its evaluation sets, BatchNorm modes, cuts, batch and feature budget
- * on the grids' device) and tells it the cells the store already has, so that they are never recomputed.
+ * on the grids' device) and tells it the cells the store already has, so that they are never recomputed; and the
+ * throw-away grid of a cross-run request, under the same budget.
  */
 final class GridFactory {
     private static final Logger LOG = Logger.getLogger(GridFactory.class);
@@ -47,11 +48,26 @@ final class GridFactory {
         int batch = plan.batchSize(spec);
         LOG.infof("run %s: evaluation sets %s, %d images per forward pass", runId,
                 sets.stream().map(ImageDataset::name).toList(), batch);
-        RunGrid.Options options = new RunGrid.Options(cutsFor(config), modes, batch,
-                plan.featureBudget(spec, batch), settings.spillDir(), settings.precision());
-        RunGrid grid = new RunGrid(options, sets, recal, NDManager.newBaseManager(plan.device()));
+        RunGrid grid = grid(cutsFor(config), modes, sets, recal, spec, batch);
         records.storedCells(runId).forEach(grid::remember);
         return grid;
+    }
+
+    /**
+     * A throw-away grid for the cross-run hybrids of {@code a}'s architecture: the configured cuts, mode
+     * {@code carry}, one evaluation set resolved with {@code a}'s configuration; nothing remembered.
+     */
+    RunGrid crossRun(CheckpointCreated a, String evalSet) {
+        List<ImageDataset> sets = EvalSets.resolve(List.of(evalSet), a.config(), settings.cifar10cDir());
+        return grid(settings.cuts(), List.of(RunGrid.CARRY), sets, null, a.network(), plan.batchSize(a.network()));
+    }
+
+    /** A grid on the grids' device, its features in memory up to what the budget leaves beside its batches. */
+    private RunGrid grid(List<String> cuts, List<String> modes, List<ImageDataset> sets, ImageDataset recal,
+            NetworkSpec spec, int batch) {
+        RunGrid.Options options = new RunGrid.Options(cuts, modes, batch, plan.featureBudget(spec, batch),
+                settings.spillDir(), settings.precision());
+        return new RunGrid(options, sets, recal, NDManager.newBaseManager(plan.device()));
     }
 
     /**

@@ -29,17 +29,15 @@ final class GridGrowth {
     private final SplicerPublisher publisher;
     private final ActiveGrids grids;
     private final GridStatus status;
-    private final double tcThreshold;
-    private final long progressIntervalMs;
+    private final SplicerSettings settings;
 
     GridGrowth(SplicerRecords records, SplicerPublisher publisher, ActiveGrids grids, GridStatus status,
-            double tcThreshold, long progressIntervalMs) {
+            SplicerSettings settings) {
         this.records = records;
         this.publisher = publisher;
         this.grids = grids;
         this.status = status;
-        this.tcThreshold = tcThreshold;
-        this.progressIntervalMs = progressIntervalMs;
+        this.settings = settings;
     }
 
     /**
@@ -74,7 +72,7 @@ final class GridGrowth {
             publisher.publish(status.current(runId, delivered, null));
             return;
         }
-        for (TcSummary s : grid.summaries(tcThreshold)) {
+        for (TcSummary s : grid.summaries(settings.tcThreshold())) {
             publisher.publish(new TcSummaryComputed(runId, s.cut(), s.evalSet(), s.bnMode(), s.steps(), s.curve(),
                     s.tcScore(), s.dropLag(), s.threshold()));
         }
@@ -84,7 +82,7 @@ final class GridGrowth {
     private void addAndPublish(RunGrid grid, String runId, int step, Supplier<SegmentedNet> loader,
             boolean delivered) {
         SegmentedNet net = loader.get();
-        ProgressTicker ticker = new ProgressTicker(publisher, progressIntervalMs, runId, step, grid);
+        ProgressTicker ticker = new ProgressTicker(publisher, settings.progressIntervalMs(), runId, step, grid);
         List<HybridCell> cells;
         try {
             cells = grid.add(step, net, (batch, done, expected) -> {

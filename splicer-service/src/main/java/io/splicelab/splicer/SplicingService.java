@@ -55,7 +55,7 @@ public class SplicingService {
     public SplicingService(ArtifactStore store, SplicerPublisher publisher, List<String> cuts, int batchSize,
             int maxRuns, List<String> evalSets, List<String> bnModes, int recalibrationSize, long memoryBudgetMb,
             String spillDir, String precision, double tcThreshold, String device, int onnxThreads) {
-        this(store, publisher, new SplicerSettings(cuts, batchSize, maxRuns, evalSets, bnModes, recalibrationSize,
+        this(store, publisher, SplicerSettings.of(cuts, batchSize, maxRuns, evalSets, bnModes, recalibrationSize,
                 memoryBudgetMb, spillDir, precision, tcThreshold, device, onnxThreads));
     }
 
@@ -65,14 +65,12 @@ public class SplicingService {
         this.publisher = publisher;
         this.records = new SplicerRecords(store);
         this.grids = new ActiveGrids(settings.maxRuns());
-        DevicePlan plan = new DevicePlan(settings);
-        this.factory = new GridFactory(settings, plan, records);
+        this.factory = new GridFactory(settings, new DevicePlan(settings), records);
         this.restore = new StoreRestore(records, new CheckpointLoader(store, settings.onnxThreads()),
                 settings.cuts());
         this.status = new GridStatus(records);
-        this.growth = new GridGrowth(records, publisher, grids, status, settings.tcThreshold(),
-                settings.progressIntervalMs());
-        this.crossRuns = new CrossRunHybrids(settings, plan, records);
+        this.growth = new GridGrowth(records, publisher, grids, status, settings);
+        this.crossRuns = new CrossRunHybrids(factory, records);
     }
 
     /** Evaluates a created checkpoint, after every other checkpoint the store has for its run. */

@@ -35,19 +35,15 @@ public final class OnnxWriter {
 
     /** Adds a float32 initializer (a constant tensor) and returns its name. */
     public String weight(String hint, float[] values, long... dims) {
-        ByteBuffer raw = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
-        for (float v : values) {
-            raw.putFloat(v);
-        }
+        ByteBuffer raw = ByteBuffer.allocate(values.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        raw.asFloatBuffer().put(values);
         return initializer(hint, FLOAT, raw.array(), dims);
     }
 
     /** Adds an int64 initializer and returns its name. */
     public String int64s(String hint, long[] values, long... dims) {
-        ByteBuffer raw = ByteBuffer.allocate(values.length * 8).order(ByteOrder.LITTLE_ENDIAN);
-        for (long v : values) {
-            raw.putLong(v);
-        }
+        ByteBuffer raw = ByteBuffer.allocate(values.length * Long.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        raw.asLongBuffer().put(values);
         return initializer(hint, INT64, raw.array(), dims);
     }
 
