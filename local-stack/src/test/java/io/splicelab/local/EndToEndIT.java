@@ -50,10 +50,7 @@ import org.junit.jupiter.api.Test;
 class EndToEndIT {
     /** The splicer's default cuts, those of the stack's grids. */
     static final List<String> CUTS = Architectures.STAGE_CUTS;
-    static final String CONFIG = """
-            {"architecture":"resnet20","widthMultiplier":0.25,"dataset":"synthetic","steps":40,"batchSize":32,
-             "learningRate":0.05,"momentum":0.9,"checkpointInterval":20,"seed":5,"trainSize":600,"evalSize":120}
-            """;
+    static final String CONFIG = ItStacks.tinyRun(40, 20, 5, 600, 120);
 
     static LocalStack stack;
     static final HttpClient HTTP = HttpClient.newHttpClient();

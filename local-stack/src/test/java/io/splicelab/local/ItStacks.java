@@ -18,6 +18,17 @@ final class ItStacks {
     }
 
     /**
+     * The configuration of a tiny real run of the ITs: ResNet-20 at width 0.25 on synthetic data, batches of 32,
+     * SGD with momentum, learning rate 0.05.
+     */
+    static String tinyRun(int steps, int checkpointInterval, int seed, int trainSize, int evalSize) {
+        return """
+                {"architecture":"resnet20","widthMultiplier":0.25,"dataset":"synthetic","steps":%d,"batchSize":32,
+                 "learningRate":0.05,"momentum":0.9,"checkpointInterval":%d,"seed":%d,"trainSize":%d,"evalSize":%d}
+                """.formatted(steps, checkpointInterval, seed, trainSize, evalSize);
+    }
+
+    /**
      * Starts the stack with the given services (none named: all four) in {@code target/<name>}.
      */
     static LocalStack start(String name, Service... services) {

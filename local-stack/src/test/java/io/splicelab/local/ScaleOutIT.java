@@ -45,10 +45,7 @@ import org.junit.jupiter.api.Test;
 class ScaleOutIT {
     /** The splicer's default cuts, those of the stack's grids. */
     static final List<String> CUTS = Architectures.STAGE_CUTS;
-    static final String CONFIG = """
-            {"architecture":"resnet20","widthMultiplier":0.25,"dataset":"synthetic","steps":20,"batchSize":32,
-             "learningRate":0.05,"momentum":0.9,"checkpointInterval":10,"seed":11,"trainSize":300,"evalSize":60}
-            """;
+    static final String CONFIG = ItStacks.tinyRun(20, 10, 11, 300, 60);
 
     static LocalStack stack;
     static Process secondSplicer;
