@@ -19,35 +19,30 @@ import org.jboss.logging.Logger;
 /**
  * Grows a run's grid by checkpoints, in step order, and says what came of it: each checkpoint's cells are
  * stored and published as they are computed, with its progress, then its probe features; after all of them the
- * temporal-consistency summaries and the grid's status. A checkpoint that fails is recorded incomplete and the
- * others go on.
+ * temporal-consistency summaries. A checkpoint that fails is recorded incomplete and the others go on.
  */
 final class GridGrowth {
     private static final Logger LOG = Logger.getLogger(GridGrowth.class);
 
     private final SplicerRecords records;
     private final SplicerPublisher publisher;
-    private final ActiveGrids grids;
-    private final GridStatus status;
     private final SplicerSettings settings;
 
-    GridGrowth(SplicerRecords records, SplicerPublisher publisher, ActiveGrids grids, GridStatus status,
-            SplicerSettings settings) {
+    GridGrowth(SplicerRecords records, SplicerPublisher publisher, SplicerSettings settings) {
         this.records = records;
         this.publisher = publisher;
-        this.grids = grids;
-        this.status = status;
         this.settings = settings;
     }
 
     /**
-     * Adds the checkpoints in step order. One that fails is recorded incomplete (and the run's grid dropped
-     * from memory when the failure left it half-added, so that the next event rebuilds it from the store);
-     * the others go on. Then the summaries and the grid's status.
+     * Adds the checkpoints in step order. One that fails is recorded incomplete and the others go on, unless the
+     * failure left it half-added: then the growth stops and the grid must be dropped from memory, so that the next
+     * event rebuilds it from the store. Then the summaries.
      *
      * @param delivered the step of the event that arrived (the others are restored from the store)
+     * @return false when the grid was left half-added (nothing more published)
      */
-    void grow(RunGrid grid, String runId, int delivered, TreeMap<Integer, Supplier<SegmentedNet>> todo) {
+    boolean grow(RunGrid grid, String runId, int delivered, TreeMap<Integer, Supplier<SegmentedNet>> todo) {
         boolean dropped = false;
         for (Map.Entry<Integer, Supplier<SegmentedNet>> e : todo.entrySet()) {
             int step = e.getKey();
@@ -68,15 +63,13 @@ final class GridGrowth {
             }
         }
         if (dropped) {
-            grids.drop(runId, grid);
-            publisher.publish(status.current(runId, delivered, null));
-            return;
+            return false;
         }
         for (TcSummary s : grid.summaries(settings.tcThreshold())) {
             publisher.publish(new TcSummaryComputed(runId, s.cut(), s.evalSet(), s.bnMode(), s.steps(), s.curve(),
                     s.tcScore(), s.dropLag(), s.threshold()));
         }
-        publisher.publish(status.of(grid, runId, delivered));
+        return true;
     }
 
     private void addAndPublish(RunGrid grid, String runId, int step, Supplier<SegmentedNet> loader,

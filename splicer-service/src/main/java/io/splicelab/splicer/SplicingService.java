@@ -10,10 +10,13 @@ import io.splicelab.model.store.ArtifactStore;
 import io.splicelab.splicer.CrossRunHybrids.CrossRunCell;
 import io.splicelab.splicer.CrossRunHybrids.CrossRunRequest;
 import io.splicelab.splicer.splicing.RunGrid;
+import io.splicelab.splicer.splicing.SegmentedNet;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.List;
+import java.util.TreeMap;
+import java.util.function.Supplier;
 
 /**
  * Keeps the hybrid grid of the runs in progress and grows it with every checkpoint: loads the checkpoint
@@ -69,7 +72,7 @@ public class SplicingService {
         this.restore = new StoreRestore(records, new CheckpointLoader(store, settings.onnxThreads()),
                 settings.cuts());
         this.status = new GridStatus(records);
-        this.growth = new GridGrowth(records, publisher, grids, status, settings);
+        this.growth = new GridGrowth(records, publisher, settings);
         this.crossRuns = new CrossRunHybrids(factory, records);
     }
 
@@ -77,7 +80,7 @@ public class SplicingService {
     public synchronized void onCheckpoint(CheckpointCreated checkpoint) {
         String runId = RunIds.requireValid(checkpoint.runId());
         RunGrid grid = grids.getOrCreate(runId, () -> factory.of(checkpoint));
-        growth.grow(grid, runId, checkpoint.step(), restore.missing(grid, checkpoint));
+        grow(grid, runId, checkpoint.step(), restore.missing(grid, checkpoint));
     }
 
     /**
@@ -94,7 +97,20 @@ public class SplicingService {
         RunConfig config = ImportFit.config(imported);
         DatasetInfo info = ImportFit.requireFit(imported, config, settings.cuts());
         RunGrid grid = grids.getOrCreate(runId, () -> factory.of(runId, config, List.of(RunGrid.CARRY)));
-        growth.grow(grid, runId, imported.step(), restore.missing(grid, imported, info));
+        grow(grid, runId, imported.step(), restore.missing(grid, imported, info));
+    }
+
+    /**
+     * Grows the grid, then reports its status; a grid a failure left half-added is dropped from memory (the next
+     * event rebuilds it from the store) and the status comes from the store.
+     */
+    private void grow(RunGrid grid, String runId, int step, TreeMap<Integer, Supplier<SegmentedNet>> todo) {
+        if (growth.grow(grid, runId, step, todo)) {
+            publisher.publish(status.of(grid, runId, step));
+        } else {
+            grids.drop(runId, grid);
+            publisher.publish(status.current(runId, step, null));
+        }
     }
 
     /** Records that a checkpoint could not be evaluated (its status then says {@code incomplete}). */

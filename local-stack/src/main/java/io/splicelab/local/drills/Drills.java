@@ -14,7 +14,7 @@ import java.util.function.Supplier;
  * {@link DrillReport}; none assumes how the stack was started. A drill sends a small real run through the
  * stack where it needs proof that the consumers kept going. One class per family, each drill reading top to
  * bottom as the scenario it replays: {@link HostileRecordsDrill}, {@link HeavyRequestsDrill}, {@link RunDrills}
- * (redelivery, kill -9, the full test split); what they share is in {@link DrillKit} and {@link RunWatch}.
+ * (redelivery, kill -9, the full test split); what they share is in {@link DrillKit}.
  */
 public final class Drills {
     /** A tiny real run: synthetic data, ResNet-20 at width 0.25, checkpoints at steps 0, 20 and 40. */
@@ -27,7 +27,6 @@ public final class Drills {
     /** A slightly longer real run (checkpoints at 0, 20, 40, 60, 80) that a kill can land in the middle of. */
     public static final String LONGER_RUN = RunDrills.LONGER_RUN;
 
-    private final RunWatch watch;
     private final HostileRecordsDrill hostile;
     private final HeavyRequestsDrill heavy;
     private final RunDrills runs;
@@ -38,10 +37,9 @@ public final class Drills {
      * @param runTimeout how long a tiny run may take end to end on this machine
      */
     public Drills(DrillKit kit, Path artifactsDir, Duration runTimeout) {
-        this.watch = new RunWatch(kit, runTimeout);
-        this.hostile = new HostileRecordsDrill(kit, watch, artifactsDir);
+        this.hostile = new HostileRecordsDrill(kit, artifactsDir, runTimeout);
         this.heavy = new HeavyRequestsDrill(kit);
-        this.runs = new RunDrills(kit, watch);
+        this.runs = new RunDrills(kit, runTimeout);
     }
 
     /**
@@ -89,11 +87,6 @@ public final class Drills {
      */
     public DrillReport fullTestSplit(int checkpoints, LongSupplier splicerPid) {
         return runs.fullTestSplit(checkpoints, splicerPid);
-    }
-
-    /** Waits for a run to end and its grid to fill (or the timeout), then measures it. */
-    public RunOutcome awaitRun(String runId) {
-        return watch.awaitRun(runId);
     }
 
     static double seconds(long t0) {

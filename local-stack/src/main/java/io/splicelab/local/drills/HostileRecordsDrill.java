@@ -38,15 +38,18 @@ final class HostileRecordsDrill {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final DrillKit kit;
-    private final RunWatch watch;
     private final Path artifactsDir;
+    private final Duration runTimeout;
     private final EventCodec codec = new EventCodec("/drills");
 
-    /** @param artifactsDir the stack's artifact store (for the symlink canary) */
-    HostileRecordsDrill(DrillKit kit, RunWatch watch, Path artifactsDir) {
+    /**
+     * @param artifactsDir the stack's artifact store (for the symlink canary)
+     * @param runTimeout how long the real run may take end to end on this machine
+     */
+    HostileRecordsDrill(DrillKit kit, Path artifactsDir, Duration runTimeout) {
         this.kit = kit;
-        this.watch = watch;
         this.artifactsDir = artifactsDir;
+        this.runTimeout = runTimeout;
     }
 
     /** A record that must be refused: where it goes, its key, its value and which services must dead-letter it. */
@@ -112,7 +115,7 @@ final class HostileRecordsDrill {
         }
         // the real run, after the hostile records on the same topics: it only completes if no channel stopped
         String good = kit.submit(Drills.TINY_RUN.formatted(12));
-        RunOutcome outcome = watch.awaitRun(good);
+        RunOutcome outcome = kit.awaitRun(good, runTimeout);
         List<String> missing = new ArrayList<>();
         DrillKit.await(() -> {
             missing.clear();

@@ -14,7 +14,7 @@ import org.apache.kafka.common.TopicPartition;
 /**
  * The drills on real work: a redelivered checkpoint of a run evicted from the splicer's memory, a kill -9 in the
  * middle of a run, the full test split. Each sends real runs through the stack and judges them by where they
- * ended ({@link RunWatch}).
+ * ended ({@link DrillKit#awaitRun}).
  */
 final class RunDrills {
     /** A slightly longer real run (checkpoints at 0, 20, 40, 60, 80) that a kill can land in the middle of. */
@@ -24,11 +24,12 @@ final class RunDrills {
             """;
 
     private final DrillKit kit;
-    private final RunWatch watch;
+    private final Duration runTimeout;
 
-    RunDrills(DrillKit kit, RunWatch watch) {
+    /** @param runTimeout how long a run may take end to end on this machine */
+    RunDrills(DrillKit kit, Duration runTimeout) {
         this.kit = kit;
-        this.watch = watch;
+        this.runTimeout = runTimeout;
     }
 
     /**
@@ -42,9 +43,9 @@ final class RunDrills {
         String a = kit.submit(Drills.TINY_RUN.formatted(21));
         String b = kit.submit(Drills.TINY_RUN.formatted(22));
         String c = kit.submit(Drills.TINY_RUN.formatted(23));
-        RunOutcome ra = watch.awaitRun(a);
-        RunOutcome rb = watch.awaitRun(b);
-        RunOutcome rc = watch.awaitRun(c);
+        RunOutcome ra = kit.awaitRun(a, runTimeout);
+        RunOutcome rb = kit.awaitRun(b, runTimeout);
+        RunOutcome rc = kit.awaitRun(c, runTimeout);
         Read first = kit.readFrom(Topics.CHECKPOINTS, checkpointsFrom).stream().filter(r -> a.equals(r.key()))
                 .findFirst().orElseThrow(() -> new IllegalStateException("no checkpoint of run " + a + " on the topic"));
         Map<TopicPartition, Long> resultsFrom = kit.endOffsets(Topics.HYBRID_RESULTS);
@@ -54,7 +55,7 @@ final class RunDrills {
                 .anyMatch(r -> a.equals(r.key()) && r.value().contains("io.splicelab.hybrid.progress")),
                 Duration.ofSeconds(120));
         DrillKit.sleep(Duration.ofSeconds(3));
-        RunOutcome after = watch.outcome(a);
+        RunOutcome after = kit.outcome(a);
         int steps = after.checkpoints();
         List<Integer> summarySpans = new ArrayList<>();
         kit.gateway("GET", "/api/runs/" + a + "/summaries", null, null, Duration.ofSeconds(30)).json()
@@ -81,9 +82,9 @@ final class RunDrills {
     DrillReport killMidRun(String what, Runnable kill) {
         long t0 = System.nanoTime();
         String run = kit.submit(LONGER_RUN.formatted(31 + what.length()));
-        boolean midRun = DrillKit.await(() -> !kit.cells(run).isEmpty(), watch.runTimeout());
+        boolean midRun = DrillKit.await(() -> !kit.cells(run).isEmpty(), runTimeout);
         kill.run();
-        RunOutcome outcome = watch.awaitRun(run);
+        RunOutcome outcome = kit.awaitRun(run, runTimeout);
         DrillKit.await(() -> kit.servicesDown().isEmpty(), Duration.ofMinutes(3));
         List<String> down = kit.servicesDown();
         boolean passed = midRun && outcome.complete() && down.isEmpty();
@@ -113,15 +114,15 @@ final class RunDrills {
         long last = System.nanoTime();
         for (int k = 1; k <= checkpoints; k++) {
             int cells = k * k * Drills.CELLS_PER_PAIR;
-            if (!DrillKit.await(() -> kit.cells(run).size() >= cells, watch.runTimeout())) {
-                times.add("checkpoint " + k + ": not within " + watch.runTimeout());
+            if (!DrillKit.await(() -> kit.cells(run).size() >= cells, runTimeout)) {
+                times.add("checkpoint " + k + ": not within " + runTimeout);
                 break;
             }
             long now = System.nanoTime();
             times.add(String.format("checkpoint %d: %.0f s", k, (now - last) / 1e9));
             last = now;
         }
-        RunOutcome outcome = watch.awaitRun(run);
+        RunOutcome outcome = kit.awaitRun(run, runTimeout);
         List<String> down = kit.servicesDown();
         long samePid = splicerPid.getAsLong();
         String memory = samePid == pid ? "splicer peak RSS " + peakRss(pid) : "splicer restarted (pid " + pid + " -> "
