@@ -23,9 +23,9 @@ final class GridFactory {
     private final DevicePlan plan;
     private final SplicerRecords records;
 
-    GridFactory(SplicerSettings settings, DevicePlan plan, SplicerRecords records) {
+    GridFactory(SplicerSettings settings, SplicerRecords records) {
         this.settings = settings;
-        this.plan = plan;
+        this.plan = new DevicePlan(settings);
         this.records = records;
     }
 

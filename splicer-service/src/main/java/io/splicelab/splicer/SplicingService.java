@@ -68,7 +68,7 @@ public class SplicingService {
         this.publisher = publisher;
         this.records = new SplicerRecords(store);
         this.grids = new ActiveGrids(settings.maxRuns());
-        this.factory = new GridFactory(settings, new DevicePlan(settings), records);
+        this.factory = new GridFactory(settings, records);
         this.restore = new StoreRestore(records, new CheckpointLoader(store, settings.onnxThreads()),
                 settings.cuts());
         this.status = new GridStatus(records);
