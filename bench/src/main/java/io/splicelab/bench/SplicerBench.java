@@ -1,6 +1,5 @@
 package io.splicelab.bench;
 
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -255,10 +254,7 @@ public final class SplicerBench {
         List<byte[]> out = new ArrayList<>();
         try (NDManager m = NDManager.newBaseManager()) {
             for (int seed = 1; seed <= k; seed++) {
-                Engine.getInstance().setRandomSeed(seed);
-                CutNetwork net = Networks.build(SPEC);
-                net.block().initialize(m, DataType.FLOAT32, Checkpoints.inputShape(SPEC));
-                out.add(Checkpoints.save(net.block()));
+                out.add(Checkpoints.save(Networks.seeded(SPEC, seed, m).block()));
             }
         }
         return out;

@@ -164,10 +164,7 @@ public final class ProgressRenderer {
             b.append("train ").append(bar(0, BAR_WIDTH)).append(" waiting for the trainer");
         }
         b.append(metrics(s).replace("  ", " "));
-        b.append(" | ckpt ").append(s.checkpoints().size());
-        if (s.expectedCheckpoints() > 0) {
-            b.append('/').append(s.expectedCheckpoints());
-        }
+        b.append(" | ckpt ").append(checkpointCount(s));
         if (s.gridProgress().isPresent()) {
             b.append(" | ").append(hybrids(s));
         } else {
@@ -177,6 +174,11 @@ public final class ProgressRenderer {
             b.append(" | down: ").append(String.join(", ", s.servicesNotUp()));
         }
         return b.toString();
+    }
+
+    /** The checkpoints so far, and of how many when the run's schedule is known: {@code 3/5}. */
+    private static String checkpointCount(FollowState s) {
+        return s.checkpoints().size() + (s.expectedCheckpoints() > 0 ? "/" + s.expectedCheckpoints() : "");
     }
 
     /** The plain (non-terminal) progress line. */
@@ -189,10 +191,7 @@ public final class ProgressRenderer {
             b.append("training   -   waiting for the trainer");
         }
         b.append(metrics(s));
-        b.append("  checkpoints ").append(s.checkpoints().size());
-        if (s.expectedCheckpoints() > 0) {
-            b.append('/').append(s.expectedCheckpoints());
-        }
+        b.append("  checkpoints ").append(checkpointCount(s));
         if (s.gridProgress().isPresent()) {
             b.append("  ").append(hybrids(s));
         } else {

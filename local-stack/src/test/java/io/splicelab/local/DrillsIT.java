@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.splicelab.local.drills.DrillKit;
 import io.splicelab.local.drills.DrillReport;
 import io.splicelab.local.drills.Drills;
-import io.splicelab.model.djl.DjlOffline;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,19 +29,8 @@ class DrillsIT {
     static DrillKit kit;
 
     @BeforeAll
-    static void start() throws IOException {
-        DjlOffline.configure();
-        Path dir = Path.of("target", "drills-stack").toAbsolutePath();
-        if (Files.exists(dir)) {
-            try (var paths = Files.walk(dir)) {
-                for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                    Files.delete(p);
-                }
-            }
-        }
-        stack = LocalStack.builder().stackDir(dir).randomPorts().readyTimeout(Duration.ofMinutes(5))
-                .shutdownHook(true).build();
-        stack.start();
+    static void start() {
+        stack = ItStacks.start("drills-stack");
         Map<String, String> health = new LinkedHashMap<>();
         for (Service s : stack.services()) {
             health.put(s.module(), stack.url(s));

@@ -8,7 +8,7 @@ import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.splicelab.model.data.Datasets;
 import io.splicelab.model.data.ImageDataset;
-import io.splicelab.model.djl.DjlOffline;
+import io.splicelab.model.events.Architectures;
 import io.splicelab.model.events.EventCodec;
 import io.splicelab.model.events.EventType;
 import io.splicelab.model.events.Payloads.CheckpointCreated;
@@ -48,36 +48,16 @@ import org.junit.jupiter.api.Test;
  * the same checkpoints done here.
  */
 class EndToEndIT {
-    static final List<String> CUTS = List.of("stem", "stage1", "stage2");
-    static final String CONFIG = """
-            {"architecture":"resnet20","widthMultiplier":0.25,"dataset":"synthetic","steps":40,"batchSize":32,
-             "learningRate":0.05,"momentum":0.9,"checkpointInterval":20,"seed":5,"trainSize":600,"evalSize":120}
-            """;
+    /** The splicer's default cuts, those of the stack's grids. */
+    static final List<String> CUTS = Architectures.STAGE_CUTS;
+    static final String CONFIG = ItStacks.tinyRun(40, 20, 5, 600, 120);
 
     static LocalStack stack;
     static final HttpClient HTTP = HttpClient.newHttpClient();
 
     @BeforeAll
     static void start() {
-        DjlOffline.configure();
-        Path dir = Path.of("target", "e2e-stack").toAbsolutePath();
-        deleteRecursively(dir);
-        stack = LocalStack.builder().stackDir(dir).randomPorts().readyTimeout(Duration.ofMinutes(5))
-                .shutdownHook(true).build();
-        stack.start();
-    }
-
-    private static void deleteRecursively(Path dir) {
-        if (!java.nio.file.Files.exists(dir)) {
-            return;
-        }
-        try (var paths = java.nio.file.Files.walk(dir)) {
-            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                java.nio.file.Files.delete(p);
-            }
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
+        stack = ItStacks.start("e2e-stack");
     }
 
     @AfterAll

@@ -32,6 +32,15 @@ import org.junit.jupiter.api.io.TempDir;
 
 class LocalStackTest {
 
+    /** A stack of fake services ({@link #fakeRepo}) on free ports, each with a small heap. */
+    static LocalStackBuilder fakeStack(Path repo, Path stackDir) {
+        LocalStackBuilder b = LocalStack.builder().repo(repo).stackDir(stackDir).randomPorts();
+        for (Service s : Service.values()) {
+            b.heap(s, "64m");
+        }
+        return b;
+    }
+
     /** A directory that looks like the repository; with apps, each quarkus-run.jar runs {@link FakeService}. */
     static Path fakeRepo(Path dir, boolean withApps, Service... without) throws IOException {
         Files.createDirectories(dir);
@@ -189,9 +198,7 @@ class LocalStackTest {
         Path repo = fakeRepo(tmp.resolve("repo"), true);
         Path stackDir = tmp.resolve("stack");
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
-        LocalStack stack = LocalStack.builder().repo(repo).stackDir(stackDir).randomPorts()
-                .systemProperty(Service.TRAINER, "fake.child", "true").heap(Service.SPLICER, "64m")
-                .heap(Service.TRAINER, "64m").heap(Service.STATS, "64m").heap(Service.GATEWAY, "64m")
+        LocalStack stack = fakeStack(repo, stackDir).systemProperty(Service.TRAINER, "fake.child", "true")
                 .readyTimeout(Duration.ofSeconds(120)).out(quiet(buf)).build();
         List<ProcessHandle> tree = new ArrayList<>();
         try (stack) {
@@ -244,9 +251,7 @@ class LocalStackTest {
         Path repo = fakeRepo(tmp.resolve("repo"), true);
         Path stackDir = tmp.resolve("stack");
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
-        LocalStack stack = LocalStack.builder().repo(repo).stackDir(stackDir).randomPorts()
-                .systemProperty(Service.STATS, "fake.fail", "true").heap(Service.SPLICER, "64m")
-                .heap(Service.TRAINER, "64m").heap(Service.STATS, "64m").heap(Service.GATEWAY, "64m")
+        LocalStack stack = fakeStack(repo, stackDir).systemProperty(Service.STATS, "fake.fail", "true")
                 .out(quiet(buf)).build();
         LocalStackException e = assertThrows(LocalStackException.class, stack::start);
         assertTrue(e.getMessage().startsWith("stats-service exited with code 3 while starting"), e.getMessage());

@@ -5,23 +5,19 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.splicelab.model.djl.DjlOffline;
+import io.splicelab.kafka.StringClients;
+import io.splicelab.model.events.Architectures;
 import io.splicelab.model.events.EventCodec;
 import io.splicelab.model.events.EventType;
 import io.splicelab.model.events.Payloads.RunRequested;
 import io.splicelab.model.events.RunConfig;
 import io.splicelab.model.events.Topics;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -31,14 +27,10 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.common.utils.Utils;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -51,11 +43,9 @@ import org.junit.jupiter.api.Test;
  * once, every run handled by exactly one instance, and both instances must have worked.
  */
 class ScaleOutIT {
-    static final List<String> CUTS = List.of("stem", "stage1", "stage2");
-    static final String CONFIG = """
-            {"architecture":"resnet20","widthMultiplier":0.25,"dataset":"synthetic","steps":20,"batchSize":32,
-             "learningRate":0.05,"momentum":0.9,"checkpointInterval":10,"seed":11,"trainSize":300,"evalSize":60}
-            """;
+    /** The splicer's default cuts, those of the stack's grids. */
+    static final List<String> CUTS = Architectures.STAGE_CUTS;
+    static final String CONFIG = ItStacks.tinyRun(20, 10, 11, 300, 60);
 
     static LocalStack stack;
     static Process secondSplicer;
@@ -63,12 +53,8 @@ class ScaleOutIT {
 
     @BeforeAll
     static void start() throws Exception {
-        DjlOffline.configure();
-        Path dir = Path.of("target", "scale-out-stack").toAbsolutePath();
-        deleteRecursively(dir);
-        stack = LocalStack.builder().stackDir(dir).randomPorts().services(Service.TRAINER, Service.SPLICER)
-                .readyTimeout(Duration.ofMinutes(5)).shutdownHook(true).build();
-        stack.start();
+        stack = ItStacks.start("scale-out-stack", Service.TRAINER, Service.SPLICER);
+        Path dir = stack.stackDir();
         // a second splicer: the same command line on another HTTP port (the later -D wins), its own log
         int port = io.splicelab.kafka.KafkaBroker.freePort();
         List<String> cmd = new ArrayList<>(stack.commandLine(Service.SPLICER));
@@ -78,9 +64,9 @@ class ScaleOutIT {
                 .redirectOutput(secondLog.toFile());
         pb.environment().putAll(stack.environment(Service.SPLICER));
         secondSplicer = pb.start();
-        HttpClient http = HttpClient.newHttpClient();
+        HealthProbe probe = new HealthProbe();
         long deadline = System.nanoTime() + Duration.ofMinutes(4).toNanos();
-        while (!ready(http, "http://127.0.0.1:" + port)) {
+        while (!probe.ready("http://127.0.0.1:" + port).up()) {
             assertTrue(secondSplicer.isAlive(), "the second splicer exited:\n" + LogFiles.tail(secondLog));
             assertTrue(System.nanoTime() < deadline, "the second splicer is not ready:\n" + LogFiles.tail(secondLog));
             Thread.sleep(500);
@@ -224,45 +210,11 @@ class ScaleOutIT {
         }
     }
 
-    private static boolean ready(HttpClient http, String url) {
-        try {
-            return http.send(HttpRequest.newBuilder(URI.create(url + "/q/health/ready")).build(),
-                    HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
-        } catch (IOException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
-    }
-
     private static KafkaProducer<String, String> producer() {
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());
-        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-        p.put(ProducerConfig.ACKS_CONFIG, "all");
-        return new KafkaProducer<>(p);
+        return StringClients.producer(stack.bootstrapServers());
     }
 
     private static KafkaConsumer<String, String> consumer(String group) {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());
-        p.put(ConsumerConfig.GROUP_ID_CONFIG, group);
-        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-        return new KafkaConsumer<>(p);
-    }
-
-    private static void deleteRecursively(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (var paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
+        return StringClients.consumer(stack.bootstrapServers(), group);
     }
 }

@@ -32,9 +32,8 @@ class SupervisionIT {
         Path down = tmp.resolve("stats-down");
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
         PrintStream out = new PrintStream(buf, true, StandardCharsets.UTF_8);
-        LocalStack stack = LocalStack.builder().repo(repo).stackDir(tmp.resolve("stack")).randomPorts()
-                .heap(Service.SPLICER, "64m").heap(Service.TRAINER, "64m").heap(Service.STATS, "64m")
-                .heap(Service.GATEWAY, "64m").systemProperty(Service.STATS, "fake.down-file", down.toString())
+        LocalStack stack = LocalStackTest.fakeStack(repo, tmp.resolve("stack"))
+                .systemProperty(Service.STATS, "fake.down-file", down.toString())
                 .restartPolicy(new RestartPolicy(3, Duration.ofMinutes(10), Duration.ofSeconds(2), Duration.ofSeconds(5)))
                 .superviseEvery(Duration.ofMillis(300)).out(out).build();
         try (stack) {

@@ -15,20 +15,21 @@ import org.eclipse.microprofile.reactive.messaging.Message;
 /**
  * Accepts checkpoint events and acknowledges them at once; the evaluation, which can take minutes, happens on
  * the {@link SplicerWorker}'s thread. The service edge's consumer rule ({@link RecordGate}) reads the envelope,
- * its type and run id; the splicer's own acceptance checks run in the handler: the artifacts it names are
- * regular files inside the store (an import's manifest present and its dataset fitting it), then a
- * {@link PendingWork} item is persisted (durable before the acknowledgement). A record that fails any of this,
+ * its type and run id; the splicer's own acceptance checks ({@link CheckpointAcceptance}) run in the handler:
+ * the artifacts it names are regular files inside the store (an import's manifest present and its dataset
+ * fitting it), then a {@link PendingWork} item is persisted (durable before the acknowledgement). A record that fails any of this,
  * for whatever reason, goes to the dead-letter topic with the reason; the consumer keeps going.
  */
 @ApplicationScoped
 public class CheckpointConsumer {
-    private final SplicingService splicing;
+    private final CheckpointAcceptance acceptance;
     private final PendingWork pending;
     private final SplicerWorker worker;
     private final ContractConsumer consumer;
 
-    public CheckpointConsumer(SplicingService splicing, PendingWork pending, SplicerWorker worker, RecordGate gate) {
-        this.splicing = splicing;
+    public CheckpointConsumer(CheckpointAcceptance acceptance, PendingWork pending, SplicerWorker worker,
+            RecordGate gate) {
+        this.acceptance = acceptance;
         this.pending = pending;
         this.worker = worker;
         this.consumer = gate.consumer(Topics.CHECKPOINTS)
@@ -44,12 +45,12 @@ public class CheckpointConsumer {
     }
 
     private void accept(CheckpointCreated checkpoint) {
-        splicing.validate(checkpoint);
+        acceptance.validate(checkpoint);
         worker.submit(pending.add(checkpoint));
     }
 
     private void accept(CheckpointImported imported) {
-        splicing.validate(imported);
+        acceptance.validate(imported);
         worker.submit(pending.add(imported));
     }
 }

@@ -1,8 +1,8 @@
 package io.splicelab.splicer;
 
 import io.splicelab.edge.auth.RequiresApiToken;
-import io.splicelab.splicer.SplicingService.CrossRunCell;
-import io.splicelab.splicer.SplicingService.CrossRunRequest;
+import io.splicelab.splicer.CrossRunHybrids.CrossRunCell;
+import io.splicelab.splicer.CrossRunHybrids.CrossRunRequest;
 import jakarta.ws.rs.BadRequestException;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;

@@ -65,7 +65,8 @@ class CheckpointConsumerTest {
             assertEquals(Topics.CHECKPOINTS, letter.sourceTopic());
             reasons.add(letter.reason());
         }, fatalErrors);
-        consumer = new CheckpointConsumer(splicer, pending, worker, gate);
+        consumer = new CheckpointConsumer(new CheckpointAcceptance(store, OnnxImportTest.CUTS), pending, worker,
+                gate);
         params = io.splicelab.splicer.splicing.SeededCheckpoints.of(OnnxImportTest.SPEC, 2);
     }
 
@@ -140,8 +141,8 @@ class CheckpointConsumerTest {
             }
         };
         SplicerWorker failing = new SplicerWorker(exhausted, pending, fatalErrors);
-        CheckpointConsumer accepting = new CheckpointConsumer(exhausted, pending, failing,
-                new RecordGate(letter -> reasons.add(letter.reason()), fatalErrors));
+        CheckpointConsumer accepting = new CheckpointConsumer(new CheckpointAcceptance(store, OnnxImportTest.CUTS),
+                pending, failing, new RecordGate(letter -> reasons.add(letter.reason()), fatalErrors));
         SplicerHealth health = new SplicerHealth(failing);
         FatalErrorsCheck liveness = new FatalErrorsCheck(fatalErrors);
         assertEquals(HealthCheckResponse.Status.UP, health.call().getStatus());

@@ -300,7 +300,7 @@ class OnnxImportTest {
         }
 
         // and the cells are those of the same weights evaluated directly on the same evaluation subset
-        ImageDataset test = Datasets.evalSubset(SplicingService.importConfig(events.get(0)));
+        ImageDataset test = Datasets.evalSubset(ImportFit.config(events.get(0)));
         RunGrid.Options options = new RunGrid.Options(CUTS, List.of(RunGrid.CARRY), BATCH, Long.MAX_VALUE, dir,
                 RunGrid.FLOAT32);
         List<HybridCell> direct = new ArrayList<>();
@@ -341,8 +341,8 @@ class OnnxImportTest {
         try {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> splicer.onImported(imported));
             assertTrue(e.getMessage().contains("input.shape"), e.getMessage());
-            CheckpointConsumer consumer = new CheckpointConsumer(splicer, new PendingWork(store),
-                    new SplicerWorker(splicer, new PendingWork(store), new FatalErrors()), gate);
+            CheckpointConsumer consumer = new CheckpointConsumer(new CheckpointAcceptance(store, CUTS),
+                    new PendingWork(store), new SplicerWorker(splicer, new PendingWork(store), new FatalErrors()), gate);
             String json = new EventCodec("/gateway").encode(run, imported);
             consumer.onCheckpoint(Message.of(json, () -> CompletableFuture.completedFuture(null)));
         } finally {

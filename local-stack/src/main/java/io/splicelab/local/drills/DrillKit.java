@@ -312,6 +312,30 @@ public final class DrillKit implements AutoCloseable {
         }
     }
 
+    private static final Set<String> TERMINAL = Set.of("COMPLETED", "FAILED", "CANCELLED");
+
+    /**
+     * Waits for a run to end and its grid to fill (or the timeout), then measures it: the proof, in every drill
+     * that sends a real run, that the consumers kept going.
+     */
+    public RunOutcome awaitRun(String runId, Duration timeout) {
+        await(() -> TERMINAL.contains(run(runId).path("status").asText()), timeout);
+        await(() -> {
+            int k = checkpointSteps(runId).size();
+            return k > 0 && cells(runId).size() >= k * k * Drills.CELLS_PER_PAIR;
+        }, timeout);
+        return outcome(runId);
+    }
+
+    /** Where a run stands now: status, checkpoints, expected and lost cells, repeated events. */
+    public RunOutcome outcome(String runId) {
+        String status = run(runId).path("status").asText("UNKNOWN");
+        int k = checkpointSteps(runId).size();
+        int expected = k * k * Drills.CELLS_PER_PAIR;
+        int lost = Math.max(0, expected - cells(runId).size());
+        return new RunOutcome(runId, status, k, expected, lost, repeatedEvents(runId, Duration.ofSeconds(4)));
+    }
+
     @Override
     public void close() {
         producer.close(Duration.ofSeconds(5));

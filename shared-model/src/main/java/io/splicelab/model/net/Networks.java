@@ -1,8 +1,11 @@
 package io.splicelab.model.net;
 
+import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.nn.Block;
@@ -75,6 +78,17 @@ public final class Networks {
             case "mlp" -> mlp(spec);
             default -> resnet(spec, spec.architecture().endsWith(OPTION_B_SUFFIX));
         };
+    }
+
+    /**
+     * A network initialised by DJL's default initialisers under the engine seed {@code seed}: distinct and
+     * reproducible checkpoints without training, for the splicer's tests and benchmarks.
+     */
+    public static CutNetwork seeded(NetworkSpec spec, int seed, NDManager manager) {
+        Engine.getInstance().setRandomSeed(seed);
+        CutNetwork net = build(spec);
+        net.block().initialize(manager, DataType.FLOAT32, Checkpoints.inputShape(spec));
+        return net;
     }
 
     private static int scaled(int width, double multiplier) {

@@ -6,6 +6,7 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * Writes ONNX models by hand: the protobuf encoding of the few fields of ModelProto, GraphProto, NodeProto,
@@ -35,36 +36,28 @@ public final class OnnxWriter {
 
     /** Adds a float32 initializer (a constant tensor) and returns its name. */
     public String weight(String hint, float[] values, long... dims) {
-        String name = fresh(hint);
-        Proto t = new Proto();
-        for (long d : dims) {
-            t.varint(1, d);
-        }
-        t.varint(2, FLOAT);
-        t.string(8, name);
-        ByteBuffer raw = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
-        for (float v : values) {
-            raw.putFloat(v);
-        }
-        t.bytes(9, raw.array());
-        initializers.add(t.toByteArray());
-        return name;
+        ByteBuffer raw = ByteBuffer.allocate(values.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        raw.asFloatBuffer().put(values);
+        return initializer(hint, FLOAT, raw.array(), dims);
     }
 
     /** Adds an int64 initializer and returns its name. */
     public String int64s(String hint, long[] values, long... dims) {
+        ByteBuffer raw = ByteBuffer.allocate(values.length * Long.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        raw.asLongBuffer().put(values);
+        return initializer(hint, INT64, raw.array(), dims);
+    }
+
+    /** Adds an initializer (TensorProto: dims, data type, name, raw little-endian data) and returns its name. */
+    private String initializer(String hint, int dataType, byte[] raw, long... dims) {
         String name = fresh(hint);
         Proto t = new Proto();
         for (long d : dims) {
             t.varint(1, d);
         }
-        t.varint(2, INT64);
+        t.varint(2, dataType);
         t.string(8, name);
-        ByteBuffer raw = ByteBuffer.allocate(values.length * 8).order(ByteOrder.LITTLE_ENDIAN);
-        for (long v : values) {
-            raw.putLong(v);
-        }
-        t.bytes(9, raw.array());
+        t.bytes(9, raw);
         initializers.add(t.toByteArray());
         return name;
     }
@@ -72,29 +65,28 @@ public final class OnnxWriter {
     /** An attribute of a node. */
     public record Attr(String name, int type, byte[] encoded) {
         public static Attr ints(String name, long... values) {
-            Proto a = new Proto();
-            a.string(1, name);
-            for (long v : values) {
-                a.varint(8, v);
-            }
-            a.varint(20, 7); // INTS
-            return new Attr(name, 7, a.toByteArray());
+            return of(name, 7, a -> { // INTS
+                for (long v : values) {
+                    a.varint(8, v);
+                }
+            });
         }
 
         public static Attr i(String name, long value) {
-            Proto a = new Proto();
-            a.string(1, name);
-            a.varint(3, value);
-            a.varint(20, 2); // INT
-            return new Attr(name, 2, a.toByteArray());
+            return of(name, 2, a -> a.varint(3, value)); // INT
         }
 
         public static Attr f(String name, float value) {
+            return of(name, 1, a -> a.fixed32(2, Float.floatToIntBits(value))); // FLOAT
+        }
+
+        /** AttributeProto: the name, the value (written by {@code value}) and the attribute type. */
+        private static Attr of(String name, int type, Consumer<Proto> value) {
             Proto a = new Proto();
             a.string(1, name);
-            a.fixed32(2, Float.floatToIntBits(value));
-            a.varint(20, 1); // FLOAT
-            return new Attr(name, 1, a.toByteArray());
+            value.accept(a);
+            a.varint(20, type);
+            return new Attr(name, type, a.toByteArray());
         }
     }
 

@@ -1,9 +1,7 @@
 package io.splicelab.splicer.splicing;
 
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.training.ParameterStore;
 import io.splicelab.model.data.ImageDataset;
 import io.splicelab.model.data.SyntheticImages;
@@ -27,9 +25,7 @@ public final class SeededCheckpoints {
         List<byte[]> out = new ArrayList<>();
         try (NDManager m = NDManager.newBaseManager()) {
             for (int seed = 1; seed <= count; seed++) {
-                Engine.getInstance().setRandomSeed(seed);
-                CutNetwork net = Networks.build(spec);
-                net.block().initialize(m, DataType.FLOAT32, Checkpoints.inputShape(spec));
+                CutNetwork net = Networks.seeded(spec, seed, m);
                 ImageDataset warm = SyntheticImages.split("train", 50);
                 try (NDManager batch = m.newSubManager()) {
                     net.forward(new ParameterStore(m, false), new NDList(warm.images(batch, 0, 50).mul(seed)), 0,

@@ -1,0 +1,56 @@
+package io.splicelab.splicer;
+
+import io.splicelab.model.data.DatasetInfo;
+import io.splicelab.model.events.Payloads.CheckpointImported;
+import io.splicelab.model.events.RunConfig;
+import io.splicelab.model.imports.ImportManifest;
+import java.util.List;
+
+/**
+ * Whether an imported checkpoint can be evaluated here: its dataset's images and classes are what its
+ * manifest's network takes, its manifest has every cut the splicer evaluates and the event names a file per
+ * segment. Checked when the event is accepted (a misfit is dead-lettered) and again before it is evaluated
+ * (a stored import record is read back).
+ */
+final class ImportFit {
+    private ImportFit() {
+    }
+
+    /** The configuration an import's evaluation sets are resolved with: its dataset, size and seed. */
+    static RunConfig config(CheckpointImported imported) {
+        return new RunConfig(null, null, imported.dataset(), null, null, null, null, null, imported.seed(), null,
+                imported.evalSize()).withDefaults();
+    }
+
+    /**
+     * The dataset of an import, when its images and classes are what the manifest's network takes.
+     *
+     * @throws IllegalArgumentException with what does not fit
+     */
+    static DatasetInfo requireFit(CheckpointImported imported, RunConfig config, List<String> cuts) {
+        ImportManifest m = imported.manifest();
+        DatasetInfo info = DatasetInfo.of(config.dataset())
+                .orElseThrow(() -> new IllegalArgumentException("unknown dataset " + config.dataset() + "; known: "
+                        + DatasetInfo.KNOWN.keySet()));
+        if (info.channels() != m.channels() || info.height() != m.height() || info.width() != m.width()) {
+            throw new IllegalArgumentException("dataset " + info.name() + " has images of shape [" + info.channels()
+                    + ", " + info.height() + ", " + info.width() + "] but the imported network takes input.shape "
+                    + m.input().shape());
+        }
+        if (info.numClasses() != m.numClasses()) {
+            throw new IllegalArgumentException("dataset " + info.name() + " has " + info.numClasses()
+                    + " classes but the imported network has numClasses " + m.numClasses());
+        }
+        for (String cut : cuts) {
+            if (!m.cuts().contains(cut)) {
+                throw new IllegalArgumentException("the splicer evaluates cut '" + cut + "' but the imported manifest "
+                        + "has cuts " + m.cuts());
+            }
+        }
+        if (imported.segments().size() != m.segments().size()) {
+            throw new IllegalArgumentException("the event names " + imported.segments().size()
+                    + " segment files for " + m.segments().size() + " segments");
+        }
+        return info;
+    }
+}
