@@ -36,8 +36,10 @@ public final class GatewayClient {
     /** The read timeout of the event streams' client: none. */
     private static final Duration NO_TIMEOUT = Duration.ZERO;
 
+    /** Shared by every GatewayClient of the process: JAX-RS clients are thread-safe, and one never closed is fine. */
+    private static final Map<Duration, Client> CLIENTS = new ConcurrentHashMap<>();
+
     private final String base;
-    private final Map<Duration, Client> clients = new ConcurrentHashMap<>();
 
     public GatewayClient(String gatewayUrl) {
         this.base = stripSlash(gatewayUrl);
@@ -180,8 +182,8 @@ public final class GatewayClient {
     }
 
     /** The JAX-RS client of one read timeout ({@link #NO_TIMEOUT}: none), made on first use. */
-    private Client client(Duration readTimeout) {
-        return clients.computeIfAbsent(readTimeout, t -> {
+    private static Client client(Duration readTimeout) {
+        return CLIENTS.computeIfAbsent(readTimeout, t -> {
             ClientBuilder b = ClientBuilder.newBuilder()
                     .connectTimeout(CONNECT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
                     .register(new JacksonJsonProvider(EventCodec.mapper()));
