@@ -1,26 +1,48 @@
 package io.splicelab.local;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.jakarta.rs.json.JacksonJsonProvider;
+import io.splicelab.model.auth.ApiTokens;
 import io.splicelab.model.events.EventCodec;
+import jakarta.ws.rs.ProcessingException;
+import jakarta.ws.rs.client.Client;
+import jakarta.ws.rs.client.ClientBuilder;
+import jakarta.ws.rs.client.Entity;
+import jakarta.ws.rs.client.Invocation;
+import jakarta.ws.rs.client.WebTarget;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
 import java.io.IOException;
-import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
-/** The gateway's REST API, as much of it as the command line needs. */
+/**
+ * The gateway's REST API, as much of it as the command line needs, over the JAX-RS client (RESTEasy, standalone;
+ * JSON through Jackson with the events' own mapper). One JAX-RS client per read timeout: 30 s for requests, 3 s
+ * for the services probe, none for event streams, which may stay quiet for long; every one connects within 5 s.
+ * Transport failures are {@link IOException}s, refusals {@link GatewayException}s, as the callers expect.
+ */
 public final class GatewayClient {
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
+    private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration SERVICES_TIMEOUT = Duration.ofSeconds(3);
+    /** The read timeout of the event streams' client: none. */
+    private static final Duration NO_TIMEOUT = Duration.ZERO;
+
+    /** Shared by every GatewayClient of the process: JAX-RS clients are thread-safe, and one never closed is fine. */
+    private static final Map<Duration, Client> CLIENTS = new ConcurrentHashMap<>();
+
     private final String base;
-    private final HttpClient http;
 
     public GatewayClient(String gatewayUrl) {
         this.base = stripSlash(gatewayUrl);
-        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     }
 
     /**
@@ -30,7 +52,7 @@ public final class GatewayClient {
     static String apiToken() {
         String token = System.getProperty("splicelab.api.token");
         if (token == null || token.isBlank()) {
-            token = System.getenv("SPLICELAB_API_TOKEN");
+            token = System.getenv(ApiTokens.ENV);
         }
         return token == null || token.isBlank() ? null : token.trim();
     }
@@ -45,10 +67,6 @@ public final class GatewayClient {
 
     public String baseUrl() {
         return base;
-    }
-
-    HttpClient http() {
-        return http;
     }
 
     public String runUrl(String runId) {
@@ -70,6 +88,14 @@ public final class GatewayClient {
             b.append(sep).append("metric=").append(enc(metric));
         }
         return b.toString();
+    }
+
+    /**
+     * The run's event stream ({@link #eventsUrl}) as a JAX-RS target without a read timeout, for a
+     * {@link jakarta.ws.rs.sse.SseEventSource}; each call is a target of its own, to register filters on.
+     */
+    WebTarget eventsTarget(String runId) {
+        return client(NO_TIMEOUT).target(eventsUrl(runId));
     }
 
     /** A run accepted by the gateway. */
@@ -99,66 +125,130 @@ public final class GatewayClient {
 
     /** {@code POST /api/runs}: 202 with the run id, or a {@link GatewayException} that names every invalid field. */
     public Submitted submit(String runConfigJson) throws IOException, InterruptedException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + "/api/runs"))
-                .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json")
-                .header("Accept", "application/json").POST(HttpRequest.BodyPublishers.ofString(runConfigJson));
+        Invocation.Builder request = client(REQUEST_TIMEOUT).target(base + "/api/runs")
+                .request(MediaType.APPLICATION_JSON_TYPE);
         String token = apiToken();
         if (token != null) {
             request.header("X-Api-Token", token);
         }
-        HttpResponse<String> r = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        if (r.statusCode() / 100 == 2) {
-            JsonNode body = parse(r.body());
-            String location = r.headers().firstValue("Location").orElse(null);
-            String runId = body.path("runId").asText(null);
-            if (runId == null && location != null) {
-                runId = location.substring(location.lastIndexOf('/') + 1);
+        try (Response r = send(() -> request.post(Entity.entity(runConfigJson, MediaType.APPLICATION_JSON_TYPE)))) {
+            if (r.getStatusInfo().getFamily() == Response.Status.Family.SUCCESSFUL) {
+                String text = body(r);
+                JsonNode body = parse(text);
+                String location = r.getHeaderString("Location");
+                String runId = body.path("runId").asText(null);
+                if (runId == null && location != null) {
+                    runId = location.substring(location.lastIndexOf('/') + 1);
+                }
+                if (runId == null || runId.isBlank()) {
+                    throw new GatewayException("the gateway accepted the run but named no run id: " + text,
+                            r.getStatus(), List.of());
+                }
+                return new Submitted(runId, location, body);
             }
-            if (runId == null || runId.isBlank()) {
-                throw new GatewayException("the gateway accepted the run but named no run id: " + r.body(),
-                        r.statusCode(), List.of());
-            }
-            return new Submitted(runId, location, body);
+            throw problem("the gateway refused the run (HTTP " + r.getStatus() + ")", r);
         }
-        throw problem("the gateway refused the run (HTTP " + r.statusCode() + ")", r);
     }
 
     /** {@code GET /api/runs/{id}}; a 404 is a {@link GatewayException}. */
     public JsonNode run(String runId) throws IOException, InterruptedException {
-        return getJson(runUrl(runId), "run " + runId);
+        return getJson(runUrl(runId), "run " + runId, REQUEST_TIMEOUT);
     }
 
     /** {@code GET /api/runs/{id}/hybrids?cut=..&metric=..} (cut may be null for all cuts). */
     public HybridGrid hybrids(String runId, String cut, String metric) throws IOException, InterruptedException {
-        return HybridGrid.fromJson(getJson(hybridsUrl(runId, cut, metric), "hybrids of run " + runId));
+        return HybridGrid.fromJson(getJson(hybridsUrl(runId, cut, metric), "hybrids of run " + runId,
+                REQUEST_TIMEOUT));
     }
 
-    private JsonNode getJson(String url, String what) throws IOException, InterruptedException {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
-                .header("Accept", "application/json").GET().build(), HttpResponse.BodyHandlers.ofString());
-        if (r.statusCode() == 200) {
-            return parse(r.body());
+    /**
+     * {@code GET /api/services} ({@code [{name, status}]}), with a short timeout: the follower asks between
+     * events; a gateway without the endpoint answers a {@link GatewayException} with status 404.
+     */
+    public JsonNode services() throws IOException, InterruptedException {
+        return getJson(base + "/api/services", "services", SERVICES_TIMEOUT);
+    }
+
+    private JsonNode getJson(String url, String what, Duration timeout) throws IOException, InterruptedException {
+        Invocation.Builder request = client(timeout).target(url).request(MediaType.APPLICATION_JSON_TYPE);
+        try (Response r = send(request::get)) {
+            if (r.getStatus() == 200) {
+                JsonNode body = readJson(r);
+                return body == null ? EventCodec.mapper().createObjectNode() : body;
+            }
+            throw problem(r.getStatus() == 404 ? "no " + what + " at " + base : "cannot read " + what + " (HTTP "
+                    + r.getStatus() + ")", r);
         }
-        throw problem(r.statusCode() == 404 ? "no " + what + " at " + base : "cannot read " + what + " (HTTP "
-                + r.statusCode() + ")", r);
     }
 
-    private static GatewayException problem(String message, HttpResponse<String> r) {
+    /** The JAX-RS client of one read timeout ({@link #NO_TIMEOUT}: none), made on first use. */
+    private static Client client(Duration readTimeout) {
+        return CLIENTS.computeIfAbsent(readTimeout, t -> {
+            ClientBuilder b = ClientBuilder.newBuilder()
+                    .connectTimeout(CONNECT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+                    .register(new JacksonJsonProvider(EventCodec.mapper()));
+            if (!t.isZero()) {
+                b.readTimeout(t.toMillis(), TimeUnit.MILLISECONDS);
+            }
+            return b.build();
+        });
+    }
+
+    /** Sends a request: its answer, or the failure as an {@link IOException} (the cause the JAX-RS client wrapped). */
+    private static Response send(Supplier<Response> call) throws IOException, InterruptedException {
+        if (Thread.interrupted()) {
+            throw new InterruptedException();
+        }
+        try {
+            return call.get();
+        } catch (ProcessingException e) {
+            throw transportFailure(e);
+        }
+    }
+
+    /** The I/O failure inside a JAX-RS {@link ProcessingException}, so callers see a ConnectException as before. */
+    static IOException transportFailure(ProcessingException e) {
+        for (Throwable c = e.getCause(); c != null; c = c.getCause()) {
+            if (c instanceof IOException io) {
+                return io;
+            }
+        }
+        return new IOException(e.getMessage(), e);
+    }
+
+    private static JsonNode readJson(Response r) throws IOException {
+        try {
+            return r.readEntity(JsonNode.class);
+        } catch (ProcessingException e) {
+            throw transportFailure(e);
+        }
+    }
+
+    private static String body(Response r) throws IOException {
+        try {
+            return r.hasEntity() ? r.readEntity(String.class) : "";
+        } catch (ProcessingException e) {
+            throw transportFailure(e);
+        }
+    }
+
+    private static GatewayException problem(String message, Response r) throws IOException {
+        String text = body(r);
         List<String> errors = new ArrayList<>();
         String detail = null;
         try {
-            JsonNode p = parse(r.body());
+            JsonNode p = parse(text);
             p.path("errors").forEach(e -> errors.add(e.path("field").asText("?") + ": " + e.path("message").asText("")));
             detail = p.path("detail").asText(p.path("title").asText(null));
         } catch (IOException e) {
-            detail = r.body() == null || r.body().isBlank() ? null : r.body().strip();
+            detail = text == null || text.isBlank() ? null : text.strip();
         }
         StringBuilder b = new StringBuilder(message);
         if (detail != null && !detail.isBlank() && errors.isEmpty()) {
             b.append(": ").append(detail.length() > 500 ? detail.substring(0, 500) + "..." : detail);
         }
         errors.forEach(e -> b.append("\n  ").append(e));
-        return new GatewayException(b.toString(), r.statusCode(), errors);
+        return new GatewayException(b.toString(), r.getStatus(), errors);
     }
 
     static JsonNode parse(String body) throws IOException {

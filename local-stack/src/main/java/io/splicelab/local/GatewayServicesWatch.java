@@ -1,11 +1,7 @@
 package io.splicelab.local;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.splicelab.model.events.EventCodec;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -55,17 +51,9 @@ public final class GatewayServicesWatch implements StackWatch {
         }
         lastPoll = now;
         try {
-            HttpResponse<String> r = client.http().send(HttpRequest.newBuilder(URI.create(client.baseUrl()
-                    + "/api/services")).timeout(Duration.ofSeconds(3)).header("Accept", "application/json").GET().build(),
-                    HttpResponse.BodyHandlers.ofString());
-            if (r.statusCode() == 404) {
-                unsupported = true;
-                return;
-            }
-            if (r.statusCode() != 200) {
-                return;
-            }
-            update(EventCodec.mapper().readTree(r.body()));
+            update(client.services());
+        } catch (GatewayClient.GatewayException e) {
+            unsupported = e.status() == 404;
         } catch (IOException | RuntimeException e) {
             // the gateway is away or answered something else: the follower says so from its own requests
         } catch (InterruptedException e) {

@@ -169,7 +169,7 @@ public final class RunFollower {
                 }
                 Object item = reader.queue.poll(Math.min(500, Math.max(1, (deadline - now) / 1_000_000)),
                         TimeUnit.MILLISECONDS);
-                if (item instanceof SseParser.SseEvent ev) {
+                if (item instanceof EventStreamReader.Event ev) {
                     onEvent(state, ev);
                 } else if (item instanceof EventStreamReader.Signal sig) {
                     switch (sig.kind()) {
@@ -197,7 +197,7 @@ public final class RunFollower {
         }
     }
 
-    private void onEvent(FollowState state, SseParser.SseEvent ev) {
+    private void onEvent(FollowState state, EventStreamReader.Event ev) {
         JsonNode envelope;
         try {
             envelope = EventCodec.mapper().readTree(ev.data());
@@ -209,7 +209,7 @@ public final class RunFollower {
         }
         String type = envelope.path("type").asText(null);
         if (type == null || type.isBlank()) {
-            type = ev.event();
+            type = ev.name();
         }
         JsonNode data = envelope.has("data") && envelope.get("data").isObject() ? envelope.get("data") : envelope;
         if (data.isTextual()) {

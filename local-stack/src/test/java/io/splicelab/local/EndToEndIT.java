@@ -20,9 +20,9 @@ import io.splicelab.model.net.CutNetwork;
 import io.splicelab.model.net.Inference;
 import io.splicelab.model.store.LocalArtifactStore;
 import io.splicelab.model.store.RunArtifacts;
-import java.io.BufferedReader;
-import java.io.InputStream;
-import java.io.InputStreamReader;
+import jakarta.ws.rs.client.Client;
+import jakarta.ws.rs.client.ClientBuilder;
+import jakarta.ws.rs.sse.SseEventSource;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -278,25 +278,24 @@ class EndToEndIT {
 
     private static Thread follow(String runId, List<JsonNode> sink) {
         Thread t = new Thread(() -> {
-            try {
-                HttpRequest req = HttpRequest.newBuilder(URI.create(stack.gatewayUrl() + "/api/runs/" + runId
-                        + "/events")).header("Accept", "text/event-stream").build();
-                HttpResponse<InputStream> resp = HTTP.send(req, HttpResponse.BodyHandlers.ofInputStream());
-                SseParser parser = new SseParser();
-                try (BufferedReader r = new BufferedReader(new InputStreamReader(resp.body(), StandardCharsets.UTF_8))) {
-                    String line;
-                    while (!Thread.currentThread().isInterrupted() && (line = r.readLine()) != null) {
-                        parser.line(line).ifPresent(ev -> {
-                            try {
-                                sink.add(EventCodec.mapper().readTree(ev.data()));
-                            } catch (Exception e) {
-                                throw new IllegalStateException(e);
-                            }
-                        });
+            Client client = ClientBuilder.newClient();
+            try (SseEventSource events = SseEventSource.target(client.target(stack.gatewayUrl() + "/api/runs/" + runId
+                    + "/events")).build()) {
+                events.register(ev -> {
+                    if (!ev.isEmpty()) {
+                        try {
+                            sink.add(EventCodec.mapper().readTree(ev.readData()));
+                        } catch (Exception e) {
+                            throw new IllegalStateException(e);
+                        }
                     }
-                }
+                });
+                events.open();
+                Thread.sleep(Long.MAX_VALUE);
             } catch (Exception e) {
                 // the test interrupts the reader when done
+            } finally {
+                client.close();
             }
         }, "sse-" + runId);
         t.setDaemon(true);

@@ -1,17 +1,12 @@
 package io.splicelab.edge.auth;
 
 import io.quarkus.runtime.StartupEvent;
+import io.splicelab.model.auth.ApiTokens;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
-import java.security.SecureRandom;
-import java.util.HexFormat;
 import java.util.Optional;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
@@ -21,14 +16,14 @@ import org.jboss.logging.Logger;
  * the gateway and the services, so an endpoint that costs compute or changes state cannot be driven by whoever
  * reaches the port. Without a configured token, a service's endpoints are open (it runs behind the gateway),
  * unless {@code splicelab.api.generate-token=true} (the gateway): then one is generated at startup and written
- * to {@code ${splicelab.data.dir}/api-token}, readable by its owner only. {@code splicelab.api.auth-enabled=false}
- * switches the check off (and says so in the log).
+ * to {@code ${splicelab.data.dir}/api-token}, readable by its owner only ({@link ApiTokens}, shared with the local
+ * stack). {@code splicelab.api.auth-enabled=false} switches the check off (and says so in the log).
  */
 @ApplicationScoped
 public class ApiToken {
     private static final Logger LOG = Logger.getLogger(ApiToken.class);
     /** The file name of a generated token inside the data directory. */
-    public static final String FILE_NAME = "api-token";
+    public static final String FILE_NAME = ApiTokens.FILE_NAME;
 
     private final boolean enabled;
     private final boolean generate;
@@ -83,20 +78,8 @@ public class ApiToken {
     }
 
     private static String generateAndStore(Path file) {
-        byte[] bytes = new byte[24];
-        new SecureRandom().nextBytes(bytes);
-        String generated = HexFormat.of().formatHex(bytes);
-        try {
-            Files.createDirectories(file.getParent());
-            Files.writeString(file, generated + "\n", StandardCharsets.UTF_8);
-            try {
-                Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-            } catch (UnsupportedOperationException e) {
-                // not a POSIX file system: the file keeps the default permissions
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the generated API token to " + file, e);
-        }
+        String generated = ApiTokens.generate();
+        ApiTokens.writeOwnerOnly(file, generated);
         LOG.infof("no splicelab.api.token configured: generated one and wrote it to %s (send it as "
                 + "'Authorization: Bearer <token>' or 'X-Api-Token: <token>')", file.toAbsolutePath());
         return generated;
