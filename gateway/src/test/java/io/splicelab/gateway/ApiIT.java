@@ -26,7 +26,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.quarkus.hibernate.orm.panache.Panache;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.junit.QuarkusTest;
+import io.splicelab.gateway.readmodel.RunRows;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
 import io.splicelab.model.events.Envelope;
@@ -100,8 +103,10 @@ class ApiIT {
         Files.createDirectories(other.getParent());
         Files.writeString(other, "other run");
 
+        assertTrue(rowsOf(runId) > 0, "the run has rows in the read model");
         authed().delete("/api/runs/" + runId).then().statusCode(204);
         given().get("/api/runs/" + runId).then().statusCode(404);
+        assertEquals(0, rowsOf(runId), "no row of the deleted run is left in any run-scoped table");
         assertFalse(Files.exists(Path.of("target/test-artifacts/runs/" + runId)), "artifacts deleted");
         assertTrue(Files.exists(other), "another run's artifacts stay");
         // the run's events stay in Kafka; one arriving later does not bring the run back
@@ -110,6 +115,18 @@ class ApiIT {
         ItSupport.await(() -> "RUNNING".equals(given().get("/api/runs/" + marker).path("status")), "marker applied");
         given().get("/api/runs/" + runId).then().statusCode(404);
         authed().delete("/api/runs/" + runId).then().statusCode(404);
+    }
+
+    /** The run's rows in every run-scoped table of the read model. */
+    private static long rowsOf(String runId) {
+        return QuarkusTransaction.requiringNew().call(() -> {
+            long rows = 0;
+            for (Class<?> entity : RunRows.ENTITIES) {
+                rows += Panache.getEntityManager().createQuery("select count(*) from " + entity.getSimpleName()
+                        + " where runId = :runId", Long.class).setParameter("runId", runId).getSingleResult();
+            }
+            return rows;
+        });
     }
 
     @Test

@@ -5,17 +5,10 @@ import io.splicelab.model.events.Payloads.RunCancelRequested;
 
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.splicelab.edge.problem.ProblemException;
-import io.splicelab.gateway.readmodel.CheckpointEntity;
 import io.splicelab.gateway.readmodel.DeletedRunEntity;
-import io.splicelab.gateway.readmodel.EventLogEntity;
-import io.splicelab.gateway.readmodel.GroupMemberEntity;
-import io.splicelab.gateway.readmodel.GridProgressEntity;
-import io.splicelab.gateway.readmodel.HybridCellEntity;
-import io.splicelab.gateway.readmodel.ProgressEntity;
 import io.splicelab.gateway.readmodel.ReadModelGate;
-import io.splicelab.gateway.readmodel.RunEntity;
-import io.splicelab.gateway.readmodel.StatsResultEntity;
-import io.splicelab.gateway.readmodel.TcSummaryEntity;
+import io.splicelab.gateway.readmodel.RunRows;
+import io.splicelab.model.events.RunIds;
 import io.splicelab.model.store.LocalArtifactStore;
 import io.splicelab.model.store.RunArtifacts;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -83,17 +76,9 @@ public class RunRemoval {
             tombstone.runId = runId;
             tombstone.deletedAt = Instant.now();
             tombstone.persist();
-            CheckpointEntity.delete("runId", runId);
-            HybridCellEntity.delete("runId", runId);
-            StatsResultEntity.delete("runId", runId);
-            TcSummaryEntity.delete("runId", runId);
-            ProgressEntity.delete("runId", runId);
-            GridProgressEntity.delete("runId", runId);
-            EventLogEntity.delete("runId", runId);
-            GroupMemberEntity.delete("runId", runId);
-            return RunEntity.deleteById(runId);
+            return RunRows.deleteAll(runId);
         }));
-        if (!runId.matches("[A-Za-z0-9_.-]+") || runId.matches("\\.+")) {
+        if (!RunIds.isValid(runId)) {
             // an id from an event could name a path ("a/../b"): never let it reach another run's artifacts
             LOG.warnf("run %s was deleted from the read model; its id is not a plain name, artifacts left alone", runId);
             return;
