@@ -27,11 +27,8 @@ public final class ClassOverlap {
      * @param minClassSize classes with fewer samples are skipped; at least 3
      */
     public ClassOverlap(Bandwidth bandwidth, int gridSize, int minClassSize) {
-        if (gridSize < 2) {
-            throw new IllegalArgumentException("grid size must be at least 2");
-        }
         this.bandwidth = bandwidth;
-        this.gridSize = gridSize;
+        this.gridSize = Checks.atLeast(gridSize, 2, "grid size");
         this.minClassSize = Math.max(COMPONENTS + 1, minClassSize);
     }
 

@@ -46,12 +46,9 @@ public class NoiseAnalyzer {
     private final int window;
 
     public NoiseAnalyzer(ArtifactStore artifacts, NoiseAnisotropy anisotropy, int window) {
-        if (window < 1) {
-            throw new IllegalArgumentException("alignment window must be at least 1");
-        }
+        this.window = Checks.atLeast(window, 1, "alignment window");
         this.artifacts = artifacts;
         this.anisotropy = anisotropy;
-        this.window = window;
     }
 
     /** W: how many checkpoints' updates the alignment uses (the current one included). */

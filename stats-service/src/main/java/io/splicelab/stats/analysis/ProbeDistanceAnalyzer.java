@@ -32,12 +32,9 @@ public class ProbeDistanceAnalyzer {
     private final int window;
 
     public ProbeDistanceAnalyzer(ArtifactStore artifacts, CloudDistance distance, int window) {
-        if (window < 1) {
-            throw new IllegalArgumentException("window must be at least 1");
-        }
+        this.window = Checks.atLeast(window, 1, "window");
         this.artifacts = artifacts;
         this.distance = distance;
-        this.window = window;
     }
 
     /** The probe-set pair key of a result: the two names sorted, joined by {@code |}. */

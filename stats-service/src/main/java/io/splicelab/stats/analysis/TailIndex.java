@@ -96,10 +96,7 @@ public final class TailIndex {
 
     /** K2: how many whole blocks of length {@code k1} the {@code n} samples hold (at least one). */
     private static int blocks(int n, int k1) {
-        if (k1 < 2) {
-            throw new IllegalArgumentException("block length K1 must be at least 2");
-        }
-        int k2 = n / k1;
+        int k2 = n / Checks.atLeast(k1, 2, "block length K1");
         if (k2 < 1) {
             throw new IllegalArgumentException("need at least K1 = " + k1 + " samples");
         }

@@ -2,7 +2,6 @@ package io.splicelab.stats.consume;
 
 import io.smallrye.common.annotation.Blocking;
 import io.splicelab.edge.consume.ContractConsumer;
-import io.splicelab.edge.consume.ContractEvent;
 import io.splicelab.edge.consume.RecordGate;
 import io.splicelab.model.events.EventType;
 import io.splicelab.model.events.Payloads.HybridEvaluated;
@@ -28,7 +27,7 @@ public class AccuracyConsumer {
     public AccuracyConsumer(CheckpointAccuracyRepository accuracies, RecordGate gate) {
         this.accuracies = accuracies;
         this.consumer = gate.consumer("hybrid-results")
-                .on(EventType.HYBRID_EVALUATED, HybridEvaluated.class, this::onCell)
+                .on(EventType.HYBRID_EVALUATED, HybridEvaluated.class, e -> onCell(e.runId(), e.payload()))
                 .ignore(EventType.TC_SUMMARY_COMPUTED, EventType.HYBRID_PROGRESS).build();
     }
 
@@ -38,8 +37,7 @@ public class AccuracyConsumer {
         consumer.accept(record);
     }
 
-    private void onCell(ContractEvent<HybridEvaluated> event) {
-        HybridEvaluated cell = event.payload();
+    private void onCell(String runId, HybridEvaluated cell) {
         if (cell.shallowStep() != cell.deepStep()) {
             return;
         }
@@ -51,6 +49,6 @@ public class AccuracyConsumer {
             throw new UnprocessableRecordException("diagonal cell of step " + cell.deepStep() + " on "
                     + cell.evalSet() + " has no finite '" + Metric.ACCURACY.wire() + "' metric");
         }
-        accuracies.upsert(event.runId(), cell.deepStep(), cell.evalSet(), accuracy, cell.samples());
+        accuracies.upsert(runId, cell.deepStep(), cell.evalSet(), accuracy, cell.samples());
     }
 }

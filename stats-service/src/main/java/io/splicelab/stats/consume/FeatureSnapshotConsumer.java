@@ -2,7 +2,6 @@ package io.splicelab.stats.consume;
 
 import io.smallrye.common.annotation.Blocking;
 import io.splicelab.edge.consume.ContractConsumer;
-import io.splicelab.edge.consume.ContractEvent;
 import io.splicelab.edge.consume.RecordGate;
 import io.splicelab.model.events.EventType;
 import io.splicelab.model.events.Payloads.FeaturesSnapshotted;
@@ -45,7 +44,8 @@ public class FeatureSnapshotConsumer {
         this.distances = distances;
         this.publisher = publisher;
         this.consumer = gate.consumer("feature-snapshots")
-                .on(EventType.FEATURES_SNAPSHOTTED, FeaturesSnapshotted.class, this::onSnapshot).build();
+                .on(EventType.FEATURES_SNAPSHOTTED, FeaturesSnapshotted.class,
+                        e -> onSnapshot(e.runId(), e.payload())).build();
     }
 
     @Incoming("feature-snapshots")
@@ -54,19 +54,18 @@ public class FeatureSnapshotConsumer {
         consumer.accept(record);
     }
 
-    private void onSnapshot(ContractEvent<FeaturesSnapshotted> e) {
-        FeaturesSnapshotted event = e.payload();
+    private void onSnapshot(String runId, FeaturesSnapshotted event) {
         List<StatsComputed> results = new ArrayList<>(analyzer.analyze(event));
         // the snapshot is valid: remember it for the windows, then compare it with the other probe sets
         String probeSet = event.probeSet() == null ? "" : event.probeSet();
-        inputs.record(e.runId(), AnalysisInput.KIND_FEATURES, event.step(), probeSet, event.features(), null);
+        inputs.record(runId, AnalysisInput.KIND_FEATURES, event.step(), probeSet, event.features(), null);
         try {
-            results.addAll(distances.analyze(e.runId(), event.step(), inputs.snapshotsUpTo(e.runId(), event.step())));
+            results.addAll(distances.analyze(runId, event.step(), inputs.snapshotsUpTo(runId, event.step())));
         } catch (UnprocessableRecordException ex) {
             // an earlier snapshot of the window is gone or degenerate: keep this checkpoint's own results
-            LOG.warnf("no probe distance for %s step %d: %s", e.runId(), event.step(), ex.getMessage());
+            LOG.warnf("no probe distance for %s step %d: %s", runId, event.step(), ex.getMessage());
         }
         publisher.storeAndPublish(results);
-        LOG.debugf("stored and published %d results for run %s", results.size(), e.runId());
+        LOG.debugf("stored and published %d results for run %s", results.size(), runId);
     }
 }

@@ -2,7 +2,6 @@ package io.splicelab.stats.consume;
 
 import io.smallrye.common.annotation.Blocking;
 import io.splicelab.edge.consume.ContractConsumer;
-import io.splicelab.edge.consume.ContractEvent;
 import io.splicelab.edge.consume.RecordGate;
 import io.splicelab.model.events.ArtifactRef;
 import io.splicelab.model.events.EventType;
@@ -40,7 +39,7 @@ public class NoiseSampleConsumer {
         this.inputs = inputs;
         this.publisher = publisher;
         this.consumer = gate.consumer("noise-samples")
-                .on(EventType.NOISE_SAMPLED, NoiseSampled.class, this::onNoise).build();
+                .on(EventType.NOISE_SAMPLED, NoiseSampled.class, e -> onNoise(e.runId(), e.payload())).build();
     }
 
     @Incoming("noise-samples")
@@ -49,15 +48,14 @@ public class NoiseSampleConsumer {
         consumer.accept(record);
     }
 
-    private void onNoise(ContractEvent<NoiseSampled> e) {
-        NoiseSampled event = e.payload();
+    private void onNoise(String runId, NoiseSampled event) {
         long started = System.nanoTime();
-        List<Map.Entry<Integer, ArtifactRef>> earlier = inputs.updatesBefore(e.runId(), event.step(),
+        List<Map.Entry<Integer, ArtifactRef>> earlier = inputs.updatesBefore(runId, event.step(),
                 analyzer.window());
         List<StatsComputed> results = analyzer.analyze(event, earlier);
-        LOG.debugf("noise of %s step %d analysed in %.1f ms", e.runId(), event.step(),
+        LOG.debugf("noise of %s step %d analysed in %.1f ms", runId, event.step(),
                 (System.nanoTime() - started) / 1e6);
-        inputs.record(e.runId(), AnalysisInput.KIND_NOISE, event.step(), "", event.noise(), event.update());
+        inputs.record(runId, AnalysisInput.KIND_NOISE, event.step(), "", event.noise(), event.update());
         publisher.storeAndPublish(results);
     }
 }

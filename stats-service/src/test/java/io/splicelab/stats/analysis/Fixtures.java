@@ -89,6 +89,23 @@ final class Fixtures {
                 () -> what + ": expected " + expected + " but was " + actual);
     }
 
+    /**
+     * One computed value against a case's reference numbers under {@code keys} (scipy's names; several when
+     * scipy reports the same value under more than one name), each with {@link #close(double, double, String)}.
+     */
+    static void close(JsonNode c, double actual, String... keys) {
+        for (String key : keys) {
+            close(c.get(key).asDouble(), actual, key);
+        }
+    }
+
+    /** As {@link #close(JsonNode, double, String...)}, with the p-value check {@link #closeP}. */
+    static void closeP(JsonNode c, double actual, String... keys) {
+        for (String key : keys) {
+            closeP(c.get(key).asDouble(), actual, key);
+        }
+    }
+
     /** An array against the reference's array, or against its number when the reference is one-dimensional. */
     static void close(JsonNode expected, double[] actual, String what) {
         if (expected.isNumber()) {

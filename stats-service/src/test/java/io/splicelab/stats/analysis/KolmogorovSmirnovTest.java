@@ -18,17 +18,16 @@ class KolmogorovSmirnovTest {
                     Fixtures.vector(c.get("y")));
             assertEquals(c.get("m").asInt(), r.m());
             assertEquals(c.get("n").asInt(), r.n());
-            close(c.get("statistic").asDouble(), r.statistic(), "statistic");
+            close(c, r.statistic(), "statistic");
             assertEquals(c.get("D_times_mn").asLong(), r.dTimesMn());
-            close(c.get("statistic_location").asDouble(), r.location(), "statistic_location");
+            close(c, r.location(), "statistic_location");
             assertEquals(c.get("statistic_sign").asInt(), r.sign());
-            closeP(c.get("p_exact_ge").asDouble(), r.pExactGe(), "p_exact_ge");
-            closeP(c.get("pvalue_exact").asDouble(), r.pExactGe(), "pvalue_exact");
-            closeP(c.get("p_exact_gt").asDouble(), r.pExactGt(), "p_exact_gt");
+            closeP(c, r.pExactGe(), "p_exact_ge", "pvalue_exact");
+            closeP(c, r.pExactGt(), "p_exact_gt");
             assertEquals(c.get("n_eff_asymp").asInt(), r.nEffAsymp());
-            closeP(c.get("pvalue_asymp").asDouble(), r.pAsymp(), "pvalue_asymp");
-            closeP(c.get("p_kolmogorov_limit").asDouble(), r.pKolmogorovLimit(), "p_kolmogorov_limit");
-            closeP(c.get("pvalue_auto").asDouble(), r.pValue(), "pvalue_auto");
+            closeP(c, r.pAsymp(), "pvalue_asymp");
+            closeP(c, r.pKolmogorovLimit(), "p_kolmogorov_limit");
+            closeP(c, r.pValue(), "pvalue_auto");
         });
     }
 
@@ -38,14 +37,13 @@ class KolmogorovSmirnovTest {
             KolmogorovSmirnov.OneSample r = KolmogorovSmirnov.oneSample(Fixtures.vector(c.get("x")),
                     new NormalDistribution(null, 0, 1));
             assertEquals(c.get("n").asInt(), r.n());
-            close(c.get("statistic").asDouble(), r.statistic(), "statistic");
-            close(c.get("D_plus").asDouble(), r.dPlus(), "D_plus");
-            close(c.get("D_minus").asDouble(), r.dMinus(), "D_minus");
-            close(c.get("statistic_location").asDouble(), r.location(), "statistic_location");
+            close(c, r.statistic(), "statistic");
+            close(c, r.dPlus(), "D_plus");
+            close(c, r.dMinus(), "D_minus");
+            close(c, r.location(), "statistic_location");
             assertEquals(c.get("statistic_sign").asInt(), r.sign());
-            closeP(c.get("pvalue_exact").asDouble(), r.pExact(), "pvalue_exact");
-            closeP(c.get("pvalue_auto").asDouble(), r.pExact(), "pvalue_auto");
-            closeP(c.get("pvalue_asymp").asDouble(), r.pAsymp(), "pvalue_asymp");
+            closeP(c, r.pExact(), "pvalue_exact", "pvalue_auto");
+            closeP(c, r.pAsymp(), "pvalue_asymp");
         });
     }
 }

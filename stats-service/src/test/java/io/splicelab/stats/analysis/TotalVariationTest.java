@@ -41,8 +41,8 @@ class TotalVariationTest {
         GaussianKde b = kde(c, "b", read);
         int g = c.get("grid_size").asInt();
         TotalVariation.Result r = TotalVariation.between(a, b, g);
-        close(c.get("factor_a").asDouble(), a.factor(), "factor_a");
-        close(c.get("factor_b").asDouble(), b.factor(), "factor_b");
+        close(c, a.factor(), "factor_a");
+        close(c, b.factor(), "factor_b");
         close(c.get("h_a"), a.bandwidthPerAxis(), "h_a");
         close(c.get("h_b"), b.bandwidthPerAxis(), "h_b");
         close(c.get("lo"), r.grid().lo(), "lo");
@@ -51,7 +51,7 @@ class TotalVariationTest {
         assertEquals((int) Math.pow(g, a.d()), r.p().length);
         close(c.get("p_grid"), r.p(), "p_grid");
         close(c.get("q_grid"), r.q(), "q_grid");
-        close(c.get("tv").asDouble(), r.tv(), "tv");
+        close(c, r.tv(), "tv");
         return r;
     }
 }
