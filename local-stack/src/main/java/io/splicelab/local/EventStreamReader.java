@@ -32,6 +32,14 @@ final class EventStreamReader implements Runnable {
     record Event(String name, String data) {
     }
 
+    /**
+     * Quarkus REST writes an event's media type as a {@code content-type:} line, a field the SSE format does not
+     * define; RESTEasy's reader skips it (as the standard says) but warns once per stream, on the user's terminal.
+     * Held here so the logger (and its level) is not collected.
+     */
+    private static final java.util.logging.Logger SSE_FIELDS = quiet(
+            "org.jboss.resteasy.plugins.providers.sse.SseEventInputImpl");
+
     /** How soon a source connects again after its stream ended: the first step of the back-off. */
     private static final long RECONNECT_MS = 250;
 
@@ -47,6 +55,12 @@ final class EventStreamReader implements Runnable {
         this.runId = runId;
         this.thread = new Thread(this, "splicelab-follow-" + runId);
         this.thread.setDaemon(true);
+    }
+
+    private static java.util.logging.Logger quiet(String name) {
+        java.util.logging.Logger logger = java.util.logging.Logger.getLogger(name);
+        logger.setLevel(java.util.logging.Level.SEVERE);
+        return logger;
     }
 
     void start() {
