@@ -25,6 +25,10 @@ import java.util.TreeSet;
  * {@link #withDefaults()} fills what was left out (and resolves {@code augmentation=auto} and
  * {@code epochs} into explicit values), so the configuration a run records is the one it ran with.
  *
+ * <p>Over 400 lines because it is the one place a run's 32 fields are declared with their bounds (Bean Validation
+ * constraints on the components), their cross-field rules and their defaults: split, a rule would drift from its
+ * field.
+ *
  * @param architecture network: {@code resnet20}, {@code resnet32}, {@code resnet56}, {@code cnn},
  *     {@code mlp}
  * @param widthMultiplier multiplies the stage widths 16/32/64 (the layer widths of the small nets)
