@@ -16,6 +16,17 @@ import org.junit.jupiter.api.Test;
 class ProgressRendererTest {
     private static final String RUN = "r1";
 
+    /** A followed run that has started with {@code steps} steps. */
+    static FollowState started(int steps) {
+        FollowState s = new FollowState(RUN);
+        s.apply(RUN_STARTED, Fixtures.started(RUN, Fixtures.STEPS, steps));
+        return s;
+    }
+
+    static PrintStream utf8(ByteArrayOutputStream buf) {
+        return new PrintStream(buf, true, StandardCharsets.UTF_8);
+    }
+
     @Test
     void barFillsByFraction() {
         assertEquals("[          ]", ProgressRenderer.bar(0, 10));
@@ -43,9 +54,8 @@ class ProgressRendererTest {
     @Test
     void plainOutputPrintsALinePerTenPercentAndNoCarriageReturns() {
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
-        ProgressRenderer r = new ProgressRenderer(new PrintStream(buf, true, StandardCharsets.UTF_8), false, 0);
-        FollowState s = new FollowState(RUN);
-        s.apply(RUN_STARTED, Fixtures.started(RUN, Fixtures.STEPS, 200));
+        ProgressRenderer r = new ProgressRenderer(utf8(buf), false, 0);
+        FollowState s = started(200);
         for (int step = 0; step <= 200; step += 2) {
             s.apply(RUN_PROGRESS, Fixtures.progress(RUN, step, 200, 1.0, 0.5));
             r.update(s);
@@ -70,9 +80,8 @@ class ProgressRendererTest {
     @Test
     void terminalOutputRedrawsInPlaceAndPrintsMessagesAboveTheLine() {
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
-        ProgressRenderer r = new ProgressRenderer(new PrintStream(buf, true, StandardCharsets.UTF_8), true, 0);
-        FollowState s = new FollowState(RUN);
-        s.apply(RUN_STARTED, Fixtures.started(RUN, Fixtures.STEPS, 120));
+        ProgressRenderer r = new ProgressRenderer(utf8(buf), true, 0);
+        FollowState s = started(120);
         s.apply(RUN_PROGRESS, Fixtures.progress(RUN, 10, 120, 1.0, 0.5));
         r.update(s);
         r.message("checkpoint 1 at step 0", s);
@@ -90,9 +99,8 @@ class ProgressRendererTest {
     @Test
     void onANarrowTerminalTheLineIsCutSoItNeverWraps() {
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
-        ProgressRenderer r = new ProgressRenderer(new PrintStream(buf, true, StandardCharsets.UTF_8), true, 0, 40);
-        FollowState s = new FollowState(RUN);
-        s.apply(RUN_STARTED, Fixtures.started(RUN, Fixtures.STEPS, 120));
+        ProgressRenderer r = new ProgressRenderer(utf8(buf), true, 0, 40);
+        FollowState s = started(120);
         s.apply(RUN_PROGRESS, Fixtures.progress(RUN, 10, 120, 1.0, 0.5));
         r.update(s);
         String out = buf.toString(StandardCharsets.UTF_8);

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.splicelab.edge.consume.RecordGate;
 import io.splicelab.edge.health.FatalErrors;
 import io.splicelab.edge.health.FatalErrorsCheck;
-import io.splicelab.model.djl.DjlOffline;
 import io.splicelab.model.events.ArtifactRef;
 import io.splicelab.model.events.EventCodec;
 import io.splicelab.model.events.Payloads.CheckpointCreated;
@@ -23,9 +22,9 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.reactive.messaging.Message;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -33,6 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
  * dead-lettered with it and the consumer goes on; an accepted one is durable work before it is acknowledged, and
  * a checkpoint that fails later, in the worker, marks its grid incomplete without stopping the worker.
  */
+@ExtendWith(DjlOfflineExtension.class)
 class CheckpointConsumerTest {
     private static final EventCodec TRAINER = new EventCodec("/trainer-service");
 
@@ -48,11 +48,6 @@ class CheckpointConsumerTest {
     private final FatalErrors fatalErrors = new FatalErrors();
     private CheckpointConsumer consumer;
     private List<byte[]> params;
-
-    @BeforeAll
-    static void offline() {
-        DjlOffline.configure();
-    }
 
     @BeforeEach
     void setUp() {

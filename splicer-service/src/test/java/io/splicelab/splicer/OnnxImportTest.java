@@ -13,7 +13,6 @@ import io.splicelab.edge.health.FatalErrors;
 import io.splicelab.model.data.Datasets;
 import io.splicelab.model.data.ImageDataset;
 import io.splicelab.model.data.SyntheticImages;
-import io.splicelab.model.djl.DjlOffline;
 import io.splicelab.model.events.ArtifactRef;
 import io.splicelab.model.events.EventCodec;
 import io.splicelab.model.events.Payloads.CheckpointImported;
@@ -43,14 +42,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.eclipse.microprofile.reactive.messaging.Message;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Imported checkpoints: a network trained with DJL is exported to ONNX segment by segment (by a hand-written
  * ONNX writer), imported, and must give the grid that the same weights give when evaluated directly.
  */
+@ExtendWith(DjlOfflineExtension.class)
 class OnnxImportTest {
     static final NetworkSpec SPEC = new NetworkSpec("resnet20-b", 0.25, 3, 32, 32, 10);
     static final List<String> CUTS = List.of("stem", "stage1", "stage2");
@@ -60,11 +60,6 @@ class OnnxImportTest {
 
     @TempDir
     Path dir;
-
-    @BeforeAll
-    static void offline() {
-        DjlOffline.configure();
-    }
 
     /** Two distinct checkpoints (seeded initialisations with non-trivial BatchNorm statistics) as parameters. */
     static List<byte[]> checkpoints() {

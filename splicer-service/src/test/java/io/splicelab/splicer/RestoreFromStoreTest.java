@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.splicelab.model.djl.DjlOffline;
 import io.splicelab.model.events.ArtifactRef;
 import io.splicelab.model.events.EventCodec;
 import io.splicelab.model.events.Payloads.CheckpointCreated;
@@ -22,8 +21,8 @@ import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -32,16 +31,12 @@ import org.junit.jupiter.api.io.TempDir;
  * "Survive real work": a redelivered early checkpoint of a run evicted from memory rebuilt its grid from the
  * earlier steps only, and the later ones were added to that incomplete grid).
  */
+@ExtendWith(DjlOfflineExtension.class)
 class RestoreFromStoreTest {
     static final List<String> CUTS = OnnxImportTest.CUTS;
 
     @TempDir
     Path dir;
-
-    @BeforeAll
-    static void offline() {
-        DjlOffline.configure();
-    }
 
     static RunConfig config() throws Exception {
         return EventCodec.mapper().readValue("{\"architecture\":\"resnet20-b\",\"widthMultiplier\":0.25,"

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
-import io.splicelab.model.djl.DjlOffline;
 import io.splicelab.model.events.ArtifactRef;
 import io.splicelab.model.events.EventCodec;
 import io.splicelab.model.events.Payloads.CheckpointCreated;
@@ -21,19 +20,15 @@ import io.splicelab.model.store.RunArtifacts;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.TreeSet;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The small networks have none of the ResNet cut names: their grid is over every cut they have. */
+@ExtendWith(DjlOfflineExtension.class)
 class SmallNetworkGridTest {
     @TempDir
     Path dir;
-
-    @BeforeAll
-    static void offline() {
-        DjlOffline.configure();
-    }
 
     @Test
     void aCnnRunIsSplicedAtItsOwnCuts() throws Exception {

@@ -4,12 +4,17 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 import io.splicelab.model.events.EventCodec;
 import io.splicelab.model.store.RunArtifacts;
 import java.nio.charset.StandardCharsets;
 import java.util.Set;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 class ImportManifestTest {
     static final String GOOD = """
@@ -43,26 +48,44 @@ class ImportManifestTest {
         assertEquals(m, ImportManifest.parse(json.getBytes(StandardCharsets.UTF_8)));
     }
 
+    /** One break of the good manifest: {@code from} replaced by {@code to}, and the field its problem names first. */
+    static Stream<Arguments> brokenFields() {
+        return Stream.of(
+                arguments("\"step\": 60", "\"step\": -1", "step"),
+                arguments("[3, 32, 32]", "[3, 32]", "input.shape"),
+                arguments("\"mean\": [0.5, 0.5, 0.5]", "\"mean\": [0.5]", "input.mean"),
+                arguments("\"std\": [0.25, 0.25, 0.25]", "\"std\": [0.25, 0, 0.25]", "input.std"),
+                arguments("\"file\": \"stem.onnx\"", "\"file\": \"../stem.onnx\"", "segments[0].file"),
+                arguments("\"file\": \"stem.onnx\"", "\"file\": \"a/stem.onnx\"", "segments[0].file"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("brokenFields")
+    void aBrokenFieldIsNamed(String from, String to, String field) {
+        String problem = problem(GOOD.replace(from, to));
+        assertTrue(problem.startsWith(field), problem);
+    }
+
+    /** One break of the good manifest and what its problem must say. */
+    static Stream<Arguments> brokenManifests() {
+        String cuts = "\"cuts\": [\"stem\", \"stage1\", \"stage2\"]";
+        return Stream.of(
+                arguments("{", "not a valid manifest"),
+                arguments(GOOD.replace(cuts, "\"cuts\": [\"stage9\"]"), "'stage9' names no segment"),
+                arguments(GOOD.replace(cuts, "\"cuts\": [\"head\"]"), "after the last segment"),
+                arguments(GOOD.replace("\"numClasses\": 10,", "\"numClasses\": 10, \"extra\": 1,"), "extra"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("brokenManifests")
+    void eachProblemIsNamed(String json, String says) {
+        String problem = problem(json);
+        assertTrue(problem.contains(says), problem);
+    }
+
     @Test
-    void eachProblemIsNamed() {
-        assertTrue(problem("{").contains("not a valid manifest"));
-        assertTrue(problem(GOOD.replace("\"step\": 60", "\"step\": -1")).startsWith("step"));
-        assertTrue(problem(GOOD.replace("[3, 32, 32]", "[3, 32]")).startsWith("input.shape"));
-        assertTrue(problem(GOOD.replace("\"mean\": [0.5, 0.5, 0.5]", "\"mean\": [0.5]")).startsWith("input.mean"));
-        assertTrue(problem(GOOD.replace("\"std\": [0.25, 0.25, 0.25]", "\"std\": [0.25, 0, 0.25]"))
-                .startsWith("input.std"));
-        assertTrue(problem(GOOD.replace("\"cuts\": [\"stem\", \"stage1\", \"stage2\"]", "\"cuts\": [\"stage9\"]"))
-                .contains("'stage9' names no segment"));
-        assertTrue(problem(GOOD.replace("\"cuts\": [\"stem\", \"stage1\", \"stage2\"]", "\"cuts\": [\"head\"]"))
-                .contains("after the last segment"));
-        assertTrue(problem(GOOD.replace("\"file\": \"stem.onnx\"", "\"file\": \"../stem.onnx\""))
-                .startsWith("segments[0].file"));
-        assertTrue(problem(GOOD.replace("\"file\": \"stem.onnx\"", "\"file\": \"a/stem.onnx\""))
-                .startsWith("segments[0].file"));
-        assertTrue(problem(GOOD.replaceAll("\"segments\": \\[[^]]*]", "\"segments\": []"))
-                .startsWith("segments"));
-        assertTrue(problem(GOOD.replace("\"numClasses\": 10,", "\"numClasses\": 10, \"extra\": 1,"))
-                .contains("extra"));
+    void noSegmentsOrAMissingSegmentFileIsNamed() {
+        assertTrue(problem(GOOD.replaceAll("\"segments\": \\[[^]]*]", "\"segments\": []")).startsWith("segments"));
         ImportManifest m = parse(GOOD);
         InvalidManifestException missing = assertThrows(InvalidManifestException.class,
                 () -> m.requireFiles(Set.of("stem.onnx", "stage1.onnx", "head.onnx")::contains));

@@ -13,16 +13,7 @@ import java.lang.reflect.Field;
  * array is replaced through the parameter's private field; the old array is closed.
  */
 public final class ParameterCasts {
-    private static final Field ARRAY;
-
-    static {
-        try {
-            ARRAY = Parameter.class.getDeclaredField("array");
-            ARRAY.setAccessible(true);
-        } catch (NoSuchFieldException e) {
-            throw new ExceptionInInitializerError("DJL's Parameter has no field 'array': " + e);
-        }
-    }
+    private static final Field ARRAY = DjlPrivateFields.of(Parameter.class, "array");
 
     private ParameterCasts() {
     }

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.norm.BatchNorm;
 import ai.djl.util.Pair;
+import io.splicelab.model.net.DjlPrivateFields;
 import java.lang.reflect.Field;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,16 +18,7 @@ import java.util.List;
  * statistics are saved first and restored afterwards, so the deep donor is left as it was.
  */
 public final class BnRecalibration implements AutoCloseable {
-    private static final Field MOMENTUM;
-
-    static {
-        try {
-            MOMENTUM = BatchNorm.class.getDeclaredField("momentum");
-            MOMENTUM.setAccessible(true);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
+    private static final Field MOMENTUM = DjlPrivateFields.of(BatchNorm.class, "momentum");
 
     private final List<BatchNorm> layers;
     private final List<Float> momenta = new ArrayList<>();

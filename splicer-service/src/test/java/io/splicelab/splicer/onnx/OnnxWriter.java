@@ -5,6 +5,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.Consumer;
 
@@ -52,9 +53,7 @@ public final class OnnxWriter {
     private String initializer(String hint, int dataType, byte[] raw, long... dims) {
         String name = fresh(hint);
         Proto t = new Proto();
-        for (long d : dims) {
-            t.varint(1, d);
-        }
+        t.varints(1, dims);
         t.varint(2, dataType);
         t.string(8, name);
         t.bytes(9, raw);
@@ -65,11 +64,7 @@ public final class OnnxWriter {
     /** An attribute of a node. */
     public record Attr(String name, int type, byte[] encoded) {
         public static Attr ints(String name, long... values) {
-            return of(name, 7, a -> { // INTS
-                for (long v : values) {
-                    a.varint(8, v);
-                }
-            });
+            return of(name, 7, a -> a.varints(8, values)); // INTS
         }
 
         public static Attr i(String name, long value) {
@@ -94,15 +89,11 @@ public final class OnnxWriter {
     public String node(String opType, List<String> inputs, Attr... attributes) {
         String out = fresh(opType.toLowerCase());
         Proto n = new Proto();
-        for (String in : inputs) {
-            n.string(1, in);
-        }
+        n.strings(1, inputs);
         n.string(2, out);
         n.string(3, out);
         n.string(4, opType);
-        for (Attr a : attributes) {
-            n.bytes(5, a.encoded());
-        }
+        n.messages(5, Arrays.stream(attributes).map(Attr::encoded).toList());
         nodes.add(n.toByteArray());
         return out;
     }
@@ -112,13 +103,9 @@ public final class OnnxWriter {
      */
     public byte[] model(String input, long[] inputShape, String output) {
         Proto g = new Proto();
-        for (byte[] n : nodes) {
-            g.bytes(1, n);
-        }
+        g.messages(1, nodes);
         g.string(2, graphName);
-        for (byte[] t : initializers) {
-            g.bytes(5, t);
-        }
+        g.messages(5, initializers);
         g.bytes(11, valueInfo(input, inputShape));
         g.bytes(12, valueInfo(output, null));
         Proto opset = new Proto();
@@ -189,6 +176,21 @@ public final class OnnxWriter {
 
         void string(int field, String value) {
             bytes(field, value.getBytes(StandardCharsets.UTF_8));
+        }
+
+        /** A repeated varint field, unpacked: one field per value. */
+        void varints(int field, long... values) {
+            Arrays.stream(values).forEach(v -> varint(field, v));
+        }
+
+        /** A repeated string field. */
+        void strings(int field, List<String> values) {
+            values.forEach(v -> string(field, v));
+        }
+
+        /** A repeated message (or bytes) field, each already encoded. */
+        void messages(int field, List<byte[]> values) {
+            values.forEach(v -> bytes(field, v));
         }
 
         byte[] toByteArray() {

@@ -5,22 +5,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.splicelab.model.data.ImageDataset;
 import io.splicelab.model.data.SyntheticImages;
-import io.splicelab.model.djl.DjlOffline;
+import io.splicelab.splicer.DjlOfflineExtension;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The reduced-precision mode: the whole grid in float16, each cell saying so, close to float32. */
+@ExtendWith(DjlOfflineExtension.class)
 class LowPrecisionGridTest {
     @TempDir
     Path spill;
-
-    @BeforeAll
-    static void offline() {
-        DjlOffline.configure();
-    }
 
     @Test
     void aFloat16GridRecordsItsPrecisionAndStaysCloseToFloat32() {

@@ -16,11 +16,11 @@ import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
 import io.splicelab.model.data.ImageDataset;
 import io.splicelab.model.data.SyntheticImages;
-import io.splicelab.model.djl.DjlOffline;
 import io.splicelab.model.events.Payloads.NetworkSpec;
 import io.splicelab.model.net.Checkpoints;
 import io.splicelab.model.net.CutNetwork;
 import io.splicelab.model.net.Inference;
+import io.splicelab.splicer.DjlOfflineExtension;
 import io.splicelab.splicer.splicing.HybridCell.CellKey;
 import java.lang.reflect.Field;
 import java.nio.file.Path;
@@ -29,10 +29,11 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
+@ExtendWith(DjlOfflineExtension.class)
 class RunGridTest {
     static final NetworkSpec SPEC = new NetworkSpec("resnet20", 0.25, 3, 32, 32, 10);
     static final List<String> CUTS = List.of("stem", "stage1", "stage2");
@@ -40,11 +41,6 @@ class RunGridTest {
 
     @TempDir
     Path spill;
-
-    @BeforeAll
-    static void offline() {
-        DjlOffline.configure();
-    }
 
     /** Three distinct checkpoints as parameter bytes (seeded initialisations). */
     static List<byte[]> checkpoints() {

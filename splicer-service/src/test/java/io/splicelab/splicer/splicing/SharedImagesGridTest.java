@@ -5,27 +5,23 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import ai.djl.ndarray.NDManager;
 import io.splicelab.model.data.ImageDataset;
 import io.splicelab.model.data.SyntheticImages;
-import io.splicelab.model.djl.DjlOffline;
 import io.splicelab.model.net.Checkpoints;
+import io.splicelab.splicer.DjlOfflineExtension;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Evaluation sets that differ only in their labels (a label-noise run's {@code train} and {@code train-noisy})
  * share their features and hybrid logits: each set's cells are those it gets on its own, for half the deep work.
  */
+@ExtendWith(DjlOfflineExtension.class)
 class SharedImagesGridTest {
     @TempDir
     Path spill;
-
-    @BeforeAll
-    static void offline() {
-        DjlOffline.configure();
-    }
 
     @Test
     void setsWithTheSameImagesShareTheWorkAndKeepTheirOwnMetrics() {

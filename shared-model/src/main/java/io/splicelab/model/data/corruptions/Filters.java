@@ -70,47 +70,53 @@ final class Filters {
     static float[] separable(float[] plane, int h, int w, double[] rowKernel, double[] colKernel, Border border) {
         int rr = rowKernel.length / 2;
         int rc = colKernel.length / 2;
-        float[] tmp = new float[h * w];
-        for (int y = 0; y < h; y++) {
-            for (int x = 0; x < w; x++) {
-                double s = 0;
-                for (int j = -rr; j <= rr; j++) {
-                    s += rowKernel[j + rr] * plane[y * w + border.index(x + j, w)];
-                }
-                tmp[y * w + x] = (float) s;
+        float[] tmp = eachPixel(h, w, (y, x) -> {
+            double s = 0;
+            for (int j = -rr; j <= rr; j++) {
+                s += rowKernel[j + rr] * plane[y * w + border.index(x + j, w)];
             }
-        }
-        float[] out = new float[h * w];
-        for (int y = 0; y < h; y++) {
-            for (int x = 0; x < w; x++) {
-                double s = 0;
-                for (int j = -rc; j <= rc; j++) {
-                    s += colKernel[j + rc] * tmp[border.index(y + j, h) * w + x];
-                }
-                out[y * w + x] = (float) s;
+            return s;
+        });
+        return eachPixel(h, w, (y, x) -> {
+            double s = 0;
+            for (int j = -rc; j <= rc; j++) {
+                s += colKernel[j + rc] * tmp[border.index(y + j, h) * w + x];
             }
-        }
-        return out;
+            return s;
+        });
     }
 
     /** 2-D correlation with a centred odd-sized kernel (OpenCV {@code filter2D}, anchor at the centre). */
     static float[] filter2d(float[] plane, int h, int w, double[][] kernel, Border border) {
         int r = kernel.length / 2;
+        return eachPixel(h, w, (y, x) -> {
+            double s = 0;
+            for (int dy = -r; dy <= r; dy++) {
+                int yy = border.index(y + dy, h) * w;
+                double[] row = kernel[dy + r];
+                for (int dx = -r; dx <= r; dx++) {
+                    double k = row[dx + r];
+                    if (k != 0) {
+                        s += k * plane[yy + border.index(x + dx, w)];
+                    }
+                }
+            }
+            return s;
+        });
+    }
+
+    /** The value of one output pixel, computed in double precision. */
+    @FunctionalInterface
+    interface PixelValue {
+        double at(int y, int x);
+    }
+
+    /** An h x w plane (row-major) whose every pixel is {@code value} at it, rounded to float. */
+    static float[] eachPixel(int h, int w, PixelValue value) {
         float[] out = new float[h * w];
         for (int y = 0; y < h; y++) {
             for (int x = 0; x < w; x++) {
-                double s = 0;
-                for (int dy = -r; dy <= r; dy++) {
-                    int yy = border.index(y + dy, h) * w;
-                    double[] row = kernel[dy + r];
-                    for (int dx = -r; dx <= r; dx++) {
-                        double k = row[dx + r];
-                        if (k != 0) {
-                            s += k * plane[yy + border.index(x + dx, w)];
-                        }
-                    }
-                }
-                out[y * w + x] = (float) s;
+                out[y * w + x] = (float) value.at(y, x);
             }
         }
         return out;

@@ -10,6 +10,7 @@ import io.splicelab.model.data.SyntheticImages;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 class CorruptionsTest {
@@ -32,22 +33,28 @@ class CorruptionsTest {
         return img;
     }
 
+    /** The outputs of {@code reps} corruptions of {@code img} (seeds 0, 1, ...), one after the other. */
+    static float[] repeated(String corruption, int severity, float[] img, int reps) {
+        float[] all = new float[reps * img.length];
+        for (int rep = 0; rep < reps; rep++) {
+            float[] out = Corruptions.corrupt(corruption, severity, img, C, H, W, new SplittableRandom(rep));
+            System.arraycopy(out, 0, all, rep * img.length, img.length);
+        }
+        return all;
+    }
+
     @Test
     void gaussianNoiseHasTheSeveritysSigma() {
         for (int s = 1; s <= 5; s++) {
-            float[] img = constant(0.5f);
             double sum = 0;
             double sq = 0;
-            int n = 0;
-            for (int rep = 0; rep < 20; rep++) {
-                float[] out = Corruptions.corrupt("gaussian_noise", s, img, C, H, W, new SplittableRandom(rep));
-                for (int k = 0; k < out.length; k++) {
-                    double d = out[k] - img[k];
-                    sum += d;
-                    sq += d * d;
-                    n++;
-                }
+            float[] out = repeated("gaussian_noise", s, constant(0.5f), 20);
+            for (float v : out) {
+                double d = v - 0.5f;
+                sum += d;
+                sq += d * d;
             }
+            int n = out.length;
             double mean = sum / n;
             double sd = Math.sqrt(sq / n - mean * mean);
             assertEquals(0, mean, 0.002);
@@ -58,21 +65,17 @@ class CorruptionsTest {
     @Test
     void shotNoiseIsPoissonWithTheSeveritysPhotonCount() {
         for (int s = 1; s <= 5; s++) {
-            float[] img = constant(0.4f);
             double lam = Corruptions.SHOT_PHOTONS[s - 1];
             double sum = 0;
             double sq = 0;
-            int n = 0;
-            for (int rep = 0; rep < 10; rep++) {
-                float[] out = Corruptions.corrupt("shot_noise", s, img, C, H, W, new SplittableRandom(rep));
-                for (float v : out) {
-                    double counts = v * lam;
-                    assertEquals(Math.round(counts), counts, 1e-3, "integer photon counts / lambda");
-                    sum += v;
-                    sq += v * v;
-                    n++;
-                }
+            float[] out = repeated("shot_noise", s, constant(0.4f), 10);
+            for (float v : out) {
+                double counts = v * lam;
+                assertEquals(Math.round(counts), counts, 1e-3, "integer photon counts / lambda");
+                sum += v;
+                sq += v * v;
             }
+            int n = out.length;
             double mean = sum / n;
             double var = sq / n - mean * mean;
             assertEquals(0.4, mean, 0.01);
@@ -86,17 +89,13 @@ class CorruptionsTest {
         for (int s = 1; s <= 5; s++) {
             int changed = 0;
             int salt = 0;
-            int n = 0;
-            for (int rep = 0; rep < 20; rep++) {
-                float[] out = Corruptions.corrupt("impulse_noise", s, img, C, H, W, new SplittableRandom(rep));
-                for (float v : out) {
-                    assertTrue(v == 0.5f || v == 0f || v == 1f);
-                    changed += v != 0.5f ? 1 : 0;
-                    salt += v == 1f ? 1 : 0;
-                    n++;
-                }
+            float[] out = repeated("impulse_noise", s, img, 20);
+            for (float v : out) {
+                assertTrue(v == 0.5f || v == 0f || v == 1f);
+                changed += v != 0.5f ? 1 : 0;
+                salt += v == 1f ? 1 : 0;
             }
-            assertEquals(Corruptions.IMPULSE_AMOUNT[s - 1], (double) changed / n, 0.004);
+            assertEquals(Corruptions.IMPULSE_AMOUNT[s - 1], (double) changed / out.length, 0.004);
             assertEquals(0.5, (double) salt / changed, 0.06);
         }
     }
@@ -107,11 +106,8 @@ class CorruptionsTest {
         for (int s = 1; s <= 5; s++) {
             float[] out = Corruptions.corrupt("contrast", s, img, C, H, W, new SplittableRandom(0));
             for (int ch = 0; ch < C; ch++) {
-                double mean = 0;
-                for (int p = 0; p < H * W; p++) {
-                    mean += img[ch * H * W + p];
-                }
-                mean /= H * W;
+                double mean = IntStream.range(ch * H * W, (ch + 1) * H * W).mapToDouble(k -> img[k]).average()
+                        .orElseThrow();
                 for (int p = 0; p < H * W; p++) {
                     int k = ch * H * W + p;
                     assertEquals((img[k] - mean) * Corruptions.CONTRAST_FACTOR[s - 1] + mean, out[k], 1e-6);
