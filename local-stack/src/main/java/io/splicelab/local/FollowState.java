@@ -2,6 +2,7 @@ package io.splicelab.local;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.splicelab.model.events.EventCodec;
+import io.splicelab.model.events.EventType;
 import io.splicelab.model.events.Payloads;
 import io.splicelab.model.events.RunConfig;
 import java.io.IOException;
@@ -24,16 +25,6 @@ import java.util.TreeSet;
  * (both orders and the diagonal of K checkpoints) arrived; it has failed when {@code run.failed} arrived.
  */
 public final class FollowState {
-    public static final String RUN_STARTED = "io.splicelab.run.started";
-    public static final String RUN_PROGRESS = "io.splicelab.run.progress";
-    public static final String RUN_COMPLETED = "io.splicelab.run.completed";
-    public static final String RUN_FAILED = "io.splicelab.run.failed";
-    public static final String RUN_CANCELLED = "io.splicelab.run.cancelled";
-    public static final String CHECKPOINT_CREATED = "io.splicelab.checkpoint.created";
-    public static final String CHECKPOINT_IMPORTED = "io.splicelab.checkpoint.imported";
-    public static final String HYBRID_EVALUATED = "io.splicelab.hybrid.evaluated";
-    public static final String STATS_COMPUTED = "io.splicelab.stats.computed";
-    public static final String HYBRID_PROGRESS = "io.splicelab.hybrid.progress";
 
     private final String runId;
     private final List<String> cuts;
@@ -70,6 +61,11 @@ public final class FollowState {
         this.cuts.forEach(c -> pairs.put(c, new TreeSet<>()));
     }
 
+    /** As {@link #apply(String, JsonNode)}, for a known type. */
+    public Optional<String> apply(EventType type, JsonNode data) {
+        return apply(type.type(), data);
+    }
+
     /**
      * Folds one CloudEvent (its type and the envelope's {@code data}) into the state.
      *
@@ -83,7 +79,11 @@ public final class FollowState {
         if (eventRun != null && runId != null && !eventRun.equals(runId)) {
             return Optional.empty();
         }
-        switch (type) {
+        EventType known = EventType.ofType(type).orElse(null);
+        if (known == null) {
+            return Optional.empty(); // a type this follower does not show
+        }
+        switch (known) {
             case RUN_STARTED -> {
                 boolean first = !startedSeen;
                 startedSeen = true;

@@ -1,11 +1,11 @@
 package io.splicelab.local;
 
-import static io.splicelab.local.FollowState.CHECKPOINT_CREATED;
-import static io.splicelab.local.FollowState.HYBRID_EVALUATED;
-import static io.splicelab.local.FollowState.RUN_COMPLETED;
-import static io.splicelab.local.FollowState.RUN_FAILED;
-import static io.splicelab.local.FollowState.RUN_PROGRESS;
-import static io.splicelab.local.FollowState.RUN_STARTED;
+import static io.splicelab.model.events.EventType.CHECKPOINT_CREATED;
+import static io.splicelab.model.events.EventType.HYBRID_EVALUATED;
+import static io.splicelab.model.events.EventType.RUN_COMPLETED;
+import static io.splicelab.model.events.EventType.RUN_FAILED;
+import static io.splicelab.model.events.EventType.RUN_PROGRESS;
+import static io.splicelab.model.events.EventType.RUN_STARTED;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -16,6 +16,13 @@ import org.junit.jupiter.api.Test;
 
 class FollowStateTest {
     private static final String RUN = "r1";
+
+    /** A follower that has seen the run start (120 steps, checkpoints at {@link Fixtures#STEPS}). */
+    private static FollowState started() {
+        FollowState s = new FollowState(RUN);
+        s.apply(RUN_STARTED, Fixtures.started(RUN, Fixtures.STEPS, 120));
+        return s;
+    }
 
     @Test
     void finishedNeedsCompletionAndKTimesKCellsPerStageCut() {
@@ -38,8 +45,7 @@ class FollowStateTest {
 
     @Test
     void aMissingCellKeepsTheRunOpenAndOtherCutsDoNotCount() {
-        FollowState s = new FollowState(RUN);
-        s.apply(RUN_STARTED, Fixtures.started(RUN, Fixtures.STEPS, 120));
+        FollowState s = started();
         s.apply(RUN_COMPLETED, Fixtures.completed(RUN, 120, 3));
         Fixtures.allCells(RUN, Fixtures.STEPS, (a, b) -> !(a == 60 && b == 0)).forEach(c -> s.apply(HYBRID_EVALUATED, c));
         s.apply(HYBRID_EVALUATED, Fixtures.hybrid(RUN, "stage3", 60, 0, 0.3));
@@ -57,8 +63,7 @@ class FollowStateTest {
 
     @Test
     void replayedEventsChangeNothingAndProgressNeverGoesBack() {
-        FollowState s = new FollowState(RUN);
-        s.apply(RUN_STARTED, Fixtures.started(RUN, Fixtures.STEPS, 120));
+        FollowState s = started();
         s.apply(RUN_PROGRESS, Fixtures.progress(RUN, 80, 120, 1.1, 0.4));
         assertTrue(s.apply(CHECKPOINT_CREATED, Fixtures.checkpoint(RUN, 60, 1)).isPresent());
         // a reconnect replays the past
@@ -73,8 +78,7 @@ class FollowStateTest {
 
     @Test
     void failureEndsTheRunWithItsReason() {
-        FollowState s = new FollowState(RUN);
-        s.apply(RUN_STARTED, Fixtures.started(RUN, Fixtures.STEPS, 120));
+        FollowState s = started();
         assertEquals("run failed: out of memory", s.apply(RUN_FAILED, Fixtures.failed(RUN, "out of memory")).orElseThrow());
         assertTrue(s.failed());
         assertFalse(s.finished());
@@ -141,8 +145,7 @@ class FollowStateTest {
 
     @Test
     void theCollectedCellsFormAGrid() {
-        FollowState s = new FollowState(RUN);
-        s.apply(RUN_STARTED, Fixtures.started(RUN, Fixtures.STEPS, 120));
+        FollowState s = started();
         Fixtures.allCells(RUN, Fixtures.STEPS, (a, b) -> true).forEach(c -> s.apply(HYBRID_EVALUATED, c));
         HybridGrid g = s.grid();
         assertEquals(Fixtures.STEPS, g.checkpoints());
@@ -154,45 +157,43 @@ class FollowStateTest {
     void anImportedCheckpointIsReportedOnce() {
         FollowState s = new FollowState(RUN);
         assertEquals("imported checkpoint 1 at step 10",
-                s.apply(FollowState.CHECKPOINT_IMPORTED, Fixtures.checkpoint(RUN, 10, 0)).orElseThrow());
-        assertTrue(s.apply(FollowState.CHECKPOINT_IMPORTED, Fixtures.checkpoint(RUN, 10, 0)).isEmpty());
+                s.apply(io.splicelab.model.events.EventType.CHECKPOINT_IMPORTED, Fixtures.checkpoint(RUN, 10, 0)).orElseThrow());
+        assertTrue(s.apply(io.splicelab.model.events.EventType.CHECKPOINT_IMPORTED, Fixtures.checkpoint(RUN, 10, 0)).isEmpty());
     }
 
     @Test
     void gridProgressIsShownNeverGoesBackAndAnIncompleteGridSaysWhyOnce() {
-        FollowState s = new FollowState(RUN);
-        s.apply(RUN_STARTED, Fixtures.started(RUN, Fixtures.STEPS, 120));
+        FollowState s = started();
         assertTrue(s.gridProgress().isEmpty());
         assertEquals(0, s.hybridsDone());
         assertEquals(27, s.hybridsExpected(), "without the splicer's word: K*K per stage cut");
 
-        s.apply(FollowState.HYBRID_PROGRESS, Fixtures.gridProgress(RUN, 60, 5, 15, 12, 27, "computing", null));
+        s.apply(io.splicelab.model.events.EventType.HYBRID_PROGRESS, Fixtures.gridProgress(RUN, 60, 5, 15, 12, 27, "computing", null));
         assertEquals(12, s.hybridsDone());
         assertEquals("hybrids 12/27 \u00b7 checkpoint 60: 5/15", ProgressRenderer.hybrids(s));
         // an older event (a replay) does not move it back
-        s.apply(FollowState.HYBRID_PROGRESS, Fixtures.gridProgress(RUN, 60, 2, 15, 9, 27, "computing", null));
+        s.apply(io.splicelab.model.events.EventType.HYBRID_PROGRESS, Fixtures.gridProgress(RUN, 60, 2, 15, 9, 27, "computing", null));
         assertEquals(12, s.hybridsDone());
-        s.apply(FollowState.HYBRID_PROGRESS, Fixtures.gridProgress(RUN, 120, 0, 15, 12, 27, "waiting", null));
+        s.apply(io.splicelab.model.events.EventType.HYBRID_PROGRESS, Fixtures.gridProgress(RUN, 120, 0, 15, 12, 27, "waiting", null));
         assertEquals("hybrids 12/27 \u00b7 waiting", ProgressRenderer.hybrids(s));
         assertFalse(s.gridIncomplete());
 
-        var said = s.apply(FollowState.HYBRID_PROGRESS,
+        var said = s.apply(io.splicelab.model.events.EventType.HYBRID_PROGRESS,
                 Fixtures.gridProgress(RUN, 120, 0, 15, 12, 27, "incomplete", "checkpoint 120 could not be read"));
         assertEquals("hybrid grid incomplete: checkpoint 120 could not be read (12/27 cells)", said.orElseThrow());
         assertTrue(s.gridIncomplete());
         assertEquals("hybrids 12/27 \u00b7 incomplete: checkpoint 120 could not be read", ProgressRenderer.hybrids(s));
-        assertTrue(s.apply(FollowState.HYBRID_PROGRESS,
+        assertTrue(s.apply(io.splicelab.model.events.EventType.HYBRID_PROGRESS,
                 Fixtures.gridProgress(RUN, 120, 0, 15, 12, 27, "incomplete", "again")).isEmpty(), "said once");
         // a "computing" with the same count (older) does not undo the terminal status
-        s.apply(FollowState.HYBRID_PROGRESS, Fixtures.gridProgress(RUN, 60, 5, 15, 12, 27, "computing", null));
+        s.apply(io.splicelab.model.events.EventType.HYBRID_PROGRESS, Fixtures.gridProgress(RUN, 60, 5, 15, 12, 27, "computing", null));
         assertTrue(s.gridIncomplete());
         assertTrue(ProgressRenderer.plainLine(s).contains("hybrids 12/27 \u00b7 incomplete"), ProgressRenderer.plainLine(s));
     }
 
     @Test
     void servicesThatAreDownShowOnTheProgressLine() {
-        FollowState s = new FollowState(RUN);
-        s.apply(RUN_STARTED, Fixtures.started(RUN, Fixtures.STEPS, 120));
+        FollowState s = started();
         assertFalse(ProgressRenderer.line(s).contains("down:"));
         s.servicesNotUp(List.of("splicer-service RESTARTING"));
         assertTrue(ProgressRenderer.line(s).endsWith(" | down: splicer-service RESTARTING"), ProgressRenderer.line(s));

@@ -1,8 +1,8 @@
 package io.splicelab.local;
 
-import static io.splicelab.local.FollowState.HYBRID_EVALUATED;
-import static io.splicelab.local.FollowState.RUN_PROGRESS;
-import static io.splicelab.local.FollowState.RUN_STARTED;
+import static io.splicelab.model.events.EventType.HYBRID_EVALUATED;
+import static io.splicelab.model.events.EventType.RUN_PROGRESS;
+import static io.splicelab.model.events.EventType.RUN_STARTED;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -43,7 +43,7 @@ class ProgressRendererTest {
         assertTrue(ProgressRenderer.line(s).endsWith("| ckpt 0 | cells 0/?"));
         s.apply(RUN_STARTED, Fixtures.started(RUN, Fixtures.STEPS, 120));
         s.apply(RUN_PROGRESS, Fixtures.progress(RUN, 60, 120, 1.23456, 0.5));
-        s.apply(FollowState.CHECKPOINT_CREATED, Fixtures.checkpoint(RUN, 0, 0));
+        s.apply(io.splicelab.model.events.EventType.CHECKPOINT_CREATED, Fixtures.checkpoint(RUN, 0, 0));
         s.apply(HYBRID_EVALUATED, Fixtures.hybrid(RUN, "stem", 0, 0, 0.1));
         assertEquals("train [==========>         ]  50% 60/120 loss 1.235 acc 0.500 321 img/s | ckpt 1/3 | cells 1/27",
                 ProgressRenderer.line(s));

@@ -13,6 +13,13 @@ import org.junit.jupiter.api.Test;
 class RestartPolicyTest {
     static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
 
+    /** The splicer answers DOWN at each of these seconds, and the policy does nothing yet. */
+    static void downWithoutAction(RestartPolicy p, long... seconds) {
+        for (long second : seconds) {
+            assertEquals(Action.NONE, p.health("splicer", false, at(second)).action(), "DOWN at " + second + " s");
+        }
+    }
+
     static Instant at(long seconds) {
         return T0.plusSeconds(seconds);
     }
@@ -62,12 +69,8 @@ class RestartPolicyTest {
     @Test
     void healthMustStayDownForTheGraceBeforeARestart() {
         RestartPolicy p = policy();
-        // within the start grace, DOWN does not count
-        assertEquals(Action.NONE, p.health("splicer", false, at(50)).action());
-        assertEquals(Action.NONE, p.health("splicer", false, at(99)).action());
-        // after it: counted from the first DOWN seen
-        assertEquals(Action.NONE, p.health("splicer", false, at(110)).action());
-        assertEquals(Action.NONE, p.health("splicer", false, at(169)).action());
+        downWithoutAction(p, 50, 99); // within the start grace, DOWN does not count
+        downWithoutAction(p, 110, 169); // after it: counted from the first DOWN seen
         RestartPolicy.Decision d = p.health("splicer", false, at(170));
         assertEquals(Action.RESTART, d.action());
         assertTrue(d.reason().startsWith("health DOWN for 60 s; restarting it"), d.reason());
@@ -76,10 +79,9 @@ class RestartPolicyTest {
     @Test
     void anUpAnswerResetsTheDownTime() {
         RestartPolicy p = policy();
-        assertEquals(Action.NONE, p.health("splicer", false, at(200)).action());
+        downWithoutAction(p, 200);
         assertEquals(Action.NONE, p.health("splicer", true, at(250)).action());
-        assertEquals(Action.NONE, p.health("splicer", false, at(255)).action());
-        assertEquals(Action.NONE, p.health("splicer", false, at(300)).action(), "down 45 s only");
+        downWithoutAction(p, 255, 300); // down 45 s only
         assertEquals(Action.RESTART, p.health("splicer", false, at(315)).action());
     }
 

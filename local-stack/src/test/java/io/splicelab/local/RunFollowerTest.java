@@ -32,20 +32,20 @@ class RunFollowerTest {
 
     /** A whole run: started, progress, 3 checkpoints, all 27 cells, completed. */
     private static void wholeRun(FakeGateway g, boolean withCells) {
-        g.event(FollowState.RUN_STARTED, Fixtures.started(RUN, Fixtures.STEPS, 120));
+        g.event(io.splicelab.model.events.EventType.RUN_STARTED.type(), Fixtures.started(RUN, Fixtures.STEPS, 120));
         for (int step = 10; step <= 120; step += 10) {
-            g.event(FollowState.RUN_PROGRESS, Fixtures.progress(RUN, step, 120, 2.0 - step / 100.0, step / 150.0));
+            g.event(io.splicelab.model.events.EventType.RUN_PROGRESS.type(), Fixtures.progress(RUN, step, 120, 2.0 - step / 100.0, step / 150.0));
             if (step % 60 == 0 || step == 10) {
                 int s = step == 10 ? 0 : step;
-                g.event(FollowState.CHECKPOINT_CREATED, Fixtures.checkpoint(RUN, s, Fixtures.STEPS.indexOf(s)));
+                g.event(io.splicelab.model.events.EventType.CHECKPOINT_CREATED.type(), Fixtures.checkpoint(RUN, s, Fixtures.STEPS.indexOf(s)));
             }
         }
         List<ObjectNode> cells = Fixtures.allCells(RUN, Fixtures.STEPS, (a, b) -> true);
         if (withCells) {
-            cells.forEach(c -> g.event(FollowState.HYBRID_EVALUATED, c));
+            cells.forEach(c -> g.event(io.splicelab.model.events.EventType.HYBRID_EVALUATED.type(), c));
         }
-        g.event(FollowState.RUN_COMPLETED, Fixtures.completed(RUN, 120, 3));
-        g.event(FollowState.STATS_COMPUTED, Fixtures.obj().put("runId", RUN).put("analysis", "kde"));
+        g.event(io.splicelab.model.events.EventType.RUN_COMPLETED.type(), Fixtures.completed(RUN, 120, 3));
+        g.event(io.splicelab.model.events.EventType.STATS_COMPUTED.type(), Fixtures.obj().put("runId", RUN).put("analysis", "kde"));
         g.hybrids = Fixtures.hybridsResponse(RUN, Fixtures.STEPS, cells);
         g.run = Fixtures.obj().put("runId", RUN).put("status", "COMPLETED").put("step", 120).put("totalSteps", 120);
     }
@@ -97,9 +97,9 @@ class RunFollowerTest {
     @Test
     void aFailedRunExitsNonZeroWithTheReason() throws Exception {
         try (FakeGateway g = new FakeGateway(RUN)) {
-            g.event(FollowState.RUN_STARTED, Fixtures.started(RUN, Fixtures.STEPS, 120));
-            g.event(FollowState.RUN_PROGRESS, Fixtures.progress(RUN, 30, 120, 2.0, 0.1));
-            g.event(FollowState.RUN_FAILED, Fixtures.failed(RUN, "loss became NaN at step 31"));
+            g.event(io.splicelab.model.events.EventType.RUN_STARTED.type(), Fixtures.started(RUN, Fixtures.STEPS, 120));
+            g.event(io.splicelab.model.events.EventType.RUN_PROGRESS.type(), Fixtures.progress(RUN, 30, 120, 2.0, 0.1));
+            g.event(io.splicelab.model.events.EventType.RUN_FAILED.type(), Fixtures.failed(RUN, "loss became NaN at step 31"));
             RunFollower.Result r = follower(g).follow(RUN, Duration.ofSeconds(30));
             assertEquals(RunFollower.Outcome.FAILED, r.outcome());
             assertEquals(1, r.exitCode());
@@ -111,8 +111,8 @@ class RunFollowerTest {
     @Test
     void theTimeoutEndsTheFollowAndSaysHowToComeBack() throws Exception {
         try (FakeGateway g = new FakeGateway(RUN)) {
-            g.event(FollowState.RUN_STARTED, Fixtures.started(RUN, Fixtures.STEPS, 120));
-            g.event(FollowState.RUN_PROGRESS, Fixtures.progress(RUN, 30, 120, 2.0, 0.1));
+            g.event(io.splicelab.model.events.EventType.RUN_STARTED.type(), Fixtures.started(RUN, Fixtures.STEPS, 120));
+            g.event(io.splicelab.model.events.EventType.RUN_PROGRESS.type(), Fixtures.progress(RUN, 30, 120, 2.0, 0.1));
             long t0 = System.nanoTime();
             RunFollower.Result r = follower(g).follow(RUN, Duration.ofSeconds(2));
             assertTrue(System.nanoTime() - t0 < 10_000_000_000L);
@@ -187,12 +187,12 @@ class RunFollowerTest {
     @Test
     void anIncompleteGridIsSaidAtTheEndInsteadOfASilentPartialGrid() throws Exception {
         try (FakeGateway g = new FakeGateway(RUN)) {
-            g.event(FollowState.RUN_STARTED, Fixtures.started(RUN, Fixtures.STEPS, 120));
+            g.event(io.splicelab.model.events.EventType.RUN_STARTED.type(), Fixtures.started(RUN, Fixtures.STEPS, 120));
             List<ObjectNode> cells = Fixtures.allCells(RUN, Fixtures.STEPS, (a, b) -> a < 120 && b < 120);
-            cells.forEach(c -> g.event(FollowState.HYBRID_EVALUATED, c));
-            g.event(FollowState.HYBRID_PROGRESS, Fixtures.gridProgress(RUN, 60, 15, 15, 12, 27, "computing", null));
-            g.event(FollowState.RUN_COMPLETED, Fixtures.completed(RUN, 120, 3));
-            g.event(FollowState.HYBRID_PROGRESS, Fixtures.gridProgress(RUN, 120, 0, 15, 12, 27, "incomplete",
+            cells.forEach(c -> g.event(io.splicelab.model.events.EventType.HYBRID_EVALUATED.type(), c));
+            g.event(io.splicelab.model.events.EventType.HYBRID_PROGRESS.type(), Fixtures.gridProgress(RUN, 60, 15, 15, 12, 27, "computing", null));
+            g.event(io.splicelab.model.events.EventType.RUN_COMPLETED.type(), Fixtures.completed(RUN, 120, 3));
+            g.event(io.splicelab.model.events.EventType.HYBRID_PROGRESS.type(), Fixtures.gridProgress(RUN, 120, 0, 15, 12, 27, "incomplete",
                     "checkpoint 120 could not be read"));
             g.hybrids = Fixtures.hybridsResponse(RUN, Fixtures.STEPS, cells);
             g.run = Fixtures.obj().put("runId", RUN).put("status", "COMPLETED").put("step", 120).put("totalSteps", 120);
@@ -211,8 +211,8 @@ class RunFollowerTest {
     @Test
     void aServiceThatIsDownOnTheGatewayIsShown() throws Exception {
         try (FakeGateway g = new FakeGateway(RUN)) {
-            g.event(FollowState.RUN_STARTED, Fixtures.started(RUN, Fixtures.STEPS, 120));
-            g.event(FollowState.RUN_PROGRESS, Fixtures.progress(RUN, 30, 120, 2.0, 0.1));
+            g.event(io.splicelab.model.events.EventType.RUN_STARTED.type(), Fixtures.started(RUN, Fixtures.STEPS, 120));
+            g.event(io.splicelab.model.events.EventType.RUN_PROGRESS.type(), Fixtures.progress(RUN, 30, 120, 2.0, 0.1));
             com.fasterxml.jackson.databind.node.ArrayNode services = EventCodec.mapper().createArrayNode();
             services.addObject().put("name", "trainer-service").put("status", "UP");
             services.addObject().put("name", "splicer-service").put("status", "DOWN");

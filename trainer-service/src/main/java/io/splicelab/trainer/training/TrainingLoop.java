@@ -335,27 +335,7 @@ public final class TrainingLoop {
      * frozen) run in inference mode so its BatchNorm statistics stay. Shared by training and noise
      * sampling so both see the same model.
      */
-    static final class Step {
-        private final CutNetwork net;
-        private final Loss loss;
-        private final Augmenter augmenter;
-        private final ImageDataset train;
-        private final int[] labels;
-        private final int freezeSegments;
-
-        Step(CutNetwork net, Loss loss, Augmenter augmenter, ImageDataset train, int[] labels, int freezeSegments) {
-            this.net = net;
-            this.loss = loss;
-            this.augmenter = augmenter;
-            this.train = train;
-            this.labels = labels;
-            this.freezeSegments = freezeSegments;
-        }
-
-        ImageDataset train() {
-            return train;
-        }
-
+    record Step(CutNetwork net, Loss loss, Augmenter augmenter, ImageDataset train, int[] labels, int freezeSegments) {
         Result forwardBackward(NDManager batch, int[] idx, SplittableRandom rnd, boolean frozen) {
             NDArray x = batch.create(augmenter.batch(train, idx, rnd),
                     new Shape(idx.length, train.channels(), train.height(), train.width()));
