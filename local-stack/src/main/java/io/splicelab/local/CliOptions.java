@@ -24,6 +24,12 @@ final class CliOptions {
         }
     }
 
+    /** A sub-command's {@code -h}/{@code --help}. */
+    static final class Help {
+        @Option(names = {"-h", "--help"}, usageHelp = true, description = "this command's options")
+        boolean help;
+    }
+
     /** The demo run's configuration (defaults give a run of a few minutes on 2 CPU cores). */
     static final class RunOptions {
         @Option(names = "--architecture", paramLabel = "A", defaultValue = "resnet20",

@@ -81,9 +81,8 @@ public final class Main implements Callable<Integer> {
             description = "start the local stack (Kafka + the four services), train a small demo run, follow it live, "
                     + "print the temporal-consistency grid, stop the stack")
     static final class Demo implements Callable<Integer> {
-        @Option(names = {"-h", "--help"}, usageHelp = true, description = "this command's options")
-        boolean help;
-
+        @Mixin
+        CliOptions.Help help;
         @Mixin
         CliOptions.RunOptions run;
         @Mixin
@@ -169,9 +168,8 @@ public final class Main implements Callable<Integer> {
     @Command(name = "up", sortOptions = false,
             description = "start the local stack and keep it running until Ctrl-C (a child that dies is restarted)")
     static final class Up implements Callable<Integer> {
-        @Option(names = {"-h", "--help"}, usageHelp = true, description = "this command's options")
-        boolean help;
-
+        @Mixin
+        CliOptions.Help help;
         @Mixin
         CliOptions.StackOptions stack;
         @Mixin
@@ -212,9 +210,8 @@ public final class Main implements Callable<Integer> {
     @Command(name = "follow", sortOptions = false,
             description = "follow a run on a gateway: live progress, services that are down, then its grid")
     static final class Follow implements Callable<Integer> {
-        @Option(names = {"-h", "--help"}, usageHelp = true, description = "this command's options")
-        boolean help;
-
+        @Mixin
+        CliOptions.Help help;
         @Parameters(paramLabel = "<runId>", description = "the run to follow")
         String runId;
 

@@ -10,8 +10,10 @@ import io.splicelab.splicer.splicing.HybridCell;
 import io.splicelab.splicer.splicing.RunGrid;
 import io.splicelab.splicer.splicing.SegmentedNet;
 import io.splicelab.splicer.splicing.TcSummary;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Supplier;
 import org.jboss.logging.Logger;
@@ -44,15 +46,16 @@ final class GridGrowth {
      */
     boolean grow(RunGrid grid, String runId, int delivered, TreeMap<Integer, Supplier<SegmentedNet>> todo) {
         boolean dropped = false;
+        Set<Integer> evaluatedBefore = evaluatedSteps(runId);
         for (Map.Entry<Integer, Supplier<SegmentedNet>> e : todo.entrySet()) {
             int step = e.getKey();
             if (step != delivered) {
                 LOG.infof("run %s: restoring checkpoint at step %d from the artifact store", runId, step);
             }
             try {
-                // only new work is announced: a restored checkpoint's cells are in the store (and at the gateway)
-                // already, and ticks from a half-restored grid would show the run's grid shrinking and growing back
-                boolean announce = step == delivered && step == todo.lastKey();
+                // only new work is announced: a checkpoint evaluated before has its cells in the store (and at the
+                // gateway) already, and ticks while it is restored would show the run's grid shrink and grow back
+                boolean announce = !evaluatedBefore.contains(step);
                 addAndPublish(grid, runId, step, e.getValue(), step == delivered, announce);
                 records.clearIncomplete(runId, step);
             } catch (RuntimeException failure) {
@@ -73,6 +76,17 @@ final class GridGrowth {
                     s.tcScore(), s.dropLag(), s.threshold()));
         }
         return true;
+    }
+
+    /** The checkpoints of the run evaluated before (their diagonal cell, the checkpoint alone, is stored). */
+    private Set<Integer> evaluatedSteps(String runId) {
+        Set<Integer> steps = new HashSet<>();
+        for (HybridCell cell : records.storedCells(runId)) {
+            if (cell.shallowStep() == cell.deepStep()) {
+                steps.add(cell.shallowStep());
+            }
+        }
+        return steps;
     }
 
     private void addAndPublish(RunGrid grid, String runId, int step, Supplier<SegmentedNet> loader,

@@ -213,23 +213,18 @@ class OnnxImportTest {
         }
 
         @Override
-        public void publish(HybridEvaluated cell) {
-            cells.add(cell);
-        }
-
-        @Override
-        public void publish(TcSummaryComputed summary) {
-            summaries.add(summary);
-        }
-
-        @Override
-        public void publish(FeaturesSnapshotted snapshot) {
-            snapshots.add(snapshot);
-        }
-
-        @Override
-        public void publish(GridProgress p) {
-            progress.add(p);
+        protected void send(String runId, Object payload) {
+            if (payload instanceof HybridEvaluated cell) {
+                cells.add(cell);
+            } else if (payload instanceof TcSummaryComputed summary) {
+                summaries.add(summary);
+            } else if (payload instanceof FeaturesSnapshotted snapshot) {
+                snapshots.add(snapshot);
+            } else if (payload instanceof GridProgress p) {
+                progress.add(p);
+            } else {
+                throw new AssertionError("the splicer published an unexpected payload: " + payload);
+            }
         }
     }
 

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.splicelab.kafka.StringClients;
 import io.splicelab.model.events.ArtifactRef;
 import io.splicelab.model.events.DeadLetters;
 import io.splicelab.model.events.Envelope;
@@ -29,22 +30,15 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Predicate;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -66,23 +60,6 @@ class SplicerIT {
 
     @ConfigProperty(name = "splicelab.artifacts.dir")
     String artifactsDir;
-
-    private KafkaProducer<String, String> producer;
-
-    @BeforeEach
-    void producer() {
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-        p.put(ProducerConfig.ACKS_CONFIG, "all");
-        producer = new KafkaProducer<>(p);
-    }
-
-    @AfterEach
-    void closeProducer() {
-        producer.close();
-    }
 
     private static RunConfig config(int evalSize) throws Exception {
         return EventCodec.mapper().readValue("{\"architecture\":\"resnet20-b\",\"widthMultiplier\":0.25,"
@@ -222,8 +199,11 @@ class SplicerIT {
         return h == null ? "<no reason header>" : new String(h.value(), StandardCharsets.UTF_8);
     }
 
+    /** Sends one record and waits for the broker's ack (a producer per record: an IT sends a handful). */
     private void send(String topic, String key, String value) throws Exception {
-        producer.send(new ProducerRecord<>(topic, key, value)).get();
+        try (KafkaProducer<String, String> producer = StringClients.producer(bootstrap)) {
+            producer.send(new ProducerRecord<>(topic, key, value)).get();
+        }
     }
 
     /**
@@ -232,16 +212,10 @@ class SplicerIT {
      */
     private List<ConsumerRecord<String, String>> await(String topic, Predicate<ConsumerRecord<String, String>> until,
             int count, Predicate<ConsumerRecord<String, String>> keep) {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        p.put(ConsumerConfig.GROUP_ID_CONFIG, "it-" + UUID.randomUUID());
-        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         List<ConsumerRecord<String, String>> out = new ArrayList<>();
         int matched = 0;
         long deadline = System.nanoTime() + TIMEOUT.toNanos();
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(p)) {
+        try (KafkaConsumer<String, String> consumer = StringClients.consumer(bootstrap, "it-" + UUID.randomUUID())) {
             consumer.subscribe(List.of(topic));
             while (System.nanoTime() < deadline) {
                 for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(500))) {
