@@ -34,11 +34,11 @@ final class EventStreamReader implements Runnable {
 
     /**
      * Quarkus REST writes an event's media type as a {@code content-type:} line, a field the SSE format does not
-     * define; RESTEasy's reader skips it (as the standard says) but warns once per stream, on the user's terminal.
-     * Held here so the logger (and its level) is not collected.
+     * define; RESTEasy's reader skips it (as the standard says) but warns on every event, on the user's terminal.
+     * RESTEasy logs through JBoss Logging to java.util.logging here, under categories below {@code org.jboss.resteasy}:
+     * the command line shows its errors only. Held here so the logger (and its level) is not collected.
      */
-    private static final java.util.logging.Logger SSE_FIELDS = quiet(
-            "org.jboss.resteasy.plugins.providers.sse.SseEventInputImpl");
+    private static final java.util.logging.Logger RESTEASY = quiet("org.jboss.resteasy");
 
     /** How soon a source connects again after its stream ended: the first step of the back-off. */
     private static final long RECONNECT_MS = 250;
