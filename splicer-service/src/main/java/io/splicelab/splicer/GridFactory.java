@@ -9,6 +9,7 @@ import io.splicelab.model.net.Networks;
 import io.splicelab.splicer.splicing.EvalSets;
 import io.splicelab.splicer.splicing.RunGrid;
 import java.util.List;
+import java.util.Map;
 import org.jboss.logging.Logger;
 
 /**
@@ -48,7 +49,7 @@ final class GridFactory {
         int batch = plan.batchSize(spec);
         LOG.infof("run %s: evaluation sets %s, %d images per forward pass", runId,
                 sets.stream().map(ImageDataset::name).toList(), batch);
-        RunGrid grid = grid(cutsFor(config), modes, sets, recal, spec, batch);
+        RunGrid grid = grid(cutsFor(config), modes, sets, subsets(sets, config), recal, spec, batch);
         records.storedCells(runId).forEach(grid::remember);
         return grid;
     }
@@ -59,15 +60,21 @@ final class GridFactory {
      */
     RunGrid crossRun(CheckpointCreated a, String evalSet) {
         List<ImageDataset> sets = EvalSets.resolve(List.of(evalSet), a.config(), settings.cifar10cDir());
-        return grid(settings.cuts(), List.of(RunGrid.CARRY), sets, null, a.network(), plan.batchSize(a.network()));
+        return grid(settings.cuts(), List.of(RunGrid.CARRY), sets, subsets(sets, a.config()), null, a.network(),
+                plan.batchSize(a.network()));
+    }
+
+    /** Which images of its split each set holds, for its cells. */
+    private static Map<String, String> subsets(List<ImageDataset> sets, RunConfig config) {
+        return EvalSets.subsets(sets.stream().map(ImageDataset::name).toList(), config);
     }
 
     /** A grid on the grids' device, its features in memory up to what the budget leaves beside its batches. */
-    private RunGrid grid(List<String> cuts, List<String> modes, List<ImageDataset> sets, ImageDataset recal,
-            NetworkSpec spec, int batch) {
+    private RunGrid grid(List<String> cuts, List<String> modes, List<ImageDataset> sets, Map<String, String> subsets,
+            ImageDataset recal, NetworkSpec spec, int batch) {
         RunGrid.Options options = new RunGrid.Options(cuts, modes, batch, plan.featureBudget(spec, batch),
                 settings.spillDir(), settings.precision());
-        return new RunGrid(options, sets, recal, NDManager.newBaseManager(plan.device()));
+        return new RunGrid(options, sets, subsets, recal, NDManager.newBaseManager(plan.device()));
     }
 
     /**

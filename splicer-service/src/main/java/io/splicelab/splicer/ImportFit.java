@@ -5,21 +5,25 @@ import io.splicelab.model.events.Payloads.CheckpointImported;
 import io.splicelab.model.events.RunConfig;
 import io.splicelab.model.imports.ImportManifest;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Whether an imported checkpoint can be evaluated here: its dataset's images and classes are what its
- * manifest's network takes, its manifest has every cut the splicer evaluates and the event names a file per
- * segment. Checked when the event is accepted (a misfit is dead-lettered) and again before it is evaluated
- * (a stored import record is read back).
+ * manifest's network takes, its evaluation subset is valid (by the run configuration's rules), its manifest has
+ * every cut the splicer evaluates and the event names a file per segment. Checked when the event is accepted (a
+ * misfit is dead-lettered) and again before it is evaluated (a stored import record is read back).
  */
 final class ImportFit {
     private ImportFit() {
     }
 
-    /** The configuration an import's evaluation sets are resolved with: its dataset, size and seed. */
+    /** The fields of the configuration an import sets: what its evaluation sets depend on. */
+    private static final Set<String> EVALUATION_FIELDS = Set.of("evalSize", "evalSubset", "evalIndices");
+
+    /** The configuration an import's evaluation sets are resolved with: its dataset, size, seed and subset. */
     static RunConfig config(CheckpointImported imported) {
         return new RunConfig(null, null, imported.dataset(), null, null, null, null, null, imported.seed(), null,
-                imported.evalSize()).withDefaults();
+                imported.evalSize()).withEvalSubset(imported.evalSubset(), imported.evalIndices()).withDefaults();
     }
 
     /**
@@ -40,6 +44,11 @@ final class ImportFit {
         if (info.numClasses() != m.numClasses()) {
             throw new IllegalArgumentException("dataset " + info.name() + " has " + info.numClasses()
                     + " classes but the imported network has numClasses " + m.numClasses());
+        }
+        for (RunConfig.FieldError e : config.validate()) {
+            if (EVALUATION_FIELDS.contains(e.field())) {
+                throw new IllegalArgumentException(e.field() + " " + e.message());
+            }
         }
         for (String cut : cuts) {
             if (!m.cuts().contains(cut)) {

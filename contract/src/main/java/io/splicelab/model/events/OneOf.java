@@ -40,7 +40,8 @@ public @interface OneOf {
         OPTIMIZER(RunConfig.OPTIMIZERS, ""),
         SCHEDULE(RunConfig.SCHEDULES, ""),
         AUGMENTATION(RunConfig.AUGMENTATIONS, "auto or "),
-        DEVICE(RunConfig.DEVICES, "");
+        DEVICE(RunConfig.DEVICES, ""),
+        EVAL_SUBSET(RunConfig.EVAL_SUBSETS, "");
 
         private final Set<String> names;
         private final String message;

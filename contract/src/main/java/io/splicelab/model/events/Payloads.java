@@ -89,24 +89,45 @@ public final class Payloads {
     /**
      * A checkpoint trained elsewhere, imported as one ONNX file per segment (see {@link ImportManifest}), written
      * once to the artifact store. It joins the grid of its run like a created checkpoint; its evaluation set is the
-     * seeded test subset of {@code dataset} ({@code evalSize} examples, subset seed {@code seed}). Imported
-     * networks carry their own BatchNorm statistics, so only BatchNorm mode {@code carry} applies.
+     * test subset of {@code dataset} that {@code evalSubset} names ({@code evalSize} examples, subset seed
+     * {@code seed}; the run configuration's fields of the same names). Imported networks carry their own BatchNorm
+     * statistics, so only BatchNorm mode {@code carry} applies.
      *
      * @param manifest the validated manifest (as imported)
      * @param manifestFile the manifest file in the artifact store
      * @param segments the segment files in the store, in the manifest's segment order
+     * @param evalSubset {@code stratified} (also when null: imports before the setting), {@code first} or
+     *     {@code indices}
+     * @param evalIndices the indices into the test split, with {@code evalSubset=indices}
      */
     public record CheckpointImported(String runId, int step, int index, String dataset, Integer evalSize, Long seed,
-            ImportManifest manifest, ArtifactRef manifestFile, List<ArtifactRef> segments) {
+            ImportManifest manifest, ArtifactRef manifestFile, List<ArtifactRef> segments, String evalSubset,
+            List<Integer> evalIndices) {
+        /** An import on the seeded class-stratified test subset (the record before the evaluation subset). */
+        public CheckpointImported(String runId, int step, int index, String dataset, Integer evalSize, Long seed,
+                ImportManifest manifest, ArtifactRef manifestFile, List<ArtifactRef> segments) {
+            this(runId, step, index, dataset, evalSize, seed, manifest, manifestFile, segments, null, null);
+        }
     }
 
     /**
      * One cell of the hybrid grid: shallow part (up to {@code cut}) from the checkpoint at
      * {@code shallowStep}, deep part from {@code deepStep}, evaluated on {@code evalSet}.
      * Natural key: (runId, cut, evalSet, bnMode, shallowStep, deepStep).
+     *
+     * @param evalSubset which images of the split the evaluation set holds, as
+     *     {@link io.splicelab.model.values.EvalSubset#describe} writes it (e.g. {@code first size=500}); null in cells
+     *     computed before it was recorded
      */
     public record HybridEvaluated(String runId, String cut, String evalSet, String bnMode, String precision,
-            int shallowStep, int deepStep, int samples, Map<String, Double> metrics) implements GridNames {
+            int shallowStep, int deepStep, int samples, Map<String, Double> metrics, String evalSubset)
+            implements GridNames {
+        /** A cell without its evaluation subset (the record before it was recorded). */
+        public HybridEvaluated(String runId, String cut, String evalSet, String bnMode, String precision,
+                int shallowStep, int deepStep, int samples, Map<String, Double> metrics) {
+            this(runId, cut, evalSet, bnMode, precision, shallowStep, deepStep, samples, metrics, null);
+        }
+
         /** One metric of the cell; null when the cell lacks it. */
         public Double metric(Metric metric) {
             return metric.in(metrics);

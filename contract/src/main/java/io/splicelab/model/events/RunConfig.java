@@ -3,6 +3,8 @@ package io.splicelab.model.events;
 import io.splicelab.model.data.DatasetInfo;
 import io.splicelab.model.events.OneOf.Choice;
 import io.splicelab.model.validation.Contracts;
+import io.splicelab.model.values.EvalSubset;
+import io.splicelab.model.values.WireName;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.constraints.AssertTrue;
 import jakarta.validation.constraints.DecimalMax;
@@ -13,6 +15,7 @@ import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -25,7 +28,7 @@ import java.util.TreeSet;
  * {@link #withDefaults()} fills what was left out (and resolves {@code augmentation=auto} and
  * {@code epochs} into explicit values), so the configuration a run records is the one it ran with.
  *
- * <p>Over 400 lines because it is the one place a run's 32 fields are declared with their bounds (Bean Validation
+ * <p>Over 400 lines because it is the one place a run's 34 fields are declared with their bounds (Bean Validation
  * constraints on the components), their cross-field rules and their defaults: split, a rule would drift from its
  * field.
  *
@@ -42,7 +45,8 @@ import java.util.TreeSet;
  * @param seed fixes initialisation, data order, augmentation, label noise and the evaluation subsets
  * @param trainSize number of training examples (default: 4000 for synthetic, the whole split otherwise;
  *     smaller: a seeded class-stratified subset)
- * @param evalSize size of the seeded class-stratified test subset the hybrids are evaluated on
+ * @param evalSize size of the test subset the hybrids are evaluated on (with {@code evalSubset=indices}: the number
+ *     of evalIndices, its default)
  * @param shortcut ResNet shortcuts that change shape: {@code A} (zero-pad, default) or {@code B} (1x1 conv)
  * @param optimizer {@code sgd} (default) or {@code adam}
  * @param nesterov Nesterov momentum for SGD (default false)
@@ -68,6 +72,11 @@ import java.util.TreeSet;
  * @param device {@code auto} (GPU when the engine has one), {@code cpu} or {@code gpu}
  * @param dataDir directory searched first for the dataset files
  * @param download whether missing dataset files may be downloaded (with checksum verification)
+ * @param evalSubset which test images the hybrids are evaluated on ({@link EvalSubset}): {@code stratified} (a
+ *     seeded class-stratified sample of evalSize, the default), {@code first} (the first evalSize images of the test
+ *     split) or {@code indices} (the images at {@code evalIndices}; the default when only those are given)
+ * @param evalIndices with {@code evalSubset=indices}: distinct indices into the dataset's test split, 10 to
+ *     {@value #MAX_EVAL_INDICES} of them, evaluated in the order listed
  */
 public record RunConfig(
         @NotNull(message = RunConfig.REQUIRED) @OneOf(Choice.ARCHITECTURE) String architecture,
@@ -115,7 +124,10 @@ public record RunConfig(
         @Max(value = 65_536, message = "must be between 1 and 65536") Integer noiseProjectionDim,
         @NotNull(message = RunConfig.REQUIRED) @OneOf(Choice.DEVICE) String device,
         String dataDir,
-        Boolean download) {
+        Boolean download,
+        @NotNull(message = RunConfig.REQUIRED) @OneOf(Choice.EVAL_SUBSET) String evalSubset,
+        @Size(min = RunConfig.MIN_EVAL_INDICES, max = RunConfig.MAX_EVAL_INDICES,
+                message = "must list between {min} and {max} indices") List<Integer> evalIndices) {
 
     public static final Set<String> ARCHITECTURES = Architectures.NAMES;
     public static final Set<String> DATASETS = DatasetInfo.KNOWN.keySet();
@@ -123,6 +135,7 @@ public record RunConfig(
     public static final Set<String> SCHEDULES = Set.of("constant", "step", "cosine");
     public static final Set<String> AUGMENTATIONS = Set.of("none", "crop", "flip", "crop+flip");
     public static final Set<String> DEVICES = Set.of("auto", "cpu", "gpu");
+    public static final Set<String> EVAL_SUBSETS = Set.copyOf(WireName.wireNames(EvalSubset.class));
 
     /** The most optimizer steps a run may ask for. */
     public static final int MAX_STEPS = 10_000_000;
@@ -134,6 +147,13 @@ public record RunConfig(
     public static final int MAX_LOG_CHECKPOINTS = 50;
     /** The most learning-rate milestones. */
     public static final int MAX_MILESTONES = 100;
+    /** The fewest evalIndices (the least evalSize). */
+    public static final int MIN_EVAL_INDICES = 10;
+    /**
+     * The most evalIndices: the largest test split (svhn's), so that every test image can be listed while the bound
+     * is checked before the list is walked (the list travels in every event that carries the configuration).
+     */
+    public static final int MAX_EVAL_INDICES = 26_032;
     /** The most entries of one projected noise matrix (minibatches x projected dimension): 256 MB of float32. */
     public static final long MAX_NOISE_ENTRIES = 1L << 26;
 
@@ -150,7 +170,21 @@ public record RunConfig(
             Integer evalSize) {
         this(architecture, widthMultiplier, dataset, steps, batchSize, learningRate, momentum, checkpointInterval,
                 seed, trainSize, evalSize, null, null, null, null, null, null, null, null, null, null, null, null,
-                null, null, null, null, null, null, null, null, null);
+                null, null, null, null, null, null, null, null, null, null, null);
+    }
+
+    /** The configuration before the evaluation subset: every field but {@code evalSubset} and {@code evalIndices}. */
+    public RunConfig(String architecture, Double widthMultiplier, String dataset, Integer steps, Integer batchSize,
+            Double learningRate, Double momentum, Integer checkpointInterval, Long seed, Integer trainSize,
+            Integer evalSize, String shortcut, String optimizer, Boolean nesterov, Double weightDecay,
+            String lrSchedule, List<Integer> lrMilestones, Double lrGamma, Integer warmupSteps, Integer epochs,
+            String augmentation, Double labelNoise, String freezeCut, Integer freezeStep, Boolean checkpointEveryEpoch,
+            Integer logCheckpoints, List<Integer> noiseSteps, Integer noiseMinibatches, Integer noiseProjectionDim,
+            String device, String dataDir, Boolean download) {
+        this(architecture, widthMultiplier, dataset, steps, batchSize, learningRate, momentum, checkpointInterval,
+                seed, trainSize, evalSize, shortcut, optimizer, nesterov, weightDecay, lrSchedule, lrMilestones, lrGamma,
+                warmupSteps, epochs, augmentation, labelNoise, freezeCut, freezeStep, checkpointEveryEpoch,
+                logCheckpoints, noiseSteps, noiseMinibatches, noiseProjectionDim, device, dataDir, download, null, null);
     }
 
     /** Fills the defaults of every field the user left out. */
@@ -167,11 +201,17 @@ public record RunConfig(
         }
         String aug = augmentation == null || "auto".equals(augmentation)
                 ? (info == null ? "none" : info.defaultAugmentation()) : augmentation;
+        List<Integer> indices = evalIndices == null || evalIndices.isEmpty() ? null : evalIndices;
+        String subset = evalSubset != null ? evalSubset
+                : indices != null ? EvalSubset.INDICES.wire() : EvalSubset.STRATIFIED.wire();
+        Integer eval = evalSize != null ? evalSize
+                : EvalSubset.INDICES.wire().equals(subset) && indices != null ? Integer.valueOf(indices.size())
+                : Integer.valueOf(500);
         return new RunConfig(architecture == null ? "resnet20" : architecture,
                 widthMultiplier == null ? 1.0 : widthMultiplier, ds, resolvedSteps, batch,
                 learningRate == null ? 0.05 : learningRate, momentum == null ? 0.9 : momentum,
                 checkpointInterval == null ? 50 : checkpointInterval, seed == null ? 1L : seed, train,
-                evalSize == null ? 500 : evalSize, shortcut == null ? "A" : shortcut,
+                eval, shortcut == null ? "A" : shortcut,
                 optimizer == null ? "sgd" : optimizer, nesterov == null ? Boolean.FALSE : nesterov,
                 weightDecay == null ? 5e-4 : weightDecay, lrSchedule == null ? "constant" : lrSchedule,
                 lrMilestones == null ? List.of() : lrMilestones, lrGamma == null ? 0.1 : lrGamma,
@@ -180,7 +220,29 @@ public record RunConfig(
                 checkpointEveryEpoch == null ? Boolean.FALSE : checkpointEveryEpoch,
                 logCheckpoints == null ? 0 : logCheckpoints, noiseSteps == null ? List.of() : noiseSteps,
                 noiseMinibatches == null ? 64 : noiseMinibatches, noiseProjectionDim, device == null ? "auto" : device,
-                dataDir, download == null ? Boolean.FALSE : download);
+                dataDir, download == null ? Boolean.FALSE : download, subset, indices);
+    }
+
+    /**
+     * This configuration with another evaluation subset (the other fields as they are): what an import, which has
+     * no configuration of its own, is evaluated with.
+     */
+    public RunConfig withEvalSubset(String subset, List<Integer> indices) {
+        return new RunConfig(architecture, widthMultiplier, dataset, steps, batchSize, learningRate, momentum,
+                checkpointInterval, seed, trainSize, evalSize, shortcut, optimizer, nesterov, weightDecay, lrSchedule,
+                lrMilestones, lrGamma, warmupSteps, epochs, augmentation, labelNoise, freezeCut, freezeStep,
+                checkpointEveryEpoch, logCheckpoints, noiseSteps, noiseMinibatches, noiseProjectionDim, device, dataDir,
+                download, subset, indices);
+    }
+
+    /**
+     * The evaluation subset, typed: the named one, else {@code indices} when evalIndices are listed, else
+     * {@code stratified} (so also before defaults).
+     *
+     * @throws IllegalArgumentException for a name outside {@link #EVAL_SUBSETS}
+     */
+    public EvalSubset evalSubsetValue() {
+        return EvalSubset.of(evalSubset, evalIndices);
     }
 
     /** Steps in one pass over the training set (the last partial batch is dropped). */
@@ -314,6 +376,43 @@ public record RunConfig(
         return noiseProjectionDim == null || noiseProjectionDim < 1 || noiseProjectionDim > 65_536
                 || noiseSteps == null || noiseSteps.isEmpty() || noiseMinibatches == null || noiseMinibatches < 2
                 || (long) noiseMinibatches * noiseProjectionDim <= MAX_NOISE_ENTRIES;
+    }
+
+    @AssertTrue(message = "is required for evalSubset indices")
+    private boolean isEvalIndicesGivenForTheIndicesSubset() {
+        return !EvalSubset.INDICES.wire().equals(evalSubset) || evalIndices != null;
+    }
+
+    @AssertTrue(message = "are only read with evalSubset indices")
+    private boolean isEvalIndicesOnlyForTheIndicesSubset() {
+        return evalIndices == null || evalIndices.isEmpty() || evalSubset == null
+                || !EVAL_SUBSETS.contains(evalSubset) || EvalSubset.INDICES.wire().equals(evalSubset);
+    }
+
+    @AssertTrue(message = "must be indices into the dataset's test split (0 to its size - 1)")
+    private boolean isEvalIndicesWithinTheTestSplit() {
+        DatasetInfo info = dataset == null ? null : DatasetInfo.of(dataset).orElse(null);
+        if (!evalIndicesListable() || info == null) {
+            return true;
+        }
+        int size = info.testSize();
+        return evalIndices.stream().allMatch(i -> i != null && i >= 0 && i < size);
+    }
+
+    @AssertTrue(message = "must be distinct")
+    private boolean isEvalIndicesDistinct() {
+        return !evalIndicesListable() || new HashSet<>(evalIndices).size() == evalIndices.size();
+    }
+
+    @AssertTrue(message = "must be the number of evalIndices (or be left out) for evalSubset indices")
+    private boolean isEvalSizeTheNumberOfEvalIndices() {
+        return evalSize == null || evalIndices == null || !EvalSubset.INDICES.wire().equals(evalSubset)
+                || evalSize == evalIndices.size();
+    }
+
+    /** Whether the evalIndices are within their bounded length, so that they may be walked. */
+    private boolean evalIndicesListable() {
+        return evalIndices != null && evalIndices.size() <= MAX_EVAL_INDICES;
     }
 
     @AssertTrue(message = "the synthetic dataset is generated, not downloaded")

@@ -19,7 +19,7 @@ public final class HybridCsv {
     /** The CSV media type. */
     public static final String MEDIA_TYPE = "text/csv";
     private static final List<String> FIXED = List.of("runId", "cut", "evalSet", "bnMode", "precision",
-            "shallowStep", "deepStep", "samples");
+            "shallowStep", "deepStep", "samples", "evalSubset");
     private static final CsvMapper CSV = CsvMapper.builder()
             .enable(CsvGenerator.Feature.STRICT_CHECK_FOR_QUOTING).build();
 
@@ -36,7 +36,8 @@ public final class HybridCsv {
         for (HybridGrid.Cell c : view.cells()) {
             List<String> row = new ArrayList<>(List.of(view.runId(), c.cut(), c.evalSet(), c.bnMode(),
                     c.precision() == null ? "" : c.precision(), Integer.toString(c.shallowStep()),
-                    Integer.toString(c.deepStep()), Integer.toString(c.samples())));
+                    Integer.toString(c.deepStep()), Integer.toString(c.samples()),
+                    c.evalSubset() == null ? "" : c.evalSubset()));
             Map<String, Double> values = c.metrics();
             for (String m : metrics) {
                 Double v = values.get(m);

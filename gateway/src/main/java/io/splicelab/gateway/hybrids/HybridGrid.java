@@ -19,9 +19,19 @@ public final class HybridGrid {
     private HybridGrid() {
     }
 
-    /** One cell: the shallow part up to {@code cut} from {@code shallowStep}, the rest from {@code deepStep}. */
+    /**
+     * One cell: the shallow part up to {@code cut} from {@code shallowStep}, the rest from {@code deepStep}.
+     *
+     * @param evalSubset which images of the split it was evaluated on, e.g. {@code first size=500} (null for cells
+     *     computed before it was recorded)
+     */
     public record Cell(String cut, String evalSet, String bnMode, String precision, int shallowStep, int deepStep,
-            int samples, Map<String, Double> metrics) {
+            int samples, Map<String, Double> metrics, String evalSubset) {
+        /** A cell without its evaluation subset. */
+        public Cell(String cut, String evalSet, String bnMode, String precision, int shallowStep, int deepStep,
+                int samples, Map<String, Double> metrics) {
+            this(cut, evalSet, bnMode, precision, shallowStep, deepStep, samples, metrics, null);
+        }
     }
 
     /** The filters of a grid request; null means "any". */
@@ -80,7 +90,7 @@ public final class HybridGrid {
             only.put(metric, c.metrics().get(metric));
         }
         return new Cell(c.cut(), c.evalSet(), c.bnMode(), c.precision(), c.shallowStep(), c.deepStep(), c.samples(),
-                only);
+                only, c.evalSubset());
     }
 
     private static boolean matches(String filter, String value) {

@@ -4,6 +4,7 @@ import io.splicelab.edge.auth.RequiresApiToken;
 import io.splicelab.gateway.imports.ImportService.ImportAccepted;
 import io.splicelab.gateway.imports.ImportService.ImportRequest;
 import io.splicelab.edge.problem.Problem;
+import io.splicelab.model.events.RunConfig;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -43,7 +44,17 @@ public class ImportResource {
             + "\"input\": {\"shape\": [C, H, W], \"mean\", \"std\"}, \"segments\": [{\"name\", \"file\"}], \"cuts\"}) and "
             + "one ONNX file per segment (segment i consumes segment i-1's output; a cut named X lies after segment X). "
             + "The checkpoint joins the run's hybrid grid (BatchNorm mode carry) once the splicer has evaluated it; "
-            + "imports with other steps into the same run grow it. Needs the API token.";
+            + "imports with other steps into the same run grow it. The checkpoint is evaluated on a test subset: "
+            + "evalSubset stratified (seeded, class-stratified, the default), first (the first evalSize test images) "
+            + "or indices (the test images at evalIndices, e.g. evalIndices=3,17,42; evalSize is their number). "
+            + "Needs the API token.";
+    private static final String SUBSET = "the test images evaluated on: stratified (default: a seeded "
+            + "class-stratified sample of evalSize), first (the first evalSize) or indices (those at evalIndices; the "
+            + "default when evalIndices are given)";
+    private static final String INDICES = "with evalSubset=indices: " + RunConfig.MIN_EVAL_INDICES + " to "
+            + RunConfig.MAX_EVAL_INDICES + " distinct indices into the test split, separated by commas and/or white space, evaluated in that order";
+    private static final String INDICES_FORM = INDICES + " (a long list fits here better than in the query: "
+            + "curl -F 'evalIndices=<indices.txt')";
 
     private final ImportService imports;
 
@@ -63,11 +74,15 @@ public class ImportResource {
             @Parameter(description = "the run name (default: the manifest's \"run\")") @QueryParam("run") String run,
             @Parameter(description = "the evaluation dataset, e.g. cifar10", required = true) @QueryParam("dataset")
             String dataset,
-            @Parameter(description = "size of the seeded class-stratified test subset (default 500)")
+            @Parameter(description = "size of the test subset (default 500; with evalIndices: their number)")
             @QueryParam("evalSize") Integer evalSize,
             @Parameter(description = "seed of the evaluation subset (default 1)") @QueryParam("seed") Long seed,
+            @Parameter(description = SUBSET, schema = @Schema(enumeration = {"stratified", "first", "indices"}))
+            @QueryParam("evalSubset") String evalSubset,
+            @Parameter(description = INDICES, example = "3,17,42") @QueryParam("evalIndices") String evalIndices,
             InputStream body) {
-        return accepted(imports.importZip(body, new ImportRequest(run, dataset, evalSize, seed)));
+        return accepted(imports.importZip(body, new ImportRequest(run, dataset, evalSize, seed, evalSubset,
+                evalIndices)));
     }
 
     @RequiresApiToken
@@ -80,10 +95,13 @@ public class ImportResource {
             @Parameter(description = "the run name (default: the manifest's \"run\")") @RestForm("run") String run,
             @Parameter(description = "the evaluation dataset, e.g. cifar10", required = true) @RestForm("dataset")
             String dataset,
-            @Parameter(description = "size of the seeded class-stratified test subset (default 500)")
+            @Parameter(description = "size of the test subset (default 500; with evalIndices: their number)")
             @RestForm("evalSize") Integer evalSize,
-            @Parameter(description = "seed of the evaluation subset (default 1)") @RestForm("seed") Long seed) {
-        ImportRequest request = new ImportRequest(run, dataset, evalSize, seed);
+            @Parameter(description = "seed of the evaluation subset (default 1)") @RestForm("seed") Long seed,
+            @Parameter(description = SUBSET, schema = @Schema(enumeration = {"stratified", "first", "indices"}))
+            @RestForm("evalSubset") String evalSubset,
+            @Parameter(description = INDICES_FORM) @RestForm("evalIndices") String evalIndices) {
+        ImportRequest request = new ImportRequest(run, dataset, evalSize, seed, evalSubset, evalIndices);
         if (file == null) {
             return accepted(imports.importZip((InputStream) null, request));
         }

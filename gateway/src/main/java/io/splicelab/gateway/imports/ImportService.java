@@ -14,11 +14,13 @@ import io.splicelab.model.events.ArtifactRef;
 import io.splicelab.model.events.EventCodec;
 import io.splicelab.model.events.Payloads.CheckpointImported;
 import io.splicelab.model.events.RunConfig;
+import io.splicelab.model.events.RunIds;
 import io.splicelab.model.imports.ImportManifest;
 import io.splicelab.model.imports.InvalidManifestException;
 import io.splicelab.model.store.ArtifactIntegrityException;
 import io.splicelab.model.store.LocalArtifactStore;
 import io.splicelab.model.store.RunArtifacts;
+import io.splicelab.model.values.EvalSubset;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.io.InputStream;
@@ -67,12 +69,41 @@ public class ImportService {
         this.tmpDir = tmpDir.orElse(Path.of(System.getProperty("java.io.tmpdir"), "splicelab-imports"));
     }
 
-    /** What the import request says besides the archive. */
-    public record ImportRequest(String run, String dataset, Integer evalSize, Long seed) {
+    /**
+     * What the import request says besides the archive.
+     *
+     * @param evalSubset {@code stratified} (default), {@code first} or {@code indices} (the run configuration's field)
+     * @param evalIndices with {@code indices}: the indices into the test split as text, separated by commas and/or
+     *     white space ({@code 3,17,42})
+     */
+    public record ImportRequest(String run, String dataset, Integer evalSize, Long seed, String evalSubset,
+            String evalIndices) {
+        /** A request for the default, seeded class-stratified, evaluation subset. */
+        public ImportRequest(String run, String dataset, Integer evalSize, Long seed) {
+            this(run, dataset, evalSize, seed, null, null);
+        }
     }
 
-    /** The answer: the run, the imported step and its position among the run's imports. */
-    public record ImportAccepted(String runId, int step, int index, String dataset, int evalSize, long seed) {
+    /**
+     * The answer: the run, the imported step and its position among the run's imports.
+     *
+     * @param evalSubset the test images its cells will be evaluated on, described (e.g. {@code first size=500})
+     */
+    public record ImportAccepted(String runId, int step, int index, String dataset, int evalSize, long seed,
+            String evalSubset) {
+    }
+
+    /** The evaluation an import asks for, resolved and checked: what an earlier import of the run must share. */
+    private record Evaluation(String dataset, int evalSize, long seed, String subset, List<Integer> indices) {
+        static Evaluation of(CheckpointImported e) {
+            return new Evaluation(e.dataset(), e.evalSize() == null ? -1 : e.evalSize(),
+                    e.seed() == null ? Long.MIN_VALUE : e.seed(), EvalSubset.of(e.evalSubset(), e.evalIndices()).wire(),
+                    e.evalIndices() == null || e.evalIndices().isEmpty() ? null : e.evalIndices());
+        }
+
+        String describe() {
+            return EvalSubset.parse(subset).describe(evalSize, seed, indices);
+        }
     }
 
     /**
@@ -143,23 +174,21 @@ public class ImportService {
             throw invalid("dataset", "dataset " + info.name() + " has " + info.numClasses()
                     + " classes but the manifest's numClasses is " + manifest.numClasses());
         }
-        int evalSize = request.evalSize() == null ? 500 : request.evalSize();
-        if (evalSize < info.numClasses() || evalSize > info.testSize()) {
-            throw invalid("evalSize", "must be between " + info.numClasses() + " and " + info.testSize() + " for "
-                    + info.name() + ", got " + evalSize);
-        }
-        long seed = request.seed() == null ? 1L : request.seed();
+        Evaluation evaluation = evaluation(request, info);
+        int evalSize = evaluation.evalSize();
+        long seed = evaluation.seed();
         int step = manifest.step();
 
         List<CheckpointImported> earlier = imports(runId);
-        CheckpointImported same = earlier.stream().filter(e -> e.step() == step && sameImport(e, contents, info.name(),
-                evalSize, seed)).findFirst().orElse(null);
+        CheckpointImported same = earlier.stream().filter(e -> e.step() == step && sameImport(e, contents,
+                evaluation)).findFirst().orElse(null);
         if (same != null) {
             // the same import again (e.g. after a 503): announce it again; the splicer skips what it has evaluated
             publishOrFail(same, Instant.ofEpochMilli(System.currentTimeMillis()));
-            return new ImportAccepted(runId, step, same.index(), same.dataset(), evalSize, seed);
+            return new ImportAccepted(runId, step, same.index(), same.dataset(), evalSize, seed,
+                    evaluation.describe());
         }
-        checkRun(runId, step, info.name(), evalSize, seed, earlier);
+        checkRun(runId, step, evaluation, earlier);
 
         List<ArtifactRef> segments = new ArrayList<>();
         List<String> created = new ArrayList<>();
@@ -178,16 +207,74 @@ public class ImportService {
         }
         int index = (int) earlier.stream().filter(e -> e.step() < step).count();
         CheckpointImported imported = new CheckpointImported(runId, step, index, info.name(), evalSize, seed,
-                manifest, manifestRef, segments);
+                manifest, manifestRef, segments, evaluation.subset(), evaluation.indices());
         store.put(RunArtifacts.importRecord(runId, step),
                 EventCodec.toJson(imported).getBytes(StandardCharsets.UTF_8), "application/json");
         // millisecond precision, like the databases keep it: the event's time is the run's creation time
         Instant now = Instant.ofEpochMilli(System.currentTimeMillis());
-        recordRun(runId, importedConfig(info.name(), evalSize, seed), now);
+        recordRun(runId, importedConfig(info.name(), evalSize, seed).withEvalSubset(evaluation.subset(),
+                evaluation.indices()), now);
         publishOrFail(imported, now);
-        LOG.infof("run %s: imported checkpoint at step %d (%d segments, dataset %s)", runId, step,
-                manifest.segments().size(), info.name());
-        return new ImportAccepted(runId, step, index, info.name(), evalSize, seed);
+        LOG.infof("run %s: imported checkpoint at step %d (%d segments, dataset %s, %s)", runId, step,
+                manifest.segments().size(), info.name(), evaluation.describe());
+        return new ImportAccepted(runId, step, index, info.name(), evalSize, seed, evaluation.describe());
+    }
+
+    /**
+     * The evaluation subset of the request, checked: evalSize between the dataset's classes and its test split
+     * (stratified and first), the subset and its indices by the run configuration's rules (indices: distinct, in
+     * the test split, evalSize their number).
+     *
+     * @throws ProblemException 400 naming the field
+     */
+    private static Evaluation evaluation(ImportRequest request, DatasetInfo info) {
+        String subsetName = request.evalSubset() == null || request.evalSubset().isBlank() ? null
+                : request.evalSubset().strip();
+        List<Integer> indices = indices(request.evalIndices());
+        RunConfig asked = importedConfig(info.name(), request.evalSize(), request.seed() == null ? 1L
+                : request.seed()).withEvalSubset(subsetName, indices).withDefaults();
+        for (RunConfig.FieldError e : asked.validate()) {
+            if (e.field().equals("evalSubset") || e.field().equals("evalIndices")) {
+                throw invalid(e.field(), e.message());
+            }
+        }
+        boolean listed = asked.evalSubsetValue() == EvalSubset.INDICES;
+        int evalSize = asked.evalSize();
+        if (!listed && (evalSize < info.numClasses() || evalSize > info.testSize())) {
+            throw invalid("evalSize", "must be between " + info.numClasses() + " and " + info.testSize() + " for "
+                    + info.name() + ", got " + evalSize);
+        }
+        if (listed && evalSize != asked.evalIndices().size()) {
+            throw invalid("evalSize", "must be the number of evalIndices (" + asked.evalIndices().size()
+                    + ") or be left out, got " + evalSize);
+        }
+        return new Evaluation(info.name(), evalSize, asked.seed(), asked.evalSubset(), asked.evalIndices());
+    }
+
+    /**
+     * The evalIndices of a request: integers separated by commas and/or white space; null when none.
+     *
+     * @throws ProblemException 400 naming {@code evalIndices} for a value that is no integer or too many values
+     */
+    static List<Integer> indices(String text) {
+        if (text == null || text.isBlank()) {
+            return null;
+        }
+        String[] parts = text.strip().split("[,\\s]+");
+        if (parts.length > RunConfig.MAX_EVAL_INDICES) {
+            throw invalid("evalIndices", "must list between " + RunConfig.MIN_EVAL_INDICES + " and "
+                    + RunConfig.MAX_EVAL_INDICES + " indices, got " + parts.length);
+        }
+        List<Integer> out = new ArrayList<>(parts.length);
+        for (String part : parts) {
+            try {
+                out.add(Integer.valueOf(part));
+            } catch (NumberFormatException e) {
+                throw invalid("evalIndices", RunIds.quote(part) + " is not an index; write integers separated by "
+                        + "commas, e.g. 3,17,42");
+            }
+        }
+        return out;
     }
 
     private ArtifactRef putFile(String runId, int step, String file, ImportArchive.Contents contents, String mediaType,
@@ -211,10 +298,8 @@ public class ImportService {
     }
 
     /** Whether an earlier import is this one: same evaluation and byte-identical files. */
-    private static boolean sameImport(CheckpointImported e, ImportArchive.Contents contents, String dataset,
-            int evalSize, long seed) {
-        if (!dataset.equals(e.dataset()) || e.evalSize() == null || e.evalSize() != evalSize || e.seed() == null
-                || e.seed() != seed || e.segments().size() != contents.manifest().segments().size()) {
+    private static boolean sameImport(CheckpointImported e, ImportArchive.Contents contents, Evaluation evaluation) {
+        if (!evaluation.equals(Evaluation.of(e)) || e.segments().size() != contents.manifest().segments().size()) {
             return false;
         }
         if (!sha256(contents.files().get(ImportManifest.FILE)).equals(e.manifestFile().sha256())) {
@@ -237,13 +322,15 @@ public class ImportService {
         }
     }
 
-    /** The configuration an imported run records: architecture {@code onnx} and what its evaluation depends on. */
-    static RunConfig importedConfig(String dataset, int evalSize, long seed) {
+    /**
+     * The configuration an imported run records: architecture {@code onnx} and what its evaluation depends on (the
+     * evaluation subset is added with {@link RunConfig#withEvalSubset}).
+     */
+    static RunConfig importedConfig(String dataset, Integer evalSize, long seed) {
         return new RunConfig(ARCHITECTURE, null, dataset, null, null, null, null, null, seed, null, evalSize);
     }
 
-    private void checkRun(String runId, int step, String dataset, int evalSize, long seed,
-            List<CheckpointImported> earlier) {
+    private void checkRun(String runId, int step, Evaluation evaluation, List<CheckpointImported> earlier) {
         boolean deleted = QuarkusTransaction.requiringNew().call(() -> DeletedRunEntity.isDeleted(runId));
         if (deleted) {
             throw ProblemException.conflict("run " + runId + " was deleted; import under another run name");
@@ -255,11 +342,10 @@ public class ImportService {
             if (e.step() == step) {
                 throw ProblemException.conflict("run " + runId + " already has an imported checkpoint at step " + step);
             }
-            if (!e.dataset().equals(dataset) || e.evalSize() == null || e.evalSize() != evalSize
-                    || e.seed() == null || e.seed() != seed) {
+            if (!Evaluation.of(e).equals(evaluation)) {
                 throw ProblemException.conflict("run " + runId + " is evaluated on dataset " + e.dataset()
-                        + " (evalSize " + e.evalSize() + ", seed " + e.seed() + "); import this checkpoint with the "
-                        + "same or under another run name");
+                        + " (evalSize " + e.evalSize() + ", seed " + e.seed() + ", " + Evaluation.of(e).describe()
+                        + "); import this checkpoint with the same or under another run name");
             }
         }
         boolean trained = QuarkusTransaction.requiringNew().call(() -> {

@@ -18,6 +18,9 @@ import org.hibernate.Length;
 @Table(name = "gw_hybrid_cells", uniqueConstraints = @UniqueConstraint(name = "gw_hybrid_cells_natural_key",
         columnNames = {"runId", "cut", "evalSet", "bnMode", "shallowStep", "deepStep"}))
 public class HybridCellEntity extends GridScopedRow {
+    /** The longest evaluation subset description kept (a real one has under 60 characters). */
+    public static final int MAX_EVAL_SUBSET = 256;
+
     public int shallowStep;
     public int deepStep;
 
@@ -25,6 +28,10 @@ public class HybridCellEntity extends GridScopedRow {
     public String precision;
 
     public int samples;
+
+    /** Which images of the split the cell was evaluated on (e.g. {@code first size=500}); null for older cells. */
+    @Column(length = HybridCellEntity.MAX_EVAL_SUBSET)
+    public String evalSubset;
 
     /** The metrics as a JSON object of numbers. */
     @Column(length = Length.LONG32)

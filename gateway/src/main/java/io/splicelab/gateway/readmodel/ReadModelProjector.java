@@ -140,7 +140,7 @@ public class ReadModelProjector {
         } else if (payload instanceof CheckpointImported p) {
             // an imported run has no training: it is complete with each checkpoint it receives
             setConfigIfAbsent(run, new RunConfig("onnx", null, p.dataset(), null, null, null, null, null, p.seed(),
-                    null, p.evalSize()));
+                    null, p.evalSize()).withEvalSubset(p.evalSubset(), p.evalIndices()));
             if (!run.status.isFinal()) {
                 run.status = RunStatus.COMPLETED;
             }
@@ -175,6 +175,11 @@ public class ReadModelProjector {
         }
         if (payload instanceof HybridEvaluated p && (p.cut() == null || p.evalSet() == null || p.bnMode() == null)) {
             throw new InvalidEventException("hybrid result without cut, evalSet or bnMode");
+        }
+        if (payload instanceof HybridEvaluated p && p.evalSubset() != null
+                && p.evalSubset().length() > HybridCellEntity.MAX_EVAL_SUBSET) {
+            throw new InvalidEventException("hybrid result with an evalSubset over "
+                    + HybridCellEntity.MAX_EVAL_SUBSET + " characters");
         }
         if (payload instanceof TcSummaryComputed p && (p.cut() == null || p.evalSet() == null || p.bnMode() == null)) {
             throw new InvalidEventException("TC summary without cut, evalSet or bnMode");
@@ -298,6 +303,7 @@ public class ReadModelProjector {
         c.deepStep = p.deepStep();
         c.precision = p.precision();
         c.samples = p.samples();
+        c.evalSubset = p.evalSubset();
         c.metricsJson = EventCodec.toJson(p.metrics() == null ? Map.of() : p.metrics());
         c.persist();
     }

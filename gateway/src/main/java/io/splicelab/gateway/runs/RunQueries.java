@@ -31,6 +31,8 @@ import io.splicelab.gateway.runs.RunViews.StatsResultView;
 import io.splicelab.gateway.runs.RunViews.StatsView;
 import io.splicelab.model.events.Envelope;
 import io.splicelab.model.events.EventCodec;
+import io.splicelab.model.events.RunConfig;
+import io.splicelab.model.values.EvalSubset;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 import java.util.Arrays;
@@ -135,7 +137,22 @@ public class RunQueries {
                 .map(c -> new CheckpointView(c.step, c.index, c.trainLoss, c.trainAccuracy, c.artifactUri)).toList();
         return new RunDetail(r.id, r.status.name(), json(r.configJson), r.step, r.totalSteps, r.loss, r.accuracy,
                 r.imagesPerSecond, checkpoints, HybridCellEntity.countOfRun(runId), grid(runId), r.failure,
-                r.createdAt, r.updatedAt, groupOf(runId));
+                r.createdAt, r.updatedAt, groupOf(runId), evalSubset(r.configJson));
+    }
+
+    /**
+     * The description of a run's test subset (what the cells of {@code test} and its corrupted copies record), from
+     * its configuration; null when the gateway has none or cannot read it.
+     */
+    static String evalSubset(String configJson) {
+        if (configJson == null) {
+            return null;
+        }
+        try {
+            return EvalSubset.describeTest(EventCodec.mapper().readValue(configJson, RunConfig.class));
+        } catch (JsonProcessingException | IllegalArgumentException e) {
+            return null;
+        }
     }
 
     /** The latest grid progress the splicer reported for the run, or null before its first. */
@@ -151,7 +168,7 @@ public class RunQueries {
         List<Integer> steps = CheckpointEntity.ofRun(runId).stream().map(c -> c.step).toList();
         List<HybridGrid.Cell> cells = HybridCellEntity.ofRun(runId).stream()
                 .map(c -> new HybridGrid.Cell(c.cut, c.evalSet, c.bnMode, c.precision, c.shallowStep, c.deepStep,
-                        c.samples, metrics(c.metricsJson)))
+                        c.samples, metrics(c.metricsJson), c.evalSubset))
                 .toList();
         return HybridGrid.build(runId, steps, cells, query);
     }

@@ -22,10 +22,15 @@ public final class RunViews {
     /**
      * One run with its checkpoints, the number of hybrid cells evaluated so far and where its hybrid grid stands
      * ({@code grid}, null until the splicer reported on it).
+     *
+     * @param evalSubset which test images the run's hybrids are evaluated on (its configuration's
+     *     {@code evalSubset}, as cells of {@code test} record it), e.g. {@code stratified size=500 seed=1},
+     *     {@code first size=500} or {@code indices size=37 sha256=1f0c9a2b3d4e5f60}; training sets are always
+     *     stratified (each cell names its own)
      */
     public record RunDetail(String runId, String status, JsonNode config, Integer step, Integer totalSteps,
             Double loss, Double accuracy, Double imagesPerSecond, List<CheckpointView> checkpoints, long cells,
-            GridView grid, String failure, Instant createdAt, Instant updatedAt, String groupId) {
+            GridView grid, String failure, Instant createdAt, Instant updatedAt, String groupId, String evalSubset) {
     }
 
     /**

@@ -51,8 +51,8 @@ public final class Datasets {
     }
 
     /**
-     * The seeded class-stratified test subset the hybrids of a run are evaluated on, named
-     * {@code test}. The subset depends on the run's seed, so it is fixed for the whole run.
+     * The test subset the hybrids of a run are evaluated on, named {@code test}: the images of
+     * {@link #evalIndices}. It depends on the run's configuration only, so it is fixed for the whole run.
      */
     public static ImageDataset evalSubset(RunConfig config) {
         ImageDataset test = test(config);
@@ -60,17 +60,22 @@ public final class Datasets {
     }
 
     /**
-     * The indices into the test split of {@link #evalSubset} (all of it when evalSize is at least the
-     * test split's size): what a corrupted copy of the subset, computed or read from CIFAR-10-C files,
-     * is made of.
+     * The indices into the test split of {@link #evalSubset}, as the configuration's {@code evalSubset} says
+     * ({@link EvalSubsets}): a seeded class-stratified sample of evalSize (the default), the first evalSize images,
+     * or the listed evalIndices; all of the split when evalSize is at least its size. What a corrupted copy of the
+     * subset, computed or read from CIFAR-10-C files, is made of.
+     *
+     * @throws IllegalArgumentException when listed indices do not fit the split read
      */
     public static int[] evalIndices(RunConfig config, ImageDataset test) {
-        return ProbeSets.stratified(test.labels(), test.numClasses(), config.evalSize(), config.seed() * 7919 + 17);
+        return EvalSubsets.select(config.evalSubsetValue(), test.labels(), test.numClasses(), config.evalSize(),
+                config.seed() * 7919 + 17, config.evalIndices());
     }
 
     /**
      * The indices into the training split of the seeded class-stratified training subset the hybrids are
-     * evaluated on (evaluation sets {@code train}, {@code train-noisy}), of evalSize examples.
+     * evaluated on (evaluation sets {@code train}, {@code train-noisy}), of evalSize examples. Always stratified:
+     * {@code evalSubset} chooses test images (docs/science.md section 2).
      */
     public static int[] trainEvalIndices(RunConfig config, ImageDataset train) {
         return ProbeSets.stratified(train.labels(), train.numClasses(), config.evalSize(), config.seed() * 6007 + 29);

@@ -10,10 +10,13 @@ import io.splicelab.model.data.ProbeSets;
 import io.splicelab.model.data.corruptions.Corruptions;
 import io.splicelab.model.events.RunConfig;
 import io.splicelab.model.values.EvalSet;
+import io.splicelab.model.values.EvalSubset;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.jboss.logging.Logger;
@@ -21,10 +24,12 @@ import org.jboss.logging.Logger;
 /**
  * The evaluation sets of a run, by name (docs/science.md section 2):
  * <ul>
- * <li>{@code test}: the run's seeded class-stratified test subset of evalSize images (the whole test split
- * when evalSize is at least its size);
- * <li>{@code train}: a seeded class-stratified training subset of the same size with the true labels;
- * for a label-noise run (labelNoise > 0) it brings {@code train-noisy} with it;
+ * <li>{@code test}: the run's test subset as its {@code evalSubset} says ({@link Datasets#evalIndices}): a
+ * seeded class-stratified sample of evalSize images (the default), the first evalSize images of the split, or the
+ * listed {@code evalIndices}; the whole test split when evalSize is at least its size;
+ * <li>{@code train}: a seeded class-stratified training subset of evalSize images with the true labels, whatever
+ * the {@code evalSubset} (it chooses test images); for a label-noise run (labelNoise > 0) it brings
+ * {@code train-noisy} with it;
  * <li>{@code train-noisy}: the same training images with the labels the run trained on (the trainer's
  * {@link LabelNoise} of the whole training split, then the subset), so a label-noise run has two cells
  * per hybrid on the training subset: accuracy against the noisy labels it fitted ({@code train-noisy})
@@ -36,7 +41,7 @@ import org.jboss.logging.Logger;
  * the release's extra corruptions) exist only as files.
  * </ul>
  * A name listed twice is evaluated once. The names and their validation are the contract's {@link EvalSet}; this
- * class makes the image sets they name.
+ * class makes the image sets they name, and says which images of their split they hold ({@link #subsets}).
  */
 public final class EvalSets {
     private static final Logger LOG = Logger.getLogger(EvalSets.class);
@@ -90,6 +95,22 @@ public final class EvalSets {
                 test = test != null ? test : Datasets.evalSubset(c);
                 out.add(corrupted(parsed, c, test, cifar10cDir));
             }
+        }
+        return out;
+    }
+
+    /**
+     * Per evaluation set name, which images of its split the set holds, as its cells record it
+     * ({@link EvalSubset#describe}): {@code train} and {@code train-noisy} the seeded class-stratified training
+     * subset, every other set (test and its corrupted copies) the run's test subset.
+     */
+    public static Map<String, String> subsets(List<String> names, RunConfig config) {
+        RunConfig c = config.withDefaults();
+        String test = EvalSubset.describeTest(c);
+        String train = EvalSubset.STRATIFIED.describe(c.evalSize(), c.seed(), null);
+        Map<String, String> out = new LinkedHashMap<>();
+        for (String name : names) {
+            out.put(name, TRAIN.equals(name) || TRAIN_NOISY.equals(name) ? train : test);
         }
         return out;
     }

@@ -6,9 +6,18 @@ import java.util.Map;
  * One evaluated hybrid {@code H_cut(shallowStep -> deepStep)}: shallow part from one checkpoint, deep
  * part from another, scored on an evaluation set with a BatchNorm mode, computed at a precision. The
  * diagonal (same step twice) in mode {@code carry} is the plain checkpoint.
+ *
+ * @param evalSubset which images of the split the evaluation set holds (the contract's {@code EvalSubset}
+ *     description, e.g. {@code first size=500}); null when the grid was not told
  */
 public record HybridCell(String cut, String evalSet, String bnMode, String precision, int shallowStep,
-        int deepStep, int samples, Map<String, Double> metrics) {
+        int deepStep, int samples, Map<String, Double> metrics, String evalSubset) {
+
+    /** A cell without its evaluation subset's description. */
+    public HybridCell(String cut, String evalSet, String bnMode, String precision, int shallowStep, int deepStep,
+            int samples, Map<String, Double> metrics) {
+        this(cut, evalSet, bnMode, precision, shallowStep, deepStep, samples, metrics, null);
+    }
 
     public CellKey key() {
         return new CellKey(cut, evalSet, bnMode, shallowStep, deepStep);

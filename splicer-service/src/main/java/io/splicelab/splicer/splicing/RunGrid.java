@@ -88,6 +88,7 @@ public final class RunGrid implements AutoCloseable {
 
     private final Options options;
     private final List<ImageDataset> evalSets;
+    private final Map<String, String> evalSubsets;
     private final ImageDataset recalibrationSet;
     private final NDManager manager;
     private final FeatureCache cache;
@@ -121,6 +122,17 @@ public final class RunGrid implements AutoCloseable {
      * @param manager owns the cached features and the networks; the grid closes it
      */
     public RunGrid(Options options, List<ImageDataset> evalSets, ImageDataset recalibrationSet, NDManager manager) {
+        this(options, evalSets, Map.of(), recalibrationSet, manager);
+    }
+
+    /**
+     * A grid whose cells record which images of the split each evaluation set holds.
+     *
+     * @param evalSubsets per evaluation set name, the description its cells carry ({@link HybridCell#evalSubset()});
+     *     a set without one gets none
+     */
+    public RunGrid(Options options, List<ImageDataset> evalSets, Map<String, String> evalSubsets,
+            ImageDataset recalibrationSet, NDManager manager) {
         if (evalSets.isEmpty()) {
             throw new IllegalArgumentException("at least one evaluation set");
         }
@@ -129,6 +141,7 @@ public final class RunGrid implements AutoCloseable {
         }
         this.options = options;
         this.evalSets = List.copyOf(evalSets);
+        this.evalSubsets = Map.copyOf(evalSubsets);
         this.recalibrationSet = options.bnModes().contains(RECALIBRATE) ? recalibrationSet : null;
         this.manager = manager;
         this.cache = new FeatureCache(manager, options.featureBudgetBytes(), options.spillDir());
@@ -425,7 +438,8 @@ public final class RunGrid implements AutoCloseable {
                     metrics.put(HybridMetrics.PARAM_DISTANCE, paramDistance);
                 }
                 metrics.put(HybridMetrics.FEATURE_DISTANCE, a == b ? 0.0 : featureDistance(cut, e, a, b));
-                out.add(new HybridCell(cut, e.name(), mode, options.precision(), a, b, e.size(), metrics));
+                out.add(new HybridCell(cut, e.name(), mode, options.precision(), a, b, e.size(), metrics,
+                        evalSubsets.get(e.name())));
             }
         } finally {
             if (recal != null) {
