@@ -86,8 +86,27 @@ class GatewayIT {
         assertEquals("/gateway", envelope.source());
 
         given().get("/api/runs/" + runId).then().statusCode(200).body("status", equalTo("REQUESTED"))
-                .body("totalSteps", equalTo(100)).body("cells", equalTo(0));
+                .body("totalSteps", equalTo(100)).body("cells", equalTo(0))
+                .body("config.evalSubset", equalTo("stratified"))
+                .body("evalSubset", equalTo("stratified size=500 seed=1"));
         given().get("/api/runs").then().statusCode(200).body("runId", org.hamcrest.Matchers.hasItem(runId));
+
+        // a run on named test images: the run view says which
+        String first = given().header("X-Api-Token", ItSupport.TOKEN).contentType(ContentType.JSON)
+                .body("{\"steps\":100,\"checkpointInterval\":50,\"evalSubset\":\"first\",\"evalSize\":200}")
+                .post("/api/runs").then().statusCode(202).body("config.evalSubset", equalTo("first"))
+                .extract().path("runId");
+        given().get("/api/runs/" + first).then().statusCode(200).body("evalSubset", equalTo("first size=200"));
+        String listed = given().header("X-Api-Token", ItSupport.TOKEN).contentType(ContentType.JSON)
+                .body("{\"steps\":100,\"checkpointInterval\":50,\"evalIndices\":[3,17,42,0,1,2,4,5,6,7]}")
+                .post("/api/runs").then().statusCode(202).body("config.evalSubset", equalTo("indices"))
+                .body("config.evalSize", equalTo(10)).body("config.evalIndices[0]", equalTo(3))
+                .extract().path("runId");
+        ConsumerRecord<String, String> listedCommand = consumeUntil(Topics.RUN_COMMANDS, r -> listed.equals(r.key()));
+        assertEquals(List.of(3, 17, 42, 0, 1, 2, 4, 5, 6, 7), EventCodec.payload(EventCodec.decode(
+                listedCommand.value()), io.splicelab.model.events.Payloads.RunRequested.class).config().evalIndices());
+        given().get("/api/runs/" + listed).then().statusCode(200).body("evalSubset", equalTo("indices size=10 sha256="
+                + io.splicelab.model.values.EvalSubset.fingerprint(List.of(3, 17, 42, 0, 1, 2, 4, 5, 6, 7))));
     }
 
     @Test
@@ -112,6 +131,18 @@ class GatewayIT {
                 .contentType("application/problem+json");
         given().header("X-Api-Token", ItSupport.TOKEN).contentType(ContentType.JSON).body("{\"steps\":\"many\"}").post("/api/runs").then().statusCode(400)
                 .contentType("application/problem+json").body("errors[0].field", equalTo("steps"));
+        // the evaluation subset: its indices in the test split, distinct, a bounded list checked before it is walked
+        given().header("X-Api-Token", ItSupport.TOKEN).contentType(ContentType.JSON)
+                .body("{\"evalIndices\":[0,1,2,3,4,5,6,7,8,2000]}").post("/api/runs").then().statusCode(400)
+                .contentType("application/problem+json").body("errors.field", contains("evalIndices"));
+        given().header("X-Api-Token", ItSupport.TOKEN).contentType(ContentType.JSON)
+                .body("{\"evalSubset\":\"last\"}").post("/api/runs").then().statusCode(400)
+                .body("errors.field", contains("evalSubset"));
+        String zeros = String.join(",", java.util.Collections.nCopies(30_000, "0"));
+        given().header("X-Api-Token", ItSupport.TOKEN).contentType(ContentType.JSON)
+                .body("{\"evalIndices\":[" + zeros + "],\"evalSize\":30000}").post("/api/runs").then().statusCode(400)
+                .body("errors.field", contains("evalIndices"))
+                .body("errors[0].message", equalTo("must list between 10 and 26032 indices"));
     }
 
     @Test
@@ -151,7 +182,11 @@ class GatewayIT {
                 .body("config.steps", equalTo(100)).body("totalSteps", equalTo(100))
                 .body("checkpoints.step", contains(0, 50, 100)).body("checkpoints[1].index", equalTo(1))
                 .body("checkpoints[1].trainAccuracy", equalTo(0.5f))
-                .body("imagesPerSecond", equalTo(390.0f)).body("failure", equalTo(null));
+                .body("imagesPerSecond", equalTo(390.0f)).body("failure", equalTo(null))
+                .body("evalSubset", equalTo("stratified size=500 seed=1"));
+        org.hamcrest.MatcherAssert.assertThat(given().accept("text/csv").get("/api/runs/" + runId + "/hybrids")
+                .then().statusCode(200).extract().asString(), org.hamcrest.Matchers.containsString(
+                        ",500,stratified size=500 seed=1,"));
 
         given().get("/api/runs/" + runId + "/hybrids").then().statusCode(200)
                 .body("runId", equalTo(runId))
@@ -162,6 +197,7 @@ class GatewayIT {
                 .body("cells[0].deepStep", equalTo(50)).body("cells[0].metrics.accuracy", equalTo(0.82f))
                 .body("cells[0].evalSet", equalTo("test")).body("cells[0].bnMode", equalTo("carry"))
                 .body("cells[0].precision", equalTo("float32")).body("cells[0].samples", equalTo(500))
+                .body("cells[0].evalSubset", equalTo("stratified size=500 seed=1"))
                 .body("cells[1].shallowStep", equalTo(50))
                 .body("cells[2].cut", equalTo("stage1"));
         given().queryParam("cut", "stage1").queryParam("metric", "accuracy").get("/api/runs/" + runId + "/hybrids")
@@ -298,6 +334,7 @@ class GatewayIT {
 
     private static HybridEvaluated cell(String runId, String cut, int shallow, int deep, double accuracy) {
         return new HybridEvaluated(runId, cut, "test", "carry", "float32", shallow, deep, 500,
-                Map.of("accuracy", accuracy, "agreementDeep", 0.9, "agreementShallow", 0.7, "relativeAccuracy", 0.95));
+                Map.of("accuracy", accuracy, "agreementDeep", 0.9, "agreementShallow", 0.7, "relativeAccuracy", 0.95),
+                "stratified size=500 seed=1");
     }
 }

@@ -120,6 +120,90 @@ class ImportIT {
     }
 
     @Test
+    void anImportOnNamedTestImagesCarriesThemInItsEventAndItsRunSaysWhich() throws IOException {
+        // the first evalSize test images
+        String run = newRun();
+        authed().contentType("application/zip").body(goodZip("", run, 10)).queryParam("dataset", "synthetic")
+                .queryParam("evalSize", 40).queryParam("evalSubset", "first").post("/api/imports").then()
+                .statusCode(202).body("evalSubset", equalTo("first size=40"));
+        CheckpointImported first = imported(run);
+        assertEquals("first", first.evalSubset());
+        assertEquals(null, first.evalIndices());
+        given().get("/api/runs/" + run).then().statusCode(200).body("config.evalSubset", equalTo("first"))
+                .body("evalSubset", equalTo("first size=40"));
+
+        // listed test images, a comma list in the query; evalSize is their number
+        String listedRun = newRun();
+        java.util.List<Integer> listed = java.util.List.of(3, 17, 42, 0, 1, 2, 4, 5, 6, 1999);
+        String described = "indices size=10 sha256=" + io.splicelab.model.values.EvalSubset.fingerprint(listed);
+        authed().contentType("application/zip").body(goodZip("", listedRun, 10)).queryParam("dataset", "synthetic")
+                .queryParam("evalIndices", "3,17,42,0,1,2,4,5,6,1999").post("/api/imports").then().statusCode(202)
+                .body("evalSize", equalTo(10)).body("evalSubset", equalTo(described));
+        CheckpointImported byIndex = imported(listedRun);
+        assertEquals("indices", byIndex.evalSubset());
+        assertEquals(listed, byIndex.evalIndices());
+        assertEquals(10, byIndex.evalSize());
+        given().get("/api/runs/" + listedRun).then().statusCode(200).body("evalSubset", equalTo(described))
+                .body("config.evalIndices[9]", equalTo(1999));
+        // the same list again (white space works too) grows the run; another list for the same run conflicts
+        authed().contentType("application/zip").body(goodZip("", listedRun, 20)).queryParam("dataset", "synthetic")
+                .queryParam("evalSubset", "indices").queryParam("evalIndices", "3 17 42 0 1 2 4 5 6 1999")
+                .post("/api/imports").then().statusCode(202).body("index", equalTo(1));
+        authed().contentType("application/zip").body(goodZip("", listedRun, 30)).queryParam("dataset", "synthetic")
+                .queryParam("evalIndices", "1999,17,42,0,1,2,4,5,6,3").post("/api/imports").then().statusCode(409)
+                .body("detail", containsString(described));
+
+        // a long list as a form field (over the 2 KB a form field may have by default)
+        String formRun = newRun();
+        String many = java.util.stream.IntStream.range(0, 1500).map(i -> 1999 - i).mapToObj(String::valueOf)
+                .collect(java.util.stream.Collectors.joining(","));
+        assertTrue(many.length() > 4096, "longer than a request line may be");
+        authed().multiPart("file", "ckpt.zip", goodZip("", formRun, 10), "application/zip")
+                .multiPart("dataset", "synthetic").multiPart("evalIndices", many)
+                .post("/api/imports").then().statusCode(202).body("evalSize", equalTo(1500));
+        assertEquals(1999, imported(formRun).evalIndices().get(0));
+    }
+
+    @Test
+    void aBadEvaluationSubsetIsA400NamingTheFieldAndNothingIsStored() throws IOException {
+        String run = newRun();
+        Map<String, String> bad = new LinkedHashMap<>();
+        bad.put("evalSubset=last", "evalSubset");
+        bad.put("evalIndices=1,2,x", "evalIndices");
+        bad.put("evalIndices=0,1,2,3,4,5,6,7,8,2000", "evalIndices");
+        bad.put("evalIndices=0,1,2,3,4,5,6,7,8,8", "evalIndices");
+        bad.put("evalIndices=0,1,2", "evalIndices");
+        bad.put("evalSubset=indices", "evalIndices");
+        bad.put("evalSubset=first&evalIndices=0,1,2,3,4,5,6,7,8,9", "evalIndices");
+        bad.put("evalIndices=0,1,2,3,4,5,6,7,8,9&evalSize=11", "evalSize");
+        for (Map.Entry<String, String> e : bad.entrySet()) {
+            var request = authed().contentType("application/zip").body(goodZip("", run, 10))
+                    .queryParam("dataset", "synthetic");
+            for (String param : e.getKey().split("&")) {
+                String[] kv = param.split("=", 2);
+                request = request.queryParam(kv[0], kv[1]);
+            }
+            request.post("/api/imports").then().statusCode(400).contentType("application/problem+json")
+                    .body("type", equalTo("https://splicelab.io/problems/invalid-import"))
+                    .body("errors[0].field", equalTo(e.getValue()));
+        }
+        authed().contentType("application/zip").body(goodZip("", run, 10)).queryParam("dataset", "synthetic")
+                .queryParam("evalIndices", "1,2,x").post("/api/imports").then().statusCode(400)
+                .body("detail", containsString("'x' is not an index"));
+        LocalArtifactStore store = new LocalArtifactStore(
+                Path.of(ConfigProvider.getConfig().getValue("splicelab.artifacts.dir", String.class)));
+        assertEquals(java.util.List.of(), store.list(RunArtifacts.runPrefix(run)), "nothing stored");
+        given().get("/api/runs/" + run).then().statusCode(404);
+    }
+
+    /** The first checkpoint.imported event of a run. */
+    static CheckpointImported imported(String run) {
+        ConsumerRecord<String, String> record = ItSupport.consumeUntil(Topics.CHECKPOINTS,
+                r -> run.equals(r.key()) && r.value().contains(EventType.CHECKPOINT_IMPORTED.type()));
+        return EventCodec.payload(EventCodec.decode(record.value()), CheckpointImported.class);
+    }
+
+    @Test
     void aBadImportIsA400NamingTheProblemAndNothingIsStored() throws IOException {
         String run = newRun();
         Map<String, byte[]> badCut = new LinkedHashMap<>();

@@ -235,6 +235,12 @@ class OnnxImportTest {
 
     /** What the gateway does with an import: the files and the import record into the store. */
     static CheckpointImported store(ArtifactStore store, String runId, int index, Exported e) {
+        return store(store, runId, index, e, null, null);
+    }
+
+    /** An import evaluated on the named test subset. */
+    static CheckpointImported store(ArtifactStore store, String runId, int index, Exported e, String evalSubset,
+            List<Integer> evalIndices) {
         int step = e.manifest().step();
         ArtifactRef manifest = store.put(RunArtifacts.importedFile(runId, step, ImportManifest.FILE),
                 e.files().get(ImportManifest.FILE), "application/json");
@@ -244,7 +250,7 @@ class OnnxImportTest {
                     "application/onnx"));
         }
         CheckpointImported imported = new CheckpointImported(runId, step, index, "synthetic", EVAL, 1L,
-                e.manifest(), manifest, segments);
+                e.manifest(), manifest, segments, evalSubset, evalIndices);
         store.put(RunArtifacts.importRecord(runId, step), EventCodec.toJson(imported).getBytes(StandardCharsets.UTF_8),
                 "application/json");
         return imported;
@@ -271,6 +277,8 @@ class OnnxImportTest {
         }
         assertEquals(CUTS.size() * (1 + 3 + 5), captured.cells.size(), "every cell once, in mode carry only");
         assertTrue(captured.cells.stream().allMatch(c -> c.bnMode().equals(RunGrid.CARRY)));
+        assertTrue(captured.cells.stream().allMatch(c -> "stratified size=40 seed=1".equals(c.evalSubset())),
+                "an import without an evaluation subset is evaluated on the seeded stratified one, and says so");
         assertEquals(3, captured.snapshots.size());
         for (FeaturesSnapshotted s : captured.snapshots) {
             FeatureSnapshot f = FeatureSnapshot.decode(store.get(s.features()));
@@ -313,6 +321,55 @@ class OnnxImportTest {
             restarted.close();
         }
         assertEquals(CUTS.size() * 7, after.cells.size(), "row and column of step 30 (stored cells are not redone)");
+    }
+
+    @Test
+    void anImportOnListedTestImagesIsEvaluatedOnThemInTheirOrderAndEveryCellSaysSo() {
+        ArtifactStore store = new LocalArtifactStore(dir.resolve("artifacts"));
+        List<byte[]> params = checkpoints();
+        String run = "listed-run";
+        List<Integer> listed = java.util.stream.IntStream.range(0, EVAL).map(i -> 1999 - 7 * i).boxed().toList();
+        List<CheckpointImported> events = new ArrayList<>();
+        Captured captured = new Captured();
+        SplicingService splicer = service(store, captured, dir.resolve("spill"));
+        try {
+            for (int k = 0; k < params.size(); k++) {
+                events.add(store(store, run, k, export(params.get(k), k * 10, List.of(3, 32, 32)), "indices",
+                        listed));
+                splicer.onImported(events.get(k));
+            }
+        } finally {
+            splicer.close();
+        }
+        assertEquals(CUTS.size() * (1 + 3), captured.cells.size());
+        String described = "indices size=40 sha256=" + io.splicelab.model.values.EvalSubset.fingerprint(listed);
+        for (HybridEvaluated c : captured.cells) {
+            assertEquals(described, c.evalSubset(), c.toString());
+            assertEquals(EVAL, c.samples());
+        }
+
+        // the cells are those of the same weights evaluated directly on those test images, in that order
+        ImageDataset split = Datasets.test(ImportFit.config(events.get(0)));
+        ImageDataset images = split.subset("test", listed.stream().mapToInt(Integer::intValue).toArray());
+        RunGrid.Options options = new RunGrid.Options(CUTS, List.of(RunGrid.CARRY), BATCH, Long.MAX_VALUE, dir,
+                RunGrid.FLOAT32);
+        List<HybridCell> direct = new ArrayList<>();
+        try (RunGrid djl = new RunGrid(options, List.of(images), null, NDManager.newBaseManager())) {
+            for (int k = 0; k < params.size(); k++) {
+                direct.addAll(djl.add(k * 10, Checkpoints.load(SPEC, params.get(k), djl.manager())));
+            }
+        }
+        List<HybridCell> got = captured.cells.stream().map(c -> new HybridCell(c.cut(), c.evalSet(), c.bnMode(),
+                c.precision(), c.shallowStep(), c.deepStep(), c.samples(), c.metrics())).toList();
+        assertSameCells(direct, got);
+
+        // an import event that lists an image twice (one that did not come through the gateway) does not fit: it is
+        // refused, naming the field, before anything is evaluated
+        CheckpointImported repeated = store(store, "bad-run", 0, export(params.get(0), 0, List.of(3, 32, 32)),
+                "indices", java.util.Collections.nCopies(EVAL, 5));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ImportFit.requireFit(
+                repeated, ImportFit.config(repeated), CUTS));
+        assertEquals("evalIndices must be distinct", e.getMessage());
     }
 
     @Test

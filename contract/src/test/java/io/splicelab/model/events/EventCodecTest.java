@@ -30,6 +30,19 @@ class EventCodecTest {
     }
 
     @Test
+    void aCellCarriesItsEvaluationSubsetAndACellWrittenBeforeReadsWithout() {
+        HybridEvaluated cell = new HybridEvaluated("run-1", "stage1", "test", "carry", "float32", 0, 60, 500,
+                Map.of("accuracy", 0.5), "first size=500");
+        String json = codec.encode("run-1", cell);
+        assertTrue(json.contains("\"evalSubset\":\"first size=500\""), json);
+        assertEquals(cell, EventCodec.payload(EventCodec.decode(json)));
+        String before = json.replace(",\"evalSubset\":\"first size=500\"", "");
+        HybridEvaluated old = (HybridEvaluated) EventCodec.payload(EventCodec.decode(before));
+        assertEquals(null, old.evalSubset());
+        assertEquals(cell.metrics(), old.metrics());
+    }
+
+    @Test
     void everyPayloadTypeHasOneEventTypeOnAPublicTopic() {
         for (EventType type : EventType.values()) {
             assertEquals(type, EventType.ofPayload(type.payloadClass()).orElseThrow());

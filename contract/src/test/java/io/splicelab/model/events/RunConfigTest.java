@@ -178,6 +178,78 @@ class RunConfigTest {
     }
 
     @Test
+    void theEvaluationSubsetIsStratifiedWhenAbsentSoEarlierConfigurationsKeepTheirImages() throws Exception {
+        RunConfig before = parse("{\"steps\":100,\"checkpointInterval\":25,\"evalSize\":300}").withDefaults();
+        assertEquals("stratified", before.evalSubset());
+        assertEquals(null, before.evalIndices());
+        assertEquals(300, before.evalSize());
+        assertEquals(io.splicelab.model.values.EvalSubset.STRATIFIED, before.evalSubsetValue());
+        assertEquals(io.splicelab.model.values.EvalSubset.STRATIFIED,
+                parse("{}").evalSubsetValue(), "also before defaults");
+        // a configuration written before the fields existed (a recorded event) reads the same
+        RunConfig old = new RunConfig("resnet20", null, null, 100, null, null, null, 25, null, null, 300, null, null,
+                null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
+                null, null).withDefaults();
+        assertEquals(before, old);
+        assertEquals(before, before.withDefaults(), "defaults are idempotent");
+        assertEquals(before, parse(EventCodec.toJson(before)), "round trip");
+    }
+
+    @Test
+    void firstAndListedIndicesAreValidAndIndicesAloneChooseTheIndicesSubset() throws Exception {
+        RunConfig first = parse("{\"evalSubset\":\"first\",\"evalSize\":200}").withDefaults();
+        assertTrue(first.validate().isEmpty(), first.validate().toString());
+        assertEquals(io.splicelab.model.values.EvalSubset.FIRST, first.evalSubsetValue());
+
+        RunConfig listed = parse("{\"evalIndices\":[1999,0,5,6,7,8,9,10,11,12]}").withDefaults();
+        assertTrue(listed.validate().isEmpty(), listed.validate().toString());
+        assertEquals("indices", listed.evalSubset());
+        assertEquals(10, listed.evalSize(), "evalSize is the number of indices");
+        assertEquals(List.of(1999, 0, 5, 6, 7, 8, 9, 10, 11, 12), listed.evalIndices(), "in the order given");
+        assertEquals(listed, listed.withDefaults());
+        assertEquals(listed, parse(EventCodec.toJson(listed)), "round trip");
+        assertTrue(fields(parse("{\"evalSubset\":\"indices\",\"evalSize\":10,\"evalIndices\":"
+                + "[0,1,2,3,4,5,6,7,8,9]}")).isEmpty());
+        // an empty list is no list
+        assertEquals("stratified", parse("{\"evalIndices\":[]}").withDefaults().evalSubset());
+    }
+
+    @Test
+    void aBadEvaluationSubsetNamesItsField() throws Exception {
+        String ten = "0,1,2,3,4,5,6,7,8,9";
+        assertEquals("must be one of [first, indices, stratified]", message(parse("{\"evalSubset\":\"last\"}"),
+                "evalSubset"));
+        assertEquals("is required for evalSubset indices", message(parse("{\"evalSubset\":\"indices\"}"),
+                "evalIndices"));
+        assertEquals("are only read with evalSubset indices", message(parse("{\"evalSubset\":\"first\","
+                + "\"evalIndices\":[" + ten + "]}"), "evalIndices"));
+        // the synthetic test split has 2000 images, cifar10's 10000
+        assertEquals("must be indices into the dataset's test split (0 to its size - 1)",
+                message(parse("{\"evalIndices\":[" + ten + ",2000]}"), "evalIndices"));
+        assertTrue(fields(parse("{\"dataset\":\"cifar10\",\"evalIndices\":[" + ten + ",9999]}")).isEmpty());
+        assertEquals(List.of("evalIndices"), fields(parse("{\"evalIndices\":[" + ten + ",-1]}")));
+        assertEquals(List.of("evalIndices"), fields(parse("{\"evalIndices\":[" + ten + ",null]}")));
+        assertEquals("must be distinct", message(parse("{\"evalIndices\":[" + ten + ",3]}"), "evalIndices"));
+        assertEquals("must list between 10 and 26032 indices", message(parse("{\"evalIndices\":[1,2,3]}"),
+                "evalIndices"));
+        assertEquals("must be the number of evalIndices (or be left out) for evalSubset indices",
+                message(parse("{\"evalSize\":20,\"evalIndices\":[" + ten + "]}"), "evalSize"));
+    }
+
+    @Test
+    void aHugeIndexListIsRefusedByItsLengthBeforeItIsWalked() throws Exception {
+        // 100000 zeros: out of the split and repeated, but only the length is reported (the rules that walk the list
+        // hold for a list over the bound)
+        String zeros = String.join(",", java.util.Collections.nCopies(100_000, "0"));
+        RunConfig huge = parse("{\"evalIndices\":[" + zeros + "],\"evalSize\":100000}");
+        assertEquals(List.of(new RunConfig.FieldError("evalIndices", "must list between 10 and 26032 indices")),
+                huge.withDefaults().validate());
+        assertEquals(RunConfig.MAX_EVAL_INDICES, io.splicelab.model.data.DatasetInfo.KNOWN.values().stream()
+                .mapToInt(io.splicelab.model.data.DatasetInfo::testSize).max().orElseThrow(),
+                "every image of the largest test split can be listed");
+    }
+
+    @Test
     void theRulesAreNotPartOfTheWireFormat() throws Exception {
         com.fasterxml.jackson.databind.JsonNode json = EventCodec.mapper().readTree(EventCodec.toJson(
                 parse("{}").withDefaults()));

@@ -17,7 +17,7 @@ class WireFormTest {
     void everyValueIsItsBareWireString() throws Exception {
         List<WireName> values = List.of(BnMode.CARRY, BnMode.RECALIBRATE, Metric.KL_DEEP, Metric.ACCURACY,
                 EvalSet.TEST, EvalSet.TRAIN_NOISY, EvalSet.parse("fog-3"), Cut.STEM, Cut.parse("layer3"),
-                ProbeSet.TRAIN_PROBE);
+                ProbeSet.TRAIN_PROBE, EvalSubset.FIRST, EvalSubset.INDICES);
         for (WireName v : values) {
             String text = JSON.writeValueAsString(v);
             assertEquals("\"" + v.wire() + "\"", text);

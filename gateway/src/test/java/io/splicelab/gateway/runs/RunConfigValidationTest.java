@@ -46,6 +46,25 @@ class RunConfigValidationTest {
     }
 
     @Test
+    void aBadEvaluationSubsetIsAProblemNamingItsField() {
+        RunConfig listed = RunConfigValidation.validated(new RunConfig(null, null, null, null, null, null, null, null,
+                null, null, null).withEvalSubset(null, java.util.List.of(9, 8, 7, 6, 5, 4, 3, 2, 1, 0)));
+        assertEquals("indices", listed.evalSubset());
+        assertEquals(10, listed.evalSize());
+        ProblemException e = assertThrows(ProblemException.class, () -> RunConfigValidation.validated(
+                new RunConfig(null, null, null, null, null, null, null, null, null, null, null)
+                        .withEvalSubset("indices", java.util.List.of(0, 1, 2, 3, 4, 5, 6, 7, 8, 2000))));
+        assertEquals(400, e.problem().status());
+        assertEquals(java.util.List.of("evalIndices"), e.problem().errors().stream().map(f -> f.field()).toList());
+        assertTrue(e.problem().detail().contains("evalIndices must be indices into the dataset's test split"),
+                e.problem().detail());
+        ProblemException named = assertThrows(ProblemException.class, () -> RunConfigValidation.validated(
+                new RunConfig(null, null, null, null, null, null, null, null, null, null, null)
+                        .withEvalSubset("last", null)));
+        assertEquals("evalSubset", named.problem().errors().get(0).field());
+    }
+
+    @Test
     void problemIsAnsweredAsProblemJson() {
         ProblemException e = assertThrows(ProblemException.class, () -> RunConfigValidation.validated(
                 new RunConfig(null, null, null, null, 0, null, null, null, null, null, null)));

@@ -2,6 +2,7 @@ package io.splicelab.splicer.splicing;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -20,7 +21,9 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -85,6 +88,26 @@ class EvalSetsTest {
                 .getMessage().contains("unknown corruption mist"));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> EvalSets.resolve(List.of("frost-2"), c))
                 .getMessage().contains("cifar10"));
+    }
+
+    @Test
+    void theTestSubsetAndItsCorruptedCopiesFollowTheEvalSubsetAndTrainStaysStratified() {
+        RunConfig stratified = config("synthetic", 2, 50, null, null);
+        RunConfig first = stratified.withEvalSubset("first", null).withDefaults();
+        List<ImageDataset> sets = EvalSets.resolve(List.of("test", "fog-3", "train"), first);
+        ImageDataset split = Datasets.test(first);
+        assertArrayEquals(Arrays.copyOf(split.labels(), 50), sets.get(0).labels(), "the first 50 test images");
+        assertArrayEquals(Arrays.copyOf(split.pixels(), 50 * split.imageSize()), sets.get(0).pixels());
+        assertArrayEquals(sets.get(0).labels(), sets.get(1).labels(), "fog-3: the same images, corrupted");
+        List<ImageDataset> before = EvalSets.resolve(List.of("test", "train"), stratified);
+        assertFalse(Arrays.equals(before.get(0).labels(), sets.get(0).labels())
+                && Arrays.equals(before.get(0).pixels(), sets.get(0).pixels()), "not the stratified sample");
+        assertArrayEquals(before.get(1).pixels(), sets.get(2).pixels(), "train: the stratified training subset");
+
+        assertEquals(Map.of("test", "first size=50", "fog-3", "first size=50", "train", "stratified size=50 seed=2",
+                "train-noisy", "stratified size=50 seed=2"),
+                EvalSets.subsets(List.of("test", "fog-3", "train", "train-noisy"), first));
+        assertEquals(Map.of("test", "stratified size=50 seed=2"), EvalSets.subsets(List.of("test"), stratified));
     }
 
     /** A CIFAR-10 test split of 40 images: image i has every byte (5 i + channel) mod 256, label i mod 10. */
@@ -189,6 +212,35 @@ class EvalSetsTest {
         assertTrue(e.getMessage().contains("frost.npy") && e.getMessage().contains(empty.toString()), e.getMessage());
         // and the computable ones fall back to the fly
         assertEquals("fog-2", EvalSets.resolve(List.of("fog-2"), elsewhere).get(0).name());
+    }
+
+    @Test
+    void listedTestImagesAreEvaluatedInTheirOrderAlsoFromTheCifar10cFiles() throws IOException {
+        writeCifar10Test(dir);
+        writeCorruption(dir.resolve("CIFAR-10-C"), "fog");
+        List<Integer> listed = List.of(39, 0, 12, 7, 25, 3, 30, 18, 21, 9);
+        RunConfig c = config("cifar10", 3, 10, null, dir.toString()).withEvalSubset("indices", listed).withDefaults();
+        assertEquals(List.of(), c.validate());
+        DatasetInfo info = DatasetInfo.of("cifar10").orElseThrow();
+        List<ImageDataset> sets = EvalSets.resolve(List.of("test", "fog-2"), c);
+        for (int j = 0; j < listed.size(); j++) {
+            int i = listed.get(j);
+            assertEquals(i % 10, sets.get(0).labels()[j]);
+            assertEquals(i % 10, sets.get(1).labels()[j]);
+            for (int ch = 0; ch < 3; ch++) {
+                float plain = (((5 * i + ch) & 0xFF) / 255f - info.mean()[ch]) / info.std()[ch];
+                float fog = (((5 * i + ch + 100) & 0xFF) / 255f - info.mean()[ch]) / info.std()[ch];
+                assertEquals(plain, sets.get(0).pixels()[j * 3072 + ch * 1024 + 5], 1e-5, "test image " + i);
+                assertEquals(fog, sets.get(1).pixels()[j * 3072 + ch * 1024 + 5], 1e-5, "fog-2 of test image " + i);
+            }
+        }
+        // an index of the official split that these files do not have: refused, naming it
+        List<Integer> beyond = List.of(39, 0, 12, 7, 25, 3, 30, 18, 21, 45);
+        RunConfig far = config("cifar10", 3, 10, null, dir.toString()).withEvalSubset("indices", beyond).withDefaults();
+        assertEquals(List.of(), far.validate(), "cifar10's test split has 10000 images");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> EvalSets.resolve(List.of("test"), far));
+        assertEquals("evalIndices[9] = 45 is not an image of the split (0 to 39)", e.getMessage());
     }
 
     @Test
