@@ -78,10 +78,6 @@ public class ImportService {
      */
     public record ImportRequest(String run, String dataset, Integer evalSize, Long seed, String evalSubset,
             String evalIndices) {
-        /** A request for the default, seeded class-stratified, evaluation subset. */
-        public ImportRequest(String run, String dataset, Integer evalSize, Long seed) {
-            this(run, dataset, evalSize, seed, null, null);
-        }
     }
 
     /**
