@@ -1,5 +1,6 @@
 package io.splicelab.model.events;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.splicelab.model.imports.ImportManifest;
 import io.splicelab.model.values.BnMode;
 import io.splicelab.model.values.Cut;
@@ -16,7 +17,8 @@ import java.util.Map;
  * <p>Names from closed or checked sets (cut, evaluation set, BatchNorm mode, probe set) stay {@code String} fields,
  * so the records' constructors (the plug-in API) and the JSON stay as they were; the {@code ...Value()} accessors
  * give the typed value of {@code io.splicelab.model.values} and throw {@link IllegalArgumentException} with the
- * reason for a name outside the set, which a consumer's rule turns into a dead letter.
+ * reason for a name outside the set, which a consumer's rule turns into a dead letter. Fields added later are left out
+ * of the JSON when null, so an event without them reads and writes as it did.
  */
 public final class Payloads {
     private Payloads() {
@@ -101,8 +103,9 @@ public final class Payloads {
      * @param evalIndices the indices into the test split, with {@code evalSubset=indices}
      */
     public record CheckpointImported(String runId, int step, int index, String dataset, Integer evalSize, Long seed,
-            ImportManifest manifest, ArtifactRef manifestFile, List<ArtifactRef> segments, String evalSubset,
-            List<Integer> evalIndices) {
+            ImportManifest manifest, ArtifactRef manifestFile, List<ArtifactRef> segments,
+            @JsonInclude(JsonInclude.Include.NON_NULL) String evalSubset,
+            @JsonInclude(JsonInclude.Include.NON_NULL) List<Integer> evalIndices) {
         /** An import on the seeded class-stratified test subset (the record before the evaluation subset). */
         public CheckpointImported(String runId, int step, int index, String dataset, Integer evalSize, Long seed,
                 ImportManifest manifest, ArtifactRef manifestFile, List<ArtifactRef> segments) {
@@ -120,8 +123,8 @@ public final class Payloads {
      *     computed before it was recorded
      */
     public record HybridEvaluated(String runId, String cut, String evalSet, String bnMode, String precision,
-            int shallowStep, int deepStep, int samples, Map<String, Double> metrics, String evalSubset)
-            implements GridNames {
+            int shallowStep, int deepStep, int samples, Map<String, Double> metrics,
+            @JsonInclude(JsonInclude.Include.NON_NULL) String evalSubset) implements GridNames {
         /** A cell without its evaluation subset (the record before it was recorded). */
         public HybridEvaluated(String runId, String cut, String evalSet, String bnMode, String precision,
                 int shallowStep, int deepStep, int samples, Map<String, Double> metrics) {

@@ -1,5 +1,6 @@
 package io.splicelab.model.events;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.splicelab.model.data.DatasetInfo;
 import io.splicelab.model.events.OneOf.Choice;
 import io.splicelab.model.validation.Contracts;
@@ -126,8 +127,9 @@ public record RunConfig(
         String dataDir,
         Boolean download,
         @NotNull(message = RunConfig.REQUIRED) @OneOf(Choice.EVAL_SUBSET) String evalSubset,
-        @Size(min = RunConfig.MIN_EVAL_INDICES, max = RunConfig.MAX_EVAL_INDICES,
-                message = "must list between {min} and {max} indices") List<Integer> evalIndices) {
+        @JsonInclude(JsonInclude.Include.NON_NULL) @Size(min = RunConfig.MIN_EVAL_INDICES,
+                max = RunConfig.MAX_EVAL_INDICES, message = "must list between {min} and {max} indices")
+        List<Integer> evalIndices) {
 
     public static final Set<String> ARCHITECTURES = Architectures.NAMES;
     public static final Set<String> DATASETS = DatasetInfo.KNOWN.keySet();
