@@ -185,7 +185,7 @@ class EventContractTest {
                 new ArtifactRef("artifact:" + RunArtifacts.importedFile(run, 10, ImportManifest.FILE), 300,
                         "d".repeat(64), "application/json"), List.of(onnx, onnx)));
         payloads.put(EventType.HYBRID_EVALUATED, new HybridEvaluated(run, "stage1", "test", "deep", "fp32", 0, 10, 60,
-                Map.of("accuracy", 0.3, "agreementDeep", 0.5)));
+                Map.of("accuracy", 0.3, "agreementDeep", 0.5), "stratified size=60 seed=3"));
         payloads.put(EventType.NOISE_SAMPLED, new NoiseSampled(run, 10, 8, 32, 17290L, null, null, params, null));
         payloads.put(EventType.TC_SUMMARY_COMPUTED, new TcSummaryComputed(run, "stage1", "test", "deep",
                 List.of(0, 10, 20), Map.of("1", 0.8, "2", 0.5), 0.65, null, 0.5));
