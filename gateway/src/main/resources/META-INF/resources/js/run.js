@@ -38,7 +38,7 @@
       ['img/s', fmt(r.imagesPerSecond, 0)], ['checkpoints', S.checkpoints.size], ['hybrid cells', `<span id="cell-count">${S.cells.size}</span>`],
       ['grid', `<output id="grid-line">${gridLine(r.grid)}</output>`],
       ['network', esc((cfg.architecture || '?') + ' ×' + (cfg.widthMultiplier || '?'))], ['dataset', esc(cfg.dataset || '?')],
-      ['seed', esc(cfg.seed)], ['test images', `<span class="mono">${esc(r.evalSubset || '?')}</span>`],
+      ['seed', esc(cfg.seed)], ['test images', esc(r.evalSubset || '?')],
       ['failure', esc(r.failure || '')]]
       .filter(([k, v]) => k !== 'failure' || v).map(([k, v]) => `<div><span>${k}</span>${v}</div>`).join('');
     document.getElementById('csv').href = `/api/runs/${encodeURIComponent(runId)}/hybrids?format=csv`;

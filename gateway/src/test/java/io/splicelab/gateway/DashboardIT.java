@@ -103,6 +103,8 @@ class DashboardIT {
         String runId = driver.getCurrentUrl().replaceAll(".*id=", "");
         ItSupport.consumeUntil(Topics.RUN_COMMANDS, r -> runId.equals(r.key()));
         waitFor("the live stream", d -> d.findElement(By.id("live")).getText().equals("live"));
+        waitFor("the test images the run is evaluated on", d -> d.findElement(By.id("summary")).getText()
+                .contains("stratified size=500 seed="));
         js("window.__sameDocument = true;");
 
         // the trainer starts and reports progress: curve points appear one by one

@@ -322,7 +322,12 @@ class GatewayIT {
     @Test
     void openApiAndSwaggerUiAreServed() {
         given().get("/q/openapi?format=json").then().statusCode(200).body("paths", org.hamcrest.Matchers.hasKey(
-                "/api/runs"));
+                "/api/runs"))
+                .body("components.schemas.RunConfig.properties", org.hamcrest.Matchers.hasKey("evalSubset"))
+                .body("components.schemas.RunConfig.properties.evalIndices.maxItems", equalTo(26032))
+                .body("components.schemas.RunDetail.properties", org.hamcrest.Matchers.hasKey("evalSubset"));
+        org.hamcrest.MatcherAssert.assertThat(given().get("/q/openapi?format=json").asString(),
+                org.hamcrest.Matchers.containsString("with evalSubset=indices: 10 to 26032 distinct indices"));
         given().get("/q/swagger-ui/").then().statusCode(200).contentType(startsWith("text/html"));
     }
 
