@@ -77,6 +77,7 @@ class ImportManifestTest {
                 arguments(GOOD.replace(cuts, "\"cuts\": [\"head\"]"), "after the last segment"),
                 arguments(GOOD.replace("\"step\": 60,", "\"step\": 60, \"step\": 61,"), "Duplicate field 'step'"),
                 arguments("[1, 2]", "a JSON object is required"),
+                arguments(GOOD + " {}", "not a valid manifest"),
                 arguments("", "is empty"));
     }
 
