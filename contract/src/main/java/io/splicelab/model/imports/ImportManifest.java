@@ -31,7 +31,7 @@ import java.util.regex.Pattern;
  *                "input": ["N", 3, 32, 32], "output": ["N", 16, 32, 32]},
  *               {"name": "stage1", "file": "stage1.onnx"}, ...],
  *  "cuts": ["stem", "stage1", "stage2"],
- *  "format": "splicelab-onnx-segments", "architecture": "resnet20", "source": "train.py at 3f2a1c"}
+ *  "format": "splicelab-onnx-segments/1", "architecture": "resnet20", "source": "train.py at 3f2a1c"}
  * </pre>
  *
  * Segment i consumes the output of segment i-1 (the first one the image, NCHW float32, normalised as
@@ -53,11 +53,12 @@ import java.util.regex.Pattern;
  * @param cuts the cut names, each naming a segment other than the last
  * @param format optional, descriptive: the exporter's name for this format
  * @param architecture optional, descriptive: the network's architecture as its trainer names it
- * @param source optional, descriptive: where the checkpoint comes from (a script, a commit, a URL)
+ * @param source optional, descriptive: where the checkpoint comes from, as text (a script, a commit, a URL) or as
+ *     any JSON value an exporter writes (e.g. {"framework": "pytorch", "version": "2.1"}), kept as given
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ImportManifest(String run, Integer step, Integer numClasses, Input input, List<Segment> segments,
-        List<String> cuts, String format, String architecture, String source) {
+        List<String> cuts, String format, String architecture, Object source) {
 
     /** The file name of the manifest in an import. */
     public static final String FILE = "manifest.json";

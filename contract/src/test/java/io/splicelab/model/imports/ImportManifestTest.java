@@ -125,6 +125,11 @@ class ImportManifestTest {
         assertTrue(!json.contains("scale") && !json.contains("exporter"), json);
         assertEquals(m, ImportManifest.parse(json.getBytes(StandardCharsets.UTF_8)));
         assertEquals(List.of(), ImportManifest.read(GOOD.getBytes(StandardCharsets.UTF_8)).warnings());
+        // source is descriptive: text, or whatever JSON an exporter writes there, kept as given
+        ImportManifest described = parse(EXPORTED.formatted(SHA).replace("\"source\": \"train.py\"",
+                "\"source\": {\"framework\": \"pytorch\", \"version\": \"1.13\"}"));
+        assertEquals(java.util.Map.of("framework", "pytorch", "version", "1.13"), described.source());
+        assertEquals(described, parse(EventCodec.toJson(described)));
     }
 
     /** One break of the exported manifest, and the start of its problem (the field, then what is wrong). */
@@ -150,7 +155,8 @@ class ImportManifestTest {
                 arguments("[-1, 16, 32, 32]", "[]", "segments[0].output: must list 1 to 8 dimensions"),
                 arguments("[-1, 16, 32, 32]", "{\"shape\": [-1, 16, 32, 32]}", "segments[0].output: Cannot"),
                 arguments("\"architecture\": \"resnet20\"", "\"architecture\": {\"name\": \"resnet20\"}",
-                        "architecture: Cannot"));
+                        "architecture: Cannot"),
+                arguments("\"format\": \"splicelab-onnx-segments/1\"", "\"format\": [1]", "format: Cannot"));
     }
 
     @ParameterizedTest
