@@ -310,6 +310,9 @@ class ApiIT {
         given().queryParam("cut", "../../..").queryParam("evalSet", "test").queryParam("bnMode", "carry")
                 .queryParam("shallow", 0).queryParam("deep", 50).get(url).then().statusCode(404);
 
+        given().get("/q/openapi?format=json").then().statusCode(200)
+                .body("paths", org.hamcrest.Matchers.hasKey("/api/runs/{id}/hybrids/predictions"));
+
         authed().delete("/api/runs/" + runId).then().statusCode(204);
         assertFalse(store.exists(key), "deleting the run deletes its predictions");
         given().queryParam("cut", "stage1").queryParam("evalSet", "test").queryParam("bnMode", "carry")
