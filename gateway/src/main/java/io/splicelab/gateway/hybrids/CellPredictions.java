@@ -4,6 +4,7 @@ import io.splicelab.edge.problem.ProblemException;
 import io.splicelab.gateway.hybrids.PredictionsOutput.CellKey;
 import io.splicelab.gateway.runs.RunQueries;
 import io.splicelab.model.features.HybridPredictions;
+import io.splicelab.model.store.ArtifactIntegrityException;
 import io.splicelab.model.store.ArtifactStore;
 import io.splicelab.model.store.RunArtifacts;
 import io.splicelab.model.values.BnMode;
@@ -62,10 +63,8 @@ public class CellPredictions {
                 throw notFound(cell);
             }
             bytes = store.read(key);
-        } catch (ProblemException e) {
-            throw e;
-        } catch (RuntimeException e) {
-            // gone since (the run deleted meanwhile), or a key the store refuses: nothing to serve
+        } catch (ArtifactIntegrityException | IllegalArgumentException e) {
+            // gone since (the run deleted meanwhile), a key the store refuses, a run id no key can be made of
             LOG.debugf("predictions of %s unavailable (%s): %s", cell, key, e);
             throw notFound(cell);
         }
