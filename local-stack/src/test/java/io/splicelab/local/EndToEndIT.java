@@ -45,7 +45,7 @@ import org.junit.jupiter.api.Test;
  * One run end to end on the real parts: a Kafka broker in KRaft mode, the four packaged services,
  * H2 files and one artifact directory. A tiny run is submitted to the gateway; the complete hybrid
  * grid must arrive over the API and over the event stream, and equal a direct, uncached evaluation of
- * the same checkpoints done here.
+ * the same checkpoints done here, image by image (the per-image predictions, as JSON and as CSV).
  */
 class EndToEndIT {
     /** The splicer's default cuts, those of the stack's grids. */
@@ -143,6 +143,30 @@ class EndToEndIT {
                 if (a == b) {
                     assertEquals(fraction(plain.get(a), eval.labels()), cell.get("metrics").get("accuracy").asDouble(),
                             1e-12, "the diagonal is the checkpoint's own accuracy");
+                }
+                // and every image's prediction, served from the file the splicer stored with the cell
+                String predictions = "/api/runs/" + runId + "/hybrids/predictions?cut=" + cut + "&evalSet="
+                        + cell.get("evalSet").asText() + "&bnMode=" + cell.get("bnMode").asText() + "&shallow=" + a
+                        + "&deep=" + b;
+                HttpResponse<String> json = get(predictions);
+                assertEquals(200, json.statusCode(), json.body());
+                JsonNode rows = EventCodec.mapper().readTree(json.body()).get("predictions");
+                assertEquals(eval.size(), rows.size(), where);
+                for (int i = 0; i < eval.size(); i++) {
+                    JsonNode row = rows.get(i);
+                    assertEquals(eval.splitIndices()[i], row.get("splitIndex").asInt(), where + " image " + i);
+                    assertEquals(eval.labels()[i], row.get("label").asInt(), where + " image " + i);
+                    assertEquals(hybrid[i], row.get("predicted").asInt(), where + " image " + i);
+                    assertTrue(row.get("logitMargin").asDouble() >= 0, where + " image " + i);
+                }
+                HttpResponse<String> csv = get(predictions + "&format=csv");
+                assertEquals(200, csv.statusCode(), csv.body());
+                List<String> lines = csv.body().lines().toList();
+                assertEquals("splitIndex,label,predicted,logitMargin", lines.get(0));
+                assertEquals(eval.size() + 1, lines.size(), where);
+                for (int i = 0; i < eval.size(); i++) {
+                    assertTrue(lines.get(i + 1).startsWith(eval.splitIndices()[i] + "," + eval.labels()[i] + ","
+                            + hybrid[i] + ","), where + " line " + (i + 1) + ": " + lines.get(i + 1));
                 }
             }
         }

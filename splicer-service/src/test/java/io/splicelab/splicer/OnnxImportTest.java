@@ -33,6 +33,7 @@ import io.splicelab.splicer.onnx.DjlOnnxExport;
 import io.splicelab.splicer.splicing.HybridCell;
 import io.splicelab.splicer.splicing.HybridMetrics;
 import io.splicelab.splicer.splicing.OnnxSegmentedNet;
+import io.splicelab.splicer.splicing.OnnxSessionPlan;
 import io.splicelab.splicer.splicing.RunGrid;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -131,7 +132,7 @@ class OnnxImportTest {
                 direct.addAll(djl.add(k * 10, Checkpoints.load(SPEC, params.get(k), djl.manager())));
                 Exported e = export(params.get(k), k * 10, List.of(3, 32, 32));
                 imported.addAll(onnx.add(k * 10, OnnxSegmentedNet.load(e.manifest(), e.segmentFiles(),
-                        new float[] {0, 0, 0}, new float[] {1, 1, 1}, 1)));
+                        new float[] {0, 0, 0}, new float[] {1, 1, 1}, OnnxSessionPlan.DEFAULT)));
             }
             // the probe features (global-average-pooled) agree too
             for (int k = 0; k < params.size(); k++) {
@@ -165,7 +166,8 @@ class OnnxImportTest {
         try (RunGrid a = new RunGrid(unlimited, List.of(test), null, NDManager.newBaseManager())) {
             for (int k = 0; k < params.size(); k++) {
                 inMemory.addAll(a.add(k * 10, OnnxSegmentedNet.load(exported.get(k).manifest(),
-                        exported.get(k).segmentFiles(), new float[] {0, 0, 0}, new float[] {1, 1, 1}, 1)));
+                        exported.get(k).segmentFiles(), new float[] {0, 0, 0}, new float[] {1, 1, 1},
+                        OnnxSessionPlan.DEFAULT)));
             }
             assertEquals(0, a.cacheBytes()[1]);
             all = a.cacheBytes()[0];
@@ -179,7 +181,8 @@ class OnnxImportTest {
         try (RunGrid b = new RunGrid(small, List.of(test), null, NDManager.newBaseManager())) {
             for (int k = 0; k < params.size(); k++) {
                 spilled.addAll(b.add(k * 10, OnnxSegmentedNet.load(exported.get(k).manifest(),
-                        exported.get(k).segmentFiles(), new float[] {0, 0, 0}, new float[] {1, 1, 1}, 1),
+                        exported.get(k).segmentFiles(), new float[] {0, 0, 0}, new float[] {1, 1, 1},
+                        OnnxSessionPlan.DEFAULT),
                         (cells, done, expected) -> {
                             heard.addAll(cells);
                             last[0] = done;
@@ -191,7 +194,10 @@ class OnnxImportTest {
             assertEquals(all, b.cacheBytes()[0] + b.cacheBytes()[1], "the same features, split");
             assertEquals(b.gridCellsExpected(), b.gridCellsComputed());
         }
-        assertEquals(spilled, heard, "the listener heard every cell, as computed");
+        assertEquals(spilled, heard.stream().map(HybridCell::withoutPredictions).toList(),
+                "the listener heard every cell, as computed");
+        assertTrue(heard.stream().allMatch(c -> c.predictions() != null && c.predictions().size() == c.samples()),
+                "with its per-image predictions (the grid's return values keep none)");
         assertEquals(CUTS.size() * 3, last[0], "the second checkpoint: 3 cells per cut");
         assertEquals(last[1], last[0]);
         assertEquals(inMemory.size(), spilled.size());

@@ -33,6 +33,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.jboss.logging.Logger;
 
 /**
@@ -81,11 +82,17 @@ public class ImportService {
     }
 
     /**
-     * The answer: the run, the imported step and its position among the run's imports.
+     * The answer: the run, the imported step and its position among the run's imports, the test images its cells
+     * will be evaluated on and the manifest's fields that were ignored.
      *
-     * @param evalSubset the test images its cells will be evaluated on, described (e.g. {@code first size=500})
+     * @param evalSubset the test images, described (e.g. {@code first size=500})
      */
     public record ImportAccepted(String runId, int step, int index, String dataset, int evalSize, long seed,
+            @Schema(description = "The fields of manifest.json that are not part of the manifest format, by their "
+                    + "JSON path (e.g. input.scale, segments[1].source): ignored, the import went on without them")
+            List<ImportManifest.Warning> warnings,
+            @Schema(description = "The test images the checkpoint is evaluated on, e.g. 'first size=500', "
+                    + "'stratified size=500 seed=1' or 'indices size=37 sha256=1f0c9a2b3d4e5f60'")
             String evalSubset) {
     }
 
@@ -182,7 +189,7 @@ public class ImportService {
             // the same import again (e.g. after a 503): announce it again; the splicer skips what it has evaluated
             publishOrFail(same, Instant.ofEpochMilli(System.currentTimeMillis()));
             return new ImportAccepted(runId, step, same.index(), same.dataset(), evalSize, seed,
-                    evaluation.describe());
+                    contents.warnings(), evaluation.describe());
         }
         checkRun(runId, step, evaluation, earlier);
 
@@ -211,9 +218,10 @@ public class ImportService {
         recordRun(runId, importedConfig(info.name(), evalSize, seed).withEvalSubset(evaluation.subset(),
                 evaluation.indices()), now);
         publishOrFail(imported, now);
-        LOG.infof("run %s: imported checkpoint at step %d (%d segments, dataset %s, %s)", runId, step,
-                manifest.segments().size(), info.name(), evaluation.describe());
-        return new ImportAccepted(runId, step, index, info.name(), evalSize, seed, evaluation.describe());
+        LOG.infof("run %s: imported checkpoint at step %d (%d segments, dataset %s, %s, %d manifest fields ignored)",
+                runId, step, manifest.segments().size(), info.name(), evaluation.describe(), contents.warnings().size());
+        return new ImportAccepted(runId, step, index, info.name(), evalSize, seed, contents.warnings(),
+                evaluation.describe());
     }
 
     /**

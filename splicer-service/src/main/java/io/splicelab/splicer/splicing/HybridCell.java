@@ -1,5 +1,6 @@
 package io.splicelab.splicer.splicing;
 
+import io.splicelab.model.features.HybridPredictions;
 import java.util.Map;
 
 /**
@@ -7,20 +8,30 @@ import java.util.Map;
  * part from another, scored on an evaluation set with a BatchNorm mode, computed at a precision. The
  * diagonal (same step twice) in mode {@code carry} is the plain checkpoint.
  *
+ * @param predictions what the hybrid predicted for every image, when the cell was just computed (handed to the
+ *        grid's listener, to be stored); null for a cell remembered from the store and in the grid's return values,
+ *        so that a checkpoint's cells do not keep every image's prediction in memory
  * @param evalSubset which images of the split the evaluation set holds (the contract's {@code EvalSubset}
- *     description, e.g. {@code first size=500}); null when the grid was not told
+ *        description, e.g. {@code first size=500}); null when the grid was not told
  */
 public record HybridCell(String cut, String evalSet, String bnMode, String precision, int shallowStep,
-        int deepStep, int samples, Map<String, Double> metrics, String evalSubset) {
+        int deepStep, int samples, Map<String, Double> metrics, HybridPredictions predictions, String evalSubset) {
 
-    /** A cell without its evaluation subset's description. */
+    /** A cell without its per-image predictions and evaluation subset. */
     public HybridCell(String cut, String evalSet, String bnMode, String precision, int shallowStep, int deepStep,
             int samples, Map<String, Double> metrics) {
-        this(cut, evalSet, bnMode, precision, shallowStep, deepStep, samples, metrics, null);
+        this(cut, evalSet, bnMode, precision, shallowStep, deepStep, samples, metrics, null, null);
     }
 
     public CellKey key() {
         return new CellKey(cut, evalSet, bnMode, shallowStep, deepStep);
+    }
+
+    /** The same cell without its per-image predictions. */
+    public HybridCell withoutPredictions() {
+        return predictions == null ? this
+                : new HybridCell(cut, evalSet, bnMode, precision, shallowStep, deepStep, samples, metrics, null,
+                        evalSubset);
     }
 
     /** The natural key of a cell within a run. */
