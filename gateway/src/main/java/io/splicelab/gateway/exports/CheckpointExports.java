@@ -99,18 +99,16 @@ public class CheckpointExports {
     }
 
     private CheckpointCreated manifest(String key, String runId, int step) {
+        CheckpointCreated c;
         try {
-            CheckpointCreated c = EventCodec.mapper().readValue(store.read(key), CheckpointCreated.class);
-            if (c == null || !runId.equals(c.runId()) || c.step() != step || c.network() == null) {
-                throw unexportable(runId, step, "its manifest is of another checkpoint, or names no network");
-            }
-            return c;
+            c = EventCodec.mapper().readValue(store.read(key), CheckpointCreated.class);
         } catch (IOException | RuntimeException e) {
-            if (e instanceof ProblemException p) {
-                throw p;
-            }
             throw unexportable(runId, step, "its manifest cannot be read: " + e.getMessage());
         }
+        if (c == null || !runId.equals(c.runId()) || c.step() != step || c.network() == null) {
+            throw unexportable(runId, step, "its manifest is of another checkpoint, or names no network");
+        }
+        return c;
     }
 
     /** {@code stem,stage1} as its names; blank entries and the blank list are nothing. */
