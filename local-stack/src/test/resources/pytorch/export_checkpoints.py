@@ -160,7 +160,7 @@ def main():
     p.add_argument("--dataset-std", required=True, help="the dataset's per-channel std, comma-separated")
     p.add_argument("--out", required=True)
     p.add_argument("--run", required=True)
-    p.add_argument("--steps", default="0,8,16")
+    p.add_argument("--steps", default="0,30,60")
     p.add_argument("--classes", type=int, default=10)
     p.add_argument("--width", type=int, default=4)
     p.add_argument("--seed", type=int, default=11)

@@ -147,8 +147,8 @@ public final class DjlParameterFile {
             shape(where); // the input shape it was initialised with
             long[] out = linear.output(input);
             if (units != linear.units() || features != input[0]) {
-                throw new CheckpointFormatException(where + ": " + features + " -> " + units + " units, the network has "
-                        + input[0] + " -> " + linear.units());
+                throw new CheckpointFormatException(where + ": " + features + " -> " + units
+                        + " units, the network has " + input[0] + " -> " + linear.units());
             }
             parameter(where, path, "weight", new long[] {units, features});
             parameter(where, path, "bias", new long[] {units});

@@ -112,6 +112,7 @@ class NetworkLayoutTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> NetworkLayout.of(new NetworkSpec("vgg16", 1, 3, 32, 32, 10)));
         assertTrue(e.getMessage().contains("vgg16"), e.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> NetworkLayout.of(new NetworkSpec("cnn-b", 1, 1, 28, 28, 10)));
+        assertThrows(IllegalArgumentException.class,
+                () -> NetworkLayout.of(new NetworkSpec("cnn-b", 1, 1, 28, 28, 10)));
     }
 }

@@ -34,8 +34,8 @@ public class CheckpointExportResource {
     @GET
     @Produces({ZIP, Problem.MEDIA_TYPE})
     @Operation(summary = "A trained checkpoint as ONNX segments (the import format)", description = "A zip of "
-            + "manifest.json ({\"run\", \"step\", \"numClasses\", \"input\": {\"shape\": [C, H, W], \"mean\", \"std\"}, "
-            + "\"segments\": [{\"name\", \"file\"}], \"cuts\"}) and one ONNX file per segment (opset 13, float32, "
+            + "manifest.json ({\"run\", \"step\", \"numClasses\", \"input\": {\"shape\": [C, H, W], \"mean\", "
+            + "\"std\"}, \"segments\": [{\"name\", \"file\"}], \"cuts\"}) and one ONNX file per segment (opset 13, float32, "
             + "a symbolic batch dimension; BatchNorm as BatchNormalization nodes with the running statistics). A "
             + "segment runs from one cut to the next and is named after the cut it ends at; the last one, head, ends "
             + "with the logits. The input is normalised with the run's dataset mean and std, as in training. Posted to "

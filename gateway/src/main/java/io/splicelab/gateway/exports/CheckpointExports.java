@@ -33,8 +33,8 @@ public class CheckpointExports {
     private final LocalArtifactStore store;
     private final long maxParameterBytes;
 
-    public CheckpointExports(
-            @ConfigProperty(name = "splicelab.artifacts.dir", defaultValue = "./.splicelab/artifacts") Path artifactsDir,
+    public CheckpointExports(@ConfigProperty(name = "splicelab.artifacts.dir",
+            defaultValue = "./.splicelab/artifacts") Path artifactsDir,
             @ConfigProperty(name = "splicelab.exports.max-parameters-mb", defaultValue = "32") long maxParametersMb) {
         this.store = new LocalArtifactStore(artifactsDir);
         this.maxParameterBytes = maxParametersMb * MB;
