@@ -229,7 +229,7 @@ class EndToEndIT {
     /**
      * A network trained and exported by another framework joins the stack like a trained run, and the grid the stack
      * computes for it is the one that framework computes: PyTorch (Debian's torch 1.13) trains a tiny ResNet on the
-     * synthetic training images written here (60 SGD steps: from chance to about 45% accuracy), exports three
+     * synthetic training images written here (60 SGD steps: from chance to about 40% accuracy), exports three
      * checkpoints with {@code torch.onnx.export} (its own exporter, BatchNorm kept as nodes, its own input
      * normalisation) and evaluates every hybrid of every cut itself on the splicer's evaluation subset of such an
      * import, also written here. The zips are posted to the gateway, and every cell of the grid that comes back equals
