@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.quarkus.test.junit.QuarkusTest;
+import io.splicelab.gateway.imports.OnnxFixtures;
 import io.splicelab.model.events.Envelope;
 import io.splicelab.model.events.EventCodec;
 import io.splicelab.model.events.EventType;
@@ -34,8 +35,9 @@ import org.junit.jupiter.api.Test;
 /** POST /api/imports: a zip of ONNX segments and manifest.json becomes an imported checkpoint of a run. */
 @QuarkusTest
 class ImportIT {
-    static final byte[] STEM = "not really onnx: the gateway does not run it".getBytes(StandardCharsets.UTF_8);
-    static final byte[] HEAD = {1, 2, 3, 4};
+    /** Segments PyTorch exported: [N, 3, 32, 32] -> [N, 4, 16, 16] -> [N, 10] (gateway/src/test/resources/onnx). */
+    static final byte[] STEM = OnnxFixtures.bytes("stem.onnx");
+    static final byte[] HEAD = OnnxFixtures.bytes("head.onnx");
 
     static String manifest(String run, int step, String cuts) {
         return """
@@ -76,7 +78,8 @@ class ImportIT {
                 .queryParam("dataset", "synthetic").queryParam("evalSize", 40)
                 .post("/api/imports").then().statusCode(202)
                 .header("Location", "/api/runs/" + run)
-                .body("runId", equalTo(run)).body("step", equalTo(60)).body("index", equalTo(0));
+                .body("runId", equalTo(run)).body("step", equalTo(60)).body("index", equalTo(0))
+                .body("warnings", equalTo(java.util.List.of()));
         ConsumerRecord<String, String> record = ItSupport.consumeUntil(Topics.CHECKPOINTS,
                 r -> run.equals(r.key()) && r.value().contains(EventType.CHECKPOINT_IMPORTED.type()));
         Envelope envelope = EventCodec.decode(record.value());
@@ -109,14 +112,74 @@ class ImportIT {
         Map<String, byte[]> other = new LinkedHashMap<>();
         other.put("manifest.json", manifest(run, 60, "[\"stem\"]").getBytes(StandardCharsets.UTF_8));
         other.put("stem.onnx", STEM);
-        other.put("head.onnx", new byte[] {9, 9});
+        other.put("head.onnx", OnnxFixtures.withDocString(HEAD, "trained further"));
         authed().contentType("application/zip").body(zip(other)).queryParam("dataset", "synthetic")
                 .queryParam("evalSize", 40).post("/api/imports").then().statusCode(409)
                 .contentType("application/problem+json").body("detail", containsString("step 60"));
         authed().contentType("application/zip").body(goodZip("", run, 180)).queryParam("dataset", "synthetic")
                 .queryParam("evalSize", 80).post("/api/imports").then().statusCode(409)
                 .body("detail", containsString("evalSize 40"));
-        given().get("/q/openapi?format=json").then().statusCode(200).body("paths", hasKey("/api/imports"));
+        given().get("/q/openapi?format=json").then().statusCode(200).body("paths", hasKey("/api/imports"))
+                .body("components.schemas.ImportAccepted.properties", hasKey("warnings"));
+    }
+
+    @Test
+    void anExportersManifestWithFieldsTheFormatDoesNotKnowIsAcceptedWithWarnings() throws IOException {
+        // as a PyTorch training script writes it: format, architecture, source, exporter, input.scale, per segment
+        // sha256, input and output shapes (the batch as "N", -1 or null) and source
+        String run = newRun();
+        Map<String, byte[]> entries = new LinkedHashMap<>();
+        entries.put("manifest.json", OnnxFixtures.bytes("manifest.json"));
+        entries.put("stem.onnx", STEM);
+        entries.put("head.onnx", HEAD);
+        authed().contentType("application/zip").body(zip(entries)).queryParam("run", run)
+                .queryParam("dataset", "synthetic").queryParam("evalSize", 40)
+                .post("/api/imports").then().statusCode(202)
+                .body("runId", equalTo(run)).body("step", equalTo(60))
+                .body("warnings.field", equalTo(java.util.List.of("exporter", "input.scale", "input.layout",
+                        "segments[0].source", "segments[0].parameters", "segments[1].source")))
+                .body("warnings[1].message", containsString("unknown field, ignored"));
+        ConsumerRecord<String, String> record = ItSupport.consumeUntil(Topics.CHECKPOINTS,
+                r -> run.equals(r.key()) && r.value().contains(EventType.CHECKPOINT_IMPORTED.type()));
+        CheckpointImported imported = EventCodec.payload(EventCodec.decode(record.value()), CheckpointImported.class);
+        assertEquals("tiny-convnet", imported.manifest().architecture());
+        assertEquals(java.util.List.of("N", 10), imported.manifest().segments().get(1).output());
+    }
+
+    @Test
+    void aSegmentOtherThanItsDeclaredSha256IsA400NamingTheSegmentAndFileAndNothingIsStored() throws IOException {
+        String run = newRun();
+        Map<String, byte[]> entries = new LinkedHashMap<>();
+        entries.put("manifest.json", OnnxFixtures.bytes("manifest.json"));
+        entries.put("stem.onnx", STEM);
+        entries.put("head.onnx", OnnxFixtures.withDocString(HEAD, "not the file the exporter hashed"));
+        authed().contentType("application/zip").body(zip(entries)).queryParam("run", run)
+                .queryParam("dataset", "synthetic").post("/api/imports").then().statusCode(400)
+                .contentType("application/problem+json")
+                .body("type", equalTo("https://splicelab.io/problems/invalid-import"))
+                .body("detail", containsString("segments[1].sha256: declared "))
+                .body("detail", containsString(" but head.onnx has SHA-256 "));
+
+        // a declared shape the graph contradicts, and a file that is no ONNX model, likewise
+        entries.put("head.onnx", HEAD);
+        entries.put("manifest.json", OnnxFixtures.text("manifest.json").replace("[-1, 4, 16, 16]", "[-1, 4, 8, 8]")
+                .replace("[null, 4, 16, 16]", "[null, 4, 8, 8]").getBytes(StandardCharsets.UTF_8));
+        authed().contentType("application/zip").body(zip(entries)).queryParam("run", run)
+                .queryParam("dataset", "synthetic").post("/api/imports").then().statusCode(400)
+                .body("detail", containsString(
+                        "segments[0].output: declared [-1, 4, 8, 8] but stem.onnx outputs [N, 4, 16, 16]"));
+        Map<String, byte[]> notOnnx = new LinkedHashMap<>();
+        notOnnx.put("manifest.json", manifest(run, 10, "[\"stem\"]").getBytes(StandardCharsets.UTF_8));
+        notOnnx.put("stem.onnx", STEM);
+        notOnnx.put("head.onnx", "not really onnx".getBytes(StandardCharsets.UTF_8));
+        authed().contentType("application/zip").body(zip(notOnnx)).queryParam("dataset", "synthetic")
+                .post("/api/imports").then().statusCode(400)
+                .body("detail", containsString("segments[1].file: head.onnx is not an ONNX model"));
+
+        LocalArtifactStore store = new LocalArtifactStore(
+                Path.of(ConfigProvider.getConfig().getValue("splicelab.artifacts.dir", String.class)));
+        assertEquals(java.util.List.of(), store.list(RunArtifacts.runPrefix(run)), "nothing stored");
+        given().get("/api/runs/" + run).then().statusCode(404);
     }
 
     @Test

@@ -8,6 +8,7 @@ import io.splicelab.model.events.Payloads.CheckpointImported;
 import io.splicelab.model.net.Checkpoints;
 import io.splicelab.model.store.ArtifactStore;
 import io.splicelab.splicer.splicing.OnnxSegmentedNet;
+import io.splicelab.splicer.splicing.OnnxSessionPlan;
 import io.splicelab.splicer.splicing.SegmentedNet;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,11 +19,11 @@ import java.util.List;
  */
 final class CheckpointLoader {
     private final ArtifactStore store;
-    private final int onnxThreads;
+    private final OnnxSessionPlan onnx;
 
-    CheckpointLoader(ArtifactStore store, int onnxThreads) {
+    CheckpointLoader(ArtifactStore store, OnnxSessionPlan onnx) {
         this.store = store;
-        this.onnxThreads = onnxThreads;
+        this.onnx = onnx;
     }
 
     SegmentedNet created(CheckpointCreated checkpoint, NDManager manager) {
@@ -35,6 +36,6 @@ final class CheckpointLoader {
         for (ArtifactRef ref : imported.segments()) {
             files.add(store.get(ref));
         }
-        return OnnxSegmentedNet.load(imported.manifest(), files, info.mean(), info.std(), onnxThreads);
+        return OnnxSegmentedNet.load(imported.manifest(), files, info.mean(), info.std(), onnx);
     }
 }

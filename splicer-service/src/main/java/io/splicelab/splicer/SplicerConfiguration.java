@@ -3,6 +3,7 @@ package io.splicelab.splicer;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
+import io.splicelab.splicer.splicing.OnnxSessionPlan;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -29,12 +30,14 @@ public class SplicerConfiguration {
             @ConfigProperty(name = "splicelab.splicer.tc-threshold", defaultValue = "0.9") double tcThreshold,
             @ConfigProperty(name = "splicelab.splicer.device", defaultValue = "auto") String device,
             @ConfigProperty(name = "splicelab.splicer.onnx-threads", defaultValue = "0") int onnxThreads,
+            @ConfigProperty(name = "splicelab.splicer.onnx-optimization", defaultValue = "all") String onnxOptimization,
             @ConfigProperty(name = "splicelab.splicer.cifar10c-dir") Optional<String> cifar10cDir,
             @ConfigProperty(name = "splicelab.splicer.gpu-memory-mb", defaultValue = "4096") long gpuMemoryMb,
             @ConfigProperty(name = "splicelab.splicer.progress-interval-ms", defaultValue = "2000")
             long progressIntervalMs) {
         return new SplicerSettings(cuts, batchSize, maxRuns, evalSets, bnModes, recalibrationSize,
-                memoryBudgetMb * SplicerSettings.MB, Path.of(spillDir), precision, tcThreshold, device, onnxThreads,
+                memoryBudgetMb * SplicerSettings.MB, Path.of(spillDir), precision, tcThreshold, device,
+                new OnnxSessionPlan(onnxThreads, onnxOptimization),
                 cifar10cDir.orElse(null), gpuMemoryMb * SplicerSettings.MB, progressIntervalMs);
     }
 }

@@ -1,6 +1,7 @@
 package io.splicelab.splicer;
 
 import io.splicelab.splicer.splicing.EvalBatchSize;
+import io.splicelab.splicer.splicing.OnnxSessionPlan;
 import io.splicelab.splicer.splicing.RunGrid;
 import java.nio.file.Path;
 import java.util.List;
@@ -15,6 +16,7 @@ import java.util.List;
  * @param maxRuns how many runs' grids are kept in memory ({@code max-active-runs})
  * @param memoryBudgetBytes one budget for a grid's evaluation: its forward batches and its in-memory features
  *     (the rest spills to {@code spillDir})
+ * @param onnx how ONNX Runtime runs imported checkpoints ({@code onnx-threads}, {@code onnx-optimization})
  * @param device {@code auto}, {@code cpu} or {@code gpu} ({@link DevicePlan#device})
  * @param cifar10cDir where the official CIFAR-10-C files are looked for first (then {@code CIFAR-10-C/} in the
  *     data roots); null: only there
@@ -25,7 +27,7 @@ import java.util.List;
  */
 public record SplicerSettings(List<String> cuts, String batchSize, int maxRuns, List<String> evalSets,
         List<String> bnModes, int recalibrationSize, long memoryBudgetBytes, Path spillDir, String precision,
-        double tcThreshold, String device, int onnxThreads, String cifar10cDir, long gpuMemoryBytes,
+        double tcThreshold, String device, OnnxSessionPlan onnx, String cifar10cDir, long gpuMemoryBytes,
         long progressIntervalMs) {
     static final long MB = 1024 * 1024;
 
@@ -45,7 +47,8 @@ public record SplicerSettings(List<String> cuts, String batchSize, int maxRuns, 
             List<String> bnModes, int recalibrationSize, long memoryBudgetMb, String spillDir, String precision,
             double tcThreshold, String device, int onnxThreads) {
         return new SplicerSettings(cuts, String.valueOf(batchSize), maxRuns, evalSets, bnModes, recalibrationSize,
-                memoryBudgetMb * MB, Path.of(spillDir), precision, tcThreshold, device, onnxThreads, null, 4096 * MB,
+                memoryBudgetMb * MB, Path.of(spillDir), precision, tcThreshold, device,
+                new OnnxSessionPlan(onnxThreads, "all"), null, 4096 * MB,
                 2000);
     }
 }

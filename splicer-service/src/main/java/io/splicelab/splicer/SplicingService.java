@@ -69,7 +69,7 @@ public class SplicingService {
         this.records = new SplicerRecords(store);
         this.grids = new ActiveGrids(settings.maxRuns());
         this.factory = new GridFactory(settings, records);
-        this.restore = new StoreRestore(records, new CheckpointLoader(store, settings.onnxThreads()),
+        this.restore = new StoreRestore(records, new CheckpointLoader(store, settings.onnx()),
                 settings.cuts());
         this.status = new GridStatus(records);
         this.growth = new GridGrowth(records, publisher, settings);

@@ -32,6 +32,7 @@ import io.splicelab.onnx.ExportedCheckpoint;
 import io.splicelab.splicer.splicing.HybridCell;
 import io.splicelab.splicer.splicing.HybridMetrics;
 import io.splicelab.splicer.splicing.OnnxSegmentedNet;
+import io.splicelab.splicer.splicing.OnnxSessionPlan;
 import io.splicelab.splicer.splicing.RunGrid;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -121,7 +122,7 @@ class OnnxImportTest {
                 direct.addAll(djl.add(k * 10, Checkpoints.load(SPEC, params.get(k), djl.manager())));
                 ExportedCheckpoint e = export(params.get(k), k * 10, List.of(3, 32, 32));
                 imported.addAll(onnx.add(k * 10, OnnxSegmentedNet.load(e.manifest(), e.segmentFiles(),
-                        new float[] {0, 0, 0}, new float[] {1, 1, 1}, 1)));
+                        new float[] {0, 0, 0}, new float[] {1, 1, 1}, OnnxSessionPlan.DEFAULT)));
             }
             // the probe features (global-average-pooled) agree too
             for (int k = 0; k < params.size(); k++) {
@@ -155,7 +156,8 @@ class OnnxImportTest {
         try (RunGrid a = new RunGrid(unlimited, List.of(test), null, NDManager.newBaseManager())) {
             for (int k = 0; k < params.size(); k++) {
                 inMemory.addAll(a.add(k * 10, OnnxSegmentedNet.load(exported.get(k).manifest(),
-                        exported.get(k).segmentFiles(), new float[] {0, 0, 0}, new float[] {1, 1, 1}, 1)));
+                        exported.get(k).segmentFiles(), new float[] {0, 0, 0}, new float[] {1, 1, 1},
+                        OnnxSessionPlan.DEFAULT)));
             }
             assertEquals(0, a.cacheBytes()[1]);
             all = a.cacheBytes()[0];
@@ -169,7 +171,8 @@ class OnnxImportTest {
         try (RunGrid b = new RunGrid(small, List.of(test), null, NDManager.newBaseManager())) {
             for (int k = 0; k < params.size(); k++) {
                 spilled.addAll(b.add(k * 10, OnnxSegmentedNet.load(exported.get(k).manifest(),
-                        exported.get(k).segmentFiles(), new float[] {0, 0, 0}, new float[] {1, 1, 1}, 1),
+                        exported.get(k).segmentFiles(), new float[] {0, 0, 0}, new float[] {1, 1, 1},
+                        OnnxSessionPlan.DEFAULT),
                         (cells, done, expected) -> {
                             heard.addAll(cells);
                             last[0] = done;

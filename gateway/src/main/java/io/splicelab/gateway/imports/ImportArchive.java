@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
@@ -49,10 +50,12 @@ public final class ImportArchive {
     }
 
     /**
-     * A validated import: its manifest and every file it names, by file name, as temporary files under
-     * {@code directory}.
+     * A validated import: its manifest, the warnings about the manifest's fields that were ignored, and every file
+     * it names, by file name, as temporary files under {@code directory}, each checked against what the manifest
+     * declares of it ({@link SegmentCheck}).
      */
-    public record Contents(ImportManifest manifest, Map<String, Path> files, Path directory) implements AutoCloseable {
+    public record Contents(ImportManifest manifest, List<ImportManifest.Warning> warnings, Map<String, Path> files,
+            Path directory) implements AutoCloseable {
         /** Deletes the temporary files. */
         @Override
         public void close() {
@@ -107,7 +110,8 @@ public final class ImportArchive {
      * any failure nothing is left behind.
      *
      * @throws ArchiveException when the archive is unsafe, too large or not a zip
-     * @throws InvalidManifestException when the manifest is missing, invalid or names a missing file
+     * @throws InvalidManifestException when the manifest is missing or invalid, names a missing file, or a file
+     *     is not what the manifest declares
      */
     public static Contents read(Path zip, Path tmpDir, Limits limits) {
         Path dir;
@@ -165,23 +169,25 @@ public final class ImportArchive {
         }
         String base = baseDirectory(entries);
         Path manifestFile = entries.get(base + ImportManifest.FILE);
-        ImportManifest manifest;
+        ImportManifest.Parsed parsed;
         try {
             if (Files.size(manifestFile) > MAX_MANIFEST_BYTES) {
                 throw new ArchiveException(ImportManifest.FILE + " is larger than " + MAX_MANIFEST_BYTES
                         + " bytes", true);
             }
-            manifest = ImportManifest.parse(Files.readAllBytes(manifestFile));
+            parsed = ImportManifest.read(Files.readAllBytes(manifestFile));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        ImportManifest manifest = parsed.manifest();
         manifest.requireFiles(f -> entries.containsKey(base + f));
         Map<String, Path> files = new LinkedHashMap<>();
         files.put(ImportManifest.FILE, manifestFile);
         for (ImportManifest.Segment s : manifest.segments()) {
             files.put(s.file(), entries.get(base + s.file()));
         }
-        return new Contents(manifest, files, dir);
+        SegmentCheck.verify(manifest, files);
+        return new Contents(manifest, parsed.warnings(), files, dir);
     }
 
     /** Refuses names that could escape a directory they were extracted to. */

@@ -30,9 +30,10 @@ import org.jboss.resteasy.reactive.multipart.FileUpload;
 @Tag(name = "imports")
 // the responses both ways of importing share (MicroProfile OpenAPI adds them to every operation of the class)
 @APIResponse(responseCode = "202", description = "Stored and announced on splicelab.checkpoints; the run is at "
-        + "the Location", content = @Content(mediaType = MediaType.APPLICATION_JSON,
+        + "the Location; warnings lists the manifest's fields that were ignored", content = @Content(mediaType = MediaType.APPLICATION_JSON,
                 schema = @Schema(implementation = ImportAccepted.class)))
-@APIResponse(responseCode = "400", description = "Invalid request, archive or manifest (the problem names it)",
+@APIResponse(responseCode = "400", description = "Invalid request, archive or manifest, or a segment file that is "
+        + "not what the manifest declares (the problem names the field and the file)",
         content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
 @APIResponse(responseCode = "413", description = "The archive is over the size limits", content = @Content(
         mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
@@ -40,8 +41,12 @@ import org.jboss.resteasy.reactive.multipart.FileUpload;
 public class ImportResource {
     static final String ZIP = "application/zip";
     private static final String DESCRIPTION = "The archive holds manifest.json ({\"run\", \"step\", \"numClasses\", "
-            + "\"input\": {\"shape\": [C, H, W], \"mean\", \"std\"}, \"segments\": [{\"name\", \"file\"}], \"cuts\"}) and "
+            + "\"input\": {\"shape\": [C, H, W], \"mean\", \"std\"}, \"segments\": [{\"name\", \"file\", optional "
+            + "\"sha256\", \"input\", \"output\"}], \"cuts\", optional \"format\", \"architecture\", \"source\"}) and "
             + "one ONNX file per segment (segment i consumes segment i-1's output; a cut named X lies after segment X). "
+            + "Fields the format does not know are ignored and listed in the answer's warnings; a segment's sha256 is "
+            + "checked against its file, its input/output shapes (the batch dimension null, -1 or a name: dynamic) "
+            + "against its ONNX graph and its neighbours', before anything is stored. "
             + "The checkpoint joins the run's hybrid grid (BatchNorm mode carry) once the splicer has evaluated it; "
             + "imports with other steps into the same run grow it. Needs the API token.";
 

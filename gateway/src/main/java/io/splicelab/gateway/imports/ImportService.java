@@ -31,6 +31,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.jboss.logging.Logger;
 
 /**
@@ -71,8 +72,14 @@ public class ImportService {
     public record ImportRequest(String run, String dataset, Integer evalSize, Long seed) {
     }
 
-    /** The answer: the run, the imported step and its position among the run's imports. */
-    public record ImportAccepted(String runId, int step, int index, String dataset, int evalSize, long seed) {
+    /**
+     * The answer: the run, the imported step and its position among the run's imports, and the manifest's fields
+     * that were ignored.
+     */
+    public record ImportAccepted(String runId, int step, int index, String dataset, int evalSize, long seed,
+            @Schema(description = "The fields of manifest.json that are not part of the manifest format, by their "
+                    + "JSON path (e.g. input.scale, segments[1].source): ignored, the import went on without them")
+            List<ImportManifest.Warning> warnings) {
     }
 
     /**
@@ -157,7 +164,8 @@ public class ImportService {
         if (same != null) {
             // the same import again (e.g. after a 503): announce it again; the splicer skips what it has evaluated
             publishOrFail(same, Instant.ofEpochMilli(System.currentTimeMillis()));
-            return new ImportAccepted(runId, step, same.index(), same.dataset(), evalSize, seed);
+            return new ImportAccepted(runId, step, same.index(), same.dataset(), evalSize, seed,
+                    contents.warnings());
         }
         checkRun(runId, step, info.name(), evalSize, seed, earlier);
 
@@ -185,9 +193,9 @@ public class ImportService {
         Instant now = Instant.ofEpochMilli(System.currentTimeMillis());
         recordRun(runId, importedConfig(info.name(), evalSize, seed), now);
         publishOrFail(imported, now);
-        LOG.infof("run %s: imported checkpoint at step %d (%d segments, dataset %s)", runId, step,
-                manifest.segments().size(), info.name());
-        return new ImportAccepted(runId, step, index, info.name(), evalSize, seed);
+        LOG.infof("run %s: imported checkpoint at step %d (%d segments, dataset %s, %d manifest fields ignored)",
+                runId, step, manifest.segments().size(), info.name(), contents.warnings().size());
+        return new ImportAccepted(runId, step, index, info.name(), evalSize, seed, contents.warnings());
     }
 
     private ArtifactRef putFile(String runId, int step, String file, ImportArchive.Contents contents, String mediaType,

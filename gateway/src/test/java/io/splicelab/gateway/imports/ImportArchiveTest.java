@@ -6,12 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.splicelab.model.imports.ImportManifest;
+import io.splicelab.model.imports.InvalidManifestException;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
@@ -77,15 +80,34 @@ class ImportArchiveTest {
 
     @Test
     void aGoodArchiveIsInflatedToTemporaryFilesThatCloseDeletes() throws IOException {
-        byte[] stem = random(3000);
+        byte[] stem = OnnxFixtures.bytes("stem.onnx");
         Path zip = zip("ckpt/manifest.json", MANIFEST.getBytes(StandardCharsets.UTF_8), "ckpt/stem.onnx", stem,
-                "ckpt/head.onnx", new byte[] {1, 2});
+                "ckpt/head.onnx", OnnxFixtures.bytes("head.onnx"));
         try (ImportArchive.Contents contents = ImportArchive.read(zip, tmp(), limits)) {
             assertEquals(5, contents.manifest().step());
+            assertEquals(List.of(), contents.warnings());
             assertArrayEquals(stem, Files.readAllBytes(contents.files().get("stem.onnx")));
             assertTrue(contents.files().get("head.onnx").startsWith(tmp()), "inflated under the temporary directory");
         }
         assertTrue(tmpIsEmpty(), "deleted when closed");
+    }
+
+    @Test
+    void anExportersManifestIsReadWithWarningsAndItsFilesAreChecked() throws IOException {
+        byte[] manifest = OnnxFixtures.bytes("manifest.json");
+        Path zip = zip("manifest.json", manifest, "stem.onnx", OnnxFixtures.bytes("stem.onnx"), "head.onnx",
+                OnnxFixtures.bytes("head.onnx"));
+        try (ImportArchive.Contents contents = ImportArchive.read(zip, tmp(), limits)) {
+            assertEquals(List.of("exporter", "input.scale", "input.layout", "segments[0].source",
+                    "segments[0].parameters", "segments[1].source"),
+                    contents.warnings().stream().map(ImportManifest.Warning::field).toList());
+        }
+        Path other = zip("manifest.json", manifest, "stem.onnx", OnnxFixtures.bytes("stem.onnx"), "head.onnx",
+                OnnxFixtures.withDocString(OnnxFixtures.bytes("head.onnx"), "trained further"));
+        InvalidManifestException e = assertThrows(InvalidManifestException.class,
+                () -> ImportArchive.read(other, tmp(), limits));
+        assertTrue(e.getMessage().startsWith("segments[1].sha256: declared "), e.getMessage());
+        assertTrue(tmpIsEmpty(), "nothing left behind");
     }
 
     @Test

@@ -269,6 +269,35 @@ public final class DrillKit implements AutoCloseable {
         return down;
     }
 
+    /**
+     * A service's memory figures from its health data (the {@code process-memory} check: heap, direct buffers,
+     * resident set, now and peak), e.g. "heap peak 412 MB of 1024, direct 15 MB, RSS peak 1512 MB"; or why not.
+     */
+    public String memory(String service) {
+        String url = healthUrls.get(service);
+        if (url == null) {
+            return "unknown service " + service;
+        }
+        try {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url + "/q/health/ready"))
+                    .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+            for (JsonNode check : JSON.readTree(r.body()).path("checks")) {
+                if (check.path("name").asText().equals("process-memory")) {
+                    JsonNode d = check.path("data");
+                    return String.format("heap peak %d MB of %d, direct %d MB, RSS peak %d MB",
+                            d.path("heapPeakMb").asLong(), d.path("heapMaxMb").asLong(),
+                            d.path("directUsedMb").asLong(), d.path("rssPeakMb").asLong());
+                }
+            }
+            return "no process-memory check in its health";
+        } catch (IOException ex) {
+            return "no answer: " + ex.getMessage();
+        } catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(ex);
+        }
+    }
+
     /** Waits until the condition holds; false if it did not within the timeout. */
     public static boolean await(BooleanSupplier condition, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();

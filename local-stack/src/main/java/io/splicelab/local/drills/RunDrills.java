@@ -125,8 +125,9 @@ final class RunDrills {
         RunOutcome outcome = kit.awaitRun(run, runTimeout);
         List<String> down = kit.servicesDown();
         long samePid = splicerPid.getAsLong();
-        String memory = samePid == pid ? "splicer peak RSS " + peakRss(pid) : "splicer restarted (pid " + pid + " -> "
-                + samePid + "), peak RSS of the new one " + peakRss(samePid);
+        String memory = (samePid == pid ? "splicer peak RSS " + peakRss(pid) : "splicer restarted (pid " + pid + " -> "
+                + samePid + "), peak RSS of the new one " + peakRss(samePid)) + " (" + kit.memory("splicer-service")
+                + ")";
         return new DrillReport("fashion-mnist, 10,000 test images", "all " + checkpoints * checkpoints
                 * Drills.CELLS_PER_PAIR + " cells, every service UP, the splicer never restarted",
                 String.format("%s; %s; %s; services down %s", outcome, String.join(", ", times), memory, down),

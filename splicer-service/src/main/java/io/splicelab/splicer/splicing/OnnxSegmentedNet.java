@@ -60,12 +60,12 @@ public final class OnnxSegmentedNet implements SegmentedNet {
      * @param segmentFiles the ONNX files' bytes, in the manifest's segment order
      * @param datasetMean the per-channel mean the evaluation images were normalised with
      * @param datasetStd the per-channel std the evaluation images were normalised with
-     * @param threads intra-op threads of each session (0: ONNX Runtime's default)
+     * @param plan how ONNX Runtime runs each segment (threads, graph optimisation)
      * @throws InvalidManifestException when a file is not a segment ONNX Runtime can run (one float input, one
      *     output), or the first segment's input does not take the manifest's image shape
      */
     public static OnnxSegmentedNet load(ImportManifest manifest, List<byte[]> segmentFiles, float[] datasetMean,
-            float[] datasetStd, int threads) {
+            float[] datasetStd, OnnxSessionPlan plan) {
         if (segmentFiles.size() != manifest.segments().size()) {
             throw new InvalidManifestException("segments: " + manifest.segments().size() + " in the manifest but "
                     + segmentFiles.size() + " files");
@@ -88,10 +88,7 @@ public final class OnnxSegmentedNet implements SegmentedNet {
         try {
             for (int i = 0; i < segmentFiles.size(); i++) {
                 String name = manifest.segments().get(i).name();
-                try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
-                    if (threads > 0) {
-                        options.setIntraOpNumThreads(threads);
-                    }
+                try (OrtSession.SessionOptions options = plan.options()) {
                     OrtSession session = env.createSession(segmentFiles.get(i), options);
                     sessions.add(session);
                     check(manifest, i, name, session);
