@@ -7,7 +7,8 @@ training images and the splicer's evaluation subset as .npy files; this script
     shape changes) with SGD and saves checkpoints at the given steps;
   * exports each checkpoint as one ONNX file per segment (torch.onnx.export, opset 13, BatchNorm kept as
     BatchNormalization nodes: eval mode, training=TrainingMode.PRESERVE, no constant folding) plus manifest.json, in
-    the documented format (contract ImportManifest), zipped as step-<8 digits>.zip;
+    the documented format (contract ImportManifest, with each segment's sha256 and shapes, which the import checks,
+    and the descriptive format, architecture and source), zipped as step-<8 digits>.zip;
   * computes PyTorch's own hybrid grid of the checkpoints on the evaluation subset (every cut, every ordered pair,
     the splicer's metrics) into expected.json.
 
@@ -16,6 +17,7 @@ stage2. The network takes its own normalisation of the pixels (MEAN, STD), not t
 """
 import argparse
 import copy
+import hashlib
 import io
 import json
 import os
@@ -101,19 +103,26 @@ def export_segment(segment, example):
     return buffer.getvalue()
 
 
-def export_checkpoint(segments, step, run_name, shape, classes, out):
+def export_checkpoint(segments, step, run_name, shape, classes, width, out):
     segments.eval()
     files = {}
+    declared = []
     x = torch.zeros((2,) + tuple(shape))
     for name, segment in zip(SEGMENTS, segments):
-        files[name + ".onnx"] = export_segment(segment, x)
+        data = export_segment(segment, x)
+        files[name + ".onnx"] = data
         with torch.no_grad():
-            x = segment(x)
-    # only the fields the import format knows today
-    manifest = {"run": run_name, "step": step, "numClasses": classes,
+            y = segment(x)
+        # what the import checks before it stores anything: the file's SHA-256, its input and output shapes
+        declared.append({"name": name, "file": name + ".onnx", "sha256": hashlib.sha256(data).hexdigest(),
+                         "input": ["N"] + list(x.shape[1:]), "output": ["N"] + list(y.shape[1:])})
+        x = y
+    manifest = {"format": "splicelab-onnx-segments/1", "architecture": "resnet8 (widths %d/%d/%d)" % (width, 2 * width, 4 * width),
+                "run": run_name, "step": step, "numClasses": classes,
                 "input": {"shape": list(shape), "mean": MEAN, "std": STD},
-                "segments": [{"name": n, "file": n + ".onnx"} for n in SEGMENTS],
-                "cuts": CUTS}
+                "segments": declared, "cuts": CUTS,
+                "source": {"framework": "pytorch", "version": torch.__version__, "exporter": "torch.onnx.export",
+                           "opset": OPSET, "script": "local-stack EndToEndIT"}}
     path = os.path.join(out, "step-%08d.zip" % step)
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
         z.writestr("manifest.json", json.dumps(manifest, indent=2))
@@ -195,7 +204,7 @@ def main():
     while True:
         if step in steps:
             snapshots[step] = copy.deepcopy(segments).eval()
-            zips.append(export_checkpoint(segments, step, args.run, shape, args.classes, args.out))
+            zips.append(export_checkpoint(segments, step, args.run, shape, args.classes, args.width, args.out))
         if step >= steps[-1]:
             break
         if at + batch > len(perm):

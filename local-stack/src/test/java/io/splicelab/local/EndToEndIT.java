@@ -209,9 +209,13 @@ class EndToEndIT {
                     manifest.segments().stream().map(ImportManifest.Segment::name).toList());
             assertEquals(Set.of(ImportManifest.FILE, "stem.onnx", "stage1.onnx", "stage2.onnx", "head.onnx"),
                     files.keySet());
-            HttpResponse<String> imported = importZip(copy, "synthetic", config.evalSize(), config.seed(),
-                    export.body());
+            // the manifest says how the run evaluated it: the import takes its dataset, evalSize and seed from there
+            JsonNode source = EventCodec.mapper().valueToTree(manifest.source());
+            assertEquals(config.dataset(), source.path("dataset").asText());
+            HttpResponse<String> imported = importZip(copy, source.path("dataset").asText(),
+                    source.path("evalSize").asInt(), source.path("seed").asLong(), export.body());
             assertEquals(202, imported.statusCode(), imported.body());
+            assertEquals(0, EventCodec.mapper().readTree(imported.body()).path("warnings").size(), imported.body());
         }
         JsonNode back = waitForGrid(copy, cells, Duration.ofMinutes(4));
         assertSameCells(trained, back, Map.of("accuracy", 1e-12, "agreementDeep", 1e-12, "agreementShallow", 1e-12,
@@ -266,6 +270,7 @@ class EndToEndIT {
         for (String zip : zips) {
             HttpResponse<String> r = importZip(run, "synthetic", evalSize, seed, Files.readAllBytes(out.resolve(zip)));
             assertEquals(202, r.statusCode(), zip + ": " + r.body());
+            assertEquals(0, EventCodec.mapper().readTree(r.body()).path("warnings").size(), r.body());
         }
         int cells = CUTS.size() * zips.size() * zips.size();
         assertEquals(cells, expected.path("cells").size());

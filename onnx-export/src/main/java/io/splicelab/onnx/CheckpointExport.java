@@ -4,6 +4,7 @@ import io.splicelab.model.events.Architectures;
 import io.splicelab.model.events.EventCodec;
 import io.splicelab.model.events.Payloads.NetworkSpec;
 import io.splicelab.model.imports.ImportManifest;
+import io.splicelab.model.store.LocalArtifactStore;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -15,11 +16,15 @@ import java.util.Map;
  * Exports a checkpoint trained here as an import of the documented format ({@link ImportManifest}): one ONNX file per
  * segment and {@code manifest.json}, so that it can be spliced elsewhere, or imported back as a new run. A segment runs
  * from one chosen cut to the next and is named after the cut it ends at; the last one, {@code head}, ends with the
- * logits. Pure: the checkpoint's bytes in, the files out; who reads the store and serves them is elsewhere.
+ * logits. The manifest declares what an importer can check: each segment's SHA-256 and the shapes of its input and
+ * output, and, descriptively, the {@link #FORMAT}, the architecture and where the checkpoint comes from. Pure: the
+ * checkpoint's bytes in, the files out; who reads the store and serves them is elsewhere.
  */
 public final class CheckpointExport {
     /** The name of the last segment (from the deepest cut to the logits). */
     public static final String HEAD = "head";
+    /** The manifest's {@code format}: the import format, version 1. */
+    public static final String FORMAT = "splicelab-onnx-segments/1";
 
     private CheckpointExport() {
     }
@@ -35,11 +40,13 @@ public final class CheckpointExport {
      * @param step the checkpoint's step
      * @param mean the per-channel mean the network's input is normalised with (its dataset's)
      * @param std the per-channel std of that normalisation
+     * @param source the manifest's descriptive {@code source}: where the checkpoint comes from (any JSON value, or
+     *     null for none)
      * @throws IllegalArgumentException naming a cut that is not the architecture's, or given twice
      * @throws CheckpointFormatException when the parameters are not a checkpoint of the network
      */
     public static ExportedCheckpoint export(NetworkSpec spec, byte[] parameters, List<String> cuts, String run,
-            int step, float[] mean, float[] std) {
+            int step, float[] mean, float[] std, Object source) {
         NetworkLayout layout = NetworkLayout.of(spec);
         List<String> chosen = cuts(layout, cuts);
         if (mean.length != spec.channels() || std.length != spec.channels()) {
@@ -55,13 +62,15 @@ public final class CheckpointExport {
         for (String name : names) {
             int to = name.equals(HEAD) ? layout.segments().size() : layout.cutIndex(name);
             String file = name + ".onnx";
-            files.put(file, graphs.model(name, from, to));
-            segments.add(new ImportManifest.Segment(name, file));
+            byte[] model = graphs.model(name, from, to);
+            files.put(file, model);
+            segments.add(new ImportManifest.Segment(name, file, LocalArtifactStore.sha256(model),
+                    declared(layout.shapeBefore(from)), declared(layout.shapeBefore(to))));
             from = to;
         }
         ImportManifest manifest = new ImportManifest(run, step, spec.numClasses(), new ImportManifest.Input(
-                List.of(spec.channels(), spec.height(), spec.width()), decimals(mean), decimals(std)), segments, chosen)
-                .validated();
+                List.of(spec.channels(), spec.height(), spec.width()), decimals(mean), decimals(std)), segments, chosen,
+                FORMAT, spec.architecture(), source).validated();
         Map<String, byte[]> all = new LinkedHashMap<>();
         all.put(ImportManifest.FILE, json(manifest));
         all.putAll(files);
@@ -96,6 +105,16 @@ public final class CheckpointExport {
             }
         }
         return cuts.stream().sorted(Comparator.comparingInt(layout::cutIndex)).toList();
+    }
+
+    /** A batch of examples of a shape as a manifest declares it: {@code ["N", 16, 32, 32]}. */
+    private static List<Object> declared(long[] example) {
+        List<Object> shape = new ArrayList<>();
+        shape.add("N");
+        for (long d : example) {
+            shape.add(Math.toIntExact(d));
+        }
+        return shape;
     }
 
     /**

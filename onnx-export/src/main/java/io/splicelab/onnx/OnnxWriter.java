@@ -102,15 +102,24 @@ public final class OnnxWriter {
     }
 
     /**
-     * The model: one float32 input of the given shape (-1: the symbolic batch dimension) and one float32 output.
+     * The model: one float32 input of the given shape (-1: the symbolic batch dimension) and one float32 output of
+     * unknown shape.
      */
     public byte[] model(String input, long[] inputShape, String output) {
+        return model(input, inputShape, output, null);
+    }
+
+    /**
+     * The model: one float32 input and one float32 output of the given shapes (-1: the symbolic batch dimension,
+     * {@code N}; a null output shape: not declared).
+     */
+    public byte[] model(String input, long[] inputShape, String output, long[] outputShape) {
         Proto g = new Proto();
         g.messages(1, nodes);
         g.string(2, graphName);
         g.messages(5, initializers);
         g.bytes(11, valueInfo(input, inputShape));
-        g.bytes(12, valueInfo(output, null));
+        g.bytes(12, valueInfo(output, outputShape));
         Proto opset = new Proto();
         opset.string(1, "");
         opset.varint(2, OPSET);

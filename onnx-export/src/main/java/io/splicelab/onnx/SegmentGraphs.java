@@ -38,17 +38,21 @@ final class SegmentGraphs {
         if (from < 0 || to > layout.segments().size() || from >= to) {
             throw new IllegalArgumentException("segments [" + from + ", " + to + ") of " + layout.segments().size());
         }
-        long[] example = layout.shapeBefore(from);
-        long[] dims = new long[example.length + 1];
-        dims[0] = -1;
-        System.arraycopy(example, 0, dims, 1, example.length);
         OnnxWriter w = new OnnxWriter(name);
         String input = "input";
         String current = input;
         for (int i = from; i < to; i++) {
             current = layer(w, layout.segments().get(i), String.valueOf(i), current);
         }
-        return w.model(input, dims, current);
+        return w.model(input, batchOf(layout.shapeBefore(from)), current, batchOf(layout.shapeBefore(to)));
+    }
+
+    /** The shape of a batch of examples of a shape: -1 (any batch size) first. */
+    static long[] batchOf(long[] example) {
+        long[] dims = new long[example.length + 1];
+        dims[0] = -1;
+        System.arraycopy(example, 0, dims, 1, example.length);
+        return dims;
     }
 
     private String layer(OnnxWriter w, Layer layer, String path, String x) {

@@ -16,6 +16,7 @@ import io.splicelab.model.events.Payloads.NetworkSpec;
 import io.splicelab.model.imports.ImportManifest;
 import io.splicelab.model.net.Checkpoints;
 import io.splicelab.model.net.CutNetwork;
+import io.splicelab.model.store.LocalArtifactStore;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.FloatBuffer;
@@ -57,7 +58,7 @@ class CheckpointExportTest {
             byte[] params = DjlNetworks.checkpoint(spec, 2);
             for (List<String> cuts : List.of(List.<String>of(), everyCut(layout))) {
                 ExportedCheckpoint export = CheckpointExport.export(spec, params, cuts, "r", 60, mean(spec),
-                        std(spec));
+                        std(spec), null);
                 try (NDManager m = NDManager.newBaseManager()) {
                     CutNetwork net = Checkpoints.load(spec, params, m);
                     NDArray x = DjlNetworks.images(m, spec, 5, 3);
@@ -69,6 +70,9 @@ class CheckpointExportTest {
                         NDArray want = DjlNetworks.forward(net, m, x, from, to);
                         Run got = run(export.files().get(s.file()), x.toFloatArray(), x.getShape().getShape());
                         assertArrayEquals(want.getShape().getShape(), got.shape(), where);
+                        assertEquals(batch(x.getShape().getShape()), s.input(), where + ": the declared input");
+                        assertEquals(batch(want.getShape().getShape()), s.output(), where + ": the declared output");
+                        assertEquals(LocalArtifactStore.sha256(export.files().get(s.file())), s.sha256(), where);
                         assertClose(want.toFloatArray(), got.values(), where);
                         if (from == 0) {
                             assertArrayEquals(new long[] {-1, spec.channels(), spec.height(), spec.width()},
@@ -86,10 +90,20 @@ class CheckpointExportTest {
     @Test
     void theManifestIsTheDocumentedFormatAndTheZipHoldsEveryFileOnce() throws IOException {
         NetworkSpec spec = new NetworkSpec("resnet20", 0.25, 3, 32, 32, 10);
+        Map<String, Object> source = Map.of("framework", "splicelab (DJL)", "run", "my-run");
         ExportedCheckpoint export = CheckpointExport.export(spec, DjlNetworks.checkpoint(spec, 1), null, "my-run", 40,
-                MEAN, STD);
-        ImportManifest m = ImportManifest.parse(export.files().get(ImportManifest.FILE));
+                MEAN, STD, source);
+        ImportManifest.Parsed parsed = ImportManifest.read(export.files().get(ImportManifest.FILE));
+        assertEquals(List.of(), parsed.warnings(), "only fields of the format");
+        ImportManifest m = parsed.manifest();
         assertEquals(export.manifest(), m);
+        assertEquals(CheckpointExport.FORMAT, m.format());
+        assertEquals("resnet20", m.architecture());
+        assertEquals(source, m.source());
+        assertEquals(List.of("N", 3, 32, 32), m.segments().get(0).input());
+        assertEquals(List.of("N", 4, 32, 32), m.segments().get(0).output());
+        assertEquals(List.of("N", 8, 16, 16), m.segments().get(3).input());
+        assertEquals(List.of("N", 10), m.segments().get(3).output());
         assertEquals("my-run", m.run());
         assertEquals(40, m.step());
         assertEquals(10, m.numClasses());
@@ -110,7 +124,7 @@ class CheckpointExportTest {
             assertArrayEquals(e.getValue(), unzipped.get(e.getKey()), e.getKey());
         }
         assertArrayEquals(export.zip(), CheckpointExport.export(spec, DjlNetworks.checkpoint(spec, 1), null, "my-run",
-                40, MEAN, STD).zip(), "the same checkpoint exports to the same bytes");
+                40, MEAN, STD, source).zip(), "the same checkpoint exports to the same bytes");
     }
 
     @Test
@@ -130,6 +144,16 @@ class CheckpointExportTest {
         assertTrue(unknown.getMessage().contains("'conv1' is not a cut of resnet20"), unknown.getMessage());
         NetworkLayout cnn = NetworkLayout.of(new NetworkSpec("cnn", 0.25, 1, 28, 28, 10));
         assertEquals(List.of("conv1", "conv2", "fc1"), CheckpointExport.cuts(cnn, null));
+    }
+
+    /** A shape as a manifest declares a batch of it: {@code ["N", 16, 32, 32]}. */
+    static List<Object> batch(long[] shape) {
+        List<Object> out = new java.util.ArrayList<>();
+        out.add("N");
+        for (int i = 1; i < shape.length; i++) {
+            out.add((int) shape[i]);
+        }
+        return out;
     }
 
     record Run(long[] inputShape, long[] shape, float[] values) {

@@ -74,15 +74,17 @@ class OnnxImportTest {
      */
     static ExportedCheckpoint export(byte[] params, int step, List<Integer> inputShape) {
         ExportedCheckpoint e = CheckpointExport.export(SPEC, params, CUTS, "exported", step, new float[] {0, 0, 0},
-                new float[] {1, 1, 1});
+                new float[] {1, 1, 1}, null);
         if (inputShape.equals(e.manifest().input().shape())) {
             return e;
         }
         int c = inputShape.get(0);
         ImportManifest m = e.manifest();
+        List<ImportManifest.Segment> undeclared = m.segments().stream()
+                .map(s -> new ImportManifest.Segment(s.name(), s.file())).toList();
         ImportManifest claimed = new ImportManifest(m.run(), m.step(), m.numClasses(), new ImportManifest.Input(
                 inputShape, java.util.Collections.nCopies(c, 0.0), java.util.Collections.nCopies(c, 1.0)),
-                m.segments(), m.cuts()).validated();
+                undeclared, m.cuts()).validated();
         Map<String, byte[]> files = new LinkedHashMap<>(e.files());
         files.put(ImportManifest.FILE, EventCodec.toJson(claimed).getBytes(StandardCharsets.UTF_8));
         return new ExportedCheckpoint(claimed, files);

@@ -15,7 +15,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
@@ -90,7 +92,7 @@ public class CheckpointExports {
         try {
             byte[] parameters = store.get(checkpoint.parameters());
             return CheckpointExport.export(checkpoint.network(), parameters, chosen, runId, step, dataset.mean(),
-                    dataset.std());
+                    dataset.std(), source(checkpoint));
         } catch (RuntimeException e) {
             // integrity (size, sha256), an unsafe reference, or parameters that are not this network's
             LOG.warnf("checkpoint %d of run %s cannot be exported: %s", step, runId, e.getMessage());
@@ -109,6 +111,22 @@ public class CheckpointExports {
             throw unexportable(runId, step, "its manifest is of another checkpoint, or names no network");
         }
         return c;
+    }
+
+    /**
+     * The manifest's {@code source}: a splicelab run, and what {@code POST /api/imports} needs to evaluate the export
+     * on the run's own evaluation subset (its dataset, evalSize and seed).
+     */
+    static Map<String, Object> source(CheckpointCreated checkpoint) {
+        Map<String, Object> source = new LinkedHashMap<>();
+        source.put("framework", "splicelab (DJL)");
+        source.put("run", checkpoint.runId());
+        source.put("step", checkpoint.step());
+        source.put("widthMultiplier", checkpoint.network().widthMultiplier());
+        source.put("dataset", checkpoint.config().dataset());
+        source.put("evalSize", checkpoint.config().evalSize());
+        source.put("seed", checkpoint.config().seed());
+        return source;
     }
 
     /** {@code stem,stage1} as its names; blank entries and the blank list are nothing. */
