@@ -10,7 +10,7 @@ training images and the splicer's evaluation subset as .npy files; this script
     the documented format (contract ImportManifest, with each segment's sha256 and shapes, which the import checks,
     and the descriptive format, architecture and source), zipped as step-<8 digits>.zip;
   * computes PyTorch's own hybrid grid of the checkpoints on the evaluation subset (every cut, every ordered pair,
-    the splicer's metrics) into expected.json.
+    the splicer's metrics, and per image the predicted class and logit margin) into expected.json.
 
 Segments: stem (conv-BN-ReLU), stage1, stage2, head (stage 3, global average pool, linear); cuts stem, stage1,
 stage2. The network takes its own normalisation of the pixels (MEAN, STD), not the dataset's: the splicer converts.
@@ -137,6 +137,13 @@ def log_softmax(logits):
     return z - (m + np.log(np.exp(z - m).sum(axis=1, keepdims=True)))
 
 
+def predictions(hybrid):
+    """Per image: the predicted class (the first largest logit) and the top-1 minus the top-2 logit, in float32."""
+    top2 = np.sort(hybrid, axis=1)[:, -2:]
+    return [{"predicted": int(p), "logitMargin": float(m)}
+            for p, m in zip(hybrid.argmax(axis=1), (top2[:, 1] - top2[:, 0]).astype(np.float32))]
+
+
 def metrics(hybrid, labels, deep, shallow_pred, feats_a, feats_b):
     """The splicer's metrics of one cell (splicer-service HybridMetrics and RunGrid), from float32 logits."""
     h = hybrid.argmax(axis=1)
@@ -229,7 +236,8 @@ def main():
                     hybrid = run(snapshots[b], feats[a], cut_index).numpy()
                     cells.append({"cut": cut, "shallowStep": a, "deepStep": b, "samples": int(len(eval_y)),
                                   "metrics": metrics(hybrid, eval_y, plain[b], plain[a].argmax(axis=1),
-                                                     feats[a].numpy(), feats[b].numpy())})
+                                                     feats[a].numpy(), feats[b].numpy()),
+                                  "predictions": predictions(hybrid)})
     with open(os.path.join(args.out, "expected.json"), "w") as f:
         json.dump({"run": args.run, "steps": steps, "cuts": CUTS, "zips": [os.path.basename(z) for z in zips],
                    "cells": cells}, f, indent=1)

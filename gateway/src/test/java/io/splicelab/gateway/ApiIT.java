@@ -42,6 +42,9 @@ import io.splicelab.model.events.Payloads.RunStarted;
 import io.splicelab.model.events.Payloads.StatsComputed;
 import io.splicelab.model.events.Payloads.TcSummaryComputed;
 import io.splicelab.model.events.Topics;
+import io.splicelab.model.features.HybridPredictions;
+import io.splicelab.model.store.LocalArtifactStore;
+import io.splicelab.model.store.RunArtifacts;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -49,7 +52,10 @@ import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 
-/** The public API beyond the basics: token, cancel, delete, groups, paging, CSV, summaries, progress. */
+/**
+ * The public API beyond the basics: token, cancel, delete, groups, paging, CSV, summaries, progress, per-image
+ * predictions.
+ */
 @QuarkusTest
 class ApiIT {
 
@@ -232,5 +238,84 @@ class ApiIT {
         given().get("/api/runs/" + runId + "/checkpoints").then().body("step", contains(0, 50));
         given().get("/api/runs/" + runId + "/stats").then().body("results[0].shape", equalTo("series"))
                 .body("results[0].values.y", contains(0.1f, 0.2f, 0.3f));
+    }
+
+    /**
+     * A cell's per-image predictions, from the file the splicer writes into the shared store (written here as the
+     * splicer does: the contract's format at the key the cell's natural key gives), as JSON and as CSV; and deleted
+     * with the run.
+     */
+    @Test
+    void perImagePredictionsOfACellAsJsonAndCsvAndDeletedWithTheRun() throws Exception {
+        String runId = startedRun("pred");
+        awaitRun(runId);
+        float[][] logits = new float[250][];
+        int[] labels = new int[250];
+        int[] splitIndex = new int[250];
+        for (int i = 0; i < logits.length; i++) {
+            logits[i] = new float[] {i % 3, (i * 7) % 5, 1.5f};
+            labels[i] = i % 3;
+            splitIndex[i] = 9999 - 3 * i;
+        }
+        HybridPredictions p = HybridPredictions.of(logits, labels, splitIndex);
+        LocalArtifactStore store = new LocalArtifactStore(Path.of(org.eclipse.microprofile.config.ConfigProvider
+                .getConfig().getValue("splicelab.artifacts.dir", String.class)));
+        String key = RunArtifacts.hybridPredictions(runId, "stage1", "test", "carry", 0, 50);
+        store.replace(key, p.encode(), HybridPredictions.MEDIA_TYPE);
+        String url = "/api/runs/" + runId + "/hybrids/predictions";
+
+        Response json = given().accept(ContentType.JSON).queryParam("cut", "stage1").queryParam("evalSet", "test")
+                .queryParam("bnMode", "carry").queryParam("shallow", 0).queryParam("deep", 50).get(url);
+        json.then().statusCode(200).contentType(startsWith("application/json")).body("runId", equalTo(runId))
+                .body("cut", equalTo("stage1")).body("shallowStep", equalTo(0)).body("deepStep", equalTo(50))
+                .body("samples", equalTo(250)).body("predictions", hasSize(250));
+        List<Map<String, Object>> rows = json.path("predictions");
+        for (int i = 0; i < rows.size(); i++) {
+            assertEquals(splitIndex[i], rows.get(i).get("splitIndex"), "row " + i);
+            assertEquals(labels[i], rows.get(i).get("label"), "row " + i);
+            assertEquals(p.predicted()[i], rows.get(i).get("predicted"), "row " + i);
+            assertEquals(p.logitMargin()[i], ((Number) rows.get(i).get("logitMargin")).floatValue(), "row " + i);
+        }
+
+        String csv = given().queryParam("format", "csv").queryParam("cut", "stage1").queryParam("evalSet", "test")
+                .queryParam("bnMode", "carry").queryParam("shallow", 0).queryParam("deep", 50).get(url).then()
+                .statusCode(200).contentType(startsWith("text/csv"))
+                .header("Content-Disposition", containsString(runId + "-stage1-test-carry-0-50-predictions.csv"))
+                .extract().asString();
+        List<String> lines = csv.lines().toList();
+        assertEquals("splitIndex,label,predicted,logitMargin", lines.get(0));
+        assertEquals(251, lines.size());
+        assertEquals(splitIndex[7] + "," + labels[7] + "," + p.predicted()[7] + "," + p.logitMargin()[7],
+                lines.get(8));
+        given().accept("text/csv").queryParam("cut", "stage1").queryParam("evalSet", "test")
+                .queryParam("bnMode", "carry").queryParam("shallow", 0).queryParam("deep", 50).get(url).then()
+                .statusCode(200).contentType(startsWith("text/csv")).body(equalTo(csv));
+
+        // a cell without predictions, an unknown run: 404; a missing or malformed parameter: 400 naming it
+        given().queryParam("cut", "stage1").queryParam("evalSet", "test").queryParam("bnMode", "carry")
+                .queryParam("shallow", 50).queryParam("deep", 0).get(url).then().statusCode(404)
+                .contentType("application/problem+json").body("detail", containsString("no per-image predictions"));
+        given().queryParam("cut", "stage1").queryParam("evalSet", "test").queryParam("bnMode", "carry")
+                .queryParam("shallow", 0).queryParam("deep", 50).get("/api/runs/run-nope/hybrids/predictions").then()
+                .statusCode(404).contentType("application/problem+json");
+        given().queryParam("cut", "stage1").queryParam("evalSet", "test").queryParam("bnMode", "carry")
+                .queryParam("shallow", 0).get(url).then().statusCode(400).contentType("application/problem+json")
+                .body("errors[0].field", equalTo("deep"));
+        given().queryParam("cut", "stage1").queryParam("evalSet", "test").queryParam("bnMode", "carry")
+                .queryParam("shallow", -1).queryParam("deep", 50).get(url).then().statusCode(400)
+                .body("errors[0].field", equalTo("shallow"));
+        given().queryParam("cut", "stage1").queryParam("evalSet", "test").queryParam("bnMode", "sometimes")
+                .queryParam("shallow", 0).queryParam("deep", 50).get(url).then().statusCode(400)
+                .body("errors[0].field", equalTo("bnMode"));
+        given().queryParam("cut", "../../..").queryParam("evalSet", "test").queryParam("bnMode", "carry")
+                .queryParam("shallow", 0).queryParam("deep", 50).get(url).then().statusCode(404);
+
+        given().get("/q/openapi?format=json").then().statusCode(200)
+                .body("paths", org.hamcrest.Matchers.hasKey("/api/runs/{id}/hybrids/predictions"));
+
+        authed().delete("/api/runs/" + runId).then().statusCode(204);
+        assertFalse(store.exists(key), "deleting the run deletes its predictions");
+        given().queryParam("cut", "stage1").queryParam("evalSet", "test").queryParam("bnMode", "carry")
+                .queryParam("shallow", 0).queryParam("deep", 50).get(url).then().statusCode(404);
     }
 }

@@ -41,6 +41,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Function;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -49,8 +50,9 @@ import org.junit.jupiter.api.Test;
  * One run end to end on the real parts: a Kafka broker in KRaft mode, the four packaged services,
  * H2 files and one artifact directory. A tiny run is submitted to the gateway; the complete hybrid
  * grid must arrive over the API and over the event stream, and equal a direct, uncached evaluation of
- * the same checkpoints done here. Its checkpoints, exported as ONNX and imported back, give the same grid; and a
- * network trained and exported by PyTorch gets the grid PyTorch computes for it.
+ * the same checkpoints done here, image by image (the per-image predictions, as JSON and as CSV). Its checkpoints,
+ * exported as ONNX and imported back, give the same grid; and a network trained and exported by PyTorch gets the grid
+ * PyTorch computes for it.
  */
 class EndToEndIT {
     /** The splicer's default cuts, those of the stack's grids. */
@@ -146,6 +148,30 @@ class EndToEndIT {
                     assertEquals(fraction(plain.get(a), eval.labels()), cell.get("metrics").get("accuracy").asDouble(),
                             1e-12, "the diagonal is the checkpoint's own accuracy");
                 }
+                // and every image's prediction, served from the file the splicer stored with the cell
+                String predictions = "/api/runs/" + runId + "/hybrids/predictions?cut=" + cut + "&evalSet="
+                        + cell.get("evalSet").asText() + "&bnMode=" + cell.get("bnMode").asText() + "&shallow=" + a
+                        + "&deep=" + b;
+                HttpResponse<String> json = get(predictions);
+                assertEquals(200, json.statusCode(), json.body());
+                JsonNode rows = EventCodec.mapper().readTree(json.body()).get("predictions");
+                assertEquals(eval.size(), rows.size(), where);
+                for (int i = 0; i < eval.size(); i++) {
+                    JsonNode row = rows.get(i);
+                    assertEquals(eval.splitIndices()[i], row.get("splitIndex").asInt(), where + " image " + i);
+                    assertEquals(eval.labels()[i], row.get("label").asInt(), where + " image " + i);
+                    assertEquals(hybrid[i], row.get("predicted").asInt(), where + " image " + i);
+                    assertTrue(row.get("logitMargin").asDouble() >= 0, where + " image " + i);
+                }
+                HttpResponse<String> csv = get(predictions + "&format=csv");
+                assertEquals(200, csv.statusCode(), csv.body());
+                List<String> lines = csv.body().lines().toList();
+                assertEquals("splitIndex,label,predicted,logitMargin", lines.get(0));
+                assertEquals(eval.size() + 1, lines.size(), where);
+                for (int i = 0; i < eval.size(); i++) {
+                    assertTrue(lines.get(i + 1).startsWith(eval.splitIndices()[i] + "," + eval.labels()[i] + ","
+                            + hybrid[i] + ","), where + " line " + (i + 1) + ": " + lines.get(i + 1));
+                }
             }
         }
 
@@ -218,9 +244,7 @@ class EndToEndIT {
             assertEquals(0, EventCodec.mapper().readTree(imported.body()).path("warnings").size(), imported.body());
         }
         JsonNode back = waitForGrid(copy, cells, Duration.ofMinutes(4));
-        assertSameCells(trained, back, Map.of("accuracy", 1e-12, "agreementDeep", 1e-12, "agreementShallow", 1e-12,
-                "relativeAccuracy", 1e-12, "crossEntropy", 1e-4, "klDeep", 1e-4, "relativeFeatureDistance", 1e-4),
-                "the re-imported run");
+        assertSameCells(trained, cell -> predictions(run.runId(), cell), copy, back, "the re-imported run");
         HttpResponse<String> detail = get("/api/runs/" + copy);
         assertEquals("COMPLETED", EventCodec.mapper().readTree(detail.body()).path("status").asText());
     }
@@ -275,16 +299,25 @@ class EndToEndIT {
         int cells = CUTS.size() * zips.size() * zips.size();
         assertEquals(cells, expected.path("cells").size());
         JsonNode grid = waitForGrid(run, cells, Duration.ofMinutes(4));
-        assertSameCells(expected, grid, Map.of("accuracy", 1e-12, "agreementDeep", 1e-12, "agreementShallow", 1e-12,
-                "relativeAccuracy", 1e-12, "crossEntropy", 1e-4, "klDeep", 1e-4, "relativeFeatureDistance", 1e-4),
-                "PyTorch's grid");
+        assertSameCells(expected, cell -> cell.path("predictions"), run, grid, "PyTorch's grid");
     }
 
     /**
-     * Every cell of {@code want} is in {@code got} once (by cut and steps), with the same number of images and each
-     * metric {@code want} has within its tolerance (relative above 1); {@code got} has no other cells.
+     * How close two grids' metrics must be: the fractions of images (the same predictions) to rounding, the losses and
+     * distances to float precision (two engines add in different orders).
      */
-    private static void assertSameCells(JsonNode want, JsonNode got, Map<String, Double> tolerances, String what) {
+    static final Map<String, Double> METRIC_TOLERANCES = Map.of("accuracy", 1e-12, "agreementDeep", 1e-12,
+            "agreementShallow", 1e-12, "relativeAccuracy", 1e-12, "crossEntropy", 1e-4, "klDeep", 1e-4,
+            "relativeFeatureDistance", 1e-4);
+
+    /**
+     * Every cell of {@code want} is in the grid {@code got} of run {@code gotRun} once (by cut and steps), with the same
+     * number of images, each metric {@code want} has within {@link #METRIC_TOLERANCES} (relative above 1), and image by
+     * image the same predicted class and, to 1e-4, the same logit margin (the stored predictions of the cell against
+     * {@code wantPredictions} of the wanted one); {@code got} has no other cells.
+     */
+    private static void assertSameCells(JsonNode want, Function<JsonNode, JsonNode> wantPredictions, String gotRun,
+            JsonNode got, String what) {
         Map<String, JsonNode> byKey = new HashMap<>();
         for (JsonNode c : got.path("cells")) {
             String key = cellKey(c);
@@ -296,7 +329,7 @@ class EndToEndIT {
             JsonNode g = byKey.get(key);
             assertTrue(g != null, what + " lacks cell " + key);
             assertEquals(w.path("samples").asInt(), g.path("samples").asInt(), key);
-            for (Map.Entry<String, Double> t : tolerances.entrySet()) {
+            for (Map.Entry<String, Double> t : METRIC_TOLERANCES.entrySet()) {
                 JsonNode wv = w.path("metrics").path(t.getKey());
                 if (wv.isMissingNode()) {
                     continue; // relativeAccuracy is absent when the deep donor gets nothing right
@@ -306,6 +339,30 @@ class EndToEndIT {
                 assertEquals(wv.asDouble(), gv.asDouble(), t.getValue() * Math.max(1, Math.abs(wv.asDouble())),
                         what + " " + key + " " + t.getKey());
             }
+            JsonNode wantRows = wantPredictions.apply(w);
+            JsonNode gotRows = predictions(gotRun, g);
+            assertEquals(w.path("samples").asInt(), wantRows.size(), what + " " + key + ": predictions");
+            assertEquals(wantRows.size(), gotRows.size(), what + " " + key + ": predictions");
+            for (int i = 0; i < wantRows.size(); i++) {
+                String image = what + " " + key + " image " + i;
+                assertEquals(wantRows.get(i).path("predicted").asInt(), gotRows.get(i).path("predicted").asInt(),
+                        image);
+                assertEquals(wantRows.get(i).path("logitMargin").asDouble(),
+                        gotRows.get(i).path("logitMargin").asDouble(), 1e-4, image);
+            }
+        }
+    }
+
+    /** The stored per-image predictions of a cell of a run's grid (evaluation set test, BatchNorm mode carry). */
+    private static JsonNode predictions(String runId, JsonNode cell) {
+        try {
+            HttpResponse<String> r = get("/api/runs/" + runId + "/hybrids/predictions?cut=" + cell.path("cut").asText()
+                    + "&evalSet=test&bnMode=carry&shallow=" + cell.path("shallowStep").asInt() + "&deep="
+                    + cell.path("deepStep").asInt());
+            assertEquals(200, r.statusCode(), r.body());
+            return EventCodec.mapper().readTree(r.body()).path("predictions");
+        } catch (Exception e) {
+            throw new IllegalStateException("predictions of " + runId + " " + cellKey(cell), e);
         }
     }
 

@@ -20,8 +20,9 @@ import org.jboss.logging.Logger;
 
 /**
  * Grows a run's grid by checkpoints, in step order, and says what came of it: each checkpoint's cells are
- * stored and published as they are computed, with its progress, then its probe features; after all of them the
- * temporal-consistency summaries. A checkpoint that fails is recorded incomplete and the others go on.
+ * stored (with their per-image predictions) and published as they are computed, with its progress, then its
+ * probe features; after all of them the temporal-consistency summaries. A checkpoint that fails is recorded
+ * incomplete and the others go on.
  */
 final class GridGrowth {
     private static final Logger LOG = Logger.getLogger(GridGrowth.class);
@@ -98,6 +99,7 @@ final class GridGrowth {
         try {
             cells = grid.add(step, net, (batch, done, expected) -> {
                 if (!batch.isEmpty()) {
+                    records.storePredictions(runId, batch); // first: a stored cell always has its predictions
                     records.storeCells(runId, step, batch);
                     for (HybridCell cell : batch) {
                         publisher.publish(SplicerRecords.event(runId, cell));

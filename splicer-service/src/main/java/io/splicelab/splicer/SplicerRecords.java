@@ -4,6 +4,7 @@ import io.splicelab.model.events.EventCodec;
 import io.splicelab.model.events.Payloads.CheckpointCreated;
 import io.splicelab.model.events.Payloads.HybridEvaluated;
 import io.splicelab.model.events.RunIds;
+import io.splicelab.model.features.HybridPredictions;
 import io.splicelab.model.store.ArtifactStore;
 import io.splicelab.model.store.RunArtifacts;
 import io.splicelab.splicer.splicing.HybridCell;
@@ -23,9 +24,9 @@ import org.jboss.logging.Logger;
 
 /**
  * What the artifact store has of a run, as the splicer reads and writes it: the checkpoint manifests and import
- * records (the run's checkpoints), the computed cells under {@code splicer/cells} (never recomputed), the
- * records of checkpoints that could not be evaluated under {@code splicer/incomplete}, and whether the run makes
- * no more checkpoints. The store is the truth; this class is the one place that knows its splicer layout.
+ * records (the run's checkpoints), the computed cells under {@code splicer/cells} (never recomputed) and their
+ * per-image predictions under {@code predictions/}, the records of checkpoints that could not be evaluated under
+ * {@code splicer/incomplete}, and whether the run makes no more checkpoints. The store is the truth; this class is the one place that knows its splicer layout.
  */
 final class SplicerRecords {
     private static final Logger LOG = Logger.getLogger(SplicerRecords.class);
@@ -120,6 +121,24 @@ final class SplicerRecords {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /**
+     * Stores the per-image predictions of freshly computed cells, one {@code .npz} per cell at the key its natural
+     * key gives ({@link RunArtifacts#hybridPredictions}), replacing a file a crashed earlier evaluation left (the
+     * same bytes on a deterministic engine). Called before the cells are stored: a stored cell has its predictions.
+     */
+    void storePredictions(String runId, List<HybridCell> cells) {
+        for (HybridCell cell : cells) {
+            if (cell.predictions() != null) {
+                store.replace(predictionsKey(runId, cell), cell.predictions().encode(), HybridPredictions.MEDIA_TYPE);
+            }
+        }
+    }
+
+    static String predictionsKey(String runId, HybridCell cell) {
+        return RunArtifacts.hybridPredictions(runId, cell.cut(), cell.evalSet(), cell.bnMode(), cell.shallowStep(),
+                cell.deepStep());
     }
 
     /** The cells stored for a run (a file that cannot be read is skipped with a warning: its cells are redone). */

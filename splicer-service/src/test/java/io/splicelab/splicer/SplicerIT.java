@@ -20,9 +20,11 @@ import io.splicelab.model.events.Payloads.RunCompleted;
 import io.splicelab.model.events.Payloads.RunStarted;
 import io.splicelab.model.events.RunConfig;
 import io.splicelab.model.events.Topics;
+import io.splicelab.model.features.HybridPredictions;
 import io.splicelab.model.net.Checkpoints;
 import io.splicelab.model.store.LocalArtifactStore;
 import io.splicelab.model.store.RunArtifacts;
+import io.splicelab.splicer.splicing.HybridMetrics;
 import io.splicelab.splicer.splicing.SeededCheckpoints;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -44,9 +46,9 @@ import org.junit.jupiter.api.Test;
 /**
  * The splicer against a real Kafka broker, with the checkpoints channel's limit on an unacknowledged record
  * ({@code throttled.unprocessed-record-max-age.ms}) at 3 s while a checkpoint's evaluation (1000 images, up to 5
- * pairs at 3 cuts) takes far longer on this machine: the channel stays healthy, every cell arrives once and the
- * grid's progress ends {@code complete}; hostile records are dead-lettered with the reason and the next good
- * record is processed.
+ * pairs at 3 cuts) takes far longer on this machine: the channel stays healthy, every cell arrives once (its
+ * per-image predictions in the store) and the grid's progress ends {@code complete}; hostile records are
+ * dead-lettered with the reason and the next good record is processed.
  */
 @QuarkusTest
 @QuarkusTestResource(value = KafkaBrokerResource.class, restrictToAnnotatedClass = true)
@@ -109,6 +111,11 @@ class SplicerIT {
                 assertTrue(cells.add(List.of(c.cut(), c.evalSet(), c.bnMode(), c.shallowStep(), c.deepStep())),
                         "each cell once: " + c);
                 assertEquals(1000, c.samples());
+                // its per-image predictions are in the store, beside the event, and count its accuracy
+                HybridPredictions p = HybridPredictions.decode(store.read(RunArtifacts.hybridPredictions(runId,
+                        c.cut(), c.evalSet(), c.bnMode(), c.shallowStep(), c.deepStep())));
+                assertEquals(1000, p.size());
+                assertEquals(c.metrics().get(HybridMetrics.ACCURACY), p.accuracy(), "predictions of " + c);
             } else if (EventType.HYBRID_PROGRESS.type().equals(env.type())) {
                 progress.add(EventCodec.payload(env, GridProgress.class));
             }

@@ -17,6 +17,17 @@ public interface ArtifactStore {
      */
     ArtifactRef put(String key, byte[] content, String mediaType);
 
+    /**
+     * Writes a derived artifact under a key, replacing whatever is there: for files that are recomputed rather than
+     * referenced (a hybrid cell's per-image predictions, which a cell evaluated again rewrites, identically on a
+     * deterministic engine), never for what an event announces with a sha256. A reader sees the old file or the new
+     * one, never half of one. This default deletes, then writes; a store that can do better overrides it.
+     */
+    default ArtifactRef replace(String key, byte[] content, String mediaType) {
+        deleteAll(key);
+        return put(key, content, mediaType);
+    }
+
     /** Reads an artifact and checks its size and sha256 against the reference. */
     byte[] get(ArtifactRef ref);
 

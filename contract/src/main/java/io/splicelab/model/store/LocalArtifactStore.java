@@ -87,6 +87,36 @@ public final class LocalArtifactStore implements ArtifactStore {
         }
     }
 
+    /**
+     * Writes the content to a temporary file beside the target and moves it over the target atomically (where the
+     * file system cannot, a plain replacing move): a reader sees the old file or the new one, and a crash leaves at
+     * most a {@code .tmp-} file, which listings skip.
+     */
+    @Override
+    public ArtifactRef replace(String key, byte[] content, String mediaType) {
+        Path target = resolve(key);
+        if (Files.exists(target, LinkOption.NOFOLLOW_LINKS) && !Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS)) {
+            throw new UnsafeArtifactReferenceException(key, "it names a directory or something else than a regular file");
+        }
+        try {
+            Files.createDirectories(target.getParent());
+            Path tmp = Files.createTempFile(target.getParent(), ".tmp-", ".part");
+            try {
+                Files.write(tmp, content);
+                try {
+                    Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                } catch (AtomicMoveNotSupportedException e) {
+                    Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+                }
+            } finally {
+                Files.deleteIfExists(tmp);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write artifact " + key, e);
+        }
+        return new ArtifactRef(SCHEME + key, content.length, sha256(content), mediaType);
+    }
+
     private ArtifactRef checkSame(Path target, ArtifactRef ref) throws IOException {
         byte[] existing = readRegularFile(target, ref.uri(), ref.size());
         if (!sha256(existing).equals(ref.sha256())) {

@@ -1,6 +1,10 @@
 package io.splicelab.model.store;
 
 import io.splicelab.model.events.RunIds;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.regex.Pattern;
 
 /**
@@ -75,6 +79,47 @@ public final class RunArtifacts {
     /** The imported checkpoint's record: its CheckpointImported payload as JSON. */
     public static String importRecord(String runId, int step) {
         return String.format("%s/step-%08d.json", importsPrefix(runId), step);
+    }
+
+    /** Where the per-image predictions of a run's hybrid cells are. */
+    public static String predictionsPrefix(String runId) {
+        return runPrefix(runId) + "/predictions";
+    }
+
+    /**
+     * The per-image predictions of one hybrid cell ({@code HybridPredictions}, an {@code .npz}):
+     * {@code runs/<runId>/predictions/<cut>/<evalSet>/<bnMode>/shallow-<a>-deep-<b>.npz}, steps in 8 digits. Derived
+     * from the cell's natural key alone, so the splicer that writes it and the gateway that serves it agree without
+     * an event naming it. Any name goes: a plain one is its own directory, any other (a cut an imported network named
+     * with a slash, a hostile query parameter) becomes a hashed name that cannot leave its place ({@link #keyName}).
+     *
+     * @throws IllegalArgumentException for an invalid run id or a negative step
+     */
+    public static String hybridPredictions(String runId, String cut, String evalSet, String bnMode, int shallowStep,
+            int deepStep) {
+        if (shallowStep < 0 || deepStep < 0) {
+            throw new IllegalArgumentException("steps are 0 or more, got " + shallowStep + " and " + deepStep);
+        }
+        return String.format("%s/%s/%s/%s/shallow-%08d-deep-%08d.npz", predictionsPrefix(runId), keyName(cut),
+                keyName(evalSet), keyName(bnMode), shallowStep, deepStep);
+    }
+
+    /**
+     * A name as one path segment of a key: a plain name ({@link #requirePlainName}'s rule) as it is; any other
+     * (null, empty, with a slash, {@code ..}, too long) as {@code _} and the first 32 hex digits of its UTF-8 bytes'
+     * sha256. A plain name never starts with {@code _}, so the two never collide.
+     */
+    public static String keyName(String name) {
+        if (name != null && PLAIN_NAME.matcher(name).matches() && !name.contains("..")) {
+            return name;
+        }
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256")
+                    .digest(String.valueOf(name).getBytes(StandardCharsets.UTF_8));
+            return "_" + HexFormat.of().formatHex(digest).substring(0, 32);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** Whether a key under {@link #importsPrefix} is an import record (not a file of an import). */

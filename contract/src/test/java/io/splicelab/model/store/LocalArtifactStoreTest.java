@@ -142,4 +142,44 @@ class LocalArtifactStoreTest {
         assertThrows(IllegalArgumentException.class, () -> RunArtifacts.importedFile("r1", 1, "../../x.onnx"));
         assertEquals("runs/r1/imports/step-00000001/stem.onnx", RunArtifacts.importedFile("r1", 1, "stem.onnx"));
     }
+
+    @Test
+    void aDerivedArtifactIsReplacedWholeAndAtomically() throws Exception {
+        LocalArtifactStore store = new LocalArtifactStore(dir);
+        String key = "runs/r1/predictions/stage1/test/carry/shallow-00000000-deep-00000010.npz";
+        ArtifactRef first = store.replace(key, new byte[] {1, 2, 3}, "x");
+        assertArrayEquals(new byte[] {1, 2, 3}, store.get(first));
+        assertEquals(first, store.replace(key, new byte[] {1, 2, 3}, "x"), "the same content again: the same artifact");
+        ArtifactRef second = store.replace(key, new byte[] {4, 5}, "x");
+        assertArrayEquals(new byte[] {4, 5}, store.read(key), "other content replaces the file (a recomputed cell)");
+        assertArrayEquals(new byte[] {4, 5}, store.get(second));
+        assertEquals(List.of(key), store.list("runs/r1"), "no temporary file is left beside it");
+        assertThrows(UnsafeArtifactReferenceException.class, () -> store.replace("../outside", new byte[1], "x"));
+        assertThrows(UnsafeArtifactReferenceException.class, () -> store.replace("runs/r1", new byte[1], "x"),
+                "a directory is never replaced");
+        Files.createSymbolicLink(dir.resolve("runs/etc"), Path.of("/etc"));
+        assertThrows(UnsafeArtifactReferenceException.class,
+                () -> store.replace("runs/etc/splicelab-test", new byte[1], "x"), "never written through a link");
+        assertFalse(Files.exists(Path.of("/etc/splicelab-test")));
+    }
+
+    @Test
+    void predictionKeysComeFromTheCellsNaturalKeyAndCannotLeaveTheRun() {
+        assertEquals("runs/r1/predictions/stage1/fog-3/carry/shallow-00000100-deep-00000200.npz",
+                RunArtifacts.hybridPredictions("r1", "stage1", "fog-3", "carry", 100, 200));
+        String hostile = RunArtifacts.hybridPredictions("r1", "../../../etc", "a/b", "..", 0, 0);
+        assertTrue(hostile.startsWith("runs/r1/predictions/_"), hostile);
+        assertEquals(7, hostile.split("/").length, "one segment per name: " + hostile);
+        for (String segment : hostile.split("/")) {
+            assertFalse(segment.isEmpty() || segment.equals("..") || segment.equals("."), hostile);
+        }
+        assertEquals(RunArtifacts.keyName("a/b"), RunArtifacts.keyName("a/b"), "deterministic");
+        assertFalse(RunArtifacts.keyName("a/b").equals(RunArtifacts.keyName("a_b")));
+        assertEquals("_", RunArtifacts.keyName(null).substring(0, 1));
+        assertThrows(IllegalArgumentException.class, () -> RunArtifacts.hybridPredictions("../x", "c", "t", "m", 0, 0));
+        assertThrows(IllegalArgumentException.class, () -> RunArtifacts.hybridPredictions("r1", "c", "t", "m", -1, 0));
+        LocalArtifactStore store = new LocalArtifactStore(dir);
+        store.replace(hostile, new byte[1], "x");
+        assertEquals(List.of(hostile), store.list("runs/r1"), "a hashed name stays inside its run");
+    }
 }

@@ -19,7 +19,7 @@ import org.jboss.logging.Logger;
 
 /**
  * Cancels and deletes runs. Deleting removes the run from the read model and its artifacts (checkpoints,
- * features, noise) from the artifact store, and remembers the deletion so the run's events, which stay in
+ * features, noise, per-image predictions: everything under {@code runs/<runId>/}) from the artifact store, and remembers the deletion so the run's events, which stay in
  * Kafka, never bring it back. A run still training is asked to stop first.
  */
 @ApplicationScoped

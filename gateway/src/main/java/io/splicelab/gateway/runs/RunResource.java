@@ -121,7 +121,7 @@ public class RunResource {
     @DELETE
     @Path("/{id}")
     @Operation(summary = "Delete a run and its artifacts", description = "Removes the run from the read model and "
-            + "its checkpoints, features and noise samples from the artifact store; a run still training is asked to "
+            + "its checkpoints, features, noise samples and per-image predictions from the artifact store; a run still training is asked to "
             + "stop. Its events stay in Kafka and are ignored from now on. Needs the API token.")
     @APIResponse(responseCode = "204", description = "Deleted")
     public Response delete(@PathParam("id") String id) {

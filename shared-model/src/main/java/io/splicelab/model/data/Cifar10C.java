@@ -119,6 +119,7 @@ public final class Cifar10C {
                 }
             }
         }
-        return new ImageDataset(name, 3, 32, 32, numClasses, pixels, labels);
+        // row i of a severity is test image i: the set's split indices are the test indices it was asked for
+        return new ImageDataset(name, 3, 32, 32, numClasses, pixels, labels, testIndices.clone());
     }
 }

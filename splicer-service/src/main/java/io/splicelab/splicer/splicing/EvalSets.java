@@ -81,8 +81,7 @@ public final class EvalSets {
                     for (int i = 0; i < labels.length; i++) {
                         labels[i] = noisy[trainIndices[i]];
                     }
-                    subset = new ImageDataset(name, subset.channels(), subset.height(), subset.width(),
-                            subset.numClasses(), subset.pixels(), labels);
+                    subset = subset.relabelled(name, labels);
                 }
                 out.add(subset);
             } else {

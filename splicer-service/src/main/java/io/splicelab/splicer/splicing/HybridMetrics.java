@@ -48,7 +48,15 @@ public final class HybridMetrics {
      */
     public static Map<String, Double> of(float[][] hybridLogits, int[] labels, float[][] deepLogits,
             int[] shallowDonor) {
-        int[] hybrid = Inference.argmax(hybridLogits);
+        return of(hybridLogits, Inference.argmax(hybridLogits), labels, deepLogits, shallowDonor);
+    }
+
+    /**
+     * Every prediction metric, as {@link #of(float[][], int[], float[][], int[])}, with the hybrid's predicted
+     * classes already taken from its logits (the grid's per-image predictions: the accuracy counts exactly them).
+     */
+    public static Map<String, Double> of(float[][] hybridLogits, int[] hybrid, int[] labels, float[][] deepLogits,
+            int[] shallowDonor) {
         int[] deep = Inference.argmax(deepLogits);
         double accuracy = fractionEqual(hybrid, labels);
         double deepAccuracy = fractionEqual(deep, labels);

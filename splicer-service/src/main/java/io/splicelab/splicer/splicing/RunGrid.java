@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.training.ParameterStore;
 import io.splicelab.model.data.ImageDataset;
+import io.splicelab.model.features.HybridPredictions;
 import io.splicelab.model.net.CutNetwork;
 import io.splicelab.model.net.Inference;
 import io.splicelab.model.values.BnMode;
@@ -200,7 +201,7 @@ public final class RunGrid implements AutoCloseable {
      * Adds a checkpoint (its network must live in this grid's manager) and evaluates every new cell:
      * the diagonal and, against every checkpoint already present, both orders, at every cut, on every
      * evaluation set, in every BatchNorm mode. Cells already remembered are skipped. Adding a step
-     * twice adds nothing.
+     * twice adds nothing. The cells returned have no per-image predictions (a listener gets them).
      */
     public List<HybridCell> add(int step, SegmentedNet net) {
         return add(step, net, CellListener.NONE);
@@ -209,6 +210,7 @@ public final class RunGrid implements AutoCloseable {
     /**
      * Receives the cells of a checkpoint as they are computed: once per (cut, mode, pair), with the cells of
      * every evaluation set of that pair (empty when they were all remembered), and how far the checkpoint is.
+     * These cells carry their per-image predictions ({@link HybridCell#predictions()}); the grid keeps none.
      * The grid calls it on the adding thread; a listener that throws stops the checkpoint there (the cells it
      * was given count as computed).
      */
@@ -312,8 +314,8 @@ public final class RunGrid implements AutoCloseable {
                     List<HybridCell> pairCells = evaluatePair(cut, mode, pair[0], pair[1], ps);
                     for (HybridCell cell : pairCells) {
                         known.put(cell.key(), cell.metrics());
+                        cells.add(cell.withoutPredictions()); // the listener alone gets them: nothing piles up
                     }
-                    cells.addAll(pairCells);
                     done += perPair;
                     listener.cells(pairCells, done, expected);
                 }
@@ -419,13 +421,16 @@ public final class RunGrid implements AutoCloseable {
                     logits = hybridLogits.computeIfAbsent(imagesKey(e),
                             k -> deepLogits(cut, byName.get(k), a, deep.net(), cutIndex, ps));
                 }
-                Map<String, Double> metrics = HybridMetrics.of(logits, e.labels(), deep.logits().get(e.name()),
-                        shallow.predictions().get(e.name()));
+                // every image's predicted class and margin, from the logits in hand; the accuracy counts the same
+                HybridPredictions predictions = HybridPredictions.of(logits, e.labels(), e.splitIndices());
+                Map<String, Double> metrics = HybridMetrics.of(logits, predictions.predicted(), e.labels(),
+                        deep.logits().get(e.name()), shallow.predictions().get(e.name()));
                 if (paramDistance != null) {
                     metrics.put(HybridMetrics.PARAM_DISTANCE, paramDistance);
                 }
                 metrics.put(HybridMetrics.FEATURE_DISTANCE, a == b ? 0.0 : featureDistance(cut, e, a, b));
-                out.add(new HybridCell(cut, e.name(), mode, options.precision(), a, b, e.size(), metrics));
+                out.add(new HybridCell(cut, e.name(), mode, options.precision(), a, b, e.size(), metrics,
+                        predictions));
             }
         } finally {
             if (recal != null) {

@@ -59,6 +59,10 @@ class EvalSetsTest {
             assertEquals(noisyLabels[indices[i]], trained.labels()[i], "train-noisy: the labels the run trained on");
             differ += clean.labels()[i] != trained.labels()[i] ? 1 : 0;
         }
+        assertArrayEquals(indices, clean.splitIndices(), "each image's row in the training split");
+        assertArrayEquals(indices, trained.splitIndices(), "relabelled, the same images");
+        assertArrayEquals(Datasets.evalIndices(noisy, Datasets.test(noisy)), sets.get(0).splitIndices(),
+                "each image's row in the test split");
         // half relabelled uniformly over 10 classes: about 45% differ
         assertTrue(differ > 0.3 * indices.length && differ < 0.6 * indices.length, "differ " + differ);
 
@@ -75,6 +79,7 @@ class EvalSetsTest {
         List<ImageDataset> sets = EvalSets.resolve(List.of("test", "fog-3", "elastic_transform-2"), c);
         assertEquals(List.of("test", "fog-3", "elastic_transform-2"), names(sets));
         assertArrayEquals(sets.get(0).labels(), sets.get(1).labels());
+        assertArrayEquals(sets.get(0).splitIndices(), sets.get(1).splitIndices(), "corrupted, the same test images");
         ImageDataset again = EvalSets.resolve(List.of("fog-3"), c).get(0);
         assertArrayEquals(sets.get(1).pixels(), again.pixels(), "seeded");
         assertNotEquals(sets.get(0).pixels()[0], sets.get(1).pixels()[0]);
@@ -155,6 +160,7 @@ class EvalSetsTest {
             ImageDataset fromFile = sets.get(k);
             int severity = k == 1 ? 2 : 5;
             assertArrayEquals(test.labels(), fromFile.labels());
+            assertArrayEquals(indices, fromFile.splitIndices(), "the test images asked for, by their row");
             for (int j = 0; j < indices.length; j++) {
                 for (int ch = 0; ch < 3; ch++) {
                     int raw = (5 * indices[j] + ch + 50 * severity) & 0xFF;
@@ -166,6 +172,8 @@ class EvalSetsTest {
         // no file for gaussian noise: computed, with CIFAR-10's normalisation
         ImageDataset computed = Corruptions.apply(test, "gaussian_noise", 1, 3 * 31337 + 11, info.mean(), info.std());
         assertArrayEquals(computed.pixels(), sets.get(3).pixels());
+        assertArrayEquals(indices, test.splitIndices());
+        assertArrayEquals(indices, sets.get(3).splitIndices());
 
         // a configured directory comes first
         Path custom = dir.resolve("mine");

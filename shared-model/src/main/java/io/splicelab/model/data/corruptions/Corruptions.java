@@ -104,7 +104,8 @@ public final class Corruptions {
                 out[i * size + k] = (r[k] - mean[ch]) / std[ch];
             }
         }
-        return new ImageDataset(name + "-" + severity, c, h, w, data.numClasses(), out, data.labels().clone());
+        return new ImageDataset(name + "-" + severity, c, h, w, data.numClasses(), out, data.labels().clone(),
+                data.splitIndices());
     }
 
     private static long mix(long seed, String name, int severity, int index) {
