@@ -3,17 +3,20 @@ package io.splicelab.local;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.splicelab.model.data.DatasetInfo;
 import io.splicelab.model.data.Datasets;
 import io.splicelab.model.data.ImageDataset;
+import io.splicelab.model.data.SyntheticImages;
 import io.splicelab.model.events.Architectures;
 import io.splicelab.model.events.EventCodec;
 import io.splicelab.model.events.EventType;
 import io.splicelab.model.events.Payloads.CheckpointCreated;
-import io.splicelab.model.events.Payloads.NetworkSpec;
 import io.splicelab.model.events.RunConfig;
+import io.splicelab.model.features.Npy;
 import io.splicelab.model.imports.ImportManifest;
 import io.splicelab.model.net.Checkpoints;
 import io.splicelab.model.net.CutNetwork;
@@ -28,6 +31,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -37,6 +41,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Function;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -45,7 +50,9 @@ import org.junit.jupiter.api.Test;
  * One run end to end on the real parts: a Kafka broker in KRaft mode, the four packaged services,
  * H2 files and one artifact directory. A tiny run is submitted to the gateway; the complete hybrid
  * grid must arrive over the API and over the event stream, and equal a direct, uncached evaluation of
- * the same checkpoints done here, image by image (the per-image predictions, as JSON and as CSV).
+ * the same checkpoints done here, image by image (the per-image predictions, as JSON and as CSV). Its checkpoints,
+ * exported as ONNX and imported back, give the same grid; and a network trained and exported by PyTorch gets the grid
+ * PyTorch computes for it.
  */
 class EndToEndIT {
     /** The splicer's default cuts, those of the stack's grids. */
@@ -85,16 +92,13 @@ class EndToEndIT {
         assertTrue(bad.headers().firstValue("Content-Type").orElse("").startsWith("application/problem+json"));
         assertTrue(bad.body().contains("\"steps\""), bad.body());
 
-        HttpResponse<String> created = post("/api/runs", CONFIG);
-        assertEquals(202, created.statusCode(), created.body());
-        String runId = EventCodec.mapper().readTree(created.body()).get("runId").asText();
-        assertTrue(created.headers().firstValue("Location").orElse("").endsWith("/api/runs/" + runId));
+        // the run, with a live client from the start
+        TinyRun tiny = tinyRun();
+        String runId = tiny.runId();
+        List<JsonNode> live = tiny.live();
+        Thread liveReader = tiny.liveReader();
 
-        // a live client from the start
-        List<JsonNode> live = new CopyOnWriteArrayList<>();
-        Thread liveReader = follow(runId, live);
-
-        RunConfig config = EventCodec.mapper().readValue(CONFIG, RunConfig.class).withDefaults();
+        RunConfig config = tiny.config();
         int k = config.checkpointSteps().size();
         int expectedCells = CUTS.size() * k * k;
         JsonNode grid = waitForGrid(runId, expectedCells, Duration.ofMinutes(8));
@@ -182,79 +186,264 @@ class EndToEndIT {
         }
     }
 
-    /** Validates each envelope and its data against docs/events/schemas (JSON Schema draft-07). */
+    /** The tiny run of {@link #CONFIG}, submitted once by whichever test needs it first, followed live from then. */
+    record TinyRun(String runId, RunConfig config, List<JsonNode> live, Thread liveReader) {
+    }
+
+    private static TinyRun tiny;
+
+    static synchronized TinyRun tinyRun() throws Exception {
+        if (tiny == null) {
+            HttpResponse<String> created = post("/api/runs", CONFIG);
+            assertEquals(202, created.statusCode(), created.body());
+            String runId = EventCodec.mapper().readTree(created.body()).get("runId").asText();
+            assertTrue(created.headers().firstValue("Location").orElse("").endsWith("/api/runs/" + runId));
+            List<JsonNode> live = new CopyOnWriteArrayList<>();
+            Thread reader = follow(runId, live);
+            tiny = new TinyRun(runId, EventCodec.mapper().readValue(CONFIG, RunConfig.class).withDefaults(), live,
+                    reader);
+        }
+        return tiny;
+    }
+
     /**
-     * A network trained elsewhere joins the stack like a trained run: its checkpoints, exported here as one
-     * ONNX file per segment, are posted as zips to the gateway, and the splicer's grid for them arrives at
-     * the gateway. Steps 0 and 10 carry the same weights, so their hybrids agree with both donors on every
-     * image.
+     * A trained run's checkpoints leave the stack as ONNX segments ({@code GET .../checkpoints/{step}/onnx}, the import
+     * format) and come back as a new run ({@code POST /api/imports} with the run's dataset, evaluation size and seed):
+     * the splicer, now running them with ONNX Runtime instead of DJL, gives the grid it gave the trained run, cell by
+     * cell (the same predictions, so the same accuracies and agreements; the losses and distances to float precision).
      */
     @Test
-    void anImportedNetworkIsSplicedThroughTheWholeStack() throws Exception {
-        NetworkSpec spec = new NetworkSpec("resnet20-b", 0.25, 3, 32, 32, 10);
-        String run = "e2e-import-" + Long.toHexString(System.nanoTime());
-        List<byte[]> weights = io.splicelab.splicer.splicing.SeededCheckpoints.of(spec, 2);
-        int[][] steps = {{0, 0}, {10, 0}, {20, 1}}; // step, which weights
-        for (int[] s : steps) {
-            byte[] zip = importZip(spec, run, s[0], weights.get(s[1]));
-            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(stack.gatewayUrl()
-                    + "/api/imports?run=" + run + "&dataset=synthetic&evalSize=60"))
-                    .header("Content-Type", "application/zip").header("X-Api-Token", stack.apiToken())
-                    .POST(HttpRequest.BodyPublishers.ofByteArray(zip)).build(), HttpResponse.BodyHandlers.ofString());
-            assertEquals(202, r.statusCode(), r.body());
+    void aTrainedRunExportedAsOnnxAndImportedBackHasTheSameGrid() throws Exception {
+        TinyRun run = tinyRun();
+        RunConfig config = run.config();
+        int k = config.checkpointSteps().size();
+        int cells = CUTS.size() * k * k;
+        JsonNode trained = waitForGrid(run.runId(), cells, Duration.ofMinutes(8));
+        String copy = "e2e-reimport-" + Long.toHexString(System.nanoTime());
+        for (int step : config.checkpointSteps()) {
+            URI onnx = URI.create(stack.gatewayUrl() + "/api/runs/" + run.runId() + "/checkpoints/" + step + "/onnx");
+            HttpResponse<byte[]> export = HTTP.send(HttpRequest.newBuilder(onnx).build(),
+                    HttpResponse.BodyHandlers.ofByteArray());
+            assertEquals(200, export.statusCode(), () -> new String(export.body(), StandardCharsets.UTF_8));
+            assertEquals("application/zip", export.headers().firstValue("Content-Type").orElse(""));
+            Map<String, byte[]> files = unzip(export.body());
+            ImportManifest manifest = ImportManifest.parse(files.get(ImportManifest.FILE));
+            assertEquals(step, manifest.step());
+            assertEquals(run.runId(), manifest.run());
+            assertEquals(CUTS, manifest.cuts());
+            assertEquals(List.of("stem", "stage1", "stage2", "head"),
+                    manifest.segments().stream().map(ImportManifest.Segment::name).toList());
+            assertEquals(Set.of(ImportManifest.FILE, "stem.onnx", "stage1.onnx", "stage2.onnx", "head.onnx"),
+                    files.keySet());
+            // the manifest says how the run evaluated it: the import takes its dataset, evalSize and seed from there
+            JsonNode source = EventCodec.mapper().valueToTree(manifest.source());
+            assertEquals(config.dataset(), source.path("dataset").asText());
+            HttpResponse<String> imported = importZip(copy, source.path("dataset").asText(),
+                    source.path("evalSize").asInt(), source.path("seed").asLong(), export.body());
+            assertEquals(202, imported.statusCode(), imported.body());
+            assertEquals(0, EventCodec.mapper().readTree(imported.body()).path("warnings").size(), imported.body());
         }
-        int expected = CUTS.size() * steps.length * steps.length;
-        JsonNode[] grid = new JsonNode[1];
-        waitUntil(() -> {
-            HttpResponse<String> r = get("/api/runs/" + run + "/hybrids");
-            grid[0] = r.statusCode() == 200 ? EventCodec.mapper().readTree(r.body()) : null;
-            return grid[0] != null && grid[0].path("cells").size() >= expected;
-        }, Duration.ofMinutes(4));
-        assertTrue(grid[0] != null, "no grid for the imported run: " + LogFiles.tail(stack.logFile(Service.SPLICER)));
-        assertEquals(expected, grid[0].path("cells").size(), "every cell of the imported run, once");
-        int same = 0;
-        for (JsonNode c : grid[0].path("cells")) {
-            int a = c.path("shallowStep").asInt();
-            int b = c.path("deepStep").asInt();
-            if (a != b && a + b == 10) {
-                same++;
-                assertEquals(1.0, c.path("metrics").path("agreementDeep").asDouble(), c.toString());
-                assertEquals(1.0, c.path("metrics").path("agreementShallow").asDouble(), c.toString());
-            }
-        }
-        assertEquals(2 * CUTS.size(), same);
-        HttpResponse<String> detail = get("/api/runs/" + run);
-        assertEquals(200, detail.statusCode());
+        JsonNode back = waitForGrid(copy, cells, Duration.ofMinutes(4));
+        assertSameCells(trained, cell -> predictions(run.runId(), cell), copy, back, "the re-imported run");
+        HttpResponse<String> detail = get("/api/runs/" + copy);
         assertEquals("COMPLETED", EventCodec.mapper().readTree(detail.body()).path("status").asText());
     }
 
-    /** One checkpoint as the zip a user posts: ONNX segments stem, stage1, stage2, head and manifest.json. */
-    private static byte[] importZip(NetworkSpec spec, String run, int step, byte[] weights) throws Exception {
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-        try (NDManager m = NDManager.newBaseManager();
-                java.util.zip.ZipOutputStream zip = new java.util.zip.ZipOutputStream(out)) {
-            CutNetwork net = Checkpoints.load(spec, weights, m);
-            io.splicelab.splicer.onnx.DjlOnnxExport export = new io.splicelab.splicer.onnx.DjlOnnxExport(net, m);
-            ai.djl.ndarray.types.Shape image = new ai.djl.ndarray.types.Shape(3, 32, 32);
-            List<String> names = List.of("stem", "stage1", "stage2", "head");
-            int[] bounds = {0, net.cutIndex("stem"), net.cutIndex("stage1"), net.cutIndex("stage2"),
-                    net.segments().size()};
-            List<ImportManifest.Segment> segments = new ArrayList<>();
-            for (int i = 0; i < names.size(); i++) {
-                zip.putNextEntry(new java.util.zip.ZipEntry(names.get(i) + ".onnx"));
-                zip.write(export.export(bounds[i], bounds[i + 1], image));
-                zip.closeEntry();
-                segments.add(new ImportManifest.Segment(names.get(i), names.get(i) + ".onnx"));
-            }
-            ImportManifest manifest = new ImportManifest(run, step, 10, new ImportManifest.Input(List.of(3, 32, 32),
-                    List.of(0.0, 0.0, 0.0), List.of(1.0, 1.0, 1.0)), segments, CUTS).validated();
-            zip.putNextEntry(new java.util.zip.ZipEntry(ImportManifest.FILE));
-            zip.write(EventCodec.toJson(manifest).getBytes(StandardCharsets.UTF_8));
-            zip.closeEntry();
+    /** Where this module's PyTorch script is, beside the test classes. */
+    static final String PYTORCH_SCRIPT = "/pytorch/export_checkpoints.py";
+    /** Debian's Python, which has torch 1.13, onnx and numpy (not a Python of the user's PATH). */
+    static final Path PYTHON = Path.of("/usr/bin/python3");
+
+    /**
+     * A network trained and exported by another framework joins the stack like a trained run, and the grid the stack
+     * computes for it is the one that framework computes: PyTorch (Debian's torch 1.13) trains a tiny ResNet on the
+     * synthetic training images written here (60 SGD steps: from chance to about 40% accuracy), exports three
+     * checkpoints with {@code torch.onnx.export} (its own exporter, BatchNorm kept as nodes, its own input
+     * normalisation) and evaluates every hybrid of every cut itself on the splicer's evaluation subset of such an
+     * import, also written here. The zips are posted to the gateway, and every cell of the grid that comes back equals
+     * PyTorch's.
+     */
+    @Test
+    void aNetworkTrainedAndExportedByPyTorchIsSplicedAsPyTorchSplicesIt() throws Exception {
+        assumeTrue(pytorchAvailable(), "needs Debian's /usr/bin/python3 with torch, onnx and numpy "
+                + "(apt-get install -y --no-install-recommends python3-torch python3-onnx python3-numpy)");
+        int evalSize = 120;
+        long seed = 3;
+        RunConfig evaluation = new RunConfig(null, null, "synthetic", null, null, null, null, null, seed, null,
+                evalSize).withDefaults();
+        ImageDataset eval = Datasets.evalSubset(evaluation); // what the splicer evaluates an import of these on
+        ImageDataset train = SyntheticImages.split("train", 320);
+        Path work = Path.of("target", "pytorch-export").toAbsolutePath();
+        ItStacks.deleteRecursively(work);
+        Files.createDirectories(work);
+        writeNpy(work, "train", train);
+        writeNpy(work, "eval", eval);
+        DatasetInfo synthetic = DatasetInfo.of("synthetic").orElseThrow();
+        String run = "e2e-pytorch-" + Long.toHexString(System.nanoTime());
+        Path out = work.resolve("out");
+        Path script = Path.of(EndToEndIT.class.getResource(PYTORCH_SCRIPT).toURI());
+        int exit = python(work.resolve("python.log"), script.toString(), "--data", work.toString(), "--out",
+                out.toString(), "--run", run, "--steps", "0,30,60", "--dataset-mean", floats(synthetic.mean()),
+                "--dataset-std", floats(synthetic.std()));
+        assertEquals(0, exit, () -> "the PyTorch script failed:\n" + read(work.resolve("python.log")));
+
+        JsonNode expected = EventCodec.mapper().readTree(out.resolve("expected.json").toFile());
+        List<String> zips = new ArrayList<>();
+        expected.path("zips").forEach(z -> zips.add(z.asText()));
+        assertEquals(3, zips.size(), expected.toString());
+        for (String zip : zips) {
+            HttpResponse<String> r = importZip(run, "synthetic", evalSize, seed, Files.readAllBytes(out.resolve(zip)));
+            assertEquals(202, r.statusCode(), zip + ": " + r.body());
+            assertEquals(0, EventCodec.mapper().readTree(r.body()).path("warnings").size(), r.body());
         }
-        return out.toByteArray();
+        int cells = CUTS.size() * zips.size() * zips.size();
+        assertEquals(cells, expected.path("cells").size());
+        JsonNode grid = waitForGrid(run, cells, Duration.ofMinutes(4));
+        assertSameCells(expected, cell -> cell.path("predictions"), run, grid, "PyTorch's grid");
     }
 
+    /**
+     * How close two grids' metrics must be: the fractions of images (the same predictions) to rounding, the losses and
+     * distances to float precision (two engines add in different orders).
+     */
+    static final Map<String, Double> METRIC_TOLERANCES = Map.of("accuracy", 1e-12, "agreementDeep", 1e-12,
+            "agreementShallow", 1e-12, "relativeAccuracy", 1e-12, "crossEntropy", 1e-4, "klDeep", 1e-4,
+            "relativeFeatureDistance", 1e-4);
+
+    /**
+     * Every cell of {@code want} is in the grid {@code got} of run {@code gotRun} once (by cut and steps), with the same
+     * number of images, each metric {@code want} has within {@link #METRIC_TOLERANCES} (relative above 1), and image by
+     * image the same predicted class and, to 1e-4, the same logit margin (the stored predictions of the cell against
+     * {@code wantPredictions} of the wanted one); {@code got} has no other cells.
+     */
+    private static void assertSameCells(JsonNode want, Function<JsonNode, JsonNode> wantPredictions, String gotRun,
+            JsonNode got, String what) {
+        Map<String, JsonNode> byKey = new HashMap<>();
+        for (JsonNode c : got.path("cells")) {
+            String key = cellKey(c);
+            assertTrue(byKey.put(key, c) == null, "one cell " + key + " in " + what);
+        }
+        assertEquals(want.path("cells").size(), byKey.size(), "cells of " + what);
+        for (JsonNode w : want.path("cells")) {
+            String key = cellKey(w);
+            JsonNode g = byKey.get(key);
+            assertTrue(g != null, what + " lacks cell " + key);
+            assertEquals(w.path("samples").asInt(), g.path("samples").asInt(), key);
+            for (Map.Entry<String, Double> t : METRIC_TOLERANCES.entrySet()) {
+                JsonNode wv = w.path("metrics").path(t.getKey());
+                if (wv.isMissingNode()) {
+                    continue; // relativeAccuracy is absent when the deep donor gets nothing right
+                }
+                JsonNode gv = g.path("metrics").path(t.getKey());
+                assertTrue(gv.isNumber(), what + " " + key + " lacks " + t.getKey() + ": " + g);
+                assertEquals(wv.asDouble(), gv.asDouble(), t.getValue() * Math.max(1, Math.abs(wv.asDouble())),
+                        what + " " + key + " " + t.getKey());
+            }
+            JsonNode wantRows = wantPredictions.apply(w);
+            JsonNode gotRows = predictions(gotRun, g);
+            assertEquals(w.path("samples").asInt(), wantRows.size(), what + " " + key + ": predictions");
+            assertEquals(wantRows.size(), gotRows.size(), what + " " + key + ": predictions");
+            for (int i = 0; i < wantRows.size(); i++) {
+                String image = what + " " + key + " image " + i;
+                assertEquals(wantRows.get(i).path("predicted").asInt(), gotRows.get(i).path("predicted").asInt(),
+                        image);
+                assertEquals(wantRows.get(i).path("logitMargin").asDouble(),
+                        gotRows.get(i).path("logitMargin").asDouble(), 1e-4, image);
+            }
+        }
+    }
+
+    /** The stored per-image predictions of a cell of a run's grid (evaluation set test, BatchNorm mode carry). */
+    private static JsonNode predictions(String runId, JsonNode cell) {
+        try {
+            HttpResponse<String> r = get("/api/runs/" + runId + "/hybrids/predictions?cut=" + cell.path("cut").asText()
+                    + "&evalSet=test&bnMode=carry&shallow=" + cell.path("shallowStep").asInt() + "&deep="
+                    + cell.path("deepStep").asInt());
+            assertEquals(200, r.statusCode(), r.body());
+            return EventCodec.mapper().readTree(r.body()).path("predictions");
+        } catch (Exception e) {
+            throw new IllegalStateException("predictions of " + runId + " " + cellKey(cell), e);
+        }
+    }
+
+    private static String cellKey(JsonNode cell) {
+        return cell.path("cut").asText() + " " + cell.path("shallowStep").asInt() + "->" + cell.path("deepStep").asInt();
+    }
+
+    private static HttpResponse<String> importZip(String run, String dataset, int evalSize, long seed, byte[] zip)
+            throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(stack.gatewayUrl() + "/api/imports?run=" + run
+                + "&dataset=" + dataset + "&evalSize=" + evalSize + "&seed=" + seed))
+                .header("Content-Type", "application/zip").header("X-Api-Token", stack.apiToken())
+                .POST(HttpRequest.BodyPublishers.ofByteArray(zip)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static Map<String, byte[]> unzip(byte[] zip) throws java.io.IOException {
+        Map<String, byte[]> out = new java.util.LinkedHashMap<>();
+        try (java.util.zip.ZipInputStream in = new java.util.zip.ZipInputStream(
+                new java.io.ByteArrayInputStream(zip))) {
+            for (java.util.zip.ZipEntry e = in.getNextEntry(); e != null; e = in.getNextEntry()) {
+                out.put(e.getName(), in.readAllBytes());
+            }
+        }
+        return out;
+    }
+
+    /** A dataset's images (NCHW float32) and labels (int32) as {@code <name>-images.npy} and {@code -labels.npy}. */
+    private static void writeNpy(Path dir, String name, ImageDataset data) throws java.io.IOException {
+        Files.write(dir.resolve(name + "-images.npy"), Npy.floats(data.pixels(), data.size(), data.channels(),
+                data.height(), data.width()));
+        Files.write(dir.resolve(name + "-labels.npy"), Npy.ints(data.labels(), data.size()));
+    }
+
+    private static String floats(float[] values) {
+        StringBuilder out = new StringBuilder();
+        for (float v : values) {
+            out.append(out.isEmpty() ? "" : ",").append(v);
+        }
+        return out.toString();
+    }
+
+    /** Whether Debian's Python has what the script imports. */
+    private static boolean pytorchAvailable() throws Exception {
+        if (!Files.isExecutable(PYTHON)) {
+            return false;
+        }
+        Path log = Files.createTempFile("python-probe", ".log");
+        try {
+            return python(log, "-c", "import torch, onnx, numpy") == 0;
+        } finally {
+            Files.deleteIfExists(log);
+        }
+    }
+
+    /** Runs Debian's Python with the arguments, its output to {@code log}; its exit status (5 minutes at most). */
+    private static int python(Path log, String... args) throws Exception {
+        List<String> command = new ArrayList<>();
+        command.add(PYTHON.toString());
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        // Debian's own packages only: nothing of another Python's environment
+        builder.environment().keySet().removeIf(k -> k.startsWith("PYTHON"));
+        builder.environment().put("PYTHONNOUSERSITE", "1");
+        builder.environment().put("PYTHONDONTWRITEBYTECODE", "1");
+        Process p = builder.start();
+        if (!p.waitFor(5, java.util.concurrent.TimeUnit.MINUTES)) {
+            p.destroyForcibly().waitFor();
+            throw new AssertionError("python did not finish in 5 minutes: " + read(log));
+        }
+        return p.exitValue();
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (java.io.IOException e) {
+            return "(cannot read " + file + ": " + e.getMessage() + ")";
+        }
+    }
+
+    /** Validates each envelope and its data against docs/events/schemas (JSON Schema draft-07). */
     private static void assertConformsToContract(List<JsonNode> events) throws Exception {
         Path schemas = stack.repo().resolve("docs/events/schemas");
         com.networknt.schema.JsonSchemaFactory factory = com.networknt.schema.JsonSchemaFactory

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import io.splicelab.edge.consume.RecordGate;
 import io.splicelab.edge.health.FatalErrors;
 import io.splicelab.model.data.Datasets;
@@ -25,11 +24,11 @@ import io.splicelab.model.events.Topics;
 import io.splicelab.model.features.FeatureSnapshot;
 import io.splicelab.model.imports.ImportManifest;
 import io.splicelab.model.net.Checkpoints;
-import io.splicelab.model.net.CutNetwork;
 import io.splicelab.model.store.ArtifactStore;
 import io.splicelab.model.store.LocalArtifactStore;
 import io.splicelab.model.store.RunArtifacts;
-import io.splicelab.splicer.onnx.DjlOnnxExport;
+import io.splicelab.onnx.CheckpointExport;
+import io.splicelab.onnx.ExportedCheckpoint;
 import io.splicelab.splicer.splicing.HybridCell;
 import io.splicelab.splicer.splicing.HybridMetrics;
 import io.splicelab.splicer.splicing.OnnxSegmentedNet;
@@ -48,8 +47,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Imported checkpoints: a network trained with DJL is exported to ONNX segment by segment (by a hand-written
- * ONNX writer), imported, and must give the grid that the same weights give when evaluated directly.
+ * Imported checkpoints: a network trained with DJL is exported to ONNX segment by segment (onnx-export's
+ * {@link CheckpointExport}, what the gateway serves), imported, and must give the grid that the same weights give
+ * when evaluated directly.
  */
 @ExtendWith(DjlOfflineExtension.class)
 class OnnxImportTest {
@@ -67,35 +67,27 @@ class OnnxImportTest {
         return io.splicelab.splicer.splicing.SeededCheckpoints.of(SPEC, 2);
     }
 
-    /** The ONNX files and manifest of a checkpoint: segments stem, stage1, stage2 and head (stage 3 + head). */
-    record Exported(ImportManifest manifest, Map<String, byte[]> files) {
-        List<byte[]> segmentFiles() {
-            return manifest.segments().stream().map(s -> files.get(s.file())).toList();
+    /**
+     * The ONNX files and manifest of a checkpoint, exported as the gateway exports a trained one: segments stem,
+     * stage1, stage2 and head (stage 3 + head). A manifest that claims another input shape than the network's is
+     * written over the export's (an import whose dataset does not fit).
+     */
+    static ExportedCheckpoint export(byte[] params, int step, List<Integer> inputShape) {
+        ExportedCheckpoint e = CheckpointExport.export(SPEC, params, CUTS, "exported", step, new float[] {0, 0, 0},
+                new float[] {1, 1, 1}, null);
+        if (inputShape.equals(e.manifest().input().shape())) {
+            return e;
         }
-    }
-
-    static Exported export(byte[] params, int step, List<Integer> inputShape) {
-        try (NDManager m = NDManager.newBaseManager()) {
-            CutNetwork net = Checkpoints.load(SPEC, params, m);
-            DjlOnnxExport export = new DjlOnnxExport(net, m);
-            Shape image = new Shape(SPEC.channels(), SPEC.height(), SPEC.width());
-            List<String> names = List.of("stem", "stage1", "stage2", "head");
-            int[] bounds = {0, net.cutIndex("stem"), net.cutIndex("stage1"), net.cutIndex("stage2"),
-                    net.segments().size()};
-            Map<String, byte[]> files = new LinkedHashMap<>();
-            List<ImportManifest.Segment> segments = new ArrayList<>();
-            for (int i = 0; i < names.size(); i++) {
-                files.put(names.get(i) + ".onnx", export.export(bounds[i], bounds[i + 1], image));
-                segments.add(new ImportManifest.Segment(names.get(i), names.get(i) + ".onnx"));
-            }
-            int c = inputShape.get(0);
-            ImportManifest manifest = new ImportManifest("exported", step, SPEC.numClasses(),
-                    new ImportManifest.Input(inputShape, java.util.Collections.nCopies(c, 0.0),
-                            java.util.Collections.nCopies(c, 1.0)),
-                    segments, CUTS).validated();
-            files.put(ImportManifest.FILE, EventCodec.toJson(manifest).getBytes(StandardCharsets.UTF_8));
-            return new Exported(manifest, files);
-        }
+        int c = inputShape.get(0);
+        ImportManifest m = e.manifest();
+        List<ImportManifest.Segment> undeclared = m.segments().stream()
+                .map(s -> new ImportManifest.Segment(s.name(), s.file())).toList();
+        ImportManifest claimed = new ImportManifest(m.run(), m.step(), m.numClasses(), new ImportManifest.Input(
+                inputShape, java.util.Collections.nCopies(c, 0.0), java.util.Collections.nCopies(c, 1.0)),
+                undeclared, m.cuts()).validated();
+        Map<String, byte[]> files = new LinkedHashMap<>(e.files());
+        files.put(ImportManifest.FILE, EventCodec.toJson(claimed).getBytes(StandardCharsets.UTF_8));
+        return new ExportedCheckpoint(claimed, files);
     }
 
     static void assertSameCells(List<HybridCell> direct, List<HybridCell> imported) {
@@ -130,7 +122,7 @@ class OnnxImportTest {
                 RunGrid onnx = new RunGrid(options, List.of(test), null, NDManager.newBaseManager())) {
             for (int k = 0; k < params.size(); k++) {
                 direct.addAll(djl.add(k * 10, Checkpoints.load(SPEC, params.get(k), djl.manager())));
-                Exported e = export(params.get(k), k * 10, List.of(3, 32, 32));
+                ExportedCheckpoint e = export(params.get(k), k * 10, List.of(3, 32, 32));
                 imported.addAll(onnx.add(k * 10, OnnxSegmentedNet.load(e.manifest(), e.segmentFiles(),
                         new float[] {0, 0, 0}, new float[] {1, 1, 1}, OnnxSessionPlan.DEFAULT)));
             }
@@ -155,7 +147,7 @@ class OnnxImportTest {
     void anImportedGridUnderASmallMemoryBudgetSpillsStaysWithinItAndGivesTheSameCellsAsTheyAreComputed() {
         ImageDataset test = SyntheticImages.split("test", EVAL).subset("test", range(EVAL));
         List<byte[]> params = checkpoints();
-        List<Exported> exported = new ArrayList<>();
+        List<ExportedCheckpoint> exported = new ArrayList<>();
         for (int k = 0; k < params.size(); k++) {
             exported.add(export(params.get(k), k * 10, List.of(3, 32, 32)));
         }
@@ -240,13 +232,13 @@ class OnnxImportTest {
     }
 
     /** What the gateway does with an import: the files and the import record into the store. */
-    static CheckpointImported store(ArtifactStore store, String runId, int index, Exported e) {
+    static CheckpointImported store(ArtifactStore store, String runId, int index, ExportedCheckpoint e) {
         return store(store, runId, index, e, null, null);
     }
 
     /** An import evaluated on the named test subset. */
-    static CheckpointImported store(ArtifactStore store, String runId, int index, Exported e, String evalSubset,
-            List<Integer> evalIndices) {
+    static CheckpointImported store(ArtifactStore store, String runId, int index, ExportedCheckpoint e,
+            String evalSubset, List<Integer> evalIndices) {
         int step = e.manifest().step();
         ArtifactRef manifest = store.put(RunArtifacts.importedFile(runId, step, ImportManifest.FILE),
                 e.files().get(ImportManifest.FILE), "application/json");

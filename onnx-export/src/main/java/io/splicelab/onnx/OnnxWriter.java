@@ -1,4 +1,4 @@
-package io.splicelab.splicer.onnx;
+package io.splicelab.onnx;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
@@ -12,12 +12,15 @@ import java.util.function.Consumer;
 /**
  * Writes ONNX models by hand: the protobuf encoding of the few fields of ModelProto, GraphProto, NodeProto,
  * AttributeProto, TensorProto and ValueInfoProto a plain float32 inference graph needs (ir_version 7, opset 13).
- * Field numbers are those of onnx/onnx.proto. Test code only: it lets a test export a network trained with DJL
- * segment by segment without Python.
+ * Field numbers are those of onnx/onnx.proto. Written here rather than taken from the ONNX Java bindings (protobuf
+ * classes generated from onnx.proto, and a protobuf runtime in the gateway) because an exported segment needs so
+ * little of the format: constant tensors, nodes with a few attributes, one input and one output.
  */
 public final class OnnxWriter {
     public static final int IR_VERSION = 7;
     public static final int OPSET = 13;
+    /** The model's producer_name. */
+    public static final String PRODUCER = "splicelab";
     private static final int FLOAT = 1; // TensorProto.DataType.FLOAT
     private static final int INT64 = 7;
 
@@ -99,21 +102,30 @@ public final class OnnxWriter {
     }
 
     /**
-     * The model: one float32 input of the given shape (-1: the symbolic batch dimension) and one float32 output.
+     * The model: one float32 input of the given shape (-1: the symbolic batch dimension) and one float32 output of
+     * unknown shape.
      */
     public byte[] model(String input, long[] inputShape, String output) {
+        return model(input, inputShape, output, null);
+    }
+
+    /**
+     * The model: one float32 input and one float32 output of the given shapes (-1: the symbolic batch dimension,
+     * {@code N}; a null output shape: not declared).
+     */
+    public byte[] model(String input, long[] inputShape, String output, long[] outputShape) {
         Proto g = new Proto();
         g.messages(1, nodes);
         g.string(2, graphName);
         g.messages(5, initializers);
         g.bytes(11, valueInfo(input, inputShape));
-        g.bytes(12, valueInfo(output, null));
+        g.bytes(12, valueInfo(output, outputShape));
         Proto opset = new Proto();
         opset.string(1, "");
         opset.varint(2, OPSET);
         Proto m = new Proto();
         m.varint(1, IR_VERSION);
-        m.string(2, "splicelab-test");
+        m.string(2, PRODUCER);
         m.bytes(7, g.toByteArray());
         m.bytes(8, opset.toByteArray());
         return m.toByteArray();
