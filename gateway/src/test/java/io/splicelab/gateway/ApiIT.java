@@ -218,14 +218,14 @@ class ApiIT {
         String csv = given().queryParam("format", "csv").get("/api/runs/" + runId + "/hybrids").then().statusCode(200)
                 .contentType(startsWith("text/csv")).extract().asString();
         List<String> lines = csv.lines().toList();
-        assertEquals("runId,cut,evalSet,bnMode,precision,shallowStep,deepStep,samples,accuracy,agreementDeep,"
-                + "relativeAccuracy", lines.get(0));
+        assertEquals("runId,cut,evalSet,bnMode,precision,shallowStep,deepStep,samples,evalSubset,accuracy,"
+                + "agreementDeep,relativeAccuracy", lines.get(0));
         assertEquals(3, lines.size(), csv);
         assertTrue(lines.stream().anyMatch(l -> l.startsWith(runId + ",stem,\"corrupt:fog,light:3\",carry")), csv);
         given().accept("text/csv").queryParam("evalSet", "test").queryParam("metric", "accuracy")
                 .get("/api/runs/" + runId + "/hybrids").then().statusCode(200).contentType(startsWith("text/csv"))
-                .body(equalTo("runId,cut,evalSet,bnMode,precision,shallowStep,deepStep,samples,accuracy\n" + runId
-                        + ",stem,test,carry,float32,0,50,500,0.7\n"));
+                .body(equalTo("runId,cut,evalSet,bnMode,precision,shallowStep,deepStep,samples,evalSubset,accuracy\n"
+                        + runId + ",stem,test,carry,float32,0,50,500,,0.7\n"));
         given().accept("application/json").get("/api/runs/" + runId + "/hybrids").then().statusCode(200)
                 .body("cells", hasSize(2));
         given().queryParam("format", "xml").get("/api/runs/" + runId + "/hybrids").then().statusCode(400);
