@@ -24,6 +24,14 @@ final class CliOptions {
         }
     }
 
+    /** The gateway to talk to, checked before anything is sent ({@link GatewayUrl}). */
+    static final class GatewayOption {
+        @Option(names = "--gateway", paramLabel = "URL", defaultValue = Main.DEFAULT_GATEWAY,
+                converter = GatewayUrl.Converter.class, description = "the gateway, http://HOST:PORT (default: "
+                        + "${DEFAULT-VALUE})")
+        String url;
+    }
+
     /** A sub-command's {@code -h}/{@code --help}. */
     static final class Help {
         @Option(names = {"-h", "--help"}, usageHelp = true, description = "this command's options")

@@ -102,7 +102,7 @@ class MainTest {
         String help = buf.toString(StandardCharsets.UTF_8);
         for (String word : new String[] {"demo", "up", "follow", "help", "--steps", "--keep-running", "--gateway",
                 "--stack-dir", "--bind", "--heap", "--jvm-opt", "--prop", "--max-restarts", "--plain", "--timeout",
-                "--ready-timeout", "--kafka-port", "<runId>"}) {
+                "--ready-timeout", "--kafka-port", "<runId>", "runs", "export", "--out", "--limit", "--status"}) {
             assertTrue(help.contains(word), word + " in:\n" + help);
         }
     }
