@@ -121,6 +121,25 @@ class BundleIT {
         given().queryParam("format", "csv").get("/api/runs/no-such-run/summaries").then().statusCode(404);
     }
 
+    @Test
+    void theOpenApiDocumentDescribesTheCsvAndTheBundles() throws IOException {
+        JsonNode paths = EventCodec.mapper().readTree(given().queryParam("format", "json").get("/q/openapi").asString())
+                .path("paths");
+        for (String path : List.of("/api/runs", "/api/runs/{id}/checkpoints", "/api/runs/{id}/progress",
+                "/api/runs/{id}/summaries", "/api/runs/{id}/stats")) {
+            JsonNode get = paths.path(path).path("get");
+            assertTrue(get.path("responses").path("200").path("content").has("text/csv"), path + ": " + get);
+            assertTrue(get.path("description").asText().contains("text/csv"), path + ": " + get);
+            assertTrue(get.toString().contains("\"format\""), path + " documents ?format: " + get);
+        }
+        for (String path : List.of("/api/runs/{id}/bundle", "/api/groups/{id}/bundle")) {
+            JsonNode get = paths.path(path).path("get");
+            assertTrue(get.path("responses").path("200").path("content").has("application/zip"), path + ": " + get);
+            assertTrue(get.path("responses").has("413"), path + ": " + get);
+            assertTrue(get.path("description").asText().contains("manifest.json"), path + ": " + get);
+        }
+    }
+
     static Map<String, byte[]> unzip(byte[] zip) throws IOException {
         Map<String, byte[]> files = new LinkedHashMap<>();
         try (ZipInputStream in = new ZipInputStream(new ByteArrayInputStream(zip))) {

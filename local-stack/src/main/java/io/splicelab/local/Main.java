@@ -202,6 +202,8 @@ public final class Main implements Callable<Integer> {
                         + s.apiTokenFile() + ")\" -d '" + run.toJson() + "' " + s.gatewayUrl() + "/api/runs");
                 out.println("follow it:    ./splicelab follow <runId>" + (s.gatewayUrl().equals(DEFAULT_GATEWAY) ? ""
                         : " --gateway " + s.gatewayUrl()));
+                out.println("list the runs: ./splicelab runs" + (s.gatewayUrl().equals(DEFAULT_GATEWAY) ? ""
+                        : " --gateway " + s.gatewayUrl()) + "   download one: ./splicelab export <runId>");
                 out.println("press Ctrl-C to stop the stack");
                 waitUntilInterrupted();
                 return 0;

@@ -346,6 +346,9 @@ public final class RunFollower {
 
     static String describe(Throwable e) {
         String m = e.getMessage();
+        if (e instanceof java.net.UnknownHostException) {
+            return "unknown host" + (m == null || m.isBlank() ? "" : " " + m) + " (is the host name right?)";
+        }
         if (e instanceof java.net.ConnectException || m == null || m.isBlank()) {
             return e.getClass().getSimpleName() + (m == null || m.isBlank() ? "" : " " + m);
         }

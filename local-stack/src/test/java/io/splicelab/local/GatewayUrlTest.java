@@ -51,6 +51,12 @@ class GatewayUrlTest {
     }
 
     @Test
+    void aHostThatDoesNotResolveIsNamed() {
+        assertEquals("unknown host no-such-host (is the host name right?)",
+                RunFollower.describe(new java.net.UnknownHostException("no-such-host")));
+    }
+
+    @Test
     void aBadGatewayOptionIsAUsageErrorWithTheMessageNotAStackTrace() {
         for (String[] args : new String[][] {{"follow", "r1", "--gateway", "127.0.0.1:8080"},
                 {"runs", "--gateway", "127.0.0.1:8080"}, {"export", "r1", "--gateway", "127.0.0.1:8080"},
