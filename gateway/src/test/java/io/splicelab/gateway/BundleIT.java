@@ -125,7 +125,7 @@ class BundleIT {
     void theOpenApiDocumentDescribesTheCsvAndTheBundles() throws IOException {
         JsonNode paths = EventCodec.mapper().readTree(given().queryParam("format", "json").get("/q/openapi").asString())
                 .path("paths");
-        for (String path : List.of("/api/runs", "/api/runs/{id}/checkpoints", "/api/runs/{id}/progress",
+        for (String path : List.of("/api/runs", "/api/groups", "/api/runs/{id}/checkpoints", "/api/runs/{id}/progress",
                 "/api/runs/{id}/summaries", "/api/runs/{id}/stats")) {
             JsonNode get = paths.path(path).path("get");
             assertTrue(get.path("responses").path("200").path("content").has("text/csv"), path + ": " + get);
@@ -225,6 +225,11 @@ class BundleIT {
                 .path("runId").asText());
         JsonNode manifest = EventCodec.mapper().readTree(text(files, "manifest.json"));
         assertEquals("group", manifest.path("kind").asText());
+        // the group list as CSV: one row per group
+        List<String> groups = csv("/api/groups", true);
+        assertEquals("groupId,name,factor,runs,createdAt", groups.get(0));
+        assertTrue(groups.stream().anyMatch(l -> l.startsWith(groupId + ",\"widths, compared\",seed,2,")),
+                groups.toString());
         assertEquals(groupId, manifest.path("id").asText());
 
         given().get("/api/groups/grp-nope/bundle").then().statusCode(404).contentType("application/problem+json");
