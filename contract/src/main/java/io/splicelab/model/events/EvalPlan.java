@@ -5,6 +5,7 @@ import io.splicelab.model.values.BnMode;
 import io.splicelab.model.values.EvalSet;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -32,11 +33,15 @@ public record EvalPlan(List<String> evalSets, List<String> bnModes, List<String>
     /** The most names one list of a plan may hold (more than every distinct evaluation set, cut or mode). */
     public static final int MAX_NAMES = 128;
 
-    /** The three lists as they are (null: not given). */
+    /** The three lists as they are (null: not given; a null name is kept, for {@link #problems} to refuse). */
     public EvalPlan {
-        evalSets = evalSets == null ? null : List.copyOf(evalSets);
-        bnModes = bnModes == null ? null : List.copyOf(bnModes);
-        cuts = cuts == null ? null : List.copyOf(cuts);
+        evalSets = frozen(evalSets);
+        bnModes = frozen(bnModes);
+        cuts = frozen(cuts);
+    }
+
+    private static List<String> frozen(List<String> names) {
+        return names == null ? null : Collections.unmodifiableList(new ArrayList<>(names));
     }
 
     /**
@@ -65,7 +70,7 @@ public record EvalPlan(List<String> evalSets, List<String> bnModes, List<String>
         }
         List<String> out = new ArrayList<>(sets);
         out.add(out.indexOf(train) + 1, noisy);
-        return List.copyOf(out);
+        return frozen(out);
     }
 
     /** Each null list of this plan replaced by the other plan's (old events: the splicer's settings). */

@@ -315,6 +315,9 @@ class RunConfigTest {
         assertEquals("must list between 1 and 128 names", message(parse("{\"evalSets\":[]}"), "evalSets"));
         assertEquals("must not list an empty name", message(parse("{\"evalSets\":[\"test\",\"\"]}"),
                 "evalSets"));
+        assertEquals("must not list an empty name", message(parse("{\"labelNoise\":0.5,\"evalSets\":[\"train\","
+                + "null]}"), "evalSets"));
+        assertEquals("must not list an empty name", message(parse("{\"cuts\":[null]}"), "cuts"));
         assertEquals("train-noisy needs labelNoise > 0 (without label noise it is train)",
                 message(parse("{\"evalSets\":[\"train-noisy\"]}"), "evalSets"));
         assertEquals("frost-2 exists only in the CIFAR-10-C files, for cifar10",
