@@ -351,6 +351,7 @@ class GatewayIT {
                 "/api/runs"))
                 .body("components.schemas.RunConfig.properties", org.hamcrest.Matchers.hasKey("evalSubset"))
                 .body("components.schemas.RunConfig.properties.evalSets.type", equalTo("array"))
+                .body("components.schemas.RunConfig.properties.evalSets.maxItems", equalTo(128))
                 .body("components.schemas.RunConfig.properties", org.hamcrest.Matchers.hasKey("bnModes"))
                 .body("components.schemas.RunConfig.properties", org.hamcrest.Matchers.hasKey("cuts"))
                 .body("components.schemas.RunConfig.properties.evalIndices.maxItems", equalTo(26032))

@@ -137,9 +137,12 @@ public record RunConfig(
         @JsonInclude(JsonInclude.Include.NON_NULL) @Size(min = RunConfig.MIN_EVAL_INDICES,
                 max = RunConfig.MAX_EVAL_INDICES, message = "must list between {min} and {max} indices")
         List<Integer> evalIndices,
-        @JsonInclude(JsonInclude.Include.NON_NULL) @NotNull(message = RunConfig.REQUIRED) List<String> evalSets,
-        @JsonInclude(JsonInclude.Include.NON_NULL) @NotNull(message = RunConfig.REQUIRED) List<String> bnModes,
-        @JsonInclude(JsonInclude.Include.NON_NULL) List<String> cuts) {
+        @JsonInclude(JsonInclude.Include.NON_NULL) @NotNull(message = RunConfig.REQUIRED)
+        @Size(min = 1, max = EvalPlan.MAX_NAMES, message = RunConfig.NAMES_RANGE) List<String> evalSets,
+        @JsonInclude(JsonInclude.Include.NON_NULL) @NotNull(message = RunConfig.REQUIRED)
+        @Size(min = 1, max = EvalPlan.MAX_NAMES, message = RunConfig.NAMES_RANGE) List<String> bnModes,
+        @JsonInclude(JsonInclude.Include.NON_NULL)
+        @Size(min = 1, max = EvalPlan.MAX_NAMES, message = RunConfig.NAMES_RANGE) List<String> cuts) {
 
     public static final Set<String> ARCHITECTURES = Architectures.NAMES;
     public static final Set<String> DATASETS = DatasetInfo.KNOWN.keySet();
@@ -170,6 +173,8 @@ public record RunConfig(
     public static final long MAX_NOISE_ENTRIES = 1L << 26;
 
     static final String REQUIRED = "is required";
+    /** The bound of a list of the evaluation plan, as {@link EvalPlan#problems} words it too. */
+    static final String NAMES_RANGE = "must list between {min} and {max} names";
     static final String STEPS_RANGE = "must be between 1 and " + MAX_STEPS;
     static final String LOG_CHECKPOINTS_RANGE = "must be between 0 and " + MAX_LOG_CHECKPOINTS;
     /** The record's components in declaration order: the order in which {@link #validate()} reports fields. */
