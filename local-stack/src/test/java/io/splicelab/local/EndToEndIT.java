@@ -414,7 +414,7 @@ class EndToEndIT {
     private static HttpResponse<String> importZip(String run, String dataset, int evalSize, long seed, byte[] zip)
             throws Exception {
         return HTTP.send(HttpRequest.newBuilder(URI.create(stack.gatewayUrl() + "/api/imports?run=" + run
-                + "&dataset=" + dataset + "&evalSize=" + evalSize + "&seed=" + seed))
+                + "&dataset=" + dataset + "&evalSize=" + evalSize + "&seed=" + seed + "&evalSets=test"))
                 .header("Content-Type", "application/zip").header("X-Api-Token", stack.apiToken())
                 .POST(HttpRequest.BodyPublishers.ofByteArray(zip)).build(), HttpResponse.BodyHandlers.ofString());
     }
