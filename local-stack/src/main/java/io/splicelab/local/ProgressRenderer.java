@@ -212,7 +212,7 @@ public final class ProgressRenderer {
             b.append(String.format(Locale.ROOT, "  loss %.3f", s.loss()));
         }
         if (!Double.isNaN(s.accuracy())) {
-            b.append(String.format(Locale.ROOT, "  acc %.3f", s.accuracy()));
+            b.append(String.format(Locale.ROOT, "  batch acc %.3f", s.accuracy()));
         }
         if (!Double.isNaN(s.imagesPerSecond())) {
             b.append(String.format(Locale.ROOT, "  %.0f img/s", s.imagesPerSecond()));

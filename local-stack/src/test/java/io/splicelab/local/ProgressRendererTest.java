@@ -45,9 +45,9 @@ class ProgressRendererTest {
         s.apply(RUN_PROGRESS, Fixtures.progress(RUN, 60, 120, 1.23456, 0.5));
         s.apply(io.splicelab.model.events.EventType.CHECKPOINT_CREATED, Fixtures.checkpoint(RUN, 0, 0));
         s.apply(HYBRID_EVALUATED, Fixtures.hybrid(RUN, "stem", 0, 0, 0.1));
-        assertEquals("train [==========>         ]  50% 60/120 loss 1.235 acc 0.500 321 img/s | ckpt 1/3 | cells 1/27",
+        assertEquals("train [==========>         ]  50% 60/120 loss 1.235 batch acc 0.500 321 img/s | ckpt 1/3 | cells 1/27",
                 ProgressRenderer.line(s));
-        assertEquals("training  50%  step 60/120  loss 1.235  acc 0.500  321 img/s  checkpoints 1/3  hybrids 1/27 (3%)",
+        assertEquals("training  50%  step 60/120  loss 1.235  batch acc 0.500  321 img/s  checkpoints 1/3  hybrids 1/27 (3%)",
                 ProgressRenderer.plainLine(s));
     }
 

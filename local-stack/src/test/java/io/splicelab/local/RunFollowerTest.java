@@ -60,7 +60,7 @@ class RunFollowerTest {
             assertEquals(RunFollower.Outcome.COMPLETED, r.outcome(), out);
             assertEquals(0, r.exitCode());
             assertTrue(out.contains("run run-42 started: 120 steps, checkpoints at [0, 60, 120]"), out);
-            assertTrue(out.contains("checkpoint 3 at step 120 (train accuracy 0.500)"), out);
+            assertTrue(out.contains("checkpoint 3 at step 120 (training batch accuracy 0.500)"), out);
             assertTrue(out.contains("training 100%  step 120/120"), out);
             assertTrue(out.contains("hybrids 27/27 (100%)"), out);
             assertFalse(out.contains("\r"), "plain output when not a terminal");

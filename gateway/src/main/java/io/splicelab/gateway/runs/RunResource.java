@@ -69,7 +69,9 @@ public class RunResource {
 
     @GET
     @Operation(summary = "The runs, newest first, one page at a time", description = "The body is the page's runs; "
-            + "X-Total-Count says how many match in all and Link names the next and previous pages.")
+            + "X-Total-Count says how many match in all and Link names the next and previous pages. "
+            + "trainBatchAccuracy is the latest training minibatch's accuracy (formerly accuracy); testAccuracy the "
+            + "final checkpoint's on the whole test split (testSamples images), once the run completed.")
     public Response list(@Parameter(description = "only runs with this status, e.g. RUNNING") @QueryParam("status")
             String status,
             @Parameter(description = "only runs of this experiment group") @QueryParam("group") String group,
@@ -131,14 +133,19 @@ public class RunResource {
 
     @GET
     @Path("/{id}/checkpoints")
-    @Operation(summary = "The run's checkpoints, by step")
+    @Operation(summary = "The run's checkpoints, by step", description = "Per checkpoint: trainBatchAccuracy, the "
+            + "training minibatch accuracy the trainer reported (formerly trainAccuracy); testAccuracy, the checkpoint's "
+            + "own accuracy on the evaluation set test with its BatchNorm statistics carried (the grid's diagonal; null "
+            + "until the splicer evaluated it); and accuracies, one per evaluation set and BatchNorm mode (with the cut "
+            + "for recalibrate), each with its samples and deepDonorAtChance.")
     public List<CheckpointView> checkpoints(@PathParam("id") String id) {
         return queries.checkpoints(id);
     }
 
     @GET
     @Path("/{id}/progress")
-    @Operation(summary = "The run's training progress points, by step (the training curves)")
+    @Operation(summary = "The run's training progress points, by step (the training curves)", description =
+            "trainBatchAccuracy is the accuracy on that step's training minibatch (formerly accuracy).")
     public List<ProgressView> progress(@PathParam("id") String id) {
         return queries.progress(id);
     }
@@ -146,14 +153,23 @@ public class RunResource {
     @GET
     @Path("/{id}/summaries")
     @Operation(summary = "Temporal-consistency summaries of the run's hybrid grid, per cut, evaluation set and "
-            + "BatchNorm mode")
+            + "BatchNorm mode", description = "Over the forward pairs (shallow part older than the deep part); pairs "
+            + "whose deep donor's accuracy is within two standard errors of chance are left out (chancePairs counts "
+            + "them). tcScore, curve (lag in checkpoints) and dropLag are over every checkpoint; tcExcludingInitial "
+            + "leaves out the pairs whose shallow part is the initial checkpoint (initialStep, the random "
+            + "initialisation). all and excludingInitial hold each variant in full: tc, pairs, curveByCheckpoints "
+            + "(keys: lag in checkpoints), curveBySteps (keys: lag in training steps), dropLag and dropLagSteps, the "
+            + "first lag whose mean falls below threshold. docs/science.md section 2.")
     public SummariesView summaries(@PathParam("id") String id) {
         return queries.summaries(id);
     }
 
     @GET
     @Path("/{id}")
-    @Operation(summary = "One run with its checkpoints")
+    @Operation(summary = "One run with its checkpoints", description = "trainBatchAccuracy is the latest training "
+            + "minibatch's accuracy (formerly accuracy); testAccuracy the final checkpoint's on the whole test split "
+            + "(testSamples images) once the run completed; each checkpoint carries its accuracy per evaluation set "
+            + "(as GET /api/runs/{id}/checkpoints).")
     @APIResponse(responseCode = "200", description = "The run", content = @Content(
             mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = RunDetail.class)))
     @APIResponse(responseCode = "404", description = "Unknown run", content = @Content(
