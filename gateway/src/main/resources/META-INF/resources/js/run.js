@@ -130,14 +130,23 @@
   const points = curve => Object.entries(curve || {}).map(([lag, v]) => [+lag, v]).sort((a, b) => a[0] - b[0]);
 
   function tcCurves(ev, bn, unit) {
+    const fromCells = tcCurvesOfCells(ev, bn, unit);
     const fromSummaries = [...S.summaries.values()].filter(s => s.evalSet === ev && s.bnMode === bn);
     if (fromSummaries.length) {
-      return fromSummaries.map(s => ({ name: s.cut, score: s.tcScore, dropLag: s.dropLag, summary: s,
-        // summaries from before the variants have their curve by checkpoint lag only
-        data: points(s.all ? curveOf(s.all, unit) : unit === 'checkpoints' ? s.curve : null),
-        without: s.all && s.initialStep !== null && s.initialStep !== undefined ? points(curveOf(s.excludingInitial, unit)) : null }));
+      return fromSummaries.map(s => {
+        const cells = fromCells.find(c => c.name === s.cut) || { data: [], without: null };
+        const variants = s.all && s.initialStep !== null && s.initialStep !== undefined;
+        // summaries from before the variants have their curve by checkpoint lag only; by step lag, from the cells
+        return { name: s.cut, score: s.tcScore, dropLag: s.dropLag, summary: s,
+          data: s.all ? points(curveOf(s.all, unit)) : unit === 'checkpoints' ? points(s.curve) : cells.data,
+          without: variants ? points(curveOf(s.excludingInitial, unit)) : s.all ? null : cells.without };
+      });
     }
-    // no summary yet: from the cells
+    return fromCells;
+  }
+
+  // the curves from the cells (before any summary), the same rules: forward pairs, chance pairs left out
+  function tcCurvesOfCells(ev, bn, unit) {
     const steps = allSteps();
     const byCut = new Map();
     S.cells.forEach(c => {
