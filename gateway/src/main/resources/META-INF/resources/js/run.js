@@ -250,7 +250,8 @@
     // the isotropic null: per rank quantiles (Monte Carlo) or a flat line at trace/p
     let nullMid = null, nullLo = null, nullHi = null;
     const q = (v.spectrumNull && v.spectrumNull.rankQuantiles) || v.nullRankQuantiles;
-    const sq = v.series || {};
+    // the contract's series form has the lines under y ({name: [..]}); records before it had them under series
+    const sq = (v.y && !Array.isArray(v.y) ? v.y : v.series) || {};
     if (Array.isArray(sq.nullQ50)) {
       // the stats service's noise-spectrum: Monte Carlo quantiles per rank, as explained-variance fractions
       nullLo = sq.nullQ05 || null; nullMid = sq.nullQ50; nullHi = sq.nullQ95 || null;
@@ -310,11 +311,14 @@
       const v = r.values || {};
       const label = where(r);
       const pairs = (xs, ys) => ys.map((y, i) => [xs ? xs[i] : i, y]);
-      if (Array.isArray(v.y)) lines.push({ name: label, data: pairs(v.x, v.y) });
-      if (v.series && typeof v.series === 'object') Object.entries(v.series).forEach(([k, ys]) => {
+      const named = m => Object.entries(m).forEach(([k, ys]) => {
         if (Array.isArray(ys)) lines.push({ name: label + ' · ' + k, data: Array.isArray(ys[0]) ? ys : pairs(v.x, ys) });
       });
-      if (!Array.isArray(v.y) && !v.series) Object.entries(v).forEach(([k, ys]) => {
+      // the contract (docs/events stats.computed): y is {name: [..]}, one line per name; a bare array is one line
+      if (Array.isArray(v.y)) lines.push({ name: label, data: pairs(v.x, v.y) });
+      else if (v.y && typeof v.y === 'object') named(v.y);
+      if (v.series && typeof v.series === 'object') named(v.series);
+      if (!v.y && !v.series) Object.entries(v).forEach(([k, ys]) => {
         if (k !== 'x' && Array.isArray(ys) && ys.every(y => typeof y === 'number')) lines.push({ name: label + ' · ' + k, data: pairs(v.x, ys) });
       });
     });
