@@ -12,7 +12,10 @@
   const pluginIds = new Map();
 
   const cellKey = c => [c.cut, c.evalSet, c.bnMode, c.shallowStep, c.deepStep].join('|');
-  const statsKey = s => [s.analysis, s.cut || '', s.probeSet || '', (s.steps || []).join(',')].join('|');
+  // the natural key of a result (docs/events stats.computed): its producer (source) too, so two plug-ins that use one
+  // analysis name keep a result each
+  const statsKey = s => [s.source || '', s.analysis, s.cut || '', s.probeSet || '', s.evalSet || '', s.bnMode || '',
+    (s.steps || []).join(',')].join('|');
   const isNoise = s => s.values && Array.isArray(s.values.eigenvalues);
   const uniq = xs => [...new Set(xs)];
   const byNum = (a, b) => a - b;
@@ -283,7 +286,7 @@
   // ---------- plugged-in analyses ----------
   const cellText = x => x === null || x === undefined ? '' : typeof x === 'number' ? fmt(x, 4)
     : typeof x === 'object' ? esc(JSON.stringify(x).slice(0, 120)) : esc(x);
-  const where = r => [r.cut, r.probeSet, (r.steps || []).join(',')].filter(x => x).join(' · ') || '–';
+  const where = r => [r.cut, r.probeSet, r.evalSet, r.bnMode, (r.steps || []).join(',')].filter(x => x).join(' · ') || '–';
 
   function tableOf(results) {
     const out = [];
@@ -329,9 +332,11 @@
     const byAnalysis = new Map();
     S.stats.forEach(s => {
       if (s.analysis === KDE || isNoise(s)) return;
-      const l = byAnalysis.get(s.analysis) || [];
+      // one box per analysis and producer: two plug-ins that use one name are shown apart, each with its source
+      const name = s.source ? s.analysis + ' · ' + s.source : s.analysis;
+      const l = byAnalysis.get(name) || [];
       l.push(s);
-      byAnalysis.set(s.analysis, l);
+      byAnalysis.set(name, l);
     });
     const el = document.getElementById('plugins');
     if (!byAnalysis.size) { el.innerHTML = '<div class="empty">No other analysis results for this run yet.</div>'; return; }
@@ -344,7 +349,8 @@
       const id = ids.get(name);
       if (!document.getElementById(id)) {
         const div = document.createElement('div');
-        div.id = id; div.className = 'plugin'; div.dataset.analysis = name;
+        const first = byAnalysis.get(name)[0];
+        div.id = id; div.className = 'plugin'; div.dataset.analysis = first.analysis; div.dataset.source = first.source || '';
         el.querySelector('.empty') && el.querySelector('.empty').remove();
         el.appendChild(div);
       }
@@ -407,7 +413,7 @@
           checkpoints: d.checkpoints, step: d.step, stepCellsComputed: d.stepCellsComputed,
           stepCellsExpected: d.stepCellsExpected, reason: d.reason };
         break;
-      case 'io.splicelab.stats.computed': addStats(d); break;
+      case 'io.splicelab.stats.computed': addStats(Object.assign({}, d, { source: e.source })); break;
       default: return;
     }
     renderSoon();
