@@ -12,7 +12,10 @@
   const pluginIds = new Map();
 
   const cellKey = c => [c.cut, c.evalSet, c.bnMode, c.shallowStep, c.deepStep].join('|');
-  const statsKey = s => [s.analysis, s.cut || '', s.probeSet || '', (s.steps || []).join(',')].join('|');
+  // the natural key of a result (docs/events stats.computed): its producer (source) too, so two plug-ins that use one
+  // analysis name keep a result each
+  const statsKey = s => [s.source || '', s.analysis, s.cut || '', s.probeSet || '', s.evalSet || '', s.bnMode || '',
+    (s.steps || []).join(',')].join('|');
   const isNoise = s => s.values && Array.isArray(s.values.eigenvalues);
   const uniq = xs => [...new Set(xs)];
   const byNum = (a, b) => a - b;
@@ -313,7 +316,8 @@
     // the isotropic null: per rank quantiles (Monte Carlo) or a flat line at trace/p
     let nullMid = null, nullLo = null, nullHi = null;
     const q = (v.spectrumNull && v.spectrumNull.rankQuantiles) || v.nullRankQuantiles;
-    const sq = v.series || {};
+    // the contract's series form has the lines under y ({name: [..]}); records before it had them under series
+    const sq = (v.y && !Array.isArray(v.y) ? v.y : v.series) || {};
     if (Array.isArray(sq.nullQ50)) {
       // the stats service's noise-spectrum: Monte Carlo quantiles per rank, as explained-variance fractions
       nullLo = sq.nullQ05 || null; nullMid = sq.nullQ50; nullHi = sq.nullQ95 || null;
@@ -345,7 +349,7 @@
   // ---------- plugged-in analyses ----------
   const cellText = x => x === null || x === undefined ? '' : typeof x === 'number' ? fmt(x, 4)
     : typeof x === 'object' ? esc(JSON.stringify(x).slice(0, 120)) : esc(x);
-  const where = r => [r.cut, r.probeSet, (r.steps || []).join(',')].filter(x => x).join(' · ') || '–';
+  const where = r => [r.cut, r.probeSet, r.evalSet, r.bnMode, (r.steps || []).join(',')].filter(x => x).join(' · ') || '–';
 
   function tableOf(results) {
     const out = [];
@@ -373,11 +377,14 @@
       const v = r.values || {};
       const label = where(r);
       const pairs = (xs, ys) => ys.map((y, i) => [xs ? xs[i] : i, y]);
-      if (Array.isArray(v.y)) lines.push({ name: label, data: pairs(v.x, v.y) });
-      if (v.series && typeof v.series === 'object') Object.entries(v.series).forEach(([k, ys]) => {
+      const named = m => Object.entries(m).forEach(([k, ys]) => {
         if (Array.isArray(ys)) lines.push({ name: label + ' · ' + k, data: Array.isArray(ys[0]) ? ys : pairs(v.x, ys) });
       });
-      if (!Array.isArray(v.y) && !v.series) Object.entries(v).forEach(([k, ys]) => {
+      // the contract (docs/events stats.computed): y is {name: [..]}, one line per name; a bare array is one line
+      if (Array.isArray(v.y)) lines.push({ name: label, data: pairs(v.x, v.y) });
+      else if (v.y && typeof v.y === 'object') named(v.y);
+      if (v.series && typeof v.series === 'object') named(v.series);
+      if (!v.y && !v.series) Object.entries(v).forEach(([k, ys]) => {
         if (k !== 'x' && Array.isArray(ys) && ys.every(y => typeof y === 'number')) lines.push({ name: label + ' · ' + k, data: pairs(v.x, ys) });
       });
     });
@@ -388,9 +395,11 @@
     const byAnalysis = new Map();
     S.stats.forEach(s => {
       if (s.analysis === KDE || isNoise(s)) return;
-      const l = byAnalysis.get(s.analysis) || [];
+      // one box per analysis and producer: two plug-ins that use one name are shown apart, each with its source
+      const name = s.source ? s.analysis + ' · ' + s.source : s.analysis;
+      const l = byAnalysis.get(name) || [];
       l.push(s);
-      byAnalysis.set(s.analysis, l);
+      byAnalysis.set(name, l);
     });
     const el = document.getElementById('plugins');
     if (!byAnalysis.size) { el.innerHTML = '<div class="empty">No other analysis results for this run yet.</div>'; return; }
@@ -403,7 +412,8 @@
       const id = ids.get(name);
       if (!document.getElementById(id)) {
         const div = document.createElement('div');
-        div.id = id; div.className = 'plugin'; div.dataset.analysis = name;
+        const first = byAnalysis.get(name)[0];
+        div.id = id; div.className = 'plugin'; div.dataset.analysis = first.analysis; div.dataset.source = first.source || '';
         el.querySelector('.empty') && el.querySelector('.empty').remove();
         el.appendChild(div);
       }
@@ -469,7 +479,7 @@
           checkpoints: d.checkpoints, step: d.step, stepCellsComputed: d.stepCellsComputed,
           stepCellsExpected: d.stepCellsExpected, reason: d.reason };
         break;
-      case 'io.splicelab.stats.computed': addStats(d); break;
+      case 'io.splicelab.stats.computed': addStats(Object.assign({}, d, { source: e.source })); break;
       default: return;
     }
     renderSoon();

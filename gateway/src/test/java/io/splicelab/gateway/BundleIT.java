@@ -93,7 +93,8 @@ class BundleIT {
                     && summaries.get(1).contains(",100,0.9,0 50,"), summaries.get(1));
             assertTrue(summaries.get(2).startsWith(runId + ",stem,test,carry,100,0.81,"));
             List<String> stats = csv(base + "/stats", byAccept);
-            assertTrue(stats.get(0).startsWith("runId,analysis,cut,probeSet,steps,shape,"), stats.get(0));
+            assertTrue(stats.get(0).startsWith("runId,analysis,source,cut,probeSet,evalSet,bnMode,steps,shape,"),
+                    stats.get(0));
             assertTrue(stats.get(0).endsWith(",parameters,variable,index,value"), stats.get(0));
             assertEquals(3, stats.size(), stats.toString());
             assertTrue(stats.get(1).startsWith(runId + ",spectrum,stem,probe,50,series,"), stats.get(1));

@@ -210,9 +210,9 @@ public class RunQueries {
         require(runId);
         List<StatsResultView> results = StatsResultEntity.ofRun(runId).stream()
                 .filter(s -> analysis == null || analysis.equals(s.analysis))
-                .map(s -> new StatsResultView(s.analysis, s.cut.isEmpty() ? null : s.cut,
-                        s.probeSet.isEmpty() ? null : s.probeSet, steps(s.steps), s.shape, json(s.parametersJson),
-                        json(s.valuesJson), s.updatedAt))
+                .map(s -> new StatsResultView(s.analysis, blankToNull(s.source), blankToNull(s.cut),
+                        blankToNull(s.probeSet), blankToNull(s.evalSet), blankToNull(s.bnMode), steps(s.steps), s.shape,
+                        json(s.parametersJson), json(s.valuesJson), s.updatedAt))
                 .toList();
         return new StatsView(runId, results);
     }
@@ -220,6 +220,10 @@ public class RunQueries {
     /** The run's stored envelopes in the order they were applied, for replay to a late stream client. */
     public List<Envelope> storedEvents(String runId) {
         return EventLogEntity.ofRun(runId).stream().map(e -> read(e.envelopeJson, Envelope.class)).toList();
+    }
+
+    private static String blankToNull(String name) {
+        return name == null || name.isEmpty() ? null : name;
     }
 
     private static RunEntity require(String runId) {

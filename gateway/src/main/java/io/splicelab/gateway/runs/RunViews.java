@@ -147,8 +147,11 @@ public final class RunViews {
     public record StatsView(String runId, List<StatsResultView> results) {
     }
 
-    /** One analysis result; {@code shape} says how to draw {@code values}. */
-    public record StatsResultView(String analysis, String cut, String probeSet, List<Integer> steps, String shape,
-            JsonNode parameters, JsonNode values, Instant updatedAt) {
+    /**
+     * One analysis result; {@code shape} says how to draw {@code values}; {@code source} is its producer's CloudEvents
+     * source (null for results stored before it was kept).
+     */
+    public record StatsResultView(String analysis, String source, String cut, String probeSet, String evalSet,
+            String bnMode, List<Integer> steps, String shape, JsonNode parameters, JsonNode values, Instant updatedAt) {
     }
 }

@@ -71,12 +71,14 @@ class RunTablesTest {
 
     @Test
     void statsHaveOneRowPerScalarNamedByVariableAndIndex() {
-        StatsView view = new StatsView("r1", List.of(new StatsResultView("spectrum", "stage1", null, List.of(50),
+        StatsView view = new StatsView("r1", List.of(new StatsResultView("spectrum", "/stats-service", "stage1", null,
+                null, null, List.of(50),
                 "series", json("{\"k\":2}"), json("{\"eigenvalues\":[3.0,1.0],\"densities\":{\"cat\":[[0.1,0.2]]},"
                         + "\"p\":0.01}"), T)));
         List<String> lines = TidyCsv.toString(RunTables.stats(view)).lines().toList();
-        assertEquals("runId,analysis,cut,probeSet,steps,shape,updatedAt,parameters,variable,index,value", lines.get(0));
-        String head = "r1,spectrum,stage1,,50,series,2026-12-02T10:00:00Z,\"{\"\"k\"\":2}\",";
+        assertEquals("runId,analysis,source,cut,probeSet,evalSet,bnMode,steps,shape,updatedAt,parameters,variable,index,"
+                + "value", lines.get(0));
+        String head = "r1,spectrum,/stats-service,stage1,,,,50,series,2026-12-02T10:00:00Z,\"{\"\"k\"\":2}\",";
         assertEquals(List.of(head + "eigenvalues,0,3.0", head + "eigenvalues,1,1.0",
                 head + "densities.cat,\"0,0\",0.1", head + "densities.cat,\"0,1\",0.2", head + "p,,0.01"),
                 lines.subList(1, lines.size()));
