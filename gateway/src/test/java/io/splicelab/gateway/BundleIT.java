@@ -97,7 +97,7 @@ class BundleIT {
                     stats.get(0));
             assertTrue(stats.get(0).endsWith(",parameters,variable,index,value"), stats.get(0));
             assertEquals(3, stats.size(), stats.toString());
-            assertTrue(stats.get(1).startsWith(runId + ",spectrum,stem,probe,50,series,"), stats.get(1));
+            assertTrue(stats.get(1).startsWith(runId + ",spectrum,/stats-service,stem,probe,,,50,series,"), stats.get(1));
             assertTrue(stats.get(1).endsWith(",\"{\"\"k\"\":2}\",eigenvalues,0,3.0"), stats.get(1));
             assertTrue(stats.get(2).endsWith(",eigenvalues,1,1.0"), stats.get(2));
         }
