@@ -3,13 +3,24 @@
 // from the run's event stream; every fold is an upsert by natural key, so replays change nothing.
 'use strict';
 (() => {
-  const { api, follow, liveIndicator, throttle, fmt, esc, param, statusBadge, progressBar, chart, gridLine } = SL;
+  const { api, follow, liveIndicator, throttle, fmt, esc, param, statusBadge, progressBar, chart, gridLine, frame, axis,
+    smooth, wrapTable, runOptions, orderCuts, tagChips } = SL;
   const runId = param('id');
   const KDE = 'class-overlap-tv';
   const S = { run: null, progress: new Map(), checkpoints: new Map(), cells: new Map(), summaries: new Map(), stats: new Map() };
   const charts = {};
   let sliderFollowsLatest = true;
   const pluginIds = new Map();
+  let options = null; // GET /api/run-options: cut order per architecture
+  let other = null; // the run the configuration is compared with
+
+  /** Metrics whose colour scale is [0, 1] whatever the view; the others span 0 to the run's largest value. */
+  const UNIT_METRICS = new Set(['accuracy', 'agreementDeep', 'agreementShallow', 'testAccuracy', 'trainBatchAccuracy']);
+  /** A corrupted test subset: <corruption>-<severity>, as the splicer names them (fog-3). */
+  const CORRUPTED = /^([a-z][a-z0-9_]*)-([1-5])$/;
+  const cutsInOrder = cuts => orderCuts(cuts, S.run && S.run.config ? S.run.config.architecture : null, options);
+  /** A checkpoint's training loss and accuracy, null where not measured (step 0: no batch was trained yet). */
+  const measured = (c, k) => (c.step === 0 && !c[k]) ? null : c[k];
 
   const cellKey = c => [c.cut, c.evalSet, c.bnMode, c.shallowStep, c.deepStep].join('|');
   const statsKey = s => [s.analysis, s.cut || '', s.probeSet || '', (s.steps || []).join(',')].join('|');
@@ -29,6 +40,12 @@
   function renderHeader() {
     const r = S.run || { status: 'UNKNOWN' };
     document.getElementById('run-id').textContent = runId;
+    document.getElementById('run-name').textContent = r.name || '';
+    document.title = 'splicelab · ' + (r.name || runId);
+    document.getElementById('run-tags').innerHTML = tagChips(r.tags);
+    const notes = document.getElementById('run-notes');
+    notes.hidden = !r.notes;
+    notes.textContent = r.notes || '';
     document.getElementById('run-status').innerHTML = statusBadge(r.status);
     document.getElementById('group-link').innerHTML = r.groupId
       ? `<a class="mono" style="font-size:13px" href="/group.html?id=${encodeURIComponent(r.groupId)}">group ${esc(r.groupId)}</a>` : '';
@@ -38,28 +55,87 @@
       ['img/s', fmt(r.imagesPerSecond, 0)], ['checkpoints', S.checkpoints.size], ['hybrid cells', `<span id="cell-count">${S.cells.size}</span>`],
       ['grid', `<output id="grid-line">${gridLine(r.grid)}</output>`],
       ['network', esc((cfg.architecture || '?') + ' ×' + (cfg.widthMultiplier || '?'))], ['dataset', esc(cfg.dataset || '?')],
-      ['seed', esc(cfg.seed)], ['test images', esc(r.evalSubset || '?')],
+      ['learning rate', esc(cfg.learningRate === undefined ? '?' : cfg.learningRate)], ['seed', esc(cfg.seed)],
+      ['test images', esc(r.evalSubset || '?')],
       ['failure', esc(r.failure || '')]]
       .filter(([k, v]) => k !== 'failure' || v).map(([k, v]) => `<div><span>${k}</span>${v}</div>`).join('');
     document.getElementById('csv').href = `/api/runs/${encodeURIComponent(runId)}/hybrids?format=csv`;
   }
 
   // ---------- training curves ----------
+  /**
+   * Test accuracy over training: the checkpoints' own when they carry it, else the diagonal of the hybrid grid on
+   * the test set (H(k -> k) is checkpoint k), of the first cut, BatchNorm carry when present.
+   */
+  function testAccuracy() {
+    const own = [...S.checkpoints.values()].filter(c => typeof c.testAccuracy === 'number');
+    if (own.length) return own.map(c => [c.step, c.testAccuracy]).sort((a, b) => a[0] - b[0]);
+    const diag = [...S.cells.values()].filter(c => c.evalSet === 'test' && c.shallowStep === c.deepStep
+      && c.metrics && typeof c.metrics.accuracy === 'number');
+    if (!diag.length) return [];
+    const bns = uniq(diag.map(c => c.bnMode));
+    const bn = bns.includes('carry') ? 'carry' : bns.sort()[0];
+    const cut = cutsInOrder(uniq(diag.filter(c => c.bnMode === bn).map(c => c.cut)))[0];
+    return diag.filter(c => c.bnMode === bn && c.cut === cut).map(c => [c.deepStep, c.metrics.accuracy]).sort((a, b) => a[0] - b[0]);
+  }
+
   function renderCurves() {
     const points = [...S.progress.values()].sort((a, b) => a.step - b.step);
     const ckpts = [...S.checkpoints.values()].sort((a, b) => a.step - b.step);
+    const test = testAccuracy();
+    const w = +document.getElementById('smoothing').value;
     const el = document.getElementById('curves');
     el.dataset.points = points.length + ckpts.length;
     charts.curves = charts.curves || chart(el);
-    charts.curves.setOption({
-      animation: false, tooltip: { trigger: 'axis' }, legend: { top: 0 }, grid: { left: 50, right: 50, top: 30, bottom: 30 },
-      xAxis: { type: 'value', name: 'step', min: 0, max: (S.run && S.run.totalSteps) || undefined },
-      yAxis: [{ type: 'value', name: 'loss', scale: true }, { type: 'value', name: 'accuracy', min: 0, max: 1 }],
-      series: [
-        { name: 'loss', type: 'line', showSymbol: points.length < 40, data: points.map(p => [p.step, p.loss]) },
-        { name: 'accuracy', type: 'line', yAxisIndex: 1, showSymbol: points.length < 40, data: points.map(p => [p.step, p.accuracy]) },
-        { name: 'checkpoint accuracy', type: 'scatter', yAxisIndex: 1, symbolSize: 9, data: ckpts.map(c => [c.step, c.trainAccuracy]) }]
-    }, true);
+    const sym = points.length < 40;
+    const loss = points.map(p => [p.step, p.loss]), acc = points.map(p => [p.step, p.accuracy]);
+    const series = [
+      { name: 'loss', type: 'line', showSymbol: sym, data: smooth(loss, w) },
+      { name: 'train accuracy (batch)', type: 'line', yAxisIndex: 1, showSymbol: sym, data: smooth(acc, w) },
+      { name: 'train accuracy (checkpoint)', type: 'scatter', yAxisIndex: 1, symbolSize: 8,
+        data: ckpts.map(c => [c.step, measured(c, 'trainAccuracy')]).filter(d => d[1] !== null && d[1] !== undefined) },
+      { name: 'test accuracy', type: 'line', yAxisIndex: 1, symbol: 'diamond', symbolSize: 7, data: test }];
+    if (w > 0) {
+      const faint = { type: 'line', showSymbol: false, lineStyle: { width: 1, opacity: .3 }, silent: true };
+      series.push(Object.assign({ name: 'loss (raw)', color: SL.PALETTE[0], data: loss }, faint));
+      series.push(Object.assign({ name: 'train accuracy (raw)', color: SL.PALETTE[1], yAxisIndex: 1, data: acc }, faint));
+    }
+    const o = frame({ legend: true, rightAxis: true, zoom: true });
+    o.legend.data = series.slice(0, 4).map(x => x.name);
+    charts.curves.setOption(Object.assign(o, { tooltip: { trigger: 'axis', valueFormatter: v => fmt(v, 4) },
+      xAxis: axis('step', { min: 0, max: (S.run && S.run.totalSteps) || undefined }),
+      yAxis: [axis('loss', { scale: true }, 'left'), axis('accuracy', { min: 0, max: 1 }, 'right')],
+      series }), true);
+    el.csvData = () => ({ header: ['step', 'loss', 'trainAccuracyBatch', 'learningRate', 'checkpointTrainLoss', 'checkpointTrainAccuracy', 'testAccuracy'],
+      rows: uniq([...points.map(p => p.step), ...ckpts.map(c => c.step), ...test.map(t => t[0])]).sort(byNum).map(step => {
+        const p = S.progress.get(step), c = S.checkpoints.get(step), t = test.find(x => x[0] === step);
+        return [step, p ? p.loss : '', p ? p.accuracy : '', p ? p.learningRate : '', c ? measured(c, 'trainLoss') : '',
+          c ? measured(c, 'trainAccuracy') : '', t ? t[1] : ''];
+      }) });
+    renderTestAndLr(points, ckpts, test);
+  }
+
+  function renderTestAndLr(points, ckpts, test) {
+    const el = document.getElementById('test-curve');
+    const train = ckpts.map(c => [c.step, measured(c, 'trainAccuracy')]).filter(d => d[1] !== null && d[1] !== undefined);
+    el.dataset.points = test.length;
+    document.getElementById('test-empty').hidden = test.length > 0;
+    charts.test = charts.test || chart(el);
+    const classes = S.run && S.run.config && S.run.config.dataset === 'cifar100' ? 100 : 10;
+    charts.test.setOption(Object.assign(frame({ legend: true, zoom: true }), {
+      tooltip: { trigger: 'axis', valueFormatter: v => fmt(v, 4) },
+      xAxis: axis('step', { min: 0, max: (S.run && S.run.totalSteps) || undefined }), yAxis: axis('accuracy', { min: 0, max: 1 }, 'left'),
+      series: [{ name: 'test accuracy', type: 'line', symbol: 'diamond', symbolSize: 7, data: test },
+        { name: 'train accuracy (checkpoint)', type: 'line', lineStyle: { type: 'dashed' }, data: train },
+        { name: 'chance', type: 'line', showSymbol: false, lineStyle: { type: 'dotted', color: '#9ca3af' }, itemStyle: { color: '#9ca3af' },
+          data: test.length ? [[0, 1 / classes], [Math.max(test[test.length - 1][0], (S.run && S.run.totalSteps) || 0), 1 / classes]] : [] }] }), true);
+    const lrEl = document.getElementById('lr');
+    const lr = points.filter(p => typeof p.learningRate === 'number').map(p => [p.step, p.learningRate]);
+    lrEl.dataset.points = lr.length;
+    charts.lr = charts.lr || chart(lrEl);
+    charts.lr.setOption(Object.assign(frame({ zoom: true }), { tooltip: { trigger: 'axis', valueFormatter: v => fmt(v, 5) },
+      xAxis: axis('step', { min: 0, max: (S.run && S.run.totalSteps) || undefined }), yAxis: axis('learning rate', { min: 0 }, 'left'),
+      series: [{ name: 'learning rate', type: 'line', step: 'end', showSymbol: lr.length < 40, data: lr }] }), true);
   }
 
   // ---------- hybrid heat map ----------
@@ -73,7 +149,7 @@
     const cells = [...S.cells.values()];
     const cut = document.getElementById('cut'), ev = document.getElementById('evalSet');
     const metric = document.getElementById('metric'), bn = document.getElementById('bnMode');
-    fill(cut, uniq(cells.map(c => c.cut)), o => o[0]);
+    fill(cut, cutsInOrder(uniq(cells.map(c => c.cut))), o => o[0]);
     fill(ev, uniq(cells.map(c => c.evalSet)).sort((a, b) => (a === 'test' ? -1 : b === 'test' ? 1 : a.localeCompare(b))), o => o[0]);
     fill(metric, uniq(cells.flatMap(c => Object.keys(c.metrics || {}))).sort(),
       o => o.includes('accuracy') ? 'accuracy' : o[0]);
@@ -91,18 +167,35 @@
     el.dataset.points = shown.length;
     document.getElementById('heatmap-empty').hidden = shown.length > 0;
     charts.heatmap = charts.heatmap || chart(el);
-    const values = shown.map(c => c.metrics[metric.value]);
-    charts.heatmap.setOption({
-      animation: false,
+    const [lo, hi] = colourScale(metric.value);
+    const labels = axis.length <= 8;
+    // the CLI's orientation: step 0 at the top left, rows a (shallow) down, columns b (deep) across
+    charts.heatmap.setOption(Object.assign(frame({ rightRoom: 70 }), {
+      grid: { left: 70, right: 96, top: 50, bottom: 16 },
       tooltip: { formatter: p => `a=${axis[p.data[1]]} → b=${axis[p.data[0]]}<br>${esc(metric.value)}: ${fmt(p.data[2], 4)}` },
-      grid: { left: 60, right: 20, top: 10, bottom: 70 },
-      xAxis: { type: 'category', name: 'deep from b', nameLocation: 'middle', nameGap: 25, data: axis.map(String) },
-      yAxis: { type: 'category', name: 'shallow from a', data: axis.map(String) },
-      visualMap: { min: values.length ? Math.min(...values) : 0, max: values.length ? Math.max(...values) : 1, calculable: true,
-        orient: 'horizontal', left: 'center', bottom: 0, itemHeight: 120, precision: 3 },
+      xAxis: SL.axis('deep part from step b', { type: 'category', data: axis.map(String), position: 'top', nameGap: 24 }),
+      yAxis: SL.axis('shallow part from step a', { type: 'category', data: axis.map(String), inverse: true, nameGap: 52 }, 'left'),
+      visualMap: { min: lo, max: hi, calculable: false, orient: 'vertical', right: 8, top: 'middle', itemHeight: 160, itemWidth: 14,
+        precision: 2, text: [fmt(hi, 2), fmt(lo, 2)], showLabel: false, textGap: 6, textStyle: { fontSize: 11 },
+        inRange: { color: ['#f7fbff', '#c6dbef', '#6baed6', '#2171b5', '#08306b'] } },
       series: [{ type: 'heatmap', data: shown.map(c => [axis.indexOf(c.deepStep), axis.indexOf(c.shallowStep), c.metrics[metric.value]]),
-        label: { show: axis.length <= 8, formatter: p => fmt(p.data[2], 2) } }]
-    }, true);
+        label: { show: labels, fontSize: 11, formatter: p => fmt(p.data[2], 2) } }]
+    }), true);
+    el.csvData = () => ({ header: ['cut', 'evalSet', 'bnMode', 'metric', 'shallowStep', 'deepStep', 'value'],
+      rows: shown.slice().sort((a, b) => a.shallowStep - b.shallowStep || a.deepStep - b.deepStep)
+        .map(c => [c.cut, c.evalSet, c.bnMode, metric.value, c.shallowStep, c.deepStep, c.metrics[metric.value]]) });
+  }
+
+  /** The colour scale of a metric, the same in every view of the run: [0, 1] for accuracies, else 0 to the largest. */
+  function colourScale(metric) {
+    if (UNIT_METRICS.has(metric)) return [0, 1];
+    let hi = 0, lo = 0;
+    S.cells.forEach(c => {
+      const v = c.metrics && c.metrics[metric];
+      if (typeof v === 'number' && Number.isFinite(v)) { hi = Math.max(hi, v); lo = Math.min(lo, v); }
+    });
+    if (metric === 'relativeAccuracy') hi = Math.max(1, hi);
+    return [lo, hi > lo ? hi : lo + 1];
   }
 
   // ---------- TC curve ----------
@@ -140,43 +233,56 @@
     el.dataset.points = curves.reduce((n, c) => n + c.data.length, 0);
     document.getElementById('tc-empty').hidden = curves.length > 0;
     charts.tc = charts.tc || chart(el);
-    charts.tc.setOption({
-      animation: false, tooltip: { trigger: 'axis' }, legend: { top: 0 }, grid: { left: 50, right: 20, top: 30, bottom: 30 },
-      xAxis: { type: 'value', name: 'lag b − a' }, yAxis: { type: 'value', name: 'rel. accuracy', scale: true },
-      series: curves.map(c => ({ name: c.name, type: 'line', data: c.data }))
-    }, true);
+    const ordered = cutsInOrder(curves.map(c => c.name)).map(n => curves.find(c => c.name === n));
+    charts.tc.setOption(Object.assign(frame({ legend: true }), { tooltip: { trigger: 'axis', valueFormatter: v => fmt(v, 4) },
+      xAxis: axis('lag b − a (steps)'), yAxis: axis('relative accuracy', { scale: true }, 'left'),
+      series: ordered.map(c => ({ name: c.name, type: 'line', data: c.data }))
+    }), true);
     document.getElementById('tc-scores').innerHTML = curves.filter(c => c.score !== undefined)
       .map(c => `${esc(c.name)}: TC score ${fmt(c.score)}${c.dropLag !== null && c.dropLag !== undefined ? ', drops below threshold at lag ' + c.dropLag : ''}`).join(' · ');
   }
 
   // ---------- corruptions ----------
+  /** The corrupted test subsets (fog-3: fog at severity 3) of the latest checkpoint with any, diagonal cells. */
   function renderCorruptions() {
     const metric = document.getElementById('metric').value || 'accuracy';
     const bn = document.getElementById('bnMode').value;
-    const rows = new Map();
-    const sevs = new Set();
-    const latest = new Map();
-    S.cells.forEach(c => {
-      const m = /^corrupt:([^:]+):(\d+)$/.exec(c.evalSet);
-      if (!m || c.bnMode !== bn || c.shallowStep !== c.deepStep || !c.metrics || c.metrics[metric] === undefined) return;
-      const key = m[1] + '|' + m[2];
-      const prev = latest.get(key);
-      if (!prev || c.deepStep > prev.step) latest.set(key, { step: c.deepStep, value: c.metrics[metric] });
-      sevs.add(+m[2]);
-      rows.set(m[1], true);
-    });
+    const cut = document.getElementById('cut').value;
+    const diag = [...S.cells.values()].filter(c => c.shallowStep === c.deepStep && c.bnMode === bn
+      && c.metrics && typeof c.metrics[metric] === 'number' && (!cut || c.cut === cut));
+    const corrupted = diag.filter(c => CORRUPTED.test(c.evalSet));
     const el = document.getElementById('corruptions');
-    if (!rows.size) {
-      el.innerHTML = '<div class="empty">No corrupted evaluation sets in this run (evaluation sets named corrupt:&lt;name&gt;:&lt;severity&gt;).</div>';
+    const chartEl = document.getElementById('corruption-chart');
+    if (!corrupted.length) {
+      el.innerHTML = '<div class="empty">No corrupted evaluation sets in this run (sets named &lt;corruption&gt;-&lt;severity&gt;, e.g. fog-3).</div>';
+      chartEl.hidden = true; chartEl.dataset.points = 0;
+      if (chartEl.previousElementSibling && chartEl.previousElementSibling.classList.contains('chart-tools')) chartEl.previousElementSibling.hidden = true;
       return;
     }
-    const sv = [...sevs].sort(byNum);
-    el.innerHTML = `<p class="muted">${esc(metric)} of the plain latest checkpoint (diagonal cells), by corruption and severity</p>`
-      + `<table id="corruption-table"><thead><tr><th>corruption</th>${sv.map(s => `<th>severity ${s}</th>`).join('')}</tr></thead><tbody>`
-      + [...rows.keys()].sort().map(name => `<tr><td>${esc(name)}</td>${sv.map(s => {
-        const v = latest.get(name + '|' + s);
-        return `<td>${v ? fmt(v.value) : '–'}</td>`;
-      }).join('')}</tr>`).join('') + '</tbody></table>';
+    const step = Math.max(...corrupted.map(c => c.deepStep));
+    const at = corrupted.filter(c => c.deepStep === step);
+    const value = new Map(at.map(c => { const m = CORRUPTED.exec(c.evalSet); return [m[1] + '|' + m[2], c.metrics[metric]]; }));
+    const names = uniq(at.map(c => CORRUPTED.exec(c.evalSet)[1])).sort();
+    const sv = uniq(at.map(c => +CORRUPTED.exec(c.evalSet)[2])).sort(byNum);
+    const clean = diag.find(c => c.evalSet === 'test' && c.deepStep === step);
+    el.innerHTML = `<p class="muted">${esc(metric)} of checkpoint ${step} (diagonal cells, cut ${esc(cut)}, BatchNorm ${esc(bn)}) by corruption and severity`
+      + (clean ? `; clean test set: ${fmt(clean.metrics[metric])}` : '') + '</p>'
+      + wrapTable(`<table id="corruption-table"><thead><tr><th>corruption</th>${sv.map(x => `<th>severity ${x}</th>`).join('')}</tr></thead><tbody>`
+      + names.map(name => `<tr><td>${esc(name)}</td>${sv.map(x => `<td>${fmt(value.get(name + '|' + x))}</td>`).join('')}</tr>`).join('')
+      + '</tbody></table>');
+    chartEl.hidden = false;
+    if (chartEl.previousElementSibling && chartEl.previousElementSibling.classList.contains('chart-tools')) chartEl.previousElementSibling.hidden = false;
+    charts.corruptions = charts.corruptions || chart(chartEl);
+    chartEl.dataset.points = at.length;
+    const series = names.map(name => ({ name, type: 'line', data: [...(clean ? [[0, clean.metrics[metric]]] : []),
+      ...sv.filter(x => value.has(name + '|' + x)).map(x => [x, value.get(name + '|' + x)])] }));
+    const unit = UNIT_METRICS.has(metric);
+    charts.corruptions.resize();
+    charts.corruptions.setOption(Object.assign(frame({ legend: true }), { tooltip: { trigger: 'axis', valueFormatter: v => fmt(v, 4) },
+      xAxis: axis('severity (0: clean test set)', { min: 0, max: 5, interval: 1 }),
+      yAxis: axis(metric, unit ? { min: 0, max: 1 } : { scale: true }, 'left'), series }), true);
+    chartEl.csvData = () => ({ header: ['step', 'corruption', 'severity', metric],
+      rows: names.flatMap(name => sv.filter(x => value.has(name + '|' + x)).map(x => [step, name, x, value.get(name + '|' + x)])) });
   }
 
   // ---------- KDE / class overlap ----------
@@ -184,7 +290,7 @@
     const results = [...S.stats.values()].filter(s => s.analysis === KDE);
     document.getElementById('kde-empty').hidden = results.length > 0;
     const cutSel = document.getElementById('kde-cut'), stepSel = document.getElementById('kde-step'), clsSel = document.getElementById('kde-class');
-    fill(cutSel, uniq(results.map(r => r.cut || '')), o => o[0]);
+    fill(cutSel, cutsInOrder(uniq(results.map(r => r.cut || ''))), o => o[0]);
     const ofCut = results.filter(r => (r.cut || '') === cutSel.value);
     const steps = uniq(ofCut.map(r => (r.steps || []).join(','))).sort((a, b) => +a.split(',')[0] - +b.split(',')[0]);
     fill(stepSel, steps, o => o[o.length - 1]);
@@ -192,33 +298,55 @@
     const v = (current && current.values) || {};
     const densities = v.densities && typeof v.densities === 'object' ? v.densities : null;
     fill(clsSel, densities ? ['all', ...Object.keys(densities)] : ['all'], o => o[0]);
-    // densities (when the analysis ships them): one grid per class over [gridLo, gridHi]
+    // densities (when the analysis ships them): one grid per class, rows over PC1, columns over PC2
     const el = document.getElementById('kde');
     charts.kde = charts.kde || chart(el);
-    let data = [];
+    const ev = Array.isArray(v.explainedVariance) ? v.explainedVariance : null;
+    const pcName = i => `PC${i + 1}` + (ev && typeof ev[i] === 'number' ? ` (${(100 * ev[i]).toFixed(0)}% of variance)` : '');
     if (densities) {
-      const classes = clsSel.value === 'all' ? Object.keys(densities) : [clsSel.value];
-      const n = (densities[classes[0]] || []).length;
-      const axes = Array.isArray(v.densityAxes) && v.densityAxes.length === 2 ? v.densityAxes : null;
+      const all = Object.keys(densities);
+      const classes = clsSel.value === 'all' ? all : [clsSel.value];
+      const n = (densities[all[0]] || []).length;
+      const lo = Array.isArray(v.gridLo) ? v.gridLo : [0, 0], hi = Array.isArray(v.gridHi) ? v.gridHi : [n - 1, n - 1];
+      const axes = Array.isArray(v.densityAxes) && v.densityAxes.length === 2 ? v.densityAxes
+        : [0, 1].map(a => [...Array(n).keys()].map(i => n > 1 ? lo[a] + (hi[a] - lo[a]) * i / (n - 1) : lo[a]));
+      // each grid point in the colour of the class densest there, as opaque as that density is high
+      const byClass = new Map(all.map(k => [k, []]));
+      let max = 0;
       for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) {
-        let d = 0;
-        classes.forEach(k => { d = Math.max(d, (densities[k][i] || [])[j] || 0); });
-        data.push([i, j, d]);
+        let best = null, d = 0;
+        classes.forEach(k => { const x = ((densities[k] || [])[i] || [])[j] || 0; if (best === null || x > d) { best = k; d = x; } });
+        if (best === null) continue;
+        byClass.get(best).push([axes[0][i], axes[1][j], d]);
+        max = Math.max(max, d);
       }
-      el.dataset.points = data.length;
-      charts.kde.setOption({ animation: false, title: { text: 'class density, top-2 PCs', textStyle: { fontSize: 12 } },
-        grid: { left: 40, right: 10, top: 30, bottom: 30 }, xAxis: { type: 'category', name: 'PC1', data: axes ? axes[0] : [...Array(n).keys()], axisLabel: { show: false } },
-        yAxis: { type: 'category', name: 'PC2', data: axes ? axes[1] : [...Array(n).keys()], axisLabel: { show: false } },
-        visualMap: { show: false, min: 0, max: Math.max(1e-12, ...data.map(x => x[2])) }, series: [{ type: 'heatmap', data }] }, true);
+      el.dataset.points = n * n;
+      const o = frame({ title: 'class densities on the top two principal components', legend: true, rightRoom: 70 });
+      const gw = Math.max(60, el.clientWidth - o.grid.left - o.grid.right), gh = Math.max(60, el.clientHeight - o.grid.top - o.grid.bottom);
+      const size = [Math.ceil(gw / Math.max(1, n)) + 1, Math.ceil(gh / Math.max(1, n)) + 1];
+      const span = a => [Math.min(...axes[a]), Math.max(...axes[a])];
+      charts.kde.setOption(Object.assign(o, {
+        tooltip: { formatter: p => `class ${esc(p.seriesName)}<br>PC1 ${fmt(p.data[0])}, PC2 ${fmt(p.data[1])}<br>density ${fmt(p.data[2], 4)}` },
+        xAxis: axis(pcName(0), { min: span(0)[0], max: span(0)[1], splitLine: { show: false } }),
+        yAxis: axis(pcName(1), { min: span(1)[0], max: span(1)[1], splitLine: { show: false } }, 'left'),
+        visualMap: { type: 'continuous', dimension: 2, min: 0, max: Math.max(max, 1e-12), seriesIndex: all.map((_, i) => i),
+          calculable: false, orient: 'vertical', right: 8, top: 'middle', itemHeight: 140, itemWidth: 14, text: ['dense', 'sparse'],
+          textStyle: { fontSize: 11 }, inRange: { opacity: [0.06, 1] }, controller: { inRange: { color: ['#f3f4f6', '#374151'] } } },
+        series: all.map((k, i) => ({ name: k, type: 'scatter', symbol: 'rect', symbolSize: size, color: SL.PALETTE[i % SL.PALETTE.length],
+          data: byClass.get(k) }))
+      }), true);
+      el.csvData = () => ({ header: ['class', 'pc1', 'pc2', 'density'], rows: all.flatMap(k =>
+        (densities[k] || []).flatMap((row, i) => row.map((d, j) => [k, axes[0][i], axes[1][j], d]))) });
     } else {
       // per-class data without the density grids: class sizes and bandwidth factors
       const classes = (v.classes || []).map(String);
-      data = classes.map(c => [(v.classSizes || {})[c] || 0, (v.factors || {})[c] || 0]);
+      const data = classes.map(c => [(v.classSizes || {})[c] || 0, (v.factors || {})[c] || 0]);
       el.dataset.points = classes.length;
-      charts.kde.setOption({ animation: false, title: { text: 'per class: size and KDE bandwidth factor', textStyle: { fontSize: 12 } },
-        tooltip: { trigger: 'axis' }, legend: { top: 18 }, grid: { left: 50, right: 50, top: 50, bottom: 30 },
-        xAxis: { type: 'category', name: 'class', data: classes }, yAxis: [{ type: 'value', name: 'samples' }, { type: 'value', name: 'factor', scale: true }],
-        series: [{ name: 'samples', type: 'bar', data: data.map(d => d[0]) }, { name: 'bandwidth factor', type: 'line', yAxisIndex: 1, data: data.map(d => d[1]) }] }, true);
+      charts.kde.setOption(Object.assign(frame({ title: 'per class: size and KDE bandwidth factor', legend: true, rightAxis: true }), {
+        tooltip: { trigger: 'axis' }, xAxis: axis('class', { type: 'category', data: classes }),
+        yAxis: [axis('samples', {}, 'left'), axis('bandwidth factor', { scale: true }, 'right')],
+        series: [{ name: 'samples', type: 'bar', data: data.map(d => d[0]) }, { name: 'bandwidth factor', type: 'line', yAxisIndex: 1, data: data.map(d => d[1]) }] }), true);
+      el.csvData = null;
     }
     // mean TV distance between class densities over training, per cut
     const tvEl = document.getElementById('kde-tv');
@@ -231,10 +359,9 @@
       byCut.set(r.cut || '', l);
     });
     tvEl.dataset.points = [...byCut.values()].reduce((n, l) => n + l.length, 0);
-    charts.kdeTv.setOption({ animation: false, title: { text: 'mean TV distance between classes', textStyle: { fontSize: 12 } },
-      tooltip: { trigger: 'axis' }, legend: { top: 18 }, grid: { left: 50, right: 20, top: 50, bottom: 30 },
-      xAxis: { type: 'value', name: 'step' }, yAxis: { type: 'value', min: 0, max: 1 },
-      series: [...byCut.entries()].map(([cut, l]) => ({ name: cut || 'all', type: 'line', data: l.sort((a, b) => a[0] - b[0]) })) }, true);
+    charts.kdeTv.setOption(Object.assign(frame({ title: 'class overlap: mean TV distance between class densities', legend: true }), {
+      tooltip: { trigger: 'axis', valueFormatter: x => fmt(x, 4) }, xAxis: axis('step'), yAxis: axis('mean TV distance', { min: 0, max: 1 }, 'left'),
+      series: cutsInOrder([...byCut.keys()]).map(cut => ({ name: cut || 'all', type: 'line', data: byCut.get(cut).sort((a, b) => a[0] - b[0]) })) }), true);
   }
 
   // ---------- noise spectrum ----------
@@ -272,8 +399,8 @@
       series.push({ name: 'null 5%', type: 'line', lineStyle: { type: 'dotted', opacity: .5 }, symbol: 'none', data: nullLo.map((x, i) => [i + 1, x]) });
       series.push({ name: 'null 95%', type: 'line', lineStyle: { type: 'dotted', opacity: .5 }, symbol: 'none', data: nullHi.map((x, i) => [i + 1, x]) });
     }
-    charts.noise.setOption({ animation: false, tooltip: { trigger: 'axis' }, legend: { top: 0 }, grid: { left: 60, right: 20, top: 30, bottom: 30 },
-      xAxis: { type: 'value', name: 'rank', min: 1 }, yAxis: { type: 'log', name: 'explained variance' }, series }, true);
+    charts.noise.setOption(Object.assign(frame({ legend: true }), { tooltip: { trigger: 'axis', valueFormatter: x => fmt(x, 4) },
+      xAxis: axis('rank', { min: 1 }), yAxis: axis('explained variance', { type: 'log', axisLabel: { formatter: SL.tick } }, 'left'), series }), true);
     const facts = ['participationRatio', 'effectiveRank', 'pValue', 'statistic', 'test'].filter(k => v[k] !== undefined)
       .map(k => `${k}: ${typeof v[k] === 'number' ? fmt(v[k], 4) : esc(JSON.stringify(v[k]))}`);
     document.getElementById('noise-info').textContent = `${r.analysis} at step ${(r.steps || []).join(',')}` + (facts.length ? ' · ' + facts.join(' · ') : '');

@@ -13,10 +13,15 @@ public final class RunViews {
     public record RunAccepted(String runId, String status, JsonNode config) {
     }
 
-    /** A run in the list; {@code groupId} is set when the run belongs to an experiment group. */
+    /**
+     * A run in the list; {@code groupId} is set when the run belongs to an experiment group.
+     *
+     * @param name the name a researcher gave the run ({@code PATCH /api/runs/{id}}), null when none
+     * @param tags its tags, empty when none
+     */
     public record RunSummary(String runId, String status, JsonNode config, Integer step, Integer totalSteps,
             Double loss, Double accuracy, Double imagesPerSecond, String failure, Instant createdAt,
-            Instant updatedAt, String groupId) {
+            Instant updatedAt, String groupId, String name, List<String> tags) {
     }
 
     /**
@@ -27,10 +32,14 @@ public final class RunViews {
      *     {@code evalSubset}, as cells of {@code test} record it), e.g. {@code stratified size=500 seed=1},
      *     {@code first size=500} or {@code indices size=37 sha256=1f0c9a2b3d4e5f60}; training sets are always
      *     stratified (each cell names its own)
+     * @param name the name a researcher gave the run ({@code PATCH /api/runs/{id}}), null when none
+     * @param tags its tags, empty when none
+     * @param notes notes on the run, null when none
      */
     public record RunDetail(String runId, String status, JsonNode config, Integer step, Integer totalSteps,
             Double loss, Double accuracy, Double imagesPerSecond, List<CheckpointView> checkpoints, long cells,
-            GridView grid, String failure, Instant createdAt, Instant updatedAt, String groupId, String evalSubset) {
+            GridView grid, String failure, Instant createdAt, Instant updatedAt, String groupId, String evalSubset,
+            String name, List<String> tags, String notes) {
     }
 
     /**
