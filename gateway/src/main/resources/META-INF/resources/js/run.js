@@ -46,7 +46,9 @@
     const notes = document.getElementById('run-notes');
     notes.hidden = !r.notes;
     notes.textContent = r.notes || '';
-    document.getElementById('run-status').innerHTML = statusBadge(r.status);
+    const finished = ['COMPLETED', 'FAILED', 'CANCELLED'].includes(r.status);
+    document.getElementById('run-status').innerHTML = statusBadge(r.status)
+      + (r.cancelRequested && !finished ? ' <span id="cancel-pending" class="muted" style="font-size:13px">cancel requested</span>' : '');
     document.getElementById('group-link').innerHTML = r.groupId
       ? `<a class="mono" style="font-size:13px" href="/group.html?id=${encodeURIComponent(r.groupId)}">group ${esc(r.groupId)}</a>` : '';
     const cfg = r.config || {};
@@ -238,7 +240,7 @@
       xAxis: axis('lag b − a (steps)'), yAxis: axis('relative accuracy', { scale: true }, 'left'),
       series: ordered.map(c => ({ name: c.name, type: 'line', data: c.data }))
     }), true);
-    document.getElementById('tc-scores').innerHTML = curves.filter(c => c.score !== undefined)
+    document.getElementById('tc-scores').innerHTML = ordered.filter(c => c.score !== undefined)
       .map(c => `${esc(c.name)}: TC score ${fmt(c.score)}${c.dropLag !== null && c.dropLag !== undefined ? ', drops below threshold at lag ' + c.dropLag : ''}`).join(' · ');
   }
 
@@ -425,8 +427,8 @@
         const n = Math.max(0, ...arrays.map(([, a]) => a.length));
         rows = [...Array(n).keys()].map(i => arrays.map(([, a]) => a[i]));
       }
-      out.push(`<p class="muted">${esc(where(r))}</p><table class="plugin-table"><thead><tr>${columns.map(c => `<th>${esc(c)}</th>`).join('')}</tr></thead>`
-        + `<tbody>${rows.map(row => `<tr>${row.map(x => `<td>${cellText(x)}</td>`).join('')}</tr>`).join('')}</tbody></table>`);
+      out.push(`<p class="muted">${esc(where(r))}</p>` + wrapTable(`<table class="plugin-table"><thead><tr>${columns.map(c => `<th>${esc(c)}</th>`).join('')}</tr></thead>`
+        + `<tbody>${rows.map(row => `<tr>${row.map(x => `<td>${cellText(x)}</td>`).join('')}</tr>`).join('')}</tbody></table>`));
     });
     return out.join('');
   }
@@ -477,27 +479,104 @@
       const shape = results[0].shape || 'scalar';
       const box = document.getElementById(ids.get(name));
       box.dataset.shape = shape;
-      const title = `<h3 style="font-size:14px;margin:.8rem 0 .3rem">${esc(name)} <span class="muted" style="font-weight:400">(${esc(shape)})</span></h3>`;
+      const title = `<h3>${esc(name)} <span class="muted" style="font-weight:400">(${esc(shape)})</span></h3>`;
       if (shape === 'series') {
         const lines = seriesOf(results);
         if (!box.querySelector('.chart')) box.innerHTML = title + '<div class="chart small"></div>';
         const c = box.querySelector('.chart');
         c.dataset.points = lines.reduce((n, l) => n + l.data.length, 0);
         const inst = echarts.getInstanceByDom(c) || chart(c);
-        inst.setOption({ animation: false, tooltip: { trigger: 'axis' }, legend: { top: 0 }, grid: { left: 50, right: 20, top: 30, bottom: 30 },
-          xAxis: { type: 'value', scale: true }, yAxis: { type: 'value', scale: true }, series: lines.map(l => ({ name: l.name, type: 'line', data: l.data })) }, true);
+        const v0 = results[0].values || {};
+        inst.setOption(Object.assign(frame({ legend: true, zoom: true }), { tooltip: { trigger: 'axis', valueFormatter: x => fmt(x, 4) },
+          xAxis: axis(typeof v0.xName === 'string' ? v0.xName : 'x', { scale: true }),
+          yAxis: axis(typeof v0.yName === 'string' ? v0.yName : 'value', { scale: true }, 'left'),
+          series: lines.map(l => ({ name: l.name, type: 'line', data: l.data })) }), true);
       } else if (shape === 'table') {
         box.innerHTML = title + tableOf(results);
       } else {
         const keys = uniq(results.flatMap(r => Object.keys(r.values || {})));
-        box.innerHTML = title + `<table class="plugin-table"><thead><tr><th>where</th>${keys.map(k => `<th>${esc(k)}</th>`).join('')}</tr></thead><tbody>`
-          + results.map(r => `<tr><td>${esc(where(r))}</td>${keys.map(k => `<td>${cellText((r.values || {})[k])}</td>`).join('')}</tr>`).join('') + '</tbody></table>';
+        box.innerHTML = title + wrapTable(`<table class="plugin-table"><thead><tr><th>where</th>${keys.map(k => `<th>${esc(k)}</th>`).join('')}</tr></thead><tbody>`
+          + results.map(r => `<tr><td>${esc(where(r))}</td>${keys.map(k => `<td>${cellText((r.values || {})[k])}</td>`).join('')}</tr>`).join('') + '</tbody></table>');
       }
     });
   }
 
+  // ---------- configuration, and its diff with another run ----------
+  /** A configuration as flat rows (field, text), arrays joined, nested objects by dotted path. */
+  function flatConfig(cfg, prefix = '', out = new Map()) {
+    Object.entries(cfg || {}).forEach(([k, v]) => {
+      const key = prefix + k;
+      if (v && typeof v === 'object' && !Array.isArray(v)) flatConfig(v, key + '.', out);
+      else out.set(key, v === null || v === undefined ? '' : Array.isArray(v) ? (v.length > 12 ? v.slice(0, 12).join(', ') + ` … (${v.length})` : v.join(', ')) : String(v));
+    });
+    return out;
+  }
+
+  function renderConfig() {
+    const mine = flatConfig(S.run && S.run.config);
+    const theirs = other ? flatConfig(other.config) : null;
+    const only = document.getElementById('only-diff').checked;
+    const keys = uniq([...mine.keys(), ...(theirs ? theirs.keys() : [])]).sort();
+    const el = document.getElementById('config');
+    if (!keys.length) { el.innerHTML = '<div class="empty">No configuration known for this run.</div>'; return; }
+    const rows = keys.map(k => ({ k, a: mine.has(k) ? mine.get(k) : '', b: theirs ? (theirs.has(k) ? theirs.get(k) : '') : null }))
+      .map(r => Object.assign(r, { differs: theirs !== null && r.a !== r.b }));
+    const shown = theirs && only ? rows.filter(r => r.differs) : rows;
+    const head = theirs ? `<tr><th>field</th><th>this run</th><th>${esc(SL.runLabel(other))}</th></tr>` : '<tr><th>field</th><th>value</th></tr>';
+    el.innerHTML = (theirs ? `<p class="muted">${rows.filter(r => r.differs).length} of ${rows.length} fields differ</p>` : '')
+      + wrapTable(`<table id="config-table" class="config-table"><thead>${head}</thead><tbody>`
+      + shown.map(r => `<tr class="${r.differs ? 'differs' : ''}"><td class="mono">${esc(r.k)}</td><td>${esc(r.a)}</td>${theirs ? `<td>${esc(r.b)}</td>` : ''}</tr>`).join('')
+      + '</tbody></table>');
+  }
+
+  async function loadComparable() {
+    const sel = document.getElementById('compare');
+    const runs = await api('/api/runs?size=500');
+    sel.innerHTML = '<option value="">(another run)</option>' + runs.filter(r => r.runId !== runId)
+      .map(r => `<option value="${esc(r.runId)}">${esc(r.name ? r.name + ' · ' + r.runId : r.runId)}</option>`).join('');
+    const wanted = param('compare');
+    if (wanted && runs.some(r => r.runId === wanted)) { sel.value = wanted; await compareWith(wanted); }
+  }
+
+  async function compareWith(id) {
+    other = id ? await api('/api/runs/' + encodeURIComponent(id)) : null;
+    renderConfig();
+  }
+
+  // ---------- name, tags, notes ----------
+  function openLabels() {
+    const f = document.getElementById('labels-form');
+    f.hidden = !f.hidden;
+    if (f.hidden) return;
+    const r = S.run || {};
+    document.getElementById('label-name').value = r.name || '';
+    document.getElementById('label-tags').value = (r.tags || []).join(', ');
+    document.getElementById('label-notes').value = r.notes || '';
+    document.getElementById('labels-token').value = SL.token();
+  }
+
+  async function saveLabels(ev) {
+    ev.preventDefault();
+    const msg = document.getElementById('labels-message');
+    const t = document.getElementById('labels-token').value.trim();
+    if (t) SL.setToken(t);
+    const body = { name: document.getElementById('label-name').value.trim() || null,
+      tags: document.getElementById('label-tags').value.split(',').map(x => x.trim()).filter(x => x),
+      notes: document.getElementById('label-notes').value.trim() ? document.getElementById('label-notes').value : null };
+    try {
+      const labels = await api(`/api/runs/${encodeURIComponent(runId)}`, { method: 'PATCH', body, contentType: 'application/merge-patch+json' });
+      Object.assign(S.run, labels);
+      msg.className = 'notice'; msg.textContent = 'saved';
+      document.getElementById('labels-form').hidden = true;
+      renderHeader();
+    } catch (e) {
+      msg.className = 'error';
+      msg.textContent = e.message;
+    }
+  }
+
   function renderAll() {
-    renderHeader(); renderCurves(); renderHeatmap(); renderTc(); renderCorruptions(); renderKde(); renderNoise(); renderPlugins();
+    renderHeader(); renderConfig(); renderCurves(); renderHeatmap(); renderTc(); renderCorruptions(); renderKde(); renderNoise(); renderPlugins();
   }
   const renderSoon = throttle(renderAll, 200);
 
@@ -521,6 +600,7 @@
       case 'io.splicelab.run.completed': r.status = 'COMPLETED'; r.step = d.steps; r.totalSteps = d.steps; break;
       case 'io.splicelab.run.failed': r.status = 'FAILED'; r.failure = d.reason; break;
       case 'io.splicelab.run.cancelled': if (!['COMPLETED', 'FAILED'].includes(r.status)) r.status = 'CANCELLED'; break;
+      case 'io.splicelab.run.cancel-requested': r.cancelRequested = true; break;
       case 'io.splicelab.checkpoint.created': S.checkpoints.set(d.step, d); break;
       case 'io.splicelab.checkpoint.imported': S.checkpoints.set(d.step, { step: d.step, index: d.index, imported: true }); break;
       case 'io.splicelab.hybrid.evaluated': addCell(d); break;
@@ -538,8 +618,9 @@
 
   async function load() {
     const base = `/api/runs/${encodeURIComponent(runId)}`;
-    const [run, progress, grid, summaries, stats] = await Promise.all([api(base), api(base + '/progress'),
-      api(base + '/hybrids'), api(base + '/summaries'), api(base + '/stats')]);
+    const [run, progress, grid, summaries, stats, opts] = await Promise.all([api(base), api(base + '/progress'),
+      api(base + '/hybrids'), api(base + '/summaries'), api(base + '/stats'), runOptions().catch(() => null)]);
+    options = opts;
     S.run = Object.assign(run, S.run && S.run.step > (run.step || 0) ? { step: S.run.step } : {});
     progress.forEach(p => S.progress.set(p.step, p));
     run.checkpoints.forEach(c => S.checkpoints.set(c.step, c));
@@ -549,7 +630,12 @@
     renderAll();
   }
 
-  ['cut', 'evalSet', 'metric', 'bnMode', 'kde-cut', 'kde-step', 'kde-class'].forEach(id =>
+  window.addEventListener('resize', () => renderSoon()); // the KDE's cells are sized to the chart
+  document.getElementById('edit-labels').addEventListener('click', openLabels);
+  document.getElementById('labels-form').addEventListener('submit', saveLabels);
+  document.getElementById('compare').addEventListener('change', ev => compareWith(ev.target.value).catch(e => message(e.message, 'error')));
+  document.getElementById('only-diff').addEventListener('change', renderConfig);
+  ['cut', 'evalSet', 'metric', 'bnMode', 'kde-cut', 'kde-step', 'kde-class', 'smoothing'].forEach(id =>
     document.getElementById(id).addEventListener('change', renderAll));
   document.getElementById('ckpt-slider').addEventListener('input', (ev) => {
     sliderFollowsLatest = +ev.target.value === +ev.target.max;
@@ -557,7 +643,11 @@
   });
   const message = (text, cls) => { const m = document.getElementById('action-message'); m.className = cls; m.textContent = text; };
   document.getElementById('cancel').addEventListener('click', async () => {
-    try { await api(`/api/runs/${encodeURIComponent(runId)}/cancel`, { method: 'POST' }); message('cancel requested', 'notice'); }
+    try {
+      await api(`/api/runs/${encodeURIComponent(runId)}/cancel`, { method: 'POST' });
+      message('cancel requested: the trainer confirms', 'notice');
+      if (S.run) { S.run.cancelRequested = true; renderHeader(); }
+    }
     catch (e) { message(e.message, 'error'); }
   });
   document.getElementById('delete').addEventListener('click', async () => {
@@ -566,6 +656,6 @@
     catch (e) { message(e.message, 'error'); }
   });
 
-  load().then(() => follow(`/api/runs/${encodeURIComponent(runId)}/events`, onEvent, liveIndicator))
+  load().then(() => { loadComparable().catch(e => message(e.message, 'error')); return follow(`/api/runs/${encodeURIComponent(runId)}/events`, onEvent, liveIndicator); })
     .catch(e => { document.querySelector('main').insertAdjacentHTML('afterbegin', `<p class="error">${esc(e.message)}</p>`); });
 })();
