@@ -55,7 +55,7 @@
     document.getElementById('run-count').textContent = list.length + (list.length === runs.size ? '' : ' of ' + runs.size)
       + ' run' + (runs.size === 1 ? '' : 's');
     const tags = [...new Set([...runs.values()].flatMap(r => r.tags || []))].sort();
-    const html = '<option value="">any</option>' + tags.map(t => `<option>${esc(t)}</option>`).join('');
+    const html = '<option value="">any</option>' + tags.map(t => `<option value="${esc(t)}">${esc(t)}</option>`).join('');
     if (tagFilter.dataset.options !== html) {
       const keep = tagFilter.value;
       tagFilter.innerHTML = html; tagFilter.dataset.options = html;
@@ -103,7 +103,7 @@
     const d = o.defaults || {};
     const fill = (id, names, value) => {
       const el = document.getElementById(id);
-      el.innerHTML = names.map(n => `<option>${esc(n)}</option>`).join('');
+      el.innerHTML = names.map(n => `<option value="${esc(n)}">${esc(n)}</option>`).join('');
       el.value = value;
     };
     fill('dataset', o.datasets, d.dataset);

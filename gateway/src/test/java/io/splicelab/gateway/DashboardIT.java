@@ -71,6 +71,8 @@ class DashboardIT {
     private static final int[][] SIZES = {{1600, 1000}, {1280, 800}};
 
     private static ChromeDriver driver;
+    /** Layout problems of every page, asserted at the end so that one run shows them all. */
+    private static final List<String> LAYOUT = new ArrayList<>();
     private static Path profile;
 
     @TestHTTPResource("/")
@@ -310,12 +312,16 @@ class DashboardIT {
         publish(TRAINER.wrap(members.get(1), new RunCancelled(members.get(1), 0)));
         waitFor("status CANCELLED", d -> d.findElement(By.id("run-status")).getText().equals("CANCELLED"));
         assertNoConsoleErrors("the cancelled run's page");
+        assertEquals(List.of(), LAYOUT, "layout problems (screenshots in " + SCREENSHOTS.toAbsolutePath() + ")");
     }
 
     /** The curves as PNG, SVG and CSV, made in the browser: each button hands a file to the browser. */
     private void exportsOfTheCurves() {
-        js("window.__exports = []; const make = URL.createObjectURL;"
-                + "URL.createObjectURL = b => { window.__exports.push(b); return make.call(URL, b); };");
+        js("window.__exports = []; const blobs = new Map(); const make = URL.createObjectURL;"
+                + "URL.createObjectURL = b => { const u = make.call(URL, b); blobs.set(u, b); return u; };"
+                + "const click = HTMLAnchorElement.prototype.click;"
+                + "HTMLAnchorElement.prototype.click = function () { if (this.download) window.__exports.push("
+                + "Object.assign(blobs.get(this.href), { fileName: this.download })); else click.call(this); };");
         for (String kind : List.of("png", "svg", "csv")) {
             driver.findElement(By.cssSelector("#curves")).findElement(By.xpath("preceding-sibling::div[1]"))
                     .findElement(By.cssSelector("[data-export='" + kind + "']")).click();
@@ -325,7 +331,7 @@ class DashboardIT {
         List<Object> files = (List<Object>) ((JavascriptExecutor) driver).executeAsyncScript(
                 "const done = arguments[arguments.length - 1];"
                         + "Promise.all(window.__exports.map(async b => [b.type, b.size,"
-                        + " b.type === 'image/png' ? '' : (await b.text()).slice(0, 400)])).then(done);");
+                        + " b.type === 'image/png' ? '' : (await b.text()).slice(0, 400), b.fileName])).then(done);");
         @SuppressWarnings("unchecked")
         List<Object> png = (List<Object>) files.get(0);
         @SuppressWarnings("unchecked")
@@ -333,6 +339,7 @@ class DashboardIT {
         @SuppressWarnings("unchecked")
         List<Object> csv = (List<Object>) files.get(2);
         assertEquals("image/png", png.get(0));
+        assertTrue(png.get(3).toString().endsWith("-curves.png"), "named after the page, run and chart: " + png);
         assertTrue(((Number) png.get(1)).longValue() > 1000, "a PNG of the chart: " + png);
         assertEquals("image/svg+xml", svg.get(0));
         assertTrue(svg.get(2).toString().startsWith("<svg"), "an SVG document: " + svg);
@@ -375,7 +382,7 @@ class DashboardIT {
             screenshot(name);
             @SuppressWarnings("unchecked")
             List<Object> problems = (List<Object>) js(LAYOUT_PROBLEMS);
-            assertEquals(List.of(), problems, name + ": layout problems (screenshots in " + SCREENSHOTS + ")");
+            problems.forEach(p -> LAYOUT.add(name + ": " + p));
         }
         viewport(SIZES[0][0], SIZES[0][1]);
         assertNoConsoleErrors(page);

@@ -33,15 +33,18 @@ public class RunAnnotations {
         }
         RunLabelEntity row = RunLabelEntity.ofRun(runId).orElse(null);
         RunLabels labels = (row == null ? RunLabels.NONE : of(row)).patch(patch);
-        if (row == null) {
+        boolean created = row == null;
+        if (created) {
             row = new RunLabelEntity();
             row.runId = runId;
-            row.persist();
         }
         row.name = labels.name();
         row.tags = String.join(",", labels.tags());
         row.notes = labels.notes();
         row.updatedAt = Instant.now();
+        if (created) {
+            row.persist();
+        }
         return labels;
     }
 
