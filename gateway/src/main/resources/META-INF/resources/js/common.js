@@ -179,7 +179,9 @@ const SL = (() => {
     return csv(['series', 'x', 'y'], rows);
   }
 
+  /** Hands a file to the browser; a 'splicelab:download' event on the document tells who listens (tests) what went. */
   function download(name, blob) {
+    document.dispatchEvent(new CustomEvent('splicelab:download', { detail: { name, blob } }));
     const a = document.createElement('a');
     a.href = URL.createObjectURL(blob);
     a.download = name;
@@ -238,6 +240,14 @@ const SL = (() => {
     window.addEventListener('resize', () => c.resize());
     exportBar(el, c);
     return c;
+  }
+
+  /** Shows or hides a chart with its export buttons (an empty chart is only a frame). */
+  function showChart(el, show) {
+    el.hidden = !show;
+    const bar = el.previousElementSibling;
+    if (bar && bar.classList.contains('chart-tools')) bar.hidden = !show;
+    if (show) { const c = echarts.getInstanceByDom(el); if (c) c.resize(); }
   }
 
   /** A table in a horizontally scrolling box, so a wide table never runs off its card. */
@@ -305,5 +315,5 @@ const SL = (() => {
   else servicesBanner();
 
   return { api, follow, liveIndicator, throttle, fmt, tick, esc, param, statusBadge, progressBar, token, setToken, chart,
-    gridLine, frame, axis, smooth, csv, download, wrapTable, runOptions, orderCuts, runLabel, tagChips, onHealth, PALETTE, NAV };
+    gridLine, frame, axis, smooth, csv, download, wrapTable, showChart, runOptions, orderCuts, runLabel, tagChips, onHealth, PALETTE, NAV };
 })();

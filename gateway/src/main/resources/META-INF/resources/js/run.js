@@ -4,7 +4,7 @@
 'use strict';
 (() => {
   const { api, follow, liveIndicator, throttle, fmt, esc, param, statusBadge, progressBar, chart, gridLine, frame, axis,
-    smooth, wrapTable, runOptions, orderCuts, tagChips } = SL;
+    smooth, wrapTable, runOptions, orderCuts, tagChips, showChart } = SL;
   const runId = param('id');
   const KDE = 'class-overlap-tv';
   const S = { run: null, progress: new Map(), checkpoints: new Map(), cells: new Map(), summaries: new Map(), stats: new Map() };
@@ -123,6 +123,7 @@
     el.dataset.points = test.length;
     document.getElementById('test-empty').hidden = test.length > 0;
     charts.test = charts.test || chart(el);
+    showChart(el, test.length > 0);
     const classes = S.run && S.run.config && S.run.config.dataset === 'cifar100' ? 100 : 10;
     charts.test.setOption(Object.assign(frame({ legend: true, zoom: true }), {
       tooltip: { trigger: 'axis', valueFormatter: v => fmt(v, 4) },
@@ -169,19 +170,23 @@
     el.dataset.points = shown.length;
     document.getElementById('heatmap-empty').hidden = shown.length > 0;
     charts.heatmap = charts.heatmap || chart(el);
+    showChart(el, shown.length > 0);
     const [lo, hi] = colourScale(metric.value);
     const labels = axis.length <= 8;
     // the CLI's orientation: step 0 at the top left, rows a (shallow) down, columns b (deep) across
     charts.heatmap.setOption(Object.assign(frame({ rightRoom: 70 }), {
       grid: { left: 70, right: 96, top: 50, bottom: 16 },
-      tooltip: { formatter: p => `a=${axis[p.data[1]]} → b=${axis[p.data[0]]}<br>${esc(metric.value)}: ${fmt(p.data[2], 4)}` },
+      tooltip: { formatter: p => `a=${axis[p.value[1]]} → b=${axis[p.value[0]]}<br>${esc(metric.value)}: ${fmt(p.value[2], 4)}` },
       xAxis: SL.axis('deep part from step b', { type: 'category', data: axis.map(String), position: 'top', nameGap: 24 }),
       yAxis: SL.axis('shallow part from step a', { type: 'category', data: axis.map(String), inverse: true, nameGap: 52 }, 'left'),
       visualMap: { min: lo, max: hi, calculable: false, orient: 'vertical', right: 8, top: 'middle', itemHeight: 160, itemWidth: 14,
         precision: 2, text: [fmt(hi, 2), fmt(lo, 2)], showLabel: false, textGap: 6, textStyle: { fontSize: 11 },
         inRange: { color: ['#f7fbff', '#c6dbef', '#6baed6', '#2171b5', '#08306b'] } },
-      series: [{ type: 'heatmap', data: shown.map(c => [axis.indexOf(c.deepStep), axis.indexOf(c.shallowStep), c.metrics[metric.value]]),
-        label: { show: labels, fontSize: 11, formatter: p => fmt(p.data[2], 2) } }]
+      series: [{ type: 'heatmap', data: shown.map(c => {
+        const v = c.metrics[metric.value];
+        // white on the dark half of the scale, dark on the light half
+        return { value: [axis.indexOf(c.deepStep), axis.indexOf(c.shallowStep), v], label: { color: (v - lo) / (hi - lo) > 0.55 ? '#fff' : '#111827' } };
+      }), label: { show: labels, fontSize: 11, formatter: p => fmt(p.value[2], 2) } }]
     }), true);
     el.csvData = () => ({ header: ['cut', 'evalSet', 'bnMode', 'metric', 'shallowStep', 'deepStep', 'value'],
       rows: shown.slice().sort((a, b) => a.shallowStep - b.shallowStep || a.deepStep - b.deepStep)
@@ -235,6 +240,7 @@
     el.dataset.points = curves.reduce((n, c) => n + c.data.length, 0);
     document.getElementById('tc-empty').hidden = curves.length > 0;
     charts.tc = charts.tc || chart(el);
+    showChart(el, curves.length > 0);
     const ordered = cutsInOrder(curves.map(c => c.name)).map(n => curves.find(c => c.name === n));
     charts.tc.setOption(Object.assign(frame({ legend: true }), { tooltip: { trigger: 'axis', valueFormatter: v => fmt(v, 4) },
       xAxis: axis('lag b − a (steps)'), yAxis: axis('relative accuracy', { scale: true }, 'left'),
@@ -257,8 +263,7 @@
     const chartEl = document.getElementById('corruption-chart');
     if (!corrupted.length) {
       el.innerHTML = '<div class="empty">No corrupted evaluation sets in this run (sets named &lt;corruption&gt;-&lt;severity&gt;, e.g. fog-3).</div>';
-      chartEl.hidden = true; chartEl.dataset.points = 0;
-      if (chartEl.previousElementSibling && chartEl.previousElementSibling.classList.contains('chart-tools')) chartEl.previousElementSibling.hidden = true;
+      showChart(chartEl, false); chartEl.dataset.points = 0;
       return;
     }
     const step = Math.max(...corrupted.map(c => c.deepStep));
@@ -272,14 +277,12 @@
       + wrapTable(`<table id="corruption-table"><thead><tr><th>corruption</th>${sv.map(x => `<th>severity ${x}</th>`).join('')}</tr></thead><tbody>`
       + names.map(name => `<tr><td>${esc(name)}</td>${sv.map(x => `<td>${fmt(value.get(name + '|' + x))}</td>`).join('')}</tr>`).join('')
       + '</tbody></table>');
-    chartEl.hidden = false;
-    if (chartEl.previousElementSibling && chartEl.previousElementSibling.classList.contains('chart-tools')) chartEl.previousElementSibling.hidden = false;
     charts.corruptions = charts.corruptions || chart(chartEl);
+    showChart(chartEl, true);
     chartEl.dataset.points = at.length;
     const series = names.map(name => ({ name, type: 'line', data: [...(clean ? [[0, clean.metrics[metric]]] : []),
       ...sv.filter(x => value.has(name + '|' + x)).map(x => [x, value.get(name + '|' + x)])] }));
     const unit = UNIT_METRICS.has(metric);
-    charts.corruptions.resize();
     charts.corruptions.setOption(Object.assign(frame({ legend: true }), { tooltip: { trigger: 'axis', valueFormatter: v => fmt(v, 4) },
       xAxis: axis('severity (0: clean test set)', { min: 0, max: 5, interval: 1 }),
       yAxis: axis(metric, unit ? { min: 0, max: 1 } : { scale: true }, 'left'), series }), true);
@@ -303,6 +306,7 @@
     // densities (when the analysis ships them): one grid per class, rows over PC1, columns over PC2
     const el = document.getElementById('kde');
     charts.kde = charts.kde || chart(el);
+    showChart(el, results.length > 0);
     const ev = Array.isArray(v.explainedVariance) ? v.explainedVariance : null;
     const pcName = i => `PC${i + 1}` + (ev && typeof ev[i] === 'number' ? ` (${(100 * ev[i]).toFixed(0)}% of variance)` : '');
     if (densities) {
@@ -326,7 +330,9 @@
       const o = frame({ title: 'class densities on the top two principal components', legend: true, rightRoom: 70 });
       const gw = Math.max(60, el.clientWidth - o.grid.left - o.grid.right), gh = Math.max(60, el.clientHeight - o.grid.top - o.grid.bottom);
       const size = [Math.ceil(gw / Math.max(1, n)) + 1, Math.ceil(gh / Math.max(1, n)) + 1];
-      const span = a => [Math.min(...axes[a]), Math.max(...axes[a])];
+      // each point is the centre of a cell: the axes reach half a cell beyond the first and last
+      const span = a => { const lo = Math.min(...axes[a]), hi = Math.max(...axes[a]), half = n > 1 ? (hi - lo) / (n - 1) / 2 : 0.5;
+        return [+(lo - half).toPrecision(6), +(hi + half).toPrecision(6)]; };
       charts.kde.setOption(Object.assign(o, {
         tooltip: { formatter: p => `class ${esc(p.seriesName)}<br>PC1 ${fmt(p.data[0])}, PC2 ${fmt(p.data[1])}<br>density ${fmt(p.data[2], 4)}` },
         xAxis: axis(pcName(0), { min: span(0)[0], max: span(0)[1], splitLine: { show: false } }),
@@ -334,7 +340,7 @@
         visualMap: { type: 'continuous', dimension: 2, min: 0, max: Math.max(max, 1e-12), seriesIndex: all.map((_, i) => i),
           calculable: false, orient: 'vertical', right: 8, top: 'middle', itemHeight: 140, itemWidth: 14, text: ['dense', 'sparse'],
           textStyle: { fontSize: 11 }, inRange: { opacity: [0.06, 1] }, controller: { inRange: { color: ['#f3f4f6', '#374151'] } } },
-        series: all.map((k, i) => ({ name: k, type: 'scatter', symbol: 'rect', symbolSize: size, color: SL.PALETTE[i % SL.PALETTE.length],
+        series: all.map((k, i) => ({ name: k, type: 'scatter', symbol: 'rect', symbolSize: size, clip: true, color: SL.PALETTE[i % SL.PALETTE.length],
           data: byClass.get(k) }))
       }), true);
       el.csvData = () => ({ header: ['class', 'pc1', 'pc2', 'density'], rows: all.flatMap(k =>
@@ -353,6 +359,7 @@
     // mean TV distance between class densities over training, per cut
     const tvEl = document.getElementById('kde-tv');
     charts.kdeTv = charts.kdeTv || chart(tvEl);
+    showChart(tvEl, results.length > 0);
     const byCut = new Map();
     results.forEach(r => {
       if (!r.values || r.values.meanTv === undefined) return;
@@ -371,7 +378,8 @@
     const results = [...S.stats.values()].filter(isNoise).sort((a, b) => ((a.steps || [0])[0] - (b.steps || [0])[0]));
     document.getElementById('noise-empty').hidden = results.length > 0;
     const el = document.getElementById('noise');
-    if (!results.length) { el.dataset.points = 0; return; }
+    if (!results.length) { el.dataset.points = 0; el.hidden = true; return; }
+    el.hidden = false;
     const r = results[results.length - 1], v = r.values;
     const eig = v.eigenvalues;
     const total = eig.reduce((a, b) => a + b, 0) || 1;
@@ -394,6 +402,7 @@
     }
     el.dataset.points = eig.length;
     charts.noise = charts.noise || chart(el);
+    showChart(el, true);
     const ranks = eig.map((_, i) => i + 1);
     const series = [{ name: 'observed', type: 'line', data: explained.map((x, i) => [ranks[i], x]) },
       { name: 'isotropic null', type: 'line', lineStyle: { type: 'dashed' }, data: nullMid.map((x, i) => [i + 1, x]) }];
@@ -521,7 +530,12 @@
     if (!keys.length) { el.innerHTML = '<div class="empty">No configuration known for this run.</div>'; return; }
     const rows = keys.map(k => ({ k, a: mine.has(k) ? mine.get(k) : '', b: theirs ? (theirs.has(k) ? theirs.get(k) : '') : null }))
       .map(r => Object.assign(r, { differs: theirs !== null && r.a !== r.b }));
-    const shown = theirs && only ? rows.filter(r => r.differs) : rows;
+    if (!theirs) {
+      el.innerHTML = `<div id="config-table" class="config-grid">${rows.map(r =>
+        `<div><span class="mono">${esc(r.k)}</span> ${r.a === '' ? '<i class="muted">–</i>' : esc(r.a)}</div>`).join('')}</div>`;
+      return;
+    }
+    const shown = only ? rows.filter(r => r.differs) : rows;
     const head = theirs ? `<tr><th>field</th><th>this run</th><th>${esc(SL.runLabel(other))}</th></tr>` : '<tr><th>field</th><th>value</th></tr>';
     el.innerHTML = (theirs ? `<p class="muted">${rows.filter(r => r.differs).length} of ${rows.length} fields differ</p>` : '')
       + wrapTable(`<table id="config-table" class="config-table"><thead>${head}</thead><tbody>`

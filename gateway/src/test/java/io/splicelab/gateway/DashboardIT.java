@@ -317,27 +317,32 @@ class DashboardIT {
 
     /** The curves as PNG, SVG and CSV, made in the browser: each button hands a file to the browser. */
     private void exportsOfTheCurves() {
-        js("window.__exports = []; const blobs = new Map(); const make = URL.createObjectURL;"
-                + "URL.createObjectURL = b => { const u = make.call(URL, b); blobs.set(u, b); return u; };"
-                + "const click = HTMLAnchorElement.prototype.click;"
-                + "HTMLAnchorElement.prototype.click = function () { if (this.download) window.__exports.push("
-                + "Object.assign(blobs.get(this.href), { fileName: this.download })); else click.call(this); };");
+        js("window.__exports = []; document.addEventListener('splicelab:download', e => window.__exports.push("
+                + "Object.assign(e.detail.blob, { fileName: e.detail.name })));");
         for (String kind : List.of("png", "svg", "csv")) {
             driver.findElement(By.cssSelector("#curves")).findElement(By.xpath("preceding-sibling::div[1]"))
                     .findElement(By.cssSelector("[data-export='" + kind + "']")).click();
         }
-        waitFor("three exports", d -> ((Number) js("return window.__exports.length;")).intValue() == 3);
+        try {
+            waitFor("three exports", d -> ((Number) js("return window.__exports.length;")).intValue() == 3);
+        } catch (RuntimeException e) {
+            throw new AssertionError("exports: " + js("return window.__exports.map(b => b.fileName + ' ' + b.type);")
+                    + "; console: " + driver.manage().logs().get(LogType.BROWSER).getAll(), e);
+        }
         @SuppressWarnings("unchecked")
         List<Object> files = (List<Object>) ((JavascriptExecutor) driver).executeAsyncScript(
                 "const done = arguments[arguments.length - 1];"
                         + "Promise.all(window.__exports.map(async b => [b.type, b.size,"
                         + " b.type === 'image/png' ? '' : (await b.text()).slice(0, 400), b.fileName])).then(done);");
-        @SuppressWarnings("unchecked")
-        List<Object> png = (List<Object>) files.get(0);
-        @SuppressWarnings("unchecked")
-        List<Object> svg = (List<Object>) files.get(1);
-        @SuppressWarnings("unchecked")
-        List<Object> csv = (List<Object>) files.get(2);
+        Map<String, List<Object>> byType = new LinkedHashMap<>();
+        for (Object f : files) {
+            @SuppressWarnings("unchecked")
+            List<Object> file = (List<Object>) f;
+            byType.put(file.get(0).toString(), file);
+        }
+        List<Object> png = byType.getOrDefault("image/png", List.of("none", 0, "", ""));
+        List<Object> svg = byType.getOrDefault("image/svg+xml", List.of("none", 0, "", ""));
+        List<Object> csv = byType.getOrDefault("text/csv", List.of("none", 0, "", ""));
         assertEquals("image/png", png.get(0));
         assertTrue(png.get(3).toString().endsWith("-curves.png"), "named after the page, run and chart: " + png);
         assertTrue(((Number) png.get(1)).longValue() > 1000, "a PNG of the chart: " + png);
