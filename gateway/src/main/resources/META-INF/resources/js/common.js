@@ -125,7 +125,8 @@ const SL = (() => {
     const top = 14 + (title ? 22 : 0) + (legend ? 24 : 0);
     const o = {
       animation: false, backgroundColor: '#fff', color: PALETTE,
-      textStyle: { fontFamily: 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif' },
+      // no quotes in the font list: the SVG writes it into a double-quoted attribute (a quote breaks the document)
+      textStyle: { fontFamily: 'system-ui, -apple-system, Segoe UI, Roboto, sans-serif' },
       grid: { left: 62, right: 20 + (rightAxis ? 52 : 0) + rightRoom, top: Math.max(top, 24), bottom: 46 + (zoom ? 34 : 0) + bottomRoom }
     };
     if (title) o.title = { text: title, left: 'center', top: 2, textStyle: { fontSize: 12, fontWeight: 600 } };

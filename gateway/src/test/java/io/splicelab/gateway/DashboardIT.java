@@ -348,6 +348,10 @@ class DashboardIT {
         assertTrue(((Number) png.get(1)).longValue() > 1000, "a PNG of the chart: " + png);
         assertEquals("image/svg+xml", svg.get(0));
         assertTrue(svg.get(2).toString().startsWith("<svg"), "an SVG document: " + svg);
+        assertEquals(Boolean.TRUE, ((JavascriptExecutor) driver).executeAsyncScript("const done = arguments[arguments.length - 1];"
+                + "window.__exports.find(b => b.type === 'image/svg+xml').text().then(t => done("
+                + "!new DOMParser().parseFromString(t, 'image/svg+xml').querySelector('parsererror')));"),
+                "the SVG is well-formed XML");
         assertEquals("text/csv", csv.get(0));
         assertTrue(csv.get(2).toString().startsWith("step,loss,trainAccuracyBatch,learningRate,checkpointTrainLoss,"
                 + "checkpointTrainAccuracy,testAccuracy\r\n0,,,,,,0.5\r\n10,2.2,0.15,0.1,,,\r\n"), "the curves' data: " + csv);
