@@ -132,7 +132,7 @@ const SL = (() => {
     if (title) o.title = { text: title, left: 'center', top: 2, textStyle: { fontSize: 12, fontWeight: 600 } };
     if (legend) o.legend = { top: title ? 22 : 2, type: 'scroll', itemHeight: 10, textStyle: { fontSize: 11 } };
     if (zoom) o.dataZoom = [{ type: 'inside', xAxisIndex: 0, filterMode: 'none' },
-      { type: 'slider', xAxisIndex: 0, height: 16, bottom: 6, filterMode: 'none', labelFormatter: v => tick(v) }];
+      { type: 'slider', xAxisIndex: 0, height: 16, bottom: 6, filterMode: 'none', showDetail: false }];
     return o;
   }
 

@@ -47,6 +47,7 @@
     notes.hidden = !r.notes;
     notes.textContent = r.notes || '';
     const finished = ['COMPLETED', 'FAILED', 'CANCELLED'].includes(r.status);
+    document.getElementById('cancel').hidden = finished;
     document.getElementById('run-status').innerHTML = statusBadge(r.status)
       + (r.cancelRequested && !finished ? ' <span id="cancel-pending" class="muted" style="font-size:13px">cancel requested</span>' : '');
     document.getElementById('group-link').innerHTML = r.groupId
@@ -54,7 +55,7 @@
     const cfg = r.config || {};
     document.getElementById('summary').innerHTML = [
       ['progress', progressBar(r.step, r.totalSteps)], ['loss', fmt(r.loss)], ['accuracy', fmt(r.accuracy)],
-      ['img/s', fmt(r.imagesPerSecond, 0)], ['checkpoints', S.checkpoints.size], ['hybrid cells', `<span id="cell-count">${S.cells.size}</span>`],
+      ['img/s', fmt(r.imagesPerSecond, 0)], ['checkpoints', S.checkpoints.size], ['hybrid cells', `<output id="cell-count">${S.cells.size}</output>`],
       ['grid', `<output id="grid-line">${gridLine(r.grid)}</output>`],
       ['network', esc((cfg.architecture || '?') + ' ×' + (cfg.widthMultiplier || '?'))], ['dataset', esc(cfg.dataset || '?')],
       ['learning rate', esc(cfg.learningRate === undefined ? '?' : cfg.learningRate)], ['seed', esc(cfg.seed)],
