@@ -106,7 +106,8 @@
     const o = frame({ legend: true, rightAxis: true, zoom: true });
     o.legend.data = series.slice(0, 4).map(x => x.name);
     charts.curves.setOption(Object.assign(o, { tooltip: { trigger: 'axis', valueFormatter: v => fmt(v, 4) },
-      xAxis: axis('step', { min: 0, max: (S.run && S.run.totalSteps) || undefined }),
+      // ticks a little lower than usual: the right axis's lowest label sits at the x axis's right end
+      xAxis: axis('step', { min: 0, max: (S.run && S.run.totalSteps) || undefined, nameGap: 30, axisLabel: { margin: 12 } }),
       yAxis: [axis('loss', { scale: true }, 'left'), axis('accuracy', { min: 0, max: 1 }, 'right')],
       series }), true);
     el.csvData = () => ({ header: ['step', 'loss', 'trainAccuracyBatch', 'learningRate', 'checkpointTrainLoss', 'checkpointTrainAccuracy', 'testAccuracy'],
@@ -329,8 +330,9 @@
       }
       el.dataset.points = n * n;
       const o = frame({ title: 'class densities on the top two principal components', legend: true, rightRoom: 70 });
-      const gw = Math.max(60, el.clientWidth - o.grid.left - o.grid.right), gh = Math.max(60, el.clientHeight - o.grid.top - o.grid.bottom);
-      const size = [Math.ceil(gw / Math.max(1, n)) + 1, Math.ceil(gh / Math.max(1, n)) + 1];
+      // a cell's size in data units; drawn in pixels by ECharts at every layout (custom series), so it fits any width
+      const cell = a => n > 1 ? (Math.max(...axes[a]) - Math.min(...axes[a])) / (n - 1) : 1;
+      const cw = cell(0), ch = cell(1);
       // each point is the centre of a cell: the axes reach half a cell beyond the first and last
       const span = a => { const lo = Math.min(...axes[a]), hi = Math.max(...axes[a]), half = n > 1 ? (hi - lo) / (n - 1) / 2 : 0.5;
         return [+(lo - half).toPrecision(6), +(hi + half).toPrecision(6)]; };
@@ -341,7 +343,14 @@
         visualMap: { type: 'continuous', dimension: 2, min: 0, max: Math.max(max, 1e-12), seriesIndex: all.map((_, i) => i),
           calculable: false, orient: 'vertical', right: 8, top: 'middle', itemHeight: 140, itemWidth: 14, text: ['dense', 'sparse'],
           textStyle: { fontSize: 11 }, inRange: { opacity: [0.06, 1] }, controller: { inRange: { color: ['#f3f4f6', '#374151'] } } },
-        series: all.map((k, i) => ({ name: k, type: 'scatter', symbol: 'rect', symbolSize: size, clip: true, color: SL.PALETTE[i % SL.PALETTE.length],
+        series: all.map((k, i) => ({ name: k, type: 'custom', clip: true, color: SL.PALETTE[i % SL.PALETTE.length],
+          encode: { x: 0, y: 1, tooltip: [0, 1, 2] },
+          renderItem: (params, api) => {
+            const [x, y] = api.coord([api.value(0), api.value(1)]);
+            const [w, h] = api.size([cw, ch]);
+            return { type: 'rect', shape: { x: x - w / 2, y: y - h / 2, width: w + 0.5, height: h + 0.5 },
+              style: { fill: SL.PALETTE[i % SL.PALETTE.length], opacity: api.visual('opacity') } };
+          },
           data: byClass.get(k) }))
       }), true);
       el.csvData = () => ({ header: ['class', 'pc1', 'pc2', 'density'], rows: all.flatMap(k =>
@@ -352,7 +361,7 @@
       const data = classes.map(c => [(v.classSizes || {})[c] || 0, (v.factors || {})[c] || 0]);
       el.dataset.points = classes.length;
       charts.kde.setOption(Object.assign(frame({ title: 'per class: size and KDE bandwidth factor', legend: true, rightAxis: true }), {
-        tooltip: { trigger: 'axis' }, xAxis: axis('class', { type: 'category', data: classes }),
+        tooltip: { trigger: 'axis' }, xAxis: axis('class', { type: 'category', data: classes, nameGap: 30, axisLabel: { margin: 12 } }),
         yAxis: [axis('samples', {}, 'left'), axis('bandwidth factor', { scale: true }, 'right')],
         series: [{ name: 'samples', type: 'bar', data: data.map(d => d[0]) }, { name: 'bandwidth factor', type: 'line', yAxisIndex: 1, data: data.map(d => d[1]) }] }), true);
       el.csvData = null;
