@@ -54,7 +54,9 @@
       ? `<a class="mono" style="font-size:13px" href="/group.html?id=${encodeURIComponent(r.groupId)}">group ${esc(r.groupId)}</a>` : '';
     const cfg = r.config || {};
     document.getElementById('summary').innerHTML = [
-      ['progress', progressBar(r.step, r.totalSteps)], ['loss', fmt(r.loss)], ['accuracy', fmt(r.accuracy)],
+      ['progress', progressBar(r.step, r.totalSteps)], ['loss', fmt(r.loss)], ['train batch accuracy', fmt(r.trainBatchAccuracy)],
+      ['test accuracy', r.testAccuracy === null || r.testAccuracy === undefined ? '–'
+        : `${fmt(r.testAccuracy)} <span class="muted">(final checkpoint, ${esc(r.testSamples)} test images)</span>`],
       ['img/s', fmt(r.imagesPerSecond, 0)], ['checkpoints', S.checkpoints.size], ['hybrid cells', `<output id="cell-count">${S.cells.size}</output>`],
       ['grid', `<output id="grid-line">${gridLine(r.grid)}</output>`],
       ['network', esc((cfg.architecture || '?') + ' ×' + (cfg.widthMultiplier || '?'))], ['dataset', esc(cfg.dataset || '?')],
@@ -91,12 +93,12 @@
     el.dataset.points = points.length + ckpts.length;
     charts.curves = charts.curves || chart(el);
     const sym = points.length < 40;
-    const loss = points.map(p => [p.step, p.loss]), acc = points.map(p => [p.step, p.accuracy]);
+    const loss = points.map(p => [p.step, p.loss]), acc = points.map(p => [p.step, p.trainBatchAccuracy]);
     const series = [
       { name: 'loss', type: 'line', showSymbol: sym, data: smooth(loss, w) },
       { name: 'train accuracy (batch)', type: 'line', yAxisIndex: 1, showSymbol: sym, data: smooth(acc, w) },
       { name: 'train accuracy (checkpoint)', type: 'scatter', yAxisIndex: 1, symbolSize: 8,
-        data: ckpts.map(c => [c.step, measured(c, 'trainAccuracy')]).filter(d => d[1] !== null && d[1] !== undefined) },
+        data: ckpts.map(c => [c.step, measured(c, 'trainBatchAccuracy')]).filter(d => d[1] !== null && d[1] !== undefined) },
       { name: 'test accuracy', type: 'line', yAxisIndex: 1, symbol: 'diamond', symbolSize: 7, data: test }];
     if (w > 0) {
       const faint = { type: 'line', showSymbol: false, lineStyle: { width: 1, opacity: .3 }, silent: true };
@@ -113,15 +115,15 @@
     el.csvData = () => ({ header: ['step', 'loss', 'trainAccuracyBatch', 'learningRate', 'checkpointTrainLoss', 'checkpointTrainAccuracy', 'testAccuracy'],
       rows: uniq([...points.map(p => p.step), ...ckpts.map(c => c.step), ...test.map(t => t[0])]).sort(byNum).map(step => {
         const p = S.progress.get(step), c = S.checkpoints.get(step), t = test.find(x => x[0] === step);
-        return [step, p ? p.loss : '', p ? p.accuracy : '', p ? p.learningRate : '', c ? measured(c, 'trainLoss') : '',
-          c ? measured(c, 'trainAccuracy') : '', t ? t[1] : ''];
+        return [step, p ? p.loss : '', p ? p.trainBatchAccuracy : '', p ? p.learningRate : '', c ? measured(c, 'trainLoss') : '',
+          c ? measured(c, 'trainBatchAccuracy') : '', t ? t[1] : ''];
       }) });
     renderTestAndLr(points, ckpts, test);
   }
 
   function renderTestAndLr(points, ckpts, test) {
     const el = document.getElementById('test-curve');
-    const train = ckpts.map(c => [c.step, measured(c, 'trainAccuracy')]).filter(d => d[1] !== null && d[1] !== undefined);
+    const train = ckpts.map(c => [c.step, measured(c, 'trainBatchAccuracy')]).filter(d => d[1] !== null && d[1] !== undefined);
     el.dataset.points = test.length;
     document.getElementById('test-empty').hidden = test.length > 0;
     charts.test = charts.test || chart(el);
@@ -165,8 +167,11 @@
     if (sliderFollowsLatest) slider.value = slider.max;
     const upTo = steps.length ? steps[Math.min(+slider.value, steps.length - 1)] : 0;
     document.getElementById('ckpt-label').textContent = steps.length ? ` step ${upTo} (${+slider.value + 1}/${steps.length})` : '';
-    const shown = cells.filter(c => c.cut === cut.value && c.evalSet === ev.value && c.bnMode === bn.value
-      && c.shallowStep <= upTo && c.deepStep <= upTo && c.metrics && c.metrics[metric.value] !== undefined);
+    const inView = c => c.cut === cut.value && c.evalSet === ev.value && c.bnMode === bn.value && c.shallowStep <= upTo && c.deepStep <= upTo;
+    const shown = cells.filter(c => inView(c) && c.metrics && c.metrics[metric.value] !== undefined);
+    // cells whose deep donor is at chance have no relative accuracy (chance over chance is not 1): grey, labelled
+    const chance = metric.value === 'relativeAccuracy' ? cells.filter(c => inView(c) && c.deepDonorAtChance === true) : [];
+    document.getElementById('heatmap-chance').hidden = chance.length === 0;
     const axis = steps.filter(s => s <= upTo);
     const el = document.getElementById('heatmap');
     el.dataset.points = shown.length;
@@ -178,17 +183,21 @@
     // the CLI's orientation: step 0 at the top left, rows a (shallow) down, columns b (deep) across
     charts.heatmap.setOption(Object.assign(frame({ rightRoom: 70 }), {
       grid: { left: 70, right: 96, top: 50, bottom: 16 },
-      tooltip: { formatter: p => `a=${axis[p.value[1]]} → b=${axis[p.value[0]]}<br>${esc(metric.value)}: ${fmt(p.value[2], 4)}` },
+      tooltip: { formatter: p => `a=${axis[p.value[1]]} → b=${axis[p.value[0]]}<br>` + (p.seriesIndex === 1
+        ? 'deep donor at chance: no relative accuracy' : `${esc(metric.value)}: ${fmt(p.value[2], 4)}`) },
       xAxis: SL.axis('deep part from step b', { type: 'category', data: axis.map(String), position: 'top', nameGap: 24 }),
       yAxis: SL.axis('shallow part from step a', { type: 'category', data: axis.map(String), inverse: true, nameGap: 52 }, 'left'),
-      visualMap: { min: lo, max: hi, calculable: false, orient: 'vertical', right: 8, top: 'middle', itemHeight: 160, itemWidth: 14,
+      visualMap: { seriesIndex: 0, min: lo, max: hi, calculable: false, orient: 'vertical', right: 8, top: 'middle', itemHeight: 160, itemWidth: 14,
         precision: 2, text: [fmt(hi, 2), fmt(lo, 2)], showLabel: false, textGap: 6, textStyle: { fontSize: 11 },
         inRange: { color: ['#f7fbff', '#c6dbef', '#6baed6', '#2171b5', '#08306b'] } },
       series: [{ type: 'heatmap', data: shown.map(c => {
         const v = c.metrics[metric.value];
         // white on the dark half of the scale, dark on the light half
         return { value: [axis.indexOf(c.deepStep), axis.indexOf(c.shallowStep), v], label: { color: (v - lo) / (hi - lo) > 0.55 ? '#fff' : '#111827' } };
-      }), label: { show: labels, fontSize: 11, formatter: p => fmt(p.value[2], 2) } }]
+      }), label: { show: labels, fontSize: 11, formatter: p => fmt(p.value[2], 2) } },
+      { type: 'heatmap', name: 'deep donor at chance', itemStyle: { color: '#d5d5d5' },
+        data: chance.map(c => ({ value: [axis.indexOf(c.deepStep), axis.indexOf(c.shallowStep), 0] })),
+        label: { show: labels, fontSize: 11, formatter: () => 'chance', color: '#555' } }]
     }), true);
     el.csvData = () => ({ header: ['cut', 'evalSet', 'bnMode', 'metric', 'shallowStep', 'deepStep', 'value'],
       rows: shown.slice().sort((a, b) => a.shallowStep - b.shallowStep || a.deepStep - b.deepStep)
@@ -208,36 +217,80 @@
   }
 
   // ---------- TC curve ----------
-  function tcCurves(ev, bn) {
+  // docs/science.md section 2: mean relative accuracy by lag over the forward pairs (a < b), over every checkpoint and
+  // without the initial checkpoint (step 0, the random initialisation) as shallow donor; the lag in training steps
+  // (the heat map's axes) or in checkpoints; pairs whose deep donor is at chance are in no mean
+  const curveOf = (variant, unit) => variant && (unit === 'steps' ? variant.curveBySteps : variant.curveByCheckpoints);
+  const points = curve => Object.entries(curve || {}).map(([lag, v]) => [+lag, v]).sort((a, b) => a[0] - b[0]);
+
+  function tcCurves(ev, bn, unit) {
+    const fromCells = tcCurvesOfCells(ev, bn, unit);
     const fromSummaries = [...S.summaries.values()].filter(s => s.evalSet === ev && s.bnMode === bn);
     if (fromSummaries.length) {
-      return fromSummaries.map(s => ({ name: s.cut, score: s.tcScore, dropLag: s.dropLag,
-        data: Object.entries(s.curve || {}).map(([lag, v]) => [+lag, v]).sort((a, b) => a[0] - b[0]) }));
+      return fromSummaries.map(s => {
+        const cells = fromCells.find(c => c.name === s.cut) || { data: [], without: null };
+        const variants = s.all && s.initialStep !== null && s.initialStep !== undefined;
+        // summaries from before the variants have their curve by checkpoint lag only; by step lag, from the cells
+        return { name: s.cut, score: s.tcScore, dropLag: s.dropLag, summary: s,
+          data: s.all ? points(curveOf(s.all, unit)) : unit === 'checkpoints' ? points(s.curve) : cells.data,
+          without: variants ? points(curveOf(s.excludingInitial, unit)) : s.all ? null : cells.without };
+      });
     }
-    // no summary yet: the mean relative accuracy by lag over the forward pairs, from the cells
+    return fromCells;
+  }
+
+  // the curves from the cells (before any summary), the same rules: forward pairs, chance pairs left out
+  function tcCurvesOfCells(ev, bn, unit) {
+    const steps = allSteps();
     const byCut = new Map();
     S.cells.forEach(c => {
-      if (c.evalSet !== ev || c.bnMode !== bn || c.shallowStep >= c.deepStep) return;
+      if (c.evalSet !== ev || c.bnMode !== bn || c.shallowStep >= c.deepStep || c.deepDonorAtChance === true) return;
       const m = c.metrics || {};
       let v = m.relativeAccuracy;
       if (v === undefined) {
         const diag = S.cells.get(cellKey({ cut: c.cut, evalSet: ev, bnMode: bn, shallowStep: c.deepStep, deepStep: c.deepStep }));
+        if (diag && diag.deepDonorAtChance === true) return;
         if (diag && diag.metrics && diag.metrics.accuracy && m.accuracy !== undefined) v = m.accuracy / diag.metrics.accuracy;
       }
       if (v === undefined) return;
-      const lag = c.deepStep - c.shallowStep;
-      const cut = byCut.get(c.cut) || new Map();
-      const acc = cut.get(lag) || [0, 0];
-      acc[0] += v; acc[1] += 1;
-      cut.set(lag, acc); byCut.set(c.cut, cut);
+      const lag = unit === 'steps' ? c.deepStep - c.shallowStep : steps.indexOf(c.deepStep) - steps.indexOf(c.shallowStep);
+      const cut = byCut.get(c.cut) || { all: new Map(), without: new Map() };
+      (c.shallowStep === 0 ? [cut.all] : [cut.all, cut.without]).forEach(lags => {
+        const acc = lags.get(lag) || [0, 0];
+        acc[0] += v; acc[1] += 1;
+        lags.set(lag, acc);
+      });
+      byCut.set(c.cut, cut);
     });
-    return [...byCut.entries()].map(([cut, lags]) => ({ name: cut,
-      data: [...lags.entries()].map(([lag, [sum, n]]) => [lag, sum / n]).sort((a, b) => a[0] - b[0]) }));
+    const mean = lags => [...lags.entries()].map(([lag, [sum, n]]) => [lag, sum / n]).sort((a, b) => a[0] - b[0]);
+    return [...byCut.entries()].map(([cut, l]) => ({ name: cut, data: mean(l.all),
+      without: steps.includes(0) ? mean(l.without) : null }));
+  }
+
+  function tcScoreLine(c, unit) {
+    const s = c.summary;
+    if (!s) return '';
+    const lagText = (v, lag, lagSteps) => {
+      if (lag === null || lag === undefined) return `stays at or above ${fmt(s.threshold, 2)}`;
+      return `falls below ${fmt(s.threshold, 2)} at lag ${lag} checkpoint${lag === 1 ? '' : 's'}`
+        + (lagSteps !== null && lagSteps !== undefined ? ` (first step lag below: ${lagSteps} steps)` : '');
+    };
+    let line = `${esc(c.name)}: TC score ${fmt(s.tcScore)} over all checkpoints`;
+    if (s.all) line += ` (${s.all.pairs} pairs), ${lagText(s.tcScore, s.all.dropLag, s.all.dropLagSteps)}`;
+    else if (s.dropLag !== null && s.dropLag !== undefined) line += `, drops below threshold at lag ${s.dropLag} (checkpoints)`;
+    if (s.all && s.initialStep !== null && s.initialStep !== undefined && s.excludingInitial) {
+      const x = s.excludingInitial;
+      line += `; without the initial checkpoint (step ${s.initialStep}): ${x.tc === null || x.tc === undefined ? 'n/a' : fmt(x.tc)}`
+        + ` (${x.pairs} pairs), ${lagText(x.tc, x.dropLag, x.dropLagSteps)}`;
+    }
+    if (s.chancePairs) line += `; ${s.chancePairs} pair${s.chancePairs === 1 ? '' : 's'} left out (deep donor at chance)`;
+    return line;
   }
 
   function renderTc() {
     const ev = document.getElementById('evalSet').value, bn = document.getElementById('bnMode').value;
-    const curves = tcCurves(ev, bn);
+    const unit = document.getElementById('tc-lag').value || 'steps';
+    const curves = tcCurves(ev, bn, unit);
     const el = document.getElementById('tc');
     el.dataset.points = curves.reduce((n, c) => n + c.data.length, 0);
     document.getElementById('tc-empty').hidden = curves.length > 0;
@@ -245,11 +298,12 @@
     showChart(el, curves.length > 0);
     const ordered = cutsInOrder(curves.map(c => c.name)).map(n => curves.find(c => c.name === n));
     charts.tc.setOption(Object.assign(frame({ legend: true }), { tooltip: { trigger: 'axis', valueFormatter: v => fmt(v, 4) },
-      xAxis: axis('lag b − a (steps)'), yAxis: axis('relative accuracy', { scale: true }, 'left'),
+      xAxis: axis(unit === 'steps' ? 'lag b − a (steps)' : 'lag b − a (checkpoints)'), yAxis: axis('relative accuracy', { scale: true }, 'left'),
       series: ordered.map(c => ({ name: c.name, type: 'line', data: c.data }))
+        .concat(ordered.filter(c => c.without).map(c => ({ name: c.name + ' without step 0', type: 'line',
+          lineStyle: { type: 'dashed' }, data: c.without })))
     }), true);
-    document.getElementById('tc-scores').innerHTML = ordered.filter(c => c.score !== undefined)
-      .map(c => `${esc(c.name)}: TC score ${fmt(c.score)}${c.dropLag !== null && c.dropLag !== undefined ? ', drops below threshold at lag ' + c.dropLag : ''}`).join(' · ');
+    document.getElementById('tc-scores').innerHTML = ordered.filter(c => c.summary).map(c => tcScoreLine(c, unit)).join('<br>');
   }
 
   // ---------- corruptions ----------
@@ -612,20 +666,23 @@
     const r = S.run || (S.run = { runId, status: 'RUNNING' });
     switch (e.type) {
       case 'io.splicelab.run.progress':
-        S.progress.set(d.step, d);
+        // the event's accuracy is the training minibatch's: the API's trainBatchAccuracy
+        S.progress.set(d.step, Object.assign({ trainBatchAccuracy: d.accuracy }, d));
         if (r.step === null || r.step === undefined || d.step >= r.step) Object.assign(r, { step: d.step, totalSteps: d.totalSteps,
-          loss: d.loss, accuracy: d.accuracy, imagesPerSecond: d.imagesPerSecond });
+          loss: d.loss, trainBatchAccuracy: d.accuracy, imagesPerSecond: d.imagesPerSecond });
         if (r.status === 'REQUESTED') r.status = 'RUNNING';
         break;
       case 'io.splicelab.run.started':
         if (r.status === 'REQUESTED') r.status = 'RUNNING';
         if (d.config) { r.config = r.config || d.config; r.totalSteps = d.config.steps; }
         break;
-      case 'io.splicelab.run.completed': r.status = 'COMPLETED'; r.step = d.steps; r.totalSteps = d.steps; break;
+      case 'io.splicelab.run.completed': r.status = 'COMPLETED'; r.step = d.steps; r.totalSteps = d.steps;
+        if (d.finalTestAccuracy !== undefined && d.finalTestAccuracy !== null) { r.testAccuracy = d.finalTestAccuracy; r.testSamples = d.finalTestSamples; }
+        break;
       case 'io.splicelab.run.failed': r.status = 'FAILED'; r.failure = d.reason; break;
       case 'io.splicelab.run.cancelled': if (!['COMPLETED', 'FAILED'].includes(r.status)) r.status = 'CANCELLED'; break;
       case 'io.splicelab.run.cancel-requested': r.cancelRequested = true; break;
-      case 'io.splicelab.checkpoint.created': S.checkpoints.set(d.step, d); break;
+      case 'io.splicelab.checkpoint.created': S.checkpoints.set(d.step, Object.assign({ trainBatchAccuracy: d.trainAccuracy }, S.checkpoints.get(d.step), d)); break;
       case 'io.splicelab.checkpoint.imported': S.checkpoints.set(d.step, { step: d.step, index: d.index, imported: true }); break;
       case 'io.splicelab.hybrid.evaluated': addCell(d); break;
       case 'io.splicelab.hybrid.summary': S.summaries.set([d.cut, d.evalSet, d.bnMode].join('|'), d); break;
@@ -659,7 +716,7 @@
   document.getElementById('labels-form').addEventListener('submit', saveLabels);
   document.getElementById('compare').addEventListener('change', ev => compareWith(ev.target.value).catch(e => message(e.message, 'error')));
   document.getElementById('only-diff').addEventListener('change', renderConfig);
-  ['cut', 'evalSet', 'metric', 'bnMode', 'kde-cut', 'kde-step', 'kde-class', 'smoothing'].forEach(id =>
+  ['cut', 'evalSet', 'metric', 'bnMode', 'tc-lag', 'kde-cut', 'kde-step', 'kde-class', 'smoothing'].forEach(id =>
     document.getElementById(id).addEventListener('change', renderAll));
   document.getElementById('ckpt-slider').addEventListener('input', (ev) => {
     sliderFollowsLatest = +ev.target.value === +ev.target.max;

@@ -40,7 +40,8 @@ class RestoreFromStoreTest {
 
     static RunConfig config() throws Exception {
         return EventCodec.mapper().readValue("{\"architecture\":\"resnet20-b\",\"widthMultiplier\":0.25,"
-                + "\"dataset\":\"synthetic\",\"steps\":30,\"checkpointInterval\":10,\"trainSize\":64,\"evalSize\":24}",
+                + "\"dataset\":\"synthetic\",\"steps\":30,\"checkpointInterval\":10,\"trainSize\":64,\"evalSize\":24,"
+                + "\"evalSets\":[\"test\"],\"bnModes\":[\"carry\"]}",
                 RunConfig.class).withDefaults();
     }
 
@@ -94,7 +95,13 @@ class RestoreFromStoreTest {
             assertTrue(s.steps().size() >= before, "a summary never covers fewer checkpoints: " + s.steps());
             before = Math.max(before, s.steps().size());
         }
-        assertEquals(List.of(0, 10, 20, 30), summariesOfA.get(summariesOfA.size() - 1).steps());
+        // seeded initialisations: summaries only where some forward pair's deep donor is above chance
+        boolean learnt = cellsOfA.stream().anyMatch(c -> c.shallowStep() < c.deepStep()
+                && Boolean.FALSE.equals(c.deepDonorAtChance()));
+        assertEquals(learnt, !summariesOfA.isEmpty(), "summaries " + summariesOfA);
+        if (learnt) {
+            assertEquals(List.of(0, 10, 20, 30), summariesOfA.get(summariesOfA.size() - 1).steps());
+        }
 
         GridProgress last = lastProgress(captured, "a");
         assertEquals(GridProgress.WAITING, last.status(), "no completed marker yet");
