@@ -30,7 +30,7 @@ class RunTablesTest {
     @Test
     void checkpointsAndProgressAreTheirJsonFieldsAfterTheRunId() {
         String csv = TidyCsv.toString(RunTables.checkpoints("r1", List.of(new CheckpointView(50, 1, 1.5, 0.4,
-                "artifact:runs/r1/step-50.params"))));
+                "artifact:runs/r1/step-50.params", null, List.of()))));
         assertEquals("runId,step,index,trainLoss,trainAccuracy,artifactUri\nr1,50,1,1.5,0.4,"
                 + "artifact:runs/r1/step-50.params\n", csv);
         String header = TidyCsv.toString(RunTables.progress("r1", List.of())).strip();
@@ -56,7 +56,7 @@ class RunTablesTest {
     @Test
     void summariesHaveOneRowPerLagInLagOrder() {
         SummariesView view = new SummariesView("r1", List.of(new SummaryView("stage1", "test", "carry", List.of(0, 50,
-                100), json("{\"100\":0.8,\"50\":0.95}"), 0.875, 100, 0.9, T)));
+                100), json("{\"100\":0.8,\"50\":0.95}"), 0.875, 100, 0.9, T, null, null, null, null, null)));
         assertEquals("runId,cut,evalSet,bnMode,lag,meanRelativeAccuracy,tcScore,dropLag,threshold,steps,updatedAt\n"
                 + "r1,stage1,test,carry,50,0.95,0.875,100,0.9,0 50 100,2026-12-02T10:00:00Z\n"
                 + "r1,stage1,test,carry,100,0.8,0.875,100,0.9,0 50 100,2026-12-02T10:00:00Z\n",
