@@ -46,16 +46,16 @@ class RunTablesTest {
     @Test
     void runsSpreadTheirConfigurationIntoColumns() {
         RunSummary a = new RunSummary("a", "COMPLETED", json("{\"architecture\":\"resnet20\",\"steps\":100}"), 100, 100,
-                0.5, 0.9, 10.0, null, T, T, "grp-1", 0.87, 10000);
+                0.5, 0.9, 10.0, null, T, T, "grp-1", 0.87, 10000, "baseline", List.of("paper", "fmnist"));
         RunSummary b = new RunSummary("b", "FAILED", json("{\"architecture\":\"mlp\",\"seed\":3}"), 5, 100, null, null,
-                null, "out of memory, again", T, T, null, null, null);
+                null, "out of memory, again", T, T, null, null, null, null, List.of());
         List<String> lines = TidyCsv.toString(RunTables.runs(List.of(a, b))).lines().toList();
         assertTrue(lines.get(0).startsWith("runId,status,"), lines.get(0));
-        assertTrue(lines.get(0).endsWith(",groupId,testAccuracy,testSamples,config.architecture,config.steps,config.seed"), lines.get(0));
+        assertTrue(lines.get(0).endsWith(",groupId,testAccuracy,testSamples,name,tags,config.architecture,config.steps,config.seed"), lines.get(0));
         assertTrue(lines.get(1).startsWith("a,COMPLETED,"), lines.get(1));
-        assertTrue(lines.get(1).endsWith(",grp-1,0.87,10000,resnet20,100,"), lines.get(1));
+        assertTrue(lines.get(1).endsWith(",grp-1,0.87,10000,baseline,paper fmnist,resnet20,100,"), lines.get(1));
         assertTrue(lines.get(2).contains(",\"out of memory, again\","), lines.get(2));
-        assertTrue(lines.get(2).endsWith(",,,,mlp,,3"), lines.get(2));
+        assertTrue(lines.get(2).endsWith(",,,,,,mlp,,3"), lines.get(2));
     }
 
     @Test
