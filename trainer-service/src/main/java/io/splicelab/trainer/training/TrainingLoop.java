@@ -131,19 +131,20 @@ public final class TrainingLoop {
                     SplittableRandom rnd = new SplittableRandom(Seeds.mix(config.seed(), 0xA0_0000_0000L + step));
                     Result r = stepper.forwardBackward(batch, order.batch(step), rnd, frozen);
                     if (injectedFault.test(step)) {
-                        fill(trainable.get(0), Float.NaN); // what a faulty kernel leaves in a gradient
+                        poison(trainable.get(0)); // what a faulty kernel leaves in a gradient
                     }
                     boolean lossFault = !Float.isFinite(r.loss);
                     float fault = lossFault ? r.loss : gradientSum(batch, trainable);
                     if (!Float.isFinite(fault)) {
-                        String what = (lossFault ? "the training loss" : "a gradient") + " is " + fault;
+                        String what = (lossFault ? "the training loss" : "a gradient") + " is " + fault
+                                + where(params.nonFiniteGradients());
                         guard.recordOrFail(step, last.step(), what);
                         listener.onRecovery(step, last.step(), what);
-                        // gradients accumulate and zeroing by subtraction keeps a NaN: overwrite them, or the
-                        // poisoned buffers fault every replayed step and one transient fault fails the run
-                        for (Parameter p : trainable) {
-                            fill(p, 0f);
-                        }
+                        // loading replaces every parameter tensor, and with it its gradient (a fresh tensor has
+                        // none until the next backward), so the poisoned gradients are dropped, not zeroed.
+                        // Never overwrite a gradient with NDArray.set(float[]): on the CPU that makes the
+                        // gradient tensor borrow a Java direct buffer that is freed after the call (see
+                        // docs/science.md, "Non-finite steps"), and later steps accumulate into freed memory.
                         params.load(last.parameters());
                         rule.load(last.optimizerState(), manager);
                         index = last.nextIndex();
@@ -261,12 +262,20 @@ public final class TrainingLoop {
         }
     }
 
-    /** Overwrites a parameter's gradient with one value (in place; a NaN or infinity there is gone after 0). */
-    private static void fill(Parameter p, float value) {
+    /** Which gradients were not finite: how many, the first and the last in network order. */
+    static String where(List<String> names) {
+        return switch (names.size()) {
+            case 0 -> "";
+            case 1 -> " (in " + names.get(0) + ")";
+            default -> " (in " + names.size() + " parameters, first " + names.get(0) + ", last "
+                    + names.get(names.size() - 1) + ")";
+        };
+    }
+
+    /** Adds NaN to a parameter's gradient in place (its storage stays PyTorch's), as a faulty kernel would. */
+    private static void poison(Parameter p) {
         try (NDArray g = p.getArray().getGradient()) {
-            float[] values = new float[Math.toIntExact(g.size())];
-            java.util.Arrays.fill(values, value);
-            g.set(values);
+            g.addi(Float.NaN);
         }
     }
 
