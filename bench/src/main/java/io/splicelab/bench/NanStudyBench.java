@@ -178,6 +178,7 @@ public final class NanStudyBench {
     static void kernel(int reps, int in, int out, boolean javaInput, boolean dirty) {
         BenchReport report = new BenchReport("nan-study-kernel");
         report.line("# ATEN_CPU_CAPABILITY=" + System.getenv("ATEN_CPU_CAPABILITY"));
+        int badY = 0;
         int badW = 0;
         int badX = 0;
         int badValues = 0;
@@ -205,6 +206,11 @@ public final class NanStudyBench {
                     try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
                         NDArray y = ai.djl.nn.convolutional.Conv2d.conv2d(x, w, null, new Shape(1, 1),
                                 new Shape(1, 1), new Shape(1, 1), 1).singletonOrThrow();
+                        int f = 0;
+                        for (float v : y.toFloatArray()) {
+                            f += Float.isFinite(v) ? 0 : 1;
+                        }
+                        badY += f > 0 ? 1 : 0;
                         gc.backward(y.mul(up).sum());
                     }
                     float[] g = w.getGradient().toFloatArray();
@@ -225,6 +231,7 @@ public final class NanStudyBench {
         report.line(String.format("conv 3x3 pad 1, mb128 ic%d oc%d 28x28, %d repetitions, input %s, %s", in, out,
                 reps, javaInput ? "over a Java direct buffer" : "allocated by PyTorch",
                 dirty ? "NaN left in freed memory before each" : "no NaN left in freed memory"));
+        report.figure("repetitions with a non-finite output (forward)", badY, "of " + reps);
         report.figure("repetitions with a non-finite weight gradient", badW, "of " + reps);
         report.figure("repetitions with a non-finite input gradient", badX, "of " + reps);
         report.figure("non-finite gradient values", badValues, "");
