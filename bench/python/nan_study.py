@@ -11,6 +11,7 @@ The instruction set is the environment's: ATEN_CPU_CAPABILITY (avx512, avx2; Deb
 unset) and DNNL_MAX_CPU_ISA (oneDNN 2.6's convolutions; ALL when unset).
 
     /usr/bin/python3 bench/python/nan_study.py [--seeds 30] [--steps 100] [--width 0.5] [--first-seed 1]
+    /usr/bin/python3 bench/python/nan_study.py --kernel REPS IN OUT     (one convolution, NaN in freed memory)
 """
 import argparse
 import datetime
@@ -101,6 +102,25 @@ def run(seed, steps, width, x, y):
     return faults, loss_value
 
 
+def kernel(reps, c_in, c_out, dirty):
+    """One 3x3 convolution (padding 1, batch 128, 28x28): forward and backward with a random upstream gradient,
+    NaN left in freed memory before each repetition (dirty), as NanStudyBench's kernel mode does."""
+    torch.manual_seed(1)
+    bad = {"output": 0, "weight gradient": 0, "input gradient": 0}
+    for _ in range(reps):
+        if dirty:
+            junk = [torch.full((128, 16, 28, 28), float("nan")) for _ in range(8)]
+            del junk
+        x = torch.randn(128, c_in, 28, 28, requires_grad=True)
+        w = (torch.randn(c_out, c_in, 3, 3) * 0.3).requires_grad_()
+        y = F.conv2d(x, w, padding=1)
+        bad["output"] += 0 if torch.isfinite(y).all() else 1
+        y.backward(torch.randn_like(y))
+        bad["weight gradient"] += 0 if torch.isfinite(w.grad).all() else 1
+        bad["input gradient"] += 0 if torch.isfinite(x.grad).all() else 1
+    return bad
+
+
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("--seeds", type=int, default=30)
@@ -109,8 +129,18 @@ def main():
     p.add_argument("--first-seed", type=int, default=1)
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--results", default=os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "results"))
+    p.add_argument("--kernel", nargs=3, type=int, metavar=("REPS", "IN", "OUT"),
+                   help="only the one-convolution check, NaN left in freed memory")
     a = p.parse_args()
     torch.set_num_threads(a.threads)
+    if a.kernel:
+        reps, c_in, c_out = a.kernel
+        print(f"torch {torch.__version__}, ATEN_CPU_CAPABILITY={os.environ.get('ATEN_CPU_CAPABILITY')}, "
+              f"DNNL_MAX_CPU_ISA={os.environ.get('DNNL_MAX_CPU_ISA')}: conv 3x3 pad 1, mb128 ic{c_in} oc{c_out} "
+              f"28x28, {reps} repetitions, NaN left in freed memory before each")
+        for what, n in kernel(reps, c_in, c_out, True).items():
+            print(f"repetitions with a non-finite {what}: {n} of {reps}", flush=True)
+        return
     lines = [f"# nan-study-torch, {datetime.datetime.now().isoformat()}, torch {torch.__version__}, "
              f"{torch.get_num_threads()} threads",
              f"# ATEN_CPU_CAPABILITY={os.environ.get('ATEN_CPU_CAPABILITY')}, "

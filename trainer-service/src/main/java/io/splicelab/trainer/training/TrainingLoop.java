@@ -37,8 +37,9 @@ import java.util.function.IntPredicate;
  *
  * <p>A step whose loss or gradient is not finite is never applied. Because a step is a function of
  * (state, seed, step), the loop then rolls back to the last checkpoint held in memory and replays: a
- * transient numerical fault of the CPU kernels (seen on some VMs, not reproducible with the same seed)
- * costs a few replayed steps instead of the run, while true divergence, which the replay reproduces at
+ * transient numerical fault of the CPU kernels (oneDNN's AVX-512 backward convolution reads channel padding
+ * nobody wrote, docs/science.md section 8; not reproducible with the same seed) costs a few replayed steps
+ * instead of the run, while true divergence, which the replay reproduces at
  * the same step, still fails the run with {@link TrainingDivergedException}.
  */
 public final class TrainingLoop {
@@ -46,8 +47,10 @@ public final class TrainingLoop {
     /** Rollbacks a run may take for faults that the replay does not reproduce (the tests' loop). */
     static final int MAX_RECOVERIES = 3;
     /**
-     * Rollbacks a service's run may take: transient faults were seen in clusters under load (several within 20
-     * steps), which 3 could not absorb although every replay was clean.
+     * Rollbacks a service's run may take. Faults were seen in clusters (several within 20 steps); those came
+     * from the recovery itself, which used to overwrite gradients with memory the JVM then freed (fixed, see
+     * docs/science.md section 8), but oneDNN's AVX-512 backward faults every few steps at widths whose channel
+     * counts are not multiples of 16, so a run still needs room for more than 3.
      */
     public static final int SERVICE_MAX_RECOVERIES = 12;
 
