@@ -22,4 +22,15 @@ final class BenchArgs {
                     + args[index] + "'", e);
         }
     }
+
+    /** The datasets a benchmark can be asked for: generated images, or the real Fashion-MNIST files. */
+    static final java.util.List<String> DATASETS = java.util.List.of("synthetic", "fashion-mnist");
+
+    /** A dataset argument, checked against {@link #DATASETS}. */
+    static String dataset(String name) {
+        if (!DATASETS.contains(name)) {
+            throw new IllegalArgumentException("dataset must be one of " + DATASETS + ", got '" + name + "'");
+        }
+        return name;
+    }
 }

@@ -8,6 +8,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.training.ParameterStore;
 import io.splicelab.model.data.ImageDataset;
+import io.splicelab.model.data.Datasets;
 import io.splicelab.model.data.SyntheticImages;
 import io.splicelab.model.djl.DjlOffline;
 import io.splicelab.model.events.Payloads.NetworkSpec;
@@ -35,11 +36,13 @@ import java.util.Map;
  * agreement. (bfloat16 cannot be measured: DJL 0.36's PyTorch engine aborts the process on a bfloat16
  * tensor.)
  *
- * <p>Usage: {@code ./bench/run splicer [K] [N] [f16K]} (defaults 10, 1000, 3; f16K = 0 skips float16;
- * K = 0 measures only float16).
+ * <p>Usage: {@code ./bench/run splicer [K] [N] [f16K] [DATASET]} (defaults 10, 1000, 3, synthetic; f16K = 0
+ * skips float16; K = 0 measures only float16; DATASET {@code synthetic} (3x32x32 generated images) or
+ * {@code fashion-mnist} (the first N real test images, 1x28x28)).
  */
 public final class SplicerBench {
-    static final NetworkSpec SPEC = new NetworkSpec("resnet20", 1.0, 3, 32, 32, 10);
+    /** The network: ResNet-20 on the dataset's images (3x32x32 synthetic, or 1x28x28 Fashion-MNIST). */
+    static NetworkSpec SPEC = new NetworkSpec("resnet20", 1.0, 3, 32, 32, 10);
     static final List<String> CUTS = Networks.STAGE_CUTS;
     static final int BATCH = 100;
 
@@ -48,10 +51,25 @@ public final class SplicerBench {
         int k = BenchArgs.intArg(args, 0, 10);
         int n = BenchArgs.intArg(args, 1, 1000);
         int bf16K = BenchArgs.intArg(args, 2, 3);
+        String dataset = args.length > 3 ? BenchArgs.dataset(args[3]) : "synthetic";
         BenchReport report = new BenchReport("splicer");
-        report.line(String.format("K=%d checkpoints of %s (width %.1f), cuts %s, both orders, N=%d, batch %d", k,
-                SPEC.architecture(), SPEC.widthMultiplier(), CUTS, n, BATCH));
-        ImageDataset eval = SyntheticImages.split("test", n).subset(EvalSet.TEST.wire(), range(n));
+        ImageDataset eval;
+        if ("synthetic".equals(dataset)) {
+            eval = SyntheticImages.split("test", n).subset(EvalSet.TEST.wire(), range(n));
+        } else {
+            ImageDataset test = Datasets.test(io.splicelab.model.events.EventCodec.mapper().readValue(
+                    "{\"dataset\":\"" + dataset + "\",\"steps\":1,\"evalSize\":10}",
+                    io.splicelab.model.events.RunConfig.class).withDefaults());
+            if (n > test.size()) {
+                throw new IllegalArgumentException("N=" + n + " but " + dataset + " has " + test.size()
+                        + " test images");
+            }
+            eval = test.subset(EvalSet.TEST.wire(), range(n));
+        }
+        SPEC = new NetworkSpec("resnet20", 1.0, eval.channels(), eval.height(), eval.width(), eval.numClasses());
+        report.line(String.format("K=%d checkpoints of %s (width %.1f), cuts %s, both orders, N=%d %s images %dx%dx%d,"
+                + " batch %d", k, SPEC.architecture(), SPEC.widthMultiplier(), CUTS, n, dataset, eval.channels(),
+                eval.height(), eval.width(), BATCH));
         if (k == 0) {
             bf16(report, checkpoints(bf16K), eval, Files.createTempDirectory("splicer-bench"));
             report.figure("peak RSS (VmHWM)", peakRssMb(), "MB");
@@ -210,8 +228,8 @@ public final class SplicerBench {
         int n = Networks.blocksPerStage(SPEC.architecture());
         List<Double> out = new ArrayList<>();
         int[] widths = {16, 32, 64};
-        int res = 32;
-        out.add(2.0 * 9 * 3 * 16 * res * res);
+        int res = SPEC.height(); // square images: 32 or 28
+        out.add(2.0 * 9 * SPEC.channels() * 16 * res * res);
         int in = 16;
         for (int s = 0; s < 3; s++) {
             for (int b = 0; b < n; b++) {

@@ -40,8 +40,9 @@ import io.splicelab.trainer.training.TrainingLoop;
  * alternate for a number of rounds and the best round of each counts, because the machine is shared.
  * Both use SGD with momentum 0.9, weight decay 5e-4, learning rate 0.05 and no augmentation.
  *
- * <p>Usage: {@code ./bench/run trainer [steps] [batch] [rounds]} (defaults 40, 128, 2); the first 5
- * steps of every measurement are warm-up and not timed.
+ * <p>Usage: {@code ./bench/run trainer [steps] [batch] [rounds] [DATASET]} (defaults 40, 128, 2, both datasets);
+ * DATASET {@code synthetic} or {@code fashion-mnist} measures only that one. The first 5 steps of every
+ * measurement are warm-up and not timed.
  */
 public final class TrainerBench {
     static final int WARMUP = 5;
@@ -51,10 +52,12 @@ public final class TrainerBench {
         int steps = BenchArgs.intArg(args, 0, 40);
         int batch = BenchArgs.intArg(args, 1, 128);
         int rounds = BenchArgs.intArg(args, 2, 2);
+        String[] datasets = args.length > 3 ? new String[] {BenchArgs.dataset(args[3])}
+                : BenchArgs.DATASETS.toArray(String[]::new);
         BenchReport report = new BenchReport("trainer");
         report.line(String.format("ResNet-20, %d steps (%d warm-up), batch %d, %d rounds", steps, WARMUP, batch,
                 rounds));
-        for (String dataset : new String[] {"synthetic", "fashion-mnist"}) {
+        for (String dataset : datasets) {
             RunConfig config = EventCodec.mapper().readValue("{\"dataset\":\"" + dataset + "\",\"steps\":" + steps
                      + ",\"batchSize\":" + batch + ",\"checkpointInterval\":" + (steps / 2) + ",\"trainSize\":"
                     + (batch * (steps + 1)) + ",\"augmentation\":\"none\",\"evalSize\":10,\"seed\":1}",

@@ -34,6 +34,8 @@ final class PublishingListener implements TrainingListener {
     private final EventPublisher publisher;
     private final BooleanSupplier cancelled;
     private int checkpoints;
+    /** Rolled-back steps of this run in this process (a resumed run counts from its resumption). */
+    private int recoveries;
     private double lastTrainAccuracy = Double.NaN;
     private Double lastTestAccuracy;
     private int lastTestSamples;
@@ -54,7 +56,7 @@ final class PublishingListener implements TrainingListener {
             double imagesPerSecond) {
         lastTrainAccuracy = accuracy;
         publisher.publish(runId, new RunProgress(runId, step, totalSteps, loss, accuracy, learningRate,
-                imagesPerSecond));
+                imagesPerSecond, recoveries));
     }
 
     @Override
@@ -79,6 +81,7 @@ final class PublishingListener implements TrainingListener {
 
     @Override
     public void onRecovery(int faultStep, int resumedFrom, String reason) {
+        recoveries++;
         LOG.warnf("run %s: %s at step %d; the step was not applied, replaying from the checkpoint at step %d",
                 runId, reason, faultStep, resumedFrom);
     }

@@ -67,9 +67,17 @@ public final class Payloads {
     public record RunCancelled(String runId, int step) {
     }
 
-    /** Training progress every few steps. */
+    /**
+     * Training progress every few steps. {@code recoveries}: the steps of this run so far whose loss or gradient
+     * was not finite and that were rolled back and replayed (0 in events written before the field existed).
+     */
     public record RunProgress(String runId, int step, int totalSteps, double loss, double accuracy,
-            double learningRate, double imagesPerSecond) {
+            double learningRate, double imagesPerSecond, int recoveries) {
+        /** Progress without recoveries. */
+        public RunProgress(String runId, int step, int totalSteps, double loss, double accuracy, double learningRate,
+                double imagesPerSecond) {
+            this(runId, step, totalSteps, loss, accuracy, learningRate, imagesPerSecond, 0);
+        }
     }
 
     /**

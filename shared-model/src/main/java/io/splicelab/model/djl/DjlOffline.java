@@ -10,9 +10,11 @@ import java.util.Map;
  */
 public final class DjlOffline {
     /**
-     * oneDNN's AVX-512 kernels produced NaN gradients on the virtual machines splicelab is developed
-     * and tested on (PyTorch 2.7.1 CPU); capping the instruction set at AVX2 fixes it at little cost.
-     * The variable must be in the process environment before PyTorch loads, so launchers set it.
+     * oneDNN's AVX-512 backward convolution (oneDNN 3.7.1 in PyTorch 2.7.1 CPU) gives NaN input gradients,
+     * intermittently, on layers whose channel count is not a multiple of 16: it reads padding of its 16-channel
+     * blocks that nobody wrote (docs/science.md section 8). Capping the instruction set at AVX2 avoids it;
+     * forward passes are not affected. The variable must be in the process environment before PyTorch loads,
+     * so launchers set it.
      */
     public static final String DNNL_ISA_VARIABLE = "DNNL_MAX_CPU_ISA";
 

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
+import ai.djl.util.Pair;
 import io.splicelab.model.net.Checkpoints;
 import io.splicelab.model.net.CutNetwork;
 import java.io.ByteArrayInputStream;
@@ -91,6 +92,26 @@ public final class ModelParameters {
             float[] part = p.getArray().toFloatArray();
             System.arraycopy(part, 0, out, at, part.length);
             at += part.length;
+        }
+        return out;
+    }
+
+    /**
+     * The names (DJL's parameter paths, e.g. {@code 01SequentialBlock_01Conv2d_weight}) of the trainable
+     * parameters whose gradient holds a NaN or infinity, in network order: where a faulty step went wrong.
+     */
+    public List<String> nonFiniteGradients() {
+        List<String> out = new ArrayList<>();
+        for (Pair<String, Parameter> e : block.getParameters()) {
+            Parameter p = e.getValue();
+            if (!p.requiresGradient() || !p.getArray().hasGradient()) {
+                continue;
+            }
+            try (NDArray g = p.getArray().getGradient(); NDArray s = g.sum()) {
+                if (!Float.isFinite(s.getFloat())) {
+                    out.add(e.getKey());
+                }
+            }
         }
         return out;
     }

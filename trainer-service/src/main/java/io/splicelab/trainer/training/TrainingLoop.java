@@ -37,8 +37,9 @@ import java.util.function.IntPredicate;
  *
  * <p>A step whose loss or gradient is not finite is never applied. Because a step is a function of
  * (state, seed, step), the loop then rolls back to the last checkpoint held in memory and replays: a
- * transient numerical fault of the CPU kernels (seen on some VMs, not reproducible with the same seed)
- * costs a few replayed steps instead of the run, while true divergence, which the replay reproduces at
+ * transient numerical fault of the CPU kernels (oneDNN's AVX-512 backward convolution reads channel padding
+ * nobody wrote, docs/science.md section 8; not reproducible with the same seed) costs a few replayed steps
+ * instead of the run, while true divergence, which the replay reproduces at
  * the same step, still fails the run with {@link TrainingDivergedException}.
  */
 public final class TrainingLoop {
@@ -46,8 +47,10 @@ public final class TrainingLoop {
     /** Rollbacks a run may take for faults that the replay does not reproduce (the tests' loop). */
     static final int MAX_RECOVERIES = 3;
     /**
-     * Rollbacks a service's run may take: transient faults were seen in clusters under load (several within 20
-     * steps), which 3 could not absorb although every replay was clean.
+     * Rollbacks a service's run may take. Faults were seen in clusters (several within 20 steps); those came
+     * from the recovery itself, which used to overwrite gradients with memory the JVM then freed (fixed, see
+     * docs/science.md section 8), but oneDNN's AVX-512 backward faults every few steps at widths whose channel
+     * counts are not multiples of 16, so a run still needs room for more than 3.
      */
     public static final int SERVICE_MAX_RECOVERIES = 12;
 
@@ -131,19 +134,20 @@ public final class TrainingLoop {
                     SplittableRandom rnd = new SplittableRandom(Seeds.mix(config.seed(), 0xA0_0000_0000L + step));
                     Result r = stepper.forwardBackward(batch, order.batch(step), rnd, frozen);
                     if (injectedFault.test(step)) {
-                        fill(trainable.get(0), Float.NaN); // what a faulty kernel leaves in a gradient
+                        poison(trainable.get(0)); // what a faulty kernel leaves in a gradient
                     }
                     boolean lossFault = !Float.isFinite(r.loss);
                     float fault = lossFault ? r.loss : gradientSum(batch, trainable);
                     if (!Float.isFinite(fault)) {
-                        String what = (lossFault ? "the training loss" : "a gradient") + " is " + fault;
+                        String what = (lossFault ? "the training loss" : "a gradient") + " is " + fault
+                                + where(params.nonFiniteGradients());
                         guard.recordOrFail(step, last.step(), what);
                         listener.onRecovery(step, last.step(), what);
-                        // gradients accumulate and zeroing by subtraction keeps a NaN: overwrite them, or the
-                        // poisoned buffers fault every replayed step and one transient fault fails the run
-                        for (Parameter p : trainable) {
-                            fill(p, 0f);
-                        }
+                        // loading replaces every parameter tensor, and with it its gradient (a fresh tensor has
+                        // none until the next backward), so the poisoned gradients are dropped, not zeroed.
+                        // Never overwrite a gradient with NDArray.set(float[]): on the CPU that makes the
+                        // gradient tensor borrow a Java direct buffer that is freed after the call (see
+                        // docs/science.md, "Non-finite steps"), and later steps accumulate into freed memory.
                         params.load(last.parameters());
                         rule.load(last.optimizerState(), manager);
                         index = last.nextIndex();
@@ -261,12 +265,20 @@ public final class TrainingLoop {
         }
     }
 
-    /** Overwrites a parameter's gradient with one value (in place; a NaN or infinity there is gone after 0). */
-    private static void fill(Parameter p, float value) {
+    /** Which gradients were not finite: how many, the first and the last in network order. */
+    static String where(List<String> names) {
+        return switch (names.size()) {
+            case 0 -> "";
+            case 1 -> " (in " + names.get(0) + ")";
+            default -> " (in " + names.size() + " parameters, first " + names.get(0) + ", last "
+                    + names.get(names.size() - 1) + ")";
+        };
+    }
+
+    /** Adds NaN to a parameter's gradient in place (its storage stays PyTorch's), as a faulty kernel would. */
+    private static void poison(Parameter p) {
         try (NDArray g = p.getArray().getGradient()) {
-            float[] values = new float[Math.toIntExact(g.size())];
-            java.util.Arrays.fill(values, value);
-            g.set(values);
+            g.addi(Float.NaN);
         }
     }
 

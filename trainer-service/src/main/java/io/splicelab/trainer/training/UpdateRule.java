@@ -200,7 +200,7 @@ public abstract class UpdateRule {
 
     /**
      * Minibatch SGD with L2 weight decay. Plain momentum uses DJL's fused update (one native call per
-     * tensor, which also zeroes the gradient): v = mu v - lr (g + wd w); w += v. Nesterov momentum follows
+     * tensor; it works on a copy of the gradient and leaves the gradient as it was): v = mu v - lr (g + wd w); w += v. Nesterov momentum follows
      * PyTorch: d = g + wd w; v = mu v + d; w -= lr (d + mu v). With a constant rate the two conventions
      * give the same trajectory.
      */

@@ -38,7 +38,7 @@ class TrainingLoopTest {
     }
 
     /** Records everything the loop reports. */
-    static final class Recorder implements TrainingListener {
+    static class Recorder implements TrainingListener {
         final Map<Integer, CheckpointState> checkpoints = new LinkedHashMap<>();
         final List<NoiseSample> noise = new ArrayList<>();
         final List<Double> losses = new ArrayList<>();
@@ -212,6 +212,8 @@ class TrainingLoopTest {
         assertEquals(12, last);
         assertEquals(1, faulty.recoveries.size(), faulty.recoveries.toString());
         assertTrue(faulty.recoveries.get(0).startsWith("10->8: a gradient is NaN"), faulty.recoveries.toString());
+        assertTrue(faulty.recoveries.get(0).endsWith("(in 01SequentialBlock_01Conv2d_weight)"),
+                "the fault names the poisoned parameter: " + faulty.recoveries);
         assertEquals(List.of(0, 4, 8, 12), List.copyOf(faulty.checkpoints.keySet()), "no checkpoint twice");
         assertEquals(List.of(0, 1, 2, 3), faulty.checkpoints.values().stream().map(CheckpointState::index).toList());
         assertEquals(clean.progressSteps, faulty.progressSteps, "replayed steps are not reported twice");
@@ -219,6 +221,54 @@ class TrainingLoopTest {
         assertArrayEquals(clean.checkpoints.get(12).parameters(), faulty.checkpoints.get(12).parameters(),
                 "the replay ends where an undisturbed run ends");
         assertArrayEquals(clean.checkpoints.get(12).optimizerState(), faulty.checkpoints.get(12).optimizerState());
+    }
+
+    /**
+     * The replay must not depend on memory the JVM frees: the recovery once overwrote every gradient with
+     * NDArray.set(float[]), which left PyTorch's gradient tensors over Java direct buffers that were freed
+     * after the call; later allocations of the same size reused them and the replayed steps read (and wrote)
+     * them. Here the replayed steps run after garbage collections and with NaN-filled buffers of every
+     * parameter size allocated, and must still end where an undisturbed run ends.
+     */
+    @Test
+    void theReplayIsIndependentOfFreedMemory() throws Exception {
+        RunConfig config = config(SMALL_RUN);
+        TrainingData data = new TrainingData(Datasets.train(config), null, null);
+        Recorder clean = new Recorder();
+        new TrainingLoop().train(config, data, clean, null);
+
+        boolean[] faulted = new boolean[1];
+        try (NDManager churn = NDManager.newBaseManager()) {
+            Recorder faulty = new Recorder() {
+                @Override
+                public void onProgress(int step, int totalSteps, double loss, double accuracy, double lr, double ips) {
+                    super.onProgress(step, totalSteps, loss, accuracy, lr, ips);
+                    if (!recoveries.isEmpty()) {
+                        for (int i = 0; i < 3; i++) {
+                            System.gc();
+                            try {
+                                Thread.sleep(20);
+                            } catch (InterruptedException e) {
+                                Thread.currentThread().interrupt();
+                            }
+                        }
+                        for (int size : new int[] {4, 8, 10, 16, 36, 144, 160, 288, 576, 1152, 2304}) {
+                            float[] nan = new float[size];
+                            java.util.Arrays.fill(nan, Float.NaN);
+                            for (int k = 0; k < 10; k++) {
+                                churn.create(nan);
+                            }
+                        }
+                    }
+                }
+            };
+            int last = new TrainingLoop(step -> step == 6 && !faulted[0] && (faulted[0] = true)).train(config, data,
+                    faulty, null);
+            assertEquals(12, last);
+            assertEquals(1, faulty.recoveries.size(), faulty.recoveries.toString());
+            assertArrayEquals(clean.checkpoints.get(12).parameters(), faulty.checkpoints.get(12).parameters(),
+                    "the replay ends where an undisturbed run ends");
+        }
     }
 
     @Test
