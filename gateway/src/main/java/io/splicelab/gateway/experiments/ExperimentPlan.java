@@ -44,7 +44,7 @@ public record ExperimentPlan(String name, ObjectNode base, Map<String, ObjectNod
     /** The longest experiment name. */
     public static final int MAX_NAME = 200;
     /** What a variant name may be: it appears in paths, tables and file names. */
-    public static final Pattern VARIANT_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+    public static final Pattern VARIANT_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,63}");
     /** The form of an experiment id; a name of that form would make lookups by id or name ambiguous. */
     public static final Pattern ID = Pattern.compile("exp-[0-9a-f]{12}");
     /** The configuration fields a base or a variant may set. */
@@ -74,19 +74,20 @@ public record ExperimentPlan(String name, ObjectNode base, Map<String, ObjectNod
             checkFields(base, "base", errors);
         }
         Map<String, ObjectNode> variants = new LinkedHashMap<>();
+        // a variant's own mistakes do not stop the others from being validated: every bad field is named at once
+        List<FieldProblem> variantErrors = new ArrayList<>();
         if (request.variants() == null || request.variants().isEmpty()) {
             errors.add(new FieldProblem("variants", "must name at least one variant, e.g. {\"baseline\": {}}"));
         } else {
             request.variants().forEach((variant, patch) -> {
                 String field = "variants." + variant;
                 if (variant == null || !VARIANT_NAME.matcher(variant).matches()) {
-                    errors.add(new FieldProblem(field, "a variant name is 1 to 64 letters, digits, '.', '_' or '-', "
+                    errors.add(new FieldProblem(field, "a variant name is 1 to 64 letters, digits, '_' or '-', "
                             + "starting with a letter or digit"));
                     return;
                 }
                 ObjectNode p = objectOrEmpty(patch, field, errors);
-                if (p != null) {
-                    checkFields(p, field, errors);
+                if (p != null && checkFields(p, field, variantErrors)) {
                     variants.put(variant, p);
                 }
             });
@@ -103,8 +104,10 @@ public record ExperimentPlan(String name, ObjectNode base, Map<String, ObjectNod
                     + " runs, more than the budget of " + MAX_RUNS));
         }
         if (!errors.isEmpty()) {
+            errors.addAll(variantErrors);
             throw invalid(errors);
         }
+        errors.addAll(variantErrors);
         List<PlannedRun> runs = new ArrayList<>();
         variants.forEach((variant, patch) -> {
             JsonNode merged = MergePatch.apply(base, patch);
@@ -122,26 +125,34 @@ public record ExperimentPlan(String name, ObjectNode base, Map<String, ObjectNod
                     }
                     for (RunConfig.FieldError e : problems) {
                         if (reported.add(e.field())) {
-                            errors.add(new FieldProblem(origin(variant, patch, e.field()), e.message()));
+                            errors.add(new FieldProblem("variants." + variant + "." + e.field(), e.message()));
                         }
                     }
                 } catch (JsonProcessingException | IllegalArgumentException e) {
                     String f = fieldOf(e);
                     if (reported.add(f)) {
-                        errors.add(new FieldProblem(origin(variant, patch, f), "has the wrong type"));
+                        errors.add(new FieldProblem("variants." + variant + "." + f, "has the wrong type"));
                     }
                 }
             }
         });
         if (!errors.isEmpty()) {
+            List<String> order = new ArrayList<>(request.variants().keySet());
+            // the request's own fields first, then each variant's in the request's order (a stable sort)
+            errors.sort(java.util.Comparator.comparingInt(f -> order.indexOf(variantOf(f.field()))));
             throw invalid(errors);
         }
         return new ExperimentPlan(name, base, variants, List.copyOf(seeds), runs);
     }
 
-    /** The field as the user should fix it: in the variant when the variant sets it, else in the base. */
-    private static String origin(String variant, ObjectNode patch, String field) {
-        return "variants." + variant + "." + field;
+    /** The variant a field of a problem belongs to ({@code variants.<name>...}), or null. */
+    private static String variantOf(String field) {
+        if (!field.startsWith("variants.")) {
+            return null;
+        }
+        String rest = field.substring("variants.".length());
+        int dot = rest.indexOf('.');
+        return dot < 0 ? rest : rest.substring(0, dot);
     }
 
     private static ObjectNode objectOrEmpty(JsonNode node, String field, List<FieldProblem> errors) {
@@ -155,7 +166,9 @@ public record ExperimentPlan(String name, ObjectNode base, Map<String, ObjectNod
         return (ObjectNode) node;
     }
 
-    private static void checkFields(ObjectNode node, String prefix, List<FieldProblem> errors) {
+    /** Whether every field is one a run configuration has (and not the seed). */
+    private static boolean checkFields(ObjectNode node, String prefix, List<FieldProblem> errors) {
+        int before = errors.size();
         Iterator<String> names = node.fieldNames();
         while (names.hasNext()) {
             String f = names.next();
@@ -165,6 +178,7 @@ public record ExperimentPlan(String name, ObjectNode base, Map<String, ObjectNod
                 errors.add(new FieldProblem(prefix + "." + f, "is not a field of the run configuration"));
             }
         }
+        return errors.size() == before;
     }
 
     private static String fieldOf(Exception e) {

@@ -88,7 +88,7 @@ class ExperimentPlanTest {
                 .stream().map(FieldProblem::field).toList());
         assertEquals(List.of("name"), errors(new ExperimentRequest("exp-0123456789ab", null, variants("{\"a\":{}}"),
                 List.of(1L))).stream().map(FieldProblem::field).toList());
-        assertEquals(List.of("base.seed", "variants.b.seed", "seeds"), errors(new ExperimentRequest("x",
+        assertEquals(List.of("base.seed", "seeds", "variants.b.seed"), errors(new ExperimentRequest("x",
                 json("{\"seed\":1}"), variants("{\"b\":{\"seed\":2}}"), List.of(1L, 1L))).stream()
                 .map(FieldProblem::field).toList());
         assertEquals(List.of("base", "variants.b", "variants.bad name"), errors(new ExperimentRequest("x",
