@@ -106,7 +106,7 @@ class ExperimentsIT {
         }
         await(() -> "finished".equals(given().get("/api/experiments/" + id).path("status")), "experiment finished");
 
-        given().get("/api/experiments/" + id).then().statusCode(200).body("name", equalTo(name))
+        doubles().get("/api/experiments/" + id).then().statusCode(200).body("name", equalTo(name))
                 .body("kind", equalTo("experiment")).body("runs", equalTo(6)).body("settled", equalTo(6))
                 .body("seeds", contains(1, 2)).body("base.steps", equalTo(40))
                 .body("variants.name", contains("baseline", "random-labels", "frozen"))
@@ -129,10 +129,10 @@ class ExperimentsIT {
         given().get("/api/experiments/" + name).then().statusCode(200).body("experimentId", equalTo(id));
         given().get("/api/experiments").then().statusCode(200).body("experimentId", hasItem(id));
 
-        given().get("/api/experiments/" + id + "/claims").then().statusCode(200).body("complete", equalTo(true))
+        doubles().get("/api/experiments/" + id + "/claims").then().statusCode(200).body("complete", equalTo(true))
                 .body("claims.id", contains(1, 2, 3, 4))
                 .body("claims.verdict", contains("supported", "supported", "supported", "supported"))
-                .body("claims[3].numbers.test.welch.pValue", org.hamcrest.Matchers.lessThan(0.05f))
+                .body("claims[3].numbers.test.welch.pValue", org.hamcrest.Matchers.lessThan(0.05))
                 .body("claims[1].numbers.randomLabelFit.mean", closeTo(0.61, 1e-9));
         given().accept(ContentType.TEXT).get("/api/experiments/" + id + "/claims").then().statusCode(200)
                 .body(containsString("Claim 1: SUPPORTED")).body(containsString("6 of 6 runs settled"));
@@ -184,6 +184,12 @@ class ExperimentsIT {
                 .body("claims.verdict", everyItem(equalTo("inconclusive")))
                 .body("claims[0].conclusiveIf[0]", containsString("baseline"));
         authed().delete("/api/experiments/" + id).then().statusCode(204);
+    }
+
+    /** Reads JSON numbers as doubles, so means compare with a tolerance. */
+    private static io.restassured.specification.RequestSpecification doubles() {
+        return given().config(io.restassured.RestAssured.config().jsonConfig(io.restassured.config.JsonConfig
+                .jsonConfig().numberReturnType(io.restassured.path.json.config.JsonPathConfig.NumberReturnType.DOUBLE)));
     }
 
     /**
