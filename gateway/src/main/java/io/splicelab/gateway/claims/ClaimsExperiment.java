@@ -23,8 +23,8 @@ public final class ClaimsExperiment {
     /** The seeds of the claims experiment. */
     public static final List<Long> SEEDS = List.of(1L, 2L, 3L);
     /** The evaluation sets the claims need (the splicer's {@code splicelab.splicer.eval-sets} on older stacks). */
-    public static final List<String> EVAL_SETS = List.of("test", "train", "gaussian_noise-3", "contrast-3",
-            "defocus_blur-3");
+    public static final List<String> EVAL_SETS = List.of("test", "train", "gaussian_noise-3", "fog-3",
+            "contrast-3");
 
     private static final String BASE = """
             {"architecture": "resnet20", "widthMultiplier": 0.25, "dataset": "fashion-mnist",
