@@ -168,7 +168,7 @@ public final class GatewayBench {
     private String requestRun() throws IOException, InterruptedException {
         HttpResponse<String> r = http.send(authed(gateway + "/api/runs")
                 .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString());
+                .POST(HttpRequest.BodyPublishers.ofString("{\"evalSets\":[\"test\"]}")).build(), HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() != 202) {
             throw new IllegalStateException("POST /api/runs answered " + r.statusCode() + ": " + r.body()
                     + (r.statusCode() == 401 ? " (pass the API token: --token or --token-file)" : ""));

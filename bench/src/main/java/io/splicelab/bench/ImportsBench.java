@@ -57,7 +57,7 @@ public final class ImportsBench {
                 long last = t0;
                 for (int k = 0; k < files.size(); k++) {
                     DrillKit.Answer a = kit.gateway("POST", "/api/imports?run=" + run
-                            + "&dataset=fashion-mnist&evalSize=" + evalSize, "application/zip",
+                            + "&dataset=fashion-mnist&evalSize=" + evalSize + "&evalSets=test", "application/zip",
                             Files.readAllBytes(files.get(k)), Duration.ofMinutes(2));
                     report.line(String.format("upload %s: %d in %.1f s %s", files.get(k).getFileName(), a.status(),
                             a.took().toMillis() / 1e3, a.body().replaceAll("\\s+", " ")));

@@ -2,6 +2,7 @@ package io.splicelab.gateway;
 
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.containsString;
 import static io.splicelab.gateway.ItSupport.requestRun;
 import static io.splicelab.gateway.ItSupport.await;
 import static io.splicelab.gateway.ItSupport.consumeUntil;
@@ -88,7 +89,21 @@ class GatewayIT {
         given().get("/api/runs/" + runId).then().statusCode(200).body("status", equalTo("REQUESTED"))
                 .body("totalSteps", equalTo(100)).body("cells", equalTo(0))
                 .body("config.evalSubset", equalTo("stratified"))
-                .body("evalSubset", equalTo("stratified size=500 seed=1"));
+                .body("evalSubset", equalTo("stratified size=500 seed=1"))
+                // the default evaluation plan is recorded: what the splicer evaluates
+                .body("config.evalSets", contains("test", "train", "gaussian_noise-3", "fog-3", "contrast-3"))
+                .body("config.bnModes", contains("carry")).body("config.cuts", contains("stem", "stage1", "stage2"));
+        // a plan of its own travels to the trainer (and on to the splicer) as given
+        String planned = given().header("X-Api-Token", ItSupport.TOKEN).contentType(ContentType.JSON)
+                .body("{\"steps\":100,\"checkpointInterval\":50,\"labelNoise\":1,\"evalSets\":[\"train\",\"fog-5\"],"
+                        + "\"bnModes\":[\"carry\",\"recalibrate\"],\"cuts\":[\"s1b2\"]}")
+                .post("/api/runs").then().statusCode(202)
+                .body("config.evalSets", contains("train", "train-noisy", "fog-5")).extract().path("runId");
+        io.splicelab.model.events.RunConfig plannedConfig = EventCodec.payload(EventCodec.decode(consumeUntil(
+                Topics.RUN_COMMANDS, r -> planned.equals(r.key())).value()),
+                io.splicelab.model.events.Payloads.RunRequested.class).config();
+        assertEquals(List.of("carry", "recalibrate"), plannedConfig.bnModes());
+        assertEquals(List.of("s1b2"), plannedConfig.cuts());
         given().get("/api/runs").then().statusCode(200).body("runId", org.hamcrest.Matchers.hasItem(runId));
 
         // a run on named test images: the run view says which
@@ -138,6 +153,17 @@ class GatewayIT {
         given().header("X-Api-Token", ItSupport.TOKEN).contentType(ContentType.JSON)
                 .body("{\"evalSubset\":\"last\"}").post("/api/runs").then().statusCode(400)
                 .body("errors.field", contains("evalSubset"));
+        // the evaluation plan: each list names its field and the value
+        given().header("X-Api-Token", ItSupport.TOKEN).contentType(ContentType.JSON)
+                .body("{\"evalSets\":[\"test\",\"train-noisy\"],\"bnModes\":[\"carry\",\"carry\"],"
+                        + "\"cuts\":[\"conv1\"]}").post("/api/runs").then().statusCode(400)
+                .contentType("application/problem+json").body("errors.field", contains("evalSets", "bnModes", "cuts"))
+                .body("errors[0].message", containsString("labelNoise"))
+                .body("errors[1].message", containsString("'carry' twice"))
+                .body("errors[2].message", containsString("'conv1' is not a cut of resnet20"));
+        given().header("X-Api-Token", ItSupport.TOKEN).contentType(ContentType.JSON)
+                .body("{\"evalSets\":[]}").post("/api/runs").then().statusCode(400)
+                .body("errors.field", contains("evalSets"));
         String zeros = String.join(",", java.util.Collections.nCopies(30_000, "0"));
         given().header("X-Api-Token", ItSupport.TOKEN).contentType(ContentType.JSON)
                 .body("{\"evalIndices\":[" + zeros + "],\"evalSize\":30000}").post("/api/runs").then().statusCode(400)
@@ -324,6 +350,10 @@ class GatewayIT {
         given().get("/q/openapi?format=json").then().statusCode(200).body("paths", org.hamcrest.Matchers.hasKey(
                 "/api/runs"))
                 .body("components.schemas.RunConfig.properties", org.hamcrest.Matchers.hasKey("evalSubset"))
+                .body("components.schemas.RunConfig.properties.evalSets.type", equalTo("array"))
+                .body("components.schemas.RunConfig.properties.evalSets.maxItems", equalTo(128))
+                .body("components.schemas.RunConfig.properties", org.hamcrest.Matchers.hasKey("bnModes"))
+                .body("components.schemas.RunConfig.properties", org.hamcrest.Matchers.hasKey("cuts"))
                 .body("components.schemas.RunConfig.properties.evalIndices.maxItems", equalTo(26032))
                 .body("components.schemas.RunDetail.properties", org.hamcrest.Matchers.hasKey("evalSubset"));
         org.hamcrest.MatcherAssert.assertThat(given().get("/q/openapi?format=json").asString(),

@@ -344,4 +344,57 @@ class ImportIT {
         given().contentType("application/zip").body(goodZip("", newRun(), 10)).queryParam("dataset", "synthetic")
                 .post("/api/imports").then().statusCode(401).contentType("application/problem+json");
     }
+
+    @Test
+    void anImportsEvaluationPlanIsARunsCheckedAgainstTheManifestAndSharedByTheRun() throws IOException {
+        // the default: test, train and three corruptions, mode carry, every cut of the manifest
+        String run = newRun();
+        authed().contentType("application/zip").body(goodZip("", run, 10)).queryParam("dataset", "synthetic")
+                .queryParam("evalSize", 40).post("/api/imports").then().statusCode(202)
+                .body("evalSets", equalTo(java.util.List.of("test", "train", "gaussian_noise-3", "fog-3", "contrast-3")))
+                .body("bnModes", equalTo(java.util.List.of("carry"))).body("cuts", equalTo(java.util.List.of("stem")));
+        CheckpointImported first = imported(run);
+        assertEquals(java.util.List.of("test", "train", "gaussian_noise-3", "fog-3", "contrast-3"), first.evalSets());
+        assertEquals(java.util.List.of("stem"), first.cuts());
+        given().get("/api/runs/" + run).then().statusCode(200).body("config.evalSets[0]", equalTo("test"))
+                .body("config.cuts", equalTo(java.util.List.of("stem")));
+
+        // a plan of its own, as query parameters or form fields; a later import without one keeps the run's
+        String planned = newRun();
+        authed().multiPart("file", "ckpt.zip", goodZip("", planned, 10), "application/zip")
+                .multiPart("dataset", "synthetic").multiPart("evalSize", "40").multiPart("evalSets", "test, fog-2")
+                .multiPart("bnModes", "carry").multiPart("cuts", "stem")
+                .post("/api/imports").then().statusCode(202)
+                .body("evalSets", equalTo(java.util.List.of("test", "fog-2")));
+        assertEquals(java.util.List.of("test", "fog-2"), imported(planned).evalSets());
+        authed().contentType("application/zip").body(goodZip("", planned, 20)).queryParam("dataset", "synthetic")
+                .queryParam("evalSize", 40).post("/api/imports").then().statusCode(202)
+                .body("evalSets", equalTo(java.util.List.of("test", "fog-2")));
+        authed().contentType("application/zip").body(goodZip("", planned, 30)).queryParam("dataset", "synthetic")
+                .queryParam("evalSize", 40).queryParam("evalSets", "test").post("/api/imports").then()
+                .statusCode(409).body("detail", containsString("evalSets [test, fog-2]"));
+
+        // each list is checked like a run's, against what an import is, naming the field
+        java.util.Map<String, String> bad = new LinkedHashMap<>();
+        bad.put("evalSets=test,validation", "unknown evaluation set 'validation'");
+        bad.put("evalSets=test,test", "lists 'test' twice");
+        bad.put("evalSets=train-noisy", "train-noisy needs labelNoise > 0");
+        bad.put("evalSets=frost-3", "only in the CIFAR-10-C files");
+        bad.put("evalSets=test,,fog-1", "must not list an empty name");
+        bad.put("bnModes=recalibrate", "only [carry]");
+        bad.put("bnModes=sometimes", "sometimes");
+        bad.put("cuts=stem,stage1", "'stage1' is not a cut of the manifest");
+        for (java.util.Map.Entry<String, String> e : bad.entrySet()) {
+            String[] param = e.getKey().split("=", 2);
+            authed().contentType("application/zip").body(goodZip("", newRun(), 10)).queryParam("dataset", "synthetic")
+                    .queryParam("evalSize", 40).queryParam(param[0], param[1]).post("/api/imports").then()
+                    .statusCode(400).contentType("application/problem+json")
+                    .body("errors[0].field", equalTo(param[0]))
+                    .body("errors[0].message", containsString(e.getValue()));
+        }
+        given().get("/q/openapi?format=json").then().statusCode(200)
+                .body("components.schemas.ImportAccepted.properties", hasKey("evalSets"))
+                .body("paths.'/api/imports'.post.parameters.name", org.hamcrest.Matchers.hasItems("evalSets",
+                        "bnModes", "cuts"));
+    }
 }

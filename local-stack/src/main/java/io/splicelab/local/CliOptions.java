@@ -24,6 +24,14 @@ final class CliOptions {
         }
     }
 
+    /** The gateway to talk to, checked before anything is sent ({@link GatewayUrl}). */
+    static final class GatewayOption {
+        @Option(names = "--gateway", paramLabel = "URL", defaultValue = Main.DEFAULT_GATEWAY,
+                converter = GatewayUrl.Converter.class, description = "the gateway, http://HOST:PORT (default: "
+                        + "${DEFAULT-VALUE})")
+        String url;
+    }
+
     /** A sub-command's {@code -h}/{@code --help}. */
     static final class Help {
         @Option(names = {"-h", "--help"}, usageHelp = true, description = "this command's options")
@@ -32,6 +40,9 @@ final class CliOptions {
 
     /** The demo run's configuration (defaults give a run of a few minutes on 2 CPU cores). */
     static final class RunOptions {
+        /** The demo's evaluation sets: one each of training, test and corrupted data (not the run default's five). */
+        static final String DEMO_EVAL_SETS = "test,train,gaussian_noise-3";
+
         @Option(names = "--architecture", paramLabel = "A", defaultValue = "resnet20",
                 description = "resnet20 | resnet32 | resnet56 | cnn | mlp (default: ${DEFAULT-VALUE}; cnn, mlp: 28x28 data)")
         String architecture;
@@ -76,6 +87,12 @@ final class CliOptions {
                 description = "evaluation subset of the hybrids (default: ${DEFAULT-VALUE})")
         int evalSize;
 
+        @Option(names = "--eval-sets", paramLabel = "SETS", split = ",", defaultValue = DEMO_EVAL_SETS,
+                description = "evaluation sets of the grid, comma-separated: test, train, train-noisy (with label "
+                        + "noise), <corruption>-<severity> (default: ${DEFAULT-VALUE}: the paper's claim on training, "
+                        + "test and corrupted data, at a third of the full default plan's cost)")
+        List<String> evalSets;
+
         /** The run configuration as the gateway takes it ({@code POST /api/runs}). */
         String toJson() {
             ObjectNode c = EventCodec.mapper().createObjectNode();
@@ -90,6 +107,7 @@ final class CliOptions {
             c.put("seed", seed);
             c.put("trainSize", trainSize);
             c.put("evalSize", evalSize);
+            evalSets.forEach(c.putArray("evalSets")::add);
             return EventCodec.toJson(c);
         }
     }

@@ -41,8 +41,9 @@ public final class GatewayClient {
 
     private final String base;
 
+    /** @throws IllegalArgumentException when the URL is not one a gateway can have ({@link GatewayUrl#check}) */
     public GatewayClient(String gatewayUrl) {
-        this.base = stripSlash(gatewayUrl);
+        this.base = GatewayUrl.check(gatewayUrl);
     }
 
     /**
@@ -71,6 +72,16 @@ public final class GatewayClient {
 
     public String runUrl(String runId) {
         return base + "/api/runs/" + enc(runId);
+    }
+
+    /** The run's page on the dashboard, for people. */
+    public String dashboardRunUrl(String runId) {
+        return base + "/run.html?id=" + enc(runId);
+    }
+
+    /** The zip of everything about the run ({@code GET /api/runs/{id}/bundle}). */
+    public String bundleUrl(String runId) {
+        return runUrl(runId) + "/bundle";
     }
 
     public String eventsUrl(String runId) {
@@ -200,6 +211,59 @@ public final class GatewayClient {
     public HybridGrid hybrids(String runId, String cut, String metric) throws IOException, InterruptedException {
         return HybridGrid.fromJson(getJson(hybridsUrl(runId, cut, metric), "hybrids of run " + runId,
                 REQUEST_TIMEOUT));
+    }
+
+    /** One page of the run list: the runs, newest first, and how many match in all ({@code X-Total-Count}). */
+    public record RunPage(List<JsonNode> runs, long total) {
+    }
+
+    /** {@code GET /api/runs?status=&size=} (the first page, newest first). */
+    public RunPage runs(String status, int size) throws IOException, InterruptedException {
+        String url = base + "/api/runs?size=" + size + (status == null ? "" : "&status=" + enc(status));
+        Invocation.Builder request = client(REQUEST_TIMEOUT).target(url).request(MediaType.APPLICATION_JSON_TYPE);
+        try (Response r = send(request::get)) {
+            if (r.getStatus() != 200) {
+                throw problem("cannot list the runs at " + base + " (HTTP " + r.getStatus() + ")", r);
+            }
+            JsonNode body = readJson(r);
+            List<JsonNode> runs = new ArrayList<>();
+            if (body != null) {
+                body.forEach(runs::add);
+            }
+            long total = runs.size();
+            String header = r.getHeaderString("X-Total-Count");
+            if (header != null && header.strip().matches("\\d+")) {
+                total = Long.parseLong(header.strip());
+            }
+            return new RunPage(runs, total);
+        }
+    }
+
+    /**
+     * Downloads the run's bundle ({@link #bundleUrl}) into {@code target}, through a temporary file next to it, so
+     * a broken download leaves nothing behind; returns its size in bytes. A 404 is a {@link GatewayException}.
+     */
+    public long downloadBundle(String runId, java.nio.file.Path target) throws IOException, InterruptedException {
+        Invocation.Builder request = client(REQUEST_TIMEOUT).target(bundleUrl(runId)).request("application/zip");
+        try (Response r = send(request::get)) {
+            if (r.getStatus() != 200) {
+                throw problem(r.getStatus() == 404 ? "no run " + runId + " at " + base
+                        : "cannot download the bundle of run " + runId + " (HTTP " + r.getStatus() + ")", r);
+            }
+            java.nio.file.Path dir = target.toAbsolutePath().getParent();
+            java.nio.file.Files.createDirectories(dir);
+            java.nio.file.Path partial = java.nio.file.Files.createTempFile(dir, ".bundle-", ".part");
+            try (java.io.InputStream in = r.readEntity(java.io.InputStream.class)) {
+                long size = java.nio.file.Files.copy(in, partial, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                java.nio.file.Files.move(partial, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                        java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+                return size;
+            } catch (ProcessingException e) {
+                throw transportFailure(e);
+            } finally {
+                java.nio.file.Files.deleteIfExists(partial);
+            }
+        }
     }
 
     /**

@@ -17,13 +17,15 @@ import picocli.CommandLine.Spec;
 /**
  * The {@code splicelab} command line (picocli): {@code demo} (start the stack, run a small experiment, follow
  * it, print the grid), {@code claims} (start the stack, run the experiment that tests the paper's four claims, follow
- * it, write and print its report), {@code up} (start the stack until Ctrl-C), {@code follow <runId>} (against any gateway)
- * and {@code help} (every command with every option). Exit codes: 0 done, 1 failed, 2 usage error.
+ * it, write and print its report), {@code up} (start the stack until Ctrl-C), {@code follow <runId>} (against any
+ * gateway), {@code runs} (a table of the runs), {@code export <runId>} (download its bundle) and {@code help} (every
+ * command with every option). Exit codes: 0 done, 1 failed, 2 usage error (a bad gateway URL included).
  */
 @Command(name = "splicelab", synopsisSubcommandLabel = "COMMAND",
         description = "Start the local stack (Kafka + the four services), run and follow experiments.",
         footer = {"", "The repository is -Dsplicelab.home, else the current directory or a parent of it."},
-        subcommands = {Main.Demo.class, Main.Claims.class, Main.Up.class, Main.Follow.class, Main.Help.class})
+        subcommands = {Main.Demo.class, Main.Claims.class, Main.Up.class, Main.Follow.class, Main.Runs.class,
+            Main.Export.class, Main.Help.class})
 public final class Main implements Callable<Integer> {
     static final Duration DEFAULT_DEMO_TIMEOUT = Duration.ofMinutes(15);
     static final String DEFAULT_GATEWAY = "http://127.0.0.1:8080";
@@ -97,7 +99,8 @@ public final class Main implements Callable<Integer> {
         @Option(names = "--keep-running", description = "leave the stack up after the demo (Ctrl-C stops it)")
         boolean keepRunning;
 
-        @Option(names = "--gateway", paramLabel = "URL", description = "use an already running stack instead of starting one")
+        @Option(names = "--gateway", paramLabel = "URL", converter = GatewayUrl.Converter.class,
+                description = "use an already running stack instead of starting one (http://HOST:PORT)")
         String gateway;
 
         @Option(names = "--plain", description = "one line per 10%% instead of a live progress line")
@@ -172,9 +175,6 @@ public final class Main implements Callable<Integer> {
                     + "(Fashion-MNIST: baseline, random labels, frozen shallow layers; 3 seeds), follow it live, write "
                     + "claims-report.json and print the verdicts")
     static final class Claims implements Callable<Integer> {
-        /** The evaluation sets the claims need, for a splicer that takes them from its configuration only. */
-        static final String EVAL_SETS = "test,train,gaussian_noise-3,fog-3,contrast-3";
-
         @Mixin
         CliOptions.Help help;
         @Mixin
@@ -204,10 +204,8 @@ public final class Main implements Callable<Integer> {
             LocalStack local = null;
             String url = gateway;
             if (url == null) {
+                // the experiment's runs carry their evaluation plan (test, train, corruptions): no splicer setting needed
                 LocalStackBuilder b = stack.builder();
-                if (stack.props.stream().noneMatch(p -> p.contains("splicelab.splicer.eval-sets="))) {
-                    b.systemProperty(Service.SPLICER, "splicelab.splicer.eval-sets", EVAL_SETS);
-                }
                 Duration ready = stack.readyTimeout != null ? stack.readyTimeout : LocalStack.DEFAULT_READY_TIMEOUT;
                 b.readyTimeout(ready.compareTo(timeout) < 0 ? ready : timeout);
                 local = b.build();
@@ -297,6 +295,8 @@ public final class Main implements Callable<Integer> {
                         + s.apiTokenFile() + ")\" -d '" + run.toJson() + "' " + s.gatewayUrl() + "/api/runs");
                 out.println("follow it:    ./splicelab follow <runId>" + (s.gatewayUrl().equals(DEFAULT_GATEWAY) ? ""
                         : " --gateway " + s.gatewayUrl()));
+                out.println("list the runs: ./splicelab runs" + (s.gatewayUrl().equals(DEFAULT_GATEWAY) ? ""
+                        : " --gateway " + s.gatewayUrl()) + "   download one: ./splicelab export <runId>");
                 out.println("press Ctrl-C to stop the stack");
                 waitUntilInterrupted();
                 return 0;
@@ -313,9 +313,8 @@ public final class Main implements Callable<Integer> {
         @Parameters(paramLabel = "<runId>", description = "the run to follow")
         String runId;
 
-        @Option(names = "--gateway", paramLabel = "URL", defaultValue = DEFAULT_GATEWAY,
-                description = "(default: ${DEFAULT-VALUE})")
-        String gateway;
+        @Mixin
+        CliOptions.GatewayOption gateway;
 
         @Option(names = "--timeout", paramLabel = "D", converter = CliOptions.DurationConverter.class,
                 description = "give up after D (default: no limit)")
@@ -326,9 +325,120 @@ public final class Main implements Callable<Integer> {
 
         @Override
         public Integer call() throws InterruptedException {
-            RunFollower follower = follower(gateway, plain);
+            RunFollower follower = follower(gateway.url, plain);
             follower.watch(new GatewayServicesWatch(follower.client()));
             return follower.follow(runId, timeout == null ? Duration.ofDays(365) : timeout).exitCode();
+        }
+    }
+
+    /** A table of the runs on a gateway. */
+    @Command(name = "runs", sortOptions = false,
+            description = "a table of the runs on a gateway, newest first: id, name, status, steps, hybrid cells, "
+                    + "test accuracy, created")
+    static final class Runs implements Callable<Integer> {
+        @Mixin
+        CliOptions.Help help;
+        @Mixin
+        CliOptions.GatewayOption gateway;
+
+        @Option(names = "--status", paramLabel = "S", description = "only runs with this status, e.g. running, completed")
+        String status;
+
+        @Option(names = "--limit", paramLabel = "N", defaultValue = "20",
+                description = "the newest N runs, 1 to 500 (default: ${DEFAULT-VALUE})")
+        int limit;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() throws InterruptedException {
+            if (limit < 1 || limit > 500) {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                        "--limit must be between 1 and 500, got " + limit);
+            }
+            PrintWriter out = spec.commandLine().getOut();
+            PrintWriter err = spec.commandLine().getErr();
+            GatewayClient client = new GatewayClient(gateway.url);
+            try {
+                GatewayClient.RunPage page = client.runs(status, limit);
+                java.util.List<com.fasterxml.jackson.databind.JsonNode> detailed = new java.util.ArrayList<>();
+                for (com.fasterxml.jackson.databind.JsonNode run : page.runs()) {
+                    // the list has no cell counts: the run itself does (gone meanwhile: the list's entry)
+                    try {
+                        detailed.add(client.run(run.path("runId").asText()));
+                    } catch (GatewayClient.GatewayException e) {
+                        detailed.add(run);
+                    }
+                }
+                if (detailed.isEmpty()) {
+                    out.println("no runs at " + client.baseUrl() + (status == null ? "" : " with status " + status));
+                } else {
+                    out.print(RunsTable.render(detailed));
+                    if (page.total() > detailed.size()) {
+                        out.println("(the newest " + detailed.size() + " of " + page.total() + " runs; --limit N shows "
+                                + "more)");
+                    }
+                }
+                out.flush();
+                return 0;
+            } catch (GatewayClient.GatewayException e) {
+                err.println("error: " + e.getMessage());
+                return 1;
+            } catch (IOException e) {
+                err.println("error: cannot reach the gateway at " + client.baseUrl() + ": " + RunFollower.describe(e));
+                return 1;
+            } finally {
+                err.flush();
+            }
+        }
+    }
+
+    /** Download a run's bundle. */
+    @Command(name = "export", sortOptions = false,
+            description = "download everything about a run as one zip (GET /api/runs/{id}/bundle: its configuration, "
+                    + "every JSON and CSV view, a manifest) to DIR/<runId>-bundle.zip")
+    static final class Export implements Callable<Integer> {
+        @Mixin
+        CliOptions.Help help;
+        @Parameters(paramLabel = "<runId>", description = "the run to export")
+        String runId;
+
+        @Option(names = "--out", paramLabel = "DIR", defaultValue = ".",
+                description = "the folder to write the zip to, made if missing (default: the current folder)")
+        java.nio.file.Path out;
+
+        @Mixin
+        CliOptions.GatewayOption gateway;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() throws InterruptedException {
+            PrintWriter o = spec.commandLine().getOut();
+            PrintWriter err = spec.commandLine().getErr();
+            GatewayClient client = new GatewayClient(gateway.url);
+            java.nio.file.Path target = out.resolve(GatewayClient.enc(runId).replace("%", "_") + "-bundle.zip");
+            try {
+                long size = client.downloadBundle(runId, target);
+                o.println("wrote " + target + " (" + size + " bytes)");
+                String truncated = BundleCheck.truncation(target);
+                if (truncated != null) {
+                    err.println("warning: the bundle is incomplete: " + truncated);
+                }
+                o.flush();
+                return 0;
+            } catch (GatewayClient.GatewayException e) {
+                err.println("error: " + e.getMessage());
+                return 1;
+            } catch (IOException e) {
+                err.println("error: cannot export run " + runId + " from " + client.baseUrl() + " to " + out + ": "
+                        + RunFollower.describe(e));
+                return 1;
+            } finally {
+                err.flush();
+            }
         }
     }
 

@@ -85,7 +85,7 @@ public final class ProgressRenderer {
                 return;
             }
             lastDraw = now;
-            draw(line(s));
+            draw(line(s, width));
         } else {
             int td = s.totalSteps() > 0 ? Math.min(10, s.step() * 10 / s.totalSteps()) : -1;
             int hd = s.hybridsExpected() > 0 ? Math.min(10, s.hybridsDone() * 10 / s.hybridsExpected()) : -1;
@@ -102,7 +102,7 @@ public final class ProgressRenderer {
         if (terminal) {
             clear();
             out.println(text);
-            draw(line(s));
+            draw(line(s, width));
         } else {
             out.println(text);
         }
@@ -111,7 +111,7 @@ public final class ProgressRenderer {
     /** Draws the final state and ends the progress line. */
     public void finish(FollowState s) {
         if (terminal) {
-            draw(line(s));
+            draw(line(s, width));
             out.println();
             barShown = false;
             lastWidth = 0;
@@ -122,7 +122,7 @@ public final class ProgressRenderer {
     }
 
     private void draw(String line) {
-        String text = width > 1 && line.length() > width - 1 ? line.substring(0, width - 1) : line;
+        String text = width > 1 && line.length() > width - 1 ? line.substring(0, width - 1) : line; // a safety net
         int pad = Math.max(0, lastWidth - text.length());
         out.print("\r" + text + " ".repeat(pad));
         out.flush();
@@ -153,27 +153,91 @@ public final class ProgressRenderer {
         return b.append(']').toString();
     }
 
-    /** The terminal progress line. */
+    /** The terminal progress line, whole. */
     public static String line(FollowState s) {
-        StringBuilder b = new StringBuilder();
-        if (s.totalSteps() > 0) {
-            double f = (double) s.step() / s.totalSteps();
-            b.append("train ").append(bar(f, BAR_WIDTH)).append(' ')
-                    .append(String.format(Locale.ROOT, "%3d%% %d/%d", (int) Math.floor(f * 100), s.step(), s.totalSteps()));
-        } else {
-            b.append("train ").append(bar(0, BAR_WIDTH)).append(" waiting for the trainer");
+        return line(s, 0);
+    }
+
+    /**
+     * The terminal progress line in at most {@code width - 1} columns (the last one stays free, so the terminal never
+     * wraps; 0: no limit). The cell counter comes first, then services that are down, training, checkpoints and
+     * the training metrics: {@code cells 12/75 · step 300: 5/27 | train [====>     ]  50% 120/240 | ckpt 3/5 |
+     * loss 1.235 acc 0.500 321 img/s}. When that is too wide, the least useful parts go first: the speed, half the
+     * bar, the grid's detail, the bar, the loss, the accuracy, the checkpoints; what is still too wide is cut at the
+     * end, so the cell counter always shows.
+     */
+    public static String line(FollowState s, int width) {
+        int max = width > 1 ? width - 1 : Integer.MAX_VALUE;
+        String l = "";
+        for (int level = 0; level <= LAST_LEVEL; level++) {
+            l = compose(s, level);
+            if (l.length() <= max) {
+                return l;
+            }
         }
-        b.append(metrics(s).replace("  ", " "));
-        b.append(" | ckpt ").append(checkpointCount(s));
+        return l.substring(0, max);
+    }
+
+    /** How many parts {@link #compose} can leave out, one more per level. */
+    private static final int LAST_LEVEL = 7;
+
+    private static String compose(FollowState s, int level) {
+        boolean speed = level < 1;
+        int bar = level < 2 ? BAR_WIDTH : level < 4 ? BAR_WIDTH / 2 : 0;
+        boolean detail = level < 3;
+        boolean loss = level < 5;
+        boolean accuracy = level < 6;
+        boolean checkpoints = level < 7;
+        StringBuilder b = new StringBuilder("cells ");
         if (s.gridProgress().isPresent()) {
-            b.append(" | ").append(hybrids(s));
+            b.append(s.hybridsDone()).append('/').append(s.hybridsExpected() > 0 ? String.valueOf(s.hybridsExpected())
+                    : "?");
+            if (detail) {
+                b.append(gridDetail(s.gridProgress().get()));
+            }
         } else {
-            b.append(" | cells ").append(cells(s));
+            b.append(cells(s));
         }
         if (!s.servicesNotUp().isEmpty()) {
             b.append(" | down: ").append(String.join(", ", s.servicesNotUp()));
         }
+        b.append(" | train ");
+        if (s.totalSteps() > 0) {
+            double f = (double) s.step() / s.totalSteps();
+            if (bar > 0) {
+                b.append(bar(f, bar)).append(' ');
+            }
+            b.append(String.format(Locale.ROOT, "%3d%% %d/%d", (int) Math.floor(f * 100), s.step(), s.totalSteps()));
+        } else {
+            b.append("waiting for the trainer");
+        }
+        if (checkpoints) {
+            b.append(" | ckpt ").append(checkpointCount(s));
+        }
+        StringBuilder m = new StringBuilder();
+        if (loss && !Double.isNaN(s.loss())) {
+            m.append(String.format(Locale.ROOT, " loss %.3f", s.loss()));
+        }
+        if (accuracy && !Double.isNaN(s.accuracy())) {
+            m.append(String.format(Locale.ROOT, " acc %.3f", s.accuracy()));
+        }
+        if (speed && !Double.isNaN(s.imagesPerSecond())) {
+            m.append(String.format(Locale.ROOT, " %.0f img/s", s.imagesPerSecond()));
+        }
+        if (m.length() > 0) {
+            b.append(" |").append(m);
+        }
         return b.toString();
+    }
+
+    /** The grid's state after the cell counter: {@code  · step 300: 5/27}, {@code  · waiting}, ... */
+    private static String gridDetail(Payloads.GridProgress p) {
+        return switch (p.status()) {
+            case Payloads.GridProgress.COMPUTING -> " \u00b7 step " + p.step() + ": " + p.stepCellsComputed() + "/"
+                    + p.stepCellsExpected();
+            case Payloads.GridProgress.INCOMPLETE -> " \u00b7 incomplete" + (p.reason() == null ? "" : ": " + p.reason());
+            default -> " \u00b7 " + p.status();
+        };
     }
 
     /** The checkpoints so far, and of how many when the run's schedule is known: {@code 3/5}. */

@@ -323,14 +323,17 @@ public final class RunFollower {
         return state.grid();
     }
 
-    /** The URLs to open after a run, and the log directory when the stack is local. */
+    /**
+     * Where to go after a run: its page on the dashboard (charts, grid, analyses), how to download all of it, the API,
+     * and the log directory when the stack is local.
+     */
     public static String whereToLookNext(GatewayClient client, String runId, String metric, Path logDir) {
         StringBuilder b = new StringBuilder("\nwhere to look next\n");
-        row(b, "gateway", client.baseUrl());
+        row(b, "this run", client.dashboardRunUrl(runId));
+        row(b, "every run", client.baseUrl() + "/");
+        row(b, "download it all", "./splicelab export " + runId + (client.baseUrl().equals(Main.DEFAULT_GATEWAY) ? ""
+                : " --gateway " + client.baseUrl()));
         row(b, "API (Swagger UI)", client.baseUrl() + "/q/swagger-ui");
-        row(b, "this run", client.runUrl(runId));
-        row(b, "its live events", client.eventsUrl(runId));
-        row(b, "its hybrid grid", client.hybridsUrl(runId, null, metric));
         if (logDir != null) {
             row(b, "service logs", logDir.toString());
         }
@@ -343,6 +346,9 @@ public final class RunFollower {
 
     static String describe(Throwable e) {
         String m = e.getMessage();
+        if (e instanceof java.net.UnknownHostException) {
+            return "unknown host" + (m == null || m.isBlank() ? "" : " " + m) + " (is the host name right?)";
+        }
         if (e instanceof java.net.ConnectException || m == null || m.isBlank()) {
             return e.getClass().getSimpleName() + (m == null || m.isBlank() ? "" : " " + m);
         }

@@ -186,6 +186,47 @@ class EndToEndIT {
         }
     }
 
+    /**
+     * {@code splicelab runs} and {@code splicelab export} against the stack's gateway: the tiny run is in the table
+     * with its cells, and its bundle holds its grid as the gateway serves it.
+     */
+    @Test
+    void theCommandLineListsAndExportsTheTinyRun(@org.junit.jupiter.api.io.TempDir Path tmp) throws Exception {
+        TinyRun run = tinyRun();
+        int k = run.config().checkpointSteps().size();
+        int cells = CUTS.size() * k * k;
+        waitForGrid(run.runId(), cells, Duration.ofMinutes(8));
+        assertEquals("COMPLETED", waitForStatus(run.runId(), "COMPLETED", Duration.ofMinutes(2)));
+
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream o = new java.io.PrintStream(out, true, StandardCharsets.UTF_8);
+        assertEquals(0, Main.run(new String[] {"runs", "--gateway", stack.gatewayUrl(), "--limit", "500"}, o, o),
+                out.toString(StandardCharsets.UTF_8));
+        List<String> table = out.toString(StandardCharsets.UTF_8).lines().toList();
+        assertTrue(table.get(0).startsWith("RUN "), table.get(0));
+        JsonNode detail = EventCodec.mapper().readTree(get("/api/runs/" + run.runId()).body());
+        assertTrue(detail.get("cells").asInt() >= cells, detail.toString());
+        String counter = detail.get("cells").asText() + (detail.path("grid").path("cellsExpected").asInt() > 0
+                ? "/" + detail.path("grid").path("cellsExpected").asText() : "");
+        assertTrue(table.stream().anyMatch(l -> l.startsWith(run.runId() + " ") && l.contains(" COMPLETED ")
+                && l.contains(" " + counter + " ")), counter + " in\n" + String.join("\n", table));
+
+        out.reset();
+        assertEquals(0, Main.run(new String[] {"export", run.runId(), "--out", tmp.toString(), "--gateway",
+                stack.gatewayUrl()}, o, o), out.toString(StandardCharsets.UTF_8));
+        Path zip = tmp.resolve(run.runId() + "-bundle.zip");
+        try (java.util.zip.ZipFile file = new java.util.zip.ZipFile(zip.toFile())) {
+            for (String name : List.of("run.json", "config.json", "hybrids.json", "hybrids.csv", "summaries.csv",
+                    "stats.csv", "progress.csv", "checkpoints.csv", "manifest.json")) {
+                assertTrue(file.getEntry(name) != null, name + " in " + zip);
+            }
+            String csv = new String(file.getInputStream(file.getEntry("hybrids.csv")).readAllBytes(),
+                    StandardCharsets.UTF_8);
+            assertEquals(get("/api/runs/" + run.runId() + "/hybrids?format=csv").body(), csv);
+            assertEquals(cells + 1, csv.lines().count());
+        }
+    }
+
     /** The tiny run of {@link #CONFIG}, submitted once by whichever test needs it first, followed live from then. */
     record TinyRun(String runId, RunConfig config, List<JsonNode> live, Thread liveReader) {
     }
@@ -373,7 +414,7 @@ class EndToEndIT {
     private static HttpResponse<String> importZip(String run, String dataset, int evalSize, long seed, byte[] zip)
             throws Exception {
         return HTTP.send(HttpRequest.newBuilder(URI.create(stack.gatewayUrl() + "/api/imports?run=" + run
-                + "&dataset=" + dataset + "&evalSize=" + evalSize + "&seed=" + seed))
+                + "&dataset=" + dataset + "&evalSize=" + evalSize + "&seed=" + seed + "&evalSets=test"))
                 .header("Content-Type", "application/zip").header("X-Api-Token", stack.apiToken())
                 .POST(HttpRequest.BodyPublishers.ofByteArray(zip)).build(), HttpResponse.BodyHandlers.ofString());
     }

@@ -23,6 +23,12 @@ final class FakeGateway implements AutoCloseable {
     final List<String[]> events = new CopyOnWriteArrayList<>(); // {type, envelope json}
     volatile ObjectNode run;
     volatile ObjectNode hybrids;
+    /** {@code GET /api/runs}: the list's body, and its {@code X-Total-Count}. */
+    volatile JsonNode runList = EventCodec.mapper().createArrayNode();
+    volatile long runTotal = -1;
+    /** {@code GET /api/runs/{id}/bundle}: the zip; null: 404. */
+    volatile byte[] bundle;
+    final List<String> requests = new CopyOnWriteArrayList<>();
     /** On the first connection, close the stream after this many events (-1: never). */
     volatile int dropFirstConnectionAfter = -1;
     volatile int eventsStatus = 200;
@@ -57,8 +63,16 @@ final class FakeGateway implements AutoCloseable {
     private void handle(HttpExchange ex) throws IOException {
         String path = ex.getRequestURI().getPath();
         String base = "/api/runs/" + runId;
+        requests.add(ex.getRequestMethod() + " " + ex.getRequestURI());
         try {
-            if (ex.getRequestMethod().equals("POST") && path.equals("/api/runs")) {
+            if (ex.getRequestMethod().equals("GET") && path.equals("/api/runs")) {
+                ex.getResponseHeaders().add("X-Total-Count", String.valueOf(runTotal >= 0 ? runTotal : runList.size()));
+                send(ex, 200, "application/json", EventCodec.toJson(runList));
+            } else if (path.equals(base + "/bundle") && bundle != null) {
+                ex.getResponseHeaders().add("Content-Type", "application/zip");
+                ex.sendResponseHeaders(200, bundle.length);
+                ex.getResponseBody().write(bundle);
+            } else if (ex.getRequestMethod().equals("POST") && path.equals("/api/runs")) {
                 JsonNode cfg = EventCodec.mapper().readTree(ex.getRequestBody());
                 if (cfg.path("steps").asInt() < 1) {
                     ObjectNode p = Fixtures.obj().put("type", "about:blank").put("title", "invalid run configuration")

@@ -196,7 +196,8 @@ class FollowStateTest {
         FollowState s = started();
         assertFalse(ProgressRenderer.line(s).contains("down:"));
         s.servicesNotUp(List.of("splicer-service RESTARTING"));
-        assertTrue(ProgressRenderer.line(s).endsWith(" | down: splicer-service RESTARTING"), ProgressRenderer.line(s));
+        assertTrue(ProgressRenderer.line(s).startsWith("cells 0/27 | down: splicer-service RESTARTING | train "),
+                ProgressRenderer.line(s));
         assertTrue(ProgressRenderer.plainLine(s).endsWith("  down: splicer-service RESTARTING"), ProgressRenderer.plainLine(s));
     }
 }

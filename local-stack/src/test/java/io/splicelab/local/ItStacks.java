@@ -24,7 +24,8 @@ final class ItStacks {
     static String tinyRun(int steps, int checkpointInterval, int seed, int trainSize, int evalSize) {
         return """
                 {"architecture":"resnet20","widthMultiplier":0.25,"dataset":"synthetic","steps":%d,"batchSize":32,
-                 "learningRate":0.05,"momentum":0.9,"checkpointInterval":%d,"seed":%d,"trainSize":%d,"evalSize":%d}
+                 "learningRate":0.05,"momentum":0.9,"checkpointInterval":%d,"seed":%d,"trainSize":%d,"evalSize":%d,
+                 "evalSets":["test"],"bnModes":["carry"]}
                 """.formatted(steps, checkpointInterval, seed, trainSize, evalSize);
     }
 

@@ -37,7 +37,7 @@ class MainTest {
         String json = demoConfig();
         assertEquals("{\"architecture\":\"resnet20\",\"widthMultiplier\":0.5,\"dataset\":\"synthetic\",\"steps\":240,"
                 + "\"batchSize\":64,\"learningRate\":0.05,\"momentum\":0.9,\"checkpointInterval\":60,\"seed\":1,"
-                + "\"trainSize\":4000,\"evalSize\":500}", json);
+                + "\"trainSize\":4000,\"evalSize\":500,\"evalSets\":[\"test\",\"train\",\"gaussian_noise-3\"]}", json);
     }
 
     @Test
@@ -54,6 +54,8 @@ class MainTest {
         assertEquals(1000, c.get("trainSize").asInt());
         assertEquals(200, c.get("evalSize").asInt());
         assertEquals(32, c.get("batchSize").asInt());
+        assertEquals("[\"test\",\"fog-2\"]", EventCodec.mapper().readTree(demoConfig("--eval-sets", "test,fog-2"))
+                .get("evalSets").toString());
         assertThrows(picocli.CommandLine.ParameterException.class, () -> demoConfig("--steps", "many"));
         assertEquals(0.3, EventCodec.mapper().readTree(demoConfig("--width-multiplier", "0.3"))
                 .get("widthMultiplier").asDouble(), "the long name still works");
@@ -106,7 +108,7 @@ class MainTest {
         String help = buf.toString(StandardCharsets.UTF_8);
         for (String word : new String[] {"demo", "claims", "--seeds", "--output", "up", "follow", "help", "--steps", "--keep-running", "--gateway",
                 "--stack-dir", "--bind", "--heap", "--jvm-opt", "--prop", "--max-restarts", "--plain", "--timeout",
-                "--ready-timeout", "--kafka-port", "<runId>"}) {
+                "--ready-timeout", "--kafka-port", "<runId>", "runs", "export", "--out", "--limit", "--status"}) {
             assertTrue(help.contains(word), word + " in:\n" + help);
         }
     }

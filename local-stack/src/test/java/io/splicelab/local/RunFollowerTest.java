@@ -74,8 +74,10 @@ class RunFollowerTest {
             assertTrue(out.contains("           0   0.200   0.440   0.680"), out); // stem row: diagonal is own acc
             assertTrue(out.contains("where to look next"), out);
             assertTrue(out.contains(g.url() + "/q/swagger-ui"), out);
-            assertTrue(out.contains(g.url() + "/api/runs/run-42/hybrids?metric=accuracy"), out);
-            assertTrue(out.contains(g.url() + "/api/runs/run-42/events"), out);
+            // the run's page on the dashboard, not its JSON
+            assertTrue(out.contains("  this run           " + g.url() + "/run.html?id=run-42"), out);
+            assertTrue(out.contains("./splicelab export run-42 --gateway " + g.url()), out);
+            assertFalse(out.contains(g.url() + "/api/runs/run-42"), out);
             assertTrue(out.contains("/tmp/stack/logs"), out);
             assertEquals(27, r.grid().cells().size());
         }

@@ -1,16 +1,20 @@
 package io.splicelab.splicer;
 
+import io.splicelab.model.events.Architectures;
 import io.splicelab.model.events.ArtifactRef;
 import io.splicelab.model.events.EventCodec.InvalidEventException;
 import io.splicelab.model.events.Payloads.CheckpointCreated;
 import io.splicelab.model.events.Payloads.CheckpointImported;
+import io.splicelab.model.events.RunConfig;
 import io.splicelab.model.events.RunIds;
 import io.splicelab.model.store.ArtifactIntegrityException;
 import io.splicelab.model.store.ArtifactStore;
 import io.splicelab.model.store.LocalArtifactStore;
 import io.splicelab.model.store.RunArtifacts;
+import io.splicelab.model.values.BnMode;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.util.EnumSet;
 import java.util.List;
 
 /**
@@ -36,8 +40,9 @@ public class CheckpointAcceptance {
     }
 
     /**
-     * Checks a created checkpoint before it is accepted: its fields, and that its manifest and parameters are
-     * files in the artifact store.
+     * Checks a created checkpoint before it is accepted: its fields, its configuration's evaluation plan (by the run
+     * configuration's rules, the cuts against its network), and that its manifest and parameters are files in the
+     * artifact store.
      *
      * @throws RuntimeException (dead letter) with the reason
      */
@@ -45,6 +50,14 @@ public class CheckpointAcceptance {
         requireFields(checkpoint.runId() != null && checkpoint.parameters() != null && checkpoint.network() != null
                 && checkpoint.config() != null, "runId, parameters, network and config", checkpoint.runId(),
                 checkpoint.step());
+        RunConfig config = checkpoint.config();
+        String network = checkpoint.network().architecture();
+        List<String> knownCuts = network != null && Architectures.isKnown(network) ? Architectures.cuts(network) : null;
+        double noise = config.labelNoise() == null ? 0 : config.labelNoise();
+        for (RunConfig.FieldError e : config.evalPlan().problems(noise, config.dataset(), knownCuts, network,
+                EnumSet.allOf(BnMode.class))) {
+            throw new InvalidEventException("config." + e.field() + " " + e.message());
+        }
         String manifest = RunArtifacts.checkpointManifest(checkpoint.runId(), checkpoint.step());
         if (!store.exists(manifest)) {
             throw new ArtifactIntegrityException("the checkpoint's manifest " + manifest + " is not in the store");

@@ -4,6 +4,7 @@ import ai.djl.Device;
 import ai.djl.engine.Engine;
 import io.splicelab.model.events.Payloads.NetworkSpec;
 import io.splicelab.splicer.splicing.EvalBatchSize;
+import io.splicelab.splicer.splicing.RunGrid;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -18,6 +19,20 @@ final class DevicePlan {
 
     DevicePlan(SplicerSettings settings) {
         this.settings = settings;
+        requirePrecisionThatPays(settings.precision(), device());
+    }
+
+    /**
+     * Refuses float16 on a CPU at start-up, with the measured reason, instead of evaluating every grid twenty
+     * times slower: libtorch has no fast float16 convolution on x86 CPUs ({@code ./bench/run splicer K N F16K}
+     * measured float16 at 0.048x of float32 on AVX-512). float16 is for GPUs, where it is faster.
+     */
+    static void requirePrecisionThatPays(String precision, Device device) {
+        if (RunGrid.FLOAT16.equals(precision) && !device.isGpu()) {
+            throw new IllegalArgumentException("splicelab.splicer.precision=float16 is refused on a CPU: libtorch "
+                    + "evaluates float16 convolutions on x86 CPUs about 20 times slower than float32 (0.048x, "
+                    + "./bench/run splicer); use float32 on a CPU, float16 with a GPU (splicelab.splicer.device=gpu)");
+        }
     }
 
     /**

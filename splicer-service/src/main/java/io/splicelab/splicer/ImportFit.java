@@ -2,15 +2,18 @@ package io.splicelab.splicer;
 
 import io.splicelab.model.data.DatasetInfo;
 import io.splicelab.model.events.Payloads.CheckpointImported;
+import io.splicelab.model.events.EvalPlan;
 import io.splicelab.model.events.RunConfig;
+import io.splicelab.model.values.BnMode;
 import io.splicelab.model.imports.ImportManifest;
 import java.util.List;
 import java.util.Set;
 
 /**
  * Whether an imported checkpoint can be evaluated here: its dataset's images and classes are what its
- * manifest's network takes, its evaluation subset is valid (by the run configuration's rules), its manifest has
- * every cut the splicer evaluates and the event names a file per segment. Checked when the event is accepted (a
+ * manifest's network takes, its evaluation subset and plan are valid (by the run configuration's rules; only mode
+ * carry, cuts of the manifest), its manifest has every cut evaluated (the plan's, else the configured ones) and the
+ * event names a file per segment. Checked when the event is accepted (a
  * misfit is dead-lettered) and again before it is evaluated (a stored import record is read back).
  */
 final class ImportFit {
@@ -20,15 +23,20 @@ final class ImportFit {
     /** The fields of the configuration an import sets: what its evaluation sets depend on. */
     private static final Set<String> EVALUATION_FIELDS = Set.of("evalSize", "evalSubset", "evalIndices");
 
-    /** The configuration an import's evaluation sets are resolved with: its dataset, size, seed and subset. */
+    /**
+     * The configuration an import's evaluation sets are resolved with: its dataset, size, seed and subset, and its
+     * evaluation plan as the event has it (null fields, imports before the plan: the splicer's settings apply).
+     */
     static RunConfig config(CheckpointImported imported) {
         return new RunConfig(null, null, imported.dataset(), null, null, null, null, null, imported.seed(), null,
-                imported.evalSize()).withEvalSubset(imported.evalSubset(), imported.evalIndices()).withDefaults();
+                imported.evalSize()).withEvalSubset(imported.evalSubset(), imported.evalIndices()).withDefaults()
+                .withEvalPlan(imported.evalPlan());
     }
 
     /**
      * The dataset of an import, when its images and classes are what the manifest's network takes.
      *
+     * @param cuts the configured cuts, evaluated when the event names none (imports before the plan)
      * @throws IllegalArgumentException with what does not fit
      */
     static DatasetInfo requireFit(CheckpointImported imported, RunConfig config, List<String> cuts) {
@@ -50,7 +58,12 @@ final class ImportFit {
                 throw new IllegalArgumentException(e.field() + " " + e.message());
             }
         }
-        for (String cut : cuts) {
+        EvalPlan plan = imported.evalPlan();
+        for (RunConfig.FieldError e : plan.problems(0, info.name(), m.cuts(), "the imported manifest",
+                Set.of(BnMode.CARRY))) {
+            throw new IllegalArgumentException(e.field() + " " + e.message());
+        }
+        for (String cut : plan.cuts() != null ? plan.cuts() : cuts) {
             if (!m.cuts().contains(cut)) {
                 throw new IllegalArgumentException("the splicer evaluates cut '" + cut + "' but the imported manifest "
                         + "has cuts " + m.cuts());

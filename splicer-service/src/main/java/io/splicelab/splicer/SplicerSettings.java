@@ -11,7 +11,10 @@ import java.util.List;
  * are made, so that a bad one stops the service at start-up rather than failing every checkpoint later. One value
  * instead of a dozen configuration fields in each class that needs some of them.
  *
- * @param cuts the configured cuts (a small network's grid has its own, {@link GridFactory#cutsFor})
+ * @param cuts the cuts of runs and imports whose events have none (events from before the per-run plan; a small
+ *     network's grid has its own, {@link GridFactory#cutsFor}); a run's configuration names its own cuts
+ * @param evalSets the evaluation sets of events without a plan (a run's configuration names its own)
+ * @param bnModes the BatchNorm modes of events without a plan
  * @param batchSize {@code auto} or a number of images per forward pass ({@link EvalBatchSize})
  * @param maxRuns how many runs' grids are kept in memory ({@code max-active-runs})
  * @param memoryBudgetBytes one budget for a grid's evaluation: its forward batches and its in-memory features

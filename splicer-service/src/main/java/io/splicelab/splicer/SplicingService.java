@@ -85,7 +85,8 @@ public class SplicingService {
 
     /**
      * Evaluates an imported checkpoint (ONNX segments): like a created one, it adds its row and column to its
-     * run's grid, in BatchNorm mode {@code carry} only, on the evaluation sets of the dataset the import names,
+     * run's grid, in BatchNorm mode {@code carry} only, on the evaluation sets and at the cuts its event asks for
+     * (before the plan: the configured ones) of the dataset the import names,
      * after every other imported checkpoint the store has for its run.
      *
      * @throws IllegalArgumentException (dead letter) when the dataset's images or classes do not match the
@@ -96,7 +97,7 @@ public class SplicingService {
         imported.manifest().validated();
         RunConfig config = ImportFit.config(imported);
         DatasetInfo info = ImportFit.requireFit(imported, config, settings.cuts());
-        RunGrid grid = grids.getOrCreate(runId, () -> factory.of(runId, config, List.of(RunGrid.CARRY)));
+        RunGrid grid = grids.getOrCreate(runId, () -> factory.ofImport(runId, config));
         grow(grid, runId, imported.step(), restore.missing(grid, imported, info));
     }
 

@@ -82,12 +82,17 @@ class CheckpointConsumerTest {
                 0.5)));
         deliver(TRAINER.encode("r1", new CheckpointCreated("r1", 50, 5, good.config(), good.network(),
                 good.parameters(), 1, 0.5)));
-        assertEquals(5, reasons.size(), reasons.toString());
+        // an evaluation plan the splicer cannot evaluate: a cut of another network
+        deliver(TRAINER.encode("r1", new CheckpointCreated("r1", 0, 0, good.config().withEvalPlan(
+                new io.splicelab.model.events.EvalPlan(List.of("test"), List.of("carry"), List.of("conv1"))),
+                good.network(), good.parameters(), 1, 0.5)));
+        assertEquals(6, reasons.size(), reasons.toString());
         assertTrue(reasons.get(0).contains("not a JSON CloudEvent"), reasons.get(0));
         assertTrue(reasons.get(1).contains("event type io.splicelab.run.started is not accepted"), reasons.get(1));
         assertTrue(reasons.get(2).contains("invalid run id"), reasons.get(2));
         assertTrue(reasons.get(3).contains("artifact:runs is not a file"), reasons.get(3));
         assertTrue(reasons.get(4).contains("manifest"), reasons.get(4));
+        assertTrue(reasons.get(5).contains("config.cuts 'conv1' is not a cut of resnet20-b"), reasons.get(5));
         assertEquals(List.of(), pending.all(), "nothing accepted");
 
         deliver(TRAINER.encode("r1", good));
@@ -96,7 +101,7 @@ class CheckpointConsumerTest {
         worker.drain();
         assertEquals(OnnxImportTest.CUTS.size(), captured.cells.size());
         assertEquals(List.of(), pending.all(), "removed once the cells are stored");
-        assertEquals(5, reasons.size());
+        assertEquals(6, reasons.size());
         splicer.close();
     }
 

@@ -40,7 +40,8 @@ class RestoreFromStoreTest {
 
     static RunConfig config() throws Exception {
         return EventCodec.mapper().readValue("{\"architecture\":\"resnet20-b\",\"widthMultiplier\":0.25,"
-                + "\"dataset\":\"synthetic\",\"steps\":30,\"checkpointInterval\":10,\"trainSize\":64,\"evalSize\":24}",
+                + "\"dataset\":\"synthetic\",\"steps\":30,\"checkpointInterval\":10,\"trainSize\":64,\"evalSize\":24,"
+                + "\"evalSets\":[\"test\"],\"bnModes\":[\"carry\"]}",
                 RunConfig.class).withDefaults();
     }
 

@@ -66,7 +66,7 @@ class SplicerIT {
     private static RunConfig config(int evalSize) throws Exception {
         return EventCodec.mapper().readValue("{\"architecture\":\"resnet20-b\",\"widthMultiplier\":0.25,"
                 + "\"dataset\":\"synthetic\",\"steps\":20,\"checkpointInterval\":10,\"trainSize\":64,\"evalSize\":"
-                + evalSize + "}", RunConfig.class).withDefaults();
+                + evalSize + ",\"evalSets\":[\"test\"],\"bnModes\":[\"carry\"]}", RunConfig.class).withDefaults();
     }
 
     /** What the trainer does: parameters and manifest into the store; the event to publish. */

@@ -90,9 +90,10 @@ public final class Payloads {
 
     /**
      * A checkpoint trained elsewhere, imported as one ONNX file per segment (see {@link ImportManifest}), written
-     * once to the artifact store. It joins the grid of its run like a created checkpoint; its evaluation set is the
-     * test subset of {@code dataset} that {@code evalSubset} names ({@code evalSize} examples, subset seed
-     * {@code seed}; the run configuration's fields of the same names). Imported networks carry their own BatchNorm
+     * once to the artifact store. It joins the grid of its run like a created checkpoint; its evaluation sets
+     * ({@code evalSets}, e.g. {@code test}, the test subset of {@code dataset} that {@code evalSubset} names,
+     * {@code evalSize} examples, subset seed {@code seed}, and its corrupted copies) are resolved like a run
+     * configuration's fields of the same names. Imported networks carry their own BatchNorm
      * statistics, so only BatchNorm mode {@code carry} applies.
      *
      * @param manifest the validated manifest (as imported)
@@ -101,15 +102,35 @@ public final class Payloads {
      * @param evalSubset {@code stratified} (also when null: imports before the setting), {@code first} or
      *     {@code indices}
      * @param evalIndices the indices into the test split, with {@code evalSubset=indices}
+     * @param evalSets the evaluation sets of the import's grid ({@link EvalPlan}); null (imports before the plan):
+     *     the splicer's configured sets
+     * @param bnModes {@code [carry]}; null: the same
+     * @param cuts the cuts of the grid, cuts of the manifest; null: the splicer's configured cuts
      */
     public record CheckpointImported(String runId, int step, int index, String dataset, Integer evalSize, Long seed,
             ImportManifest manifest, ArtifactRef manifestFile, List<ArtifactRef> segments,
             @JsonInclude(JsonInclude.Include.NON_NULL) String evalSubset,
-            @JsonInclude(JsonInclude.Include.NON_NULL) List<Integer> evalIndices) {
+            @JsonInclude(JsonInclude.Include.NON_NULL) List<Integer> evalIndices,
+            @JsonInclude(JsonInclude.Include.NON_NULL) List<String> evalSets,
+            @JsonInclude(JsonInclude.Include.NON_NULL) List<String> bnModes,
+            @JsonInclude(JsonInclude.Include.NON_NULL) List<String> cuts) {
         /** An import on the seeded class-stratified test subset (the record before the evaluation subset). */
         public CheckpointImported(String runId, int step, int index, String dataset, Integer evalSize, Long seed,
                 ImportManifest manifest, ArtifactRef manifestFile, List<ArtifactRef> segments) {
             this(runId, step, index, dataset, evalSize, seed, manifest, manifestFile, segments, null, null);
+        }
+
+        /** An import without its evaluation plan (the record before the plan: the splicer's settings apply). */
+        public CheckpointImported(String runId, int step, int index, String dataset, Integer evalSize, Long seed,
+                ImportManifest manifest, ArtifactRef manifestFile, List<ArtifactRef> segments, String evalSubset,
+                List<Integer> evalIndices) {
+            this(runId, step, index, dataset, evalSize, seed, manifest, manifestFile, segments, evalSubset,
+                    evalIndices, null, null, null);
+        }
+
+        /** The evaluation plan the import asked for (a null field: the splicer's setting). */
+        public EvalPlan evalPlan() {
+            return new EvalPlan(evalSets, bnModes, cuts);
         }
     }
 

@@ -29,7 +29,7 @@ import java.util.TreeSet;
  * {@link #withDefaults()} fills what was left out (and resolves {@code augmentation=auto} and
  * {@code epochs} into explicit values), so the configuration a run records is the one it ran with.
  *
- * <p>Over 400 lines because it is the one place a run's 34 fields are declared with their bounds (Bean Validation
+ * <p>Over 400 lines because it is the one place a run's 37 fields are declared with their bounds (Bean Validation
  * constraints on the components), their cross-field rules and their defaults: split, a rule would drift from its
  * field.
  *
@@ -78,6 +78,13 @@ import java.util.TreeSet;
  *     split) or {@code indices} (the images at {@code evalIndices}; the default when only those are given)
  * @param evalIndices with {@code evalSubset=indices}: distinct indices into the dataset's test split, 10 to
  *     {@value #MAX_EVAL_INDICES} of them, evaluated in the order listed
+ * @param evalSets the evaluation sets of the run's hybrid grid ({@link EvalPlan}): {@code test}, {@code train},
+ *     {@code train-noisy} (only with labelNoise > 0; a label-noise run's {@code train} brings it along) and
+ *     {@code <corruption>-<severity>}; default {@link EvalPlan#defaultEvalSets}. Null in events from before the
+ *     plan: the splicer's configured sets
+ * @param bnModes BatchNorm modes of the grid, {@code carry} (default) and/or {@code recalibrate}
+ * @param cuts the cuts of the grid, cut names of the architecture (default: its default cuts,
+ *     {@link Architectures#defaultCuts}; left null for an architecture that is not known, whose own problem that is)
  */
 public record RunConfig(
         @NotNull(message = RunConfig.REQUIRED) @OneOf(Choice.ARCHITECTURE) String architecture,
@@ -129,7 +136,13 @@ public record RunConfig(
         @NotNull(message = RunConfig.REQUIRED) @OneOf(Choice.EVAL_SUBSET) String evalSubset,
         @JsonInclude(JsonInclude.Include.NON_NULL) @Size(min = RunConfig.MIN_EVAL_INDICES,
                 max = RunConfig.MAX_EVAL_INDICES, message = "must list between {min} and {max} indices")
-        List<Integer> evalIndices) {
+        List<Integer> evalIndices,
+        @JsonInclude(JsonInclude.Include.NON_NULL) @NotNull(message = RunConfig.REQUIRED)
+        @Size(min = 1, max = EvalPlan.MAX_NAMES, message = RunConfig.NAMES_RANGE) List<String> evalSets,
+        @JsonInclude(JsonInclude.Include.NON_NULL) @NotNull(message = RunConfig.REQUIRED)
+        @Size(min = 1, max = EvalPlan.MAX_NAMES, message = RunConfig.NAMES_RANGE) List<String> bnModes,
+        @JsonInclude(JsonInclude.Include.NON_NULL)
+        @Size(min = 1, max = EvalPlan.MAX_NAMES, message = RunConfig.NAMES_RANGE) List<String> cuts) {
 
     public static final Set<String> ARCHITECTURES = Architectures.NAMES;
     public static final Set<String> DATASETS = DatasetInfo.KNOWN.keySet();
@@ -160,6 +173,8 @@ public record RunConfig(
     public static final long MAX_NOISE_ENTRIES = 1L << 26;
 
     static final String REQUIRED = "is required";
+    /** The bound of a list of the evaluation plan, as {@link EvalPlan#problems} words it too. */
+    static final String NAMES_RANGE = "must list between {min} and {max} names";
     static final String STEPS_RANGE = "must be between 1 and " + MAX_STEPS;
     static final String LOG_CHECKPOINTS_RANGE = "must be between 0 and " + MAX_LOG_CHECKPOINTS;
     /** The record's components in declaration order: the order in which {@link #validate()} reports fields. */
@@ -172,7 +187,7 @@ public record RunConfig(
             Integer evalSize) {
         this(architecture, widthMultiplier, dataset, steps, batchSize, learningRate, momentum, checkpointInterval,
                 seed, trainSize, evalSize, null, null, null, null, null, null, null, null, null, null, null, null,
-                null, null, null, null, null, null, null, null, null, null, null);
+                null, null, null, null, null, null, null, null, null, null, null, null, null, null);
     }
 
     /** The configuration before the evaluation subset: every field but {@code evalSubset} and {@code evalIndices}. */
@@ -186,7 +201,23 @@ public record RunConfig(
         this(architecture, widthMultiplier, dataset, steps, batchSize, learningRate, momentum, checkpointInterval,
                 seed, trainSize, evalSize, shortcut, optimizer, nesterov, weightDecay, lrSchedule, lrMilestones, lrGamma,
                 warmupSteps, epochs, augmentation, labelNoise, freezeCut, freezeStep, checkpointEveryEpoch,
-                logCheckpoints, noiseSteps, noiseMinibatches, noiseProjectionDim, device, dataDir, download, null, null);
+                logCheckpoints, noiseSteps, noiseMinibatches, noiseProjectionDim, device, dataDir, download, null, null,
+                null, null, null);
+    }
+
+    /** The configuration before the evaluation plan: every field but {@code evalSets}, {@code bnModes}, {@code cuts}. */
+    public RunConfig(String architecture, Double widthMultiplier, String dataset, Integer steps, Integer batchSize,
+            Double learningRate, Double momentum, Integer checkpointInterval, Long seed, Integer trainSize,
+            Integer evalSize, String shortcut, String optimizer, Boolean nesterov, Double weightDecay,
+            String lrSchedule, List<Integer> lrMilestones, Double lrGamma, Integer warmupSteps, Integer epochs,
+            String augmentation, Double labelNoise, String freezeCut, Integer freezeStep, Boolean checkpointEveryEpoch,
+            Integer logCheckpoints, List<Integer> noiseSteps, Integer noiseMinibatches, Integer noiseProjectionDim,
+            String device, String dataDir, Boolean download, String evalSubset, List<Integer> evalIndices) {
+        this(architecture, widthMultiplier, dataset, steps, batchSize, learningRate, momentum, checkpointInterval,
+                seed, trainSize, evalSize, shortcut, optimizer, nesterov, weightDecay, lrSchedule, lrMilestones, lrGamma,
+                warmupSteps, epochs, augmentation, labelNoise, freezeCut, freezeStep, checkpointEveryEpoch,
+                logCheckpoints, noiseSteps, noiseMinibatches, noiseProjectionDim, device, dataDir, download, evalSubset,
+                evalIndices, null, null, null);
     }
 
     /** Fills the defaults of every field the user left out. */
@@ -209,7 +240,15 @@ public record RunConfig(
         Integer eval = evalSize != null ? evalSize
                 : EvalSubset.INDICES.wire().equals(subset) && indices != null ? Integer.valueOf(indices.size())
                 : Integer.valueOf(500);
-        return new RunConfig(architecture == null ? "resnet20" : architecture,
+        String arch = architecture == null ? "resnet20" : architecture;
+        double noise = labelNoise == null ? 0.0 : labelNoise;
+        String networkArch = "B".equals(shortcut) && Architectures.isKnown(arch + Architectures.OPTION_B_SUFFIX)
+                ? arch + Architectures.OPTION_B_SUFFIX : arch;
+        List<String> sets = EvalPlan.withNoisyTrain(evalSets == null ? EvalPlan.defaultEvalSets(noise) : evalSets,
+                noise);
+        List<String> gridCuts = cuts != null ? cuts
+                : Architectures.isKnown(networkArch) ? Architectures.defaultCuts(networkArch) : null;
+        return new RunConfig(arch,
                 widthMultiplier == null ? 1.0 : widthMultiplier, ds, resolvedSteps, batch,
                 learningRate == null ? 0.05 : learningRate, momentum == null ? 0.9 : momentum,
                 checkpointInterval == null ? 50 : checkpointInterval, seed == null ? 1L : seed, train,
@@ -222,7 +261,8 @@ public record RunConfig(
                 checkpointEveryEpoch == null ? Boolean.FALSE : checkpointEveryEpoch,
                 logCheckpoints == null ? 0 : logCheckpoints, noiseSteps == null ? List.of() : noiseSteps,
                 noiseMinibatches == null ? 64 : noiseMinibatches, noiseProjectionDim, device == null ? "auto" : device,
-                dataDir, download == null ? Boolean.FALSE : download, subset, indices);
+                dataDir, download == null ? Boolean.FALSE : download, subset, indices, sets,
+                bnModes == null ? EvalPlan.DEFAULT_BN_MODES : bnModes, gridCuts);
     }
 
     /**
@@ -234,7 +274,24 @@ public record RunConfig(
                 checkpointInterval, seed, trainSize, evalSize, shortcut, optimizer, nesterov, weightDecay, lrSchedule,
                 lrMilestones, lrGamma, warmupSteps, epochs, augmentation, labelNoise, freezeCut, freezeStep,
                 checkpointEveryEpoch, logCheckpoints, noiseSteps, noiseMinibatches, noiseProjectionDim, device, dataDir,
-                download, subset, indices);
+                download, subset, indices, evalSets, bnModes, cuts);
+    }
+
+    /**
+     * This configuration with another evaluation plan (the other fields as they are): what an import is evaluated
+     * with, the plan its request resolved.
+     */
+    public RunConfig withEvalPlan(EvalPlan plan) {
+        return new RunConfig(architecture, widthMultiplier, dataset, steps, batchSize, learningRate, momentum,
+                checkpointInterval, seed, trainSize, evalSize, shortcut, optimizer, nesterov, weightDecay, lrSchedule,
+                lrMilestones, lrGamma, warmupSteps, epochs, augmentation, labelNoise, freezeCut, freezeStep,
+                checkpointEveryEpoch, logCheckpoints, noiseSteps, noiseMinibatches, noiseProjectionDim, device, dataDir,
+                download, evalSubset, evalIndices, plan.evalSets(), plan.bnModes(), plan.cuts());
+    }
+
+    /** The evaluation plan as given (a field is null when not given: before defaults, or in an old event). */
+    public EvalPlan evalPlan() {
+        return new EvalPlan(evalSets, bnModes, cuts);
     }
 
     /**
@@ -276,6 +333,16 @@ public record RunConfig(
             FieldError error = new FieldError(field, v.getMessage());
             // one problem a field: the first by message, so the answer does not depend on the validator's order
             byField.merge(field, error, (a, b) -> a.message().compareTo(b.message()) <= 0 ? a : b);
+        }
+        // the plan's rules name the value that is wrong, so they are checked in code (a field gets one problem)
+        boolean knownArchitecture = architecture != null && ARCHITECTURES.contains(architecture)
+                && !byField.containsKey("shortcut");
+        List<String> knownCuts = knownArchitecture ? Architectures.cuts(networkArchitecture()) : null;
+        // a labelNoise out of range is its own field's problem: train-noisy is then not judged by it
+        double noise = labelNoise == null ? 0 : labelNoise < 0 || labelNoise > 1 ? 1 : labelNoise;
+        for (FieldError e : evalPlan().problems(noise, dataset, knownCuts, networkArchitecture(),
+                java.util.EnumSet.allOf(io.splicelab.model.values.BnMode.class))) {
+            byField.putIfAbsent(e.field(), e);
         }
         return List.copyOf(byField.values());
     }

@@ -259,4 +259,102 @@ class RunConfigTest {
                 .map(java.lang.reflect.RecordComponent::getName).toList();
         assertTrue(components.containsAll(keys), keys.toString());
     }
+
+    @Test
+    void theDefaultPlanEvaluatesTrainTestAndThreeCorruptionsInModeCarryAtTheArchitecturesCuts() throws Exception {
+        RunConfig config = parse("{}").withDefaults();
+        assertEquals(List.of("test", "train", "gaussian_noise-3", "fog-3", "contrast-3"), config.evalSets());
+        assertEquals(List.of("carry"), config.bnModes());
+        assertEquals(List.of("stem", "stage1", "stage2"), config.cuts());
+        assertTrue(config.validate().isEmpty(), config.validate().toString());
+        assertEquals(config, parse(EventCodec.toJson(config)), "round trip");
+        assertEquals(config, config.withDefaults(), "defaults are idempotent");
+        // a label-noise run also reads the labels it fitted
+        RunConfig noisy = parse("{\"labelNoise\":1}").withDefaults();
+        assertEquals(List.of("test", "train", "train-noisy", "gaussian_noise-3", "fog-3", "contrast-3"),
+                noisy.evalSets());
+        assertTrue(noisy.validate().isEmpty(), noisy.validate().toString());
+        // the small networks' cuts; a ResNet with option B shortcuts keeps the stage cuts
+        assertEquals(List.of("conv1", "conv2", "fc1"), parse("{\"architecture\":\"cnn\"}").withDefaults().cuts());
+        assertEquals(List.of("fc1", "fc2"), parse("{\"architecture\":\"mlp\"}").withDefaults().cuts());
+        assertEquals(List.of("stem", "stage1", "stage2"),
+                parse("{\"architecture\":\"resnet56\",\"shortcut\":\"B\"}").withDefaults().cuts());
+        // every default corruption is computed for the 28x28 grayscale datasets too
+        for (String dataset : List.of("fashion-mnist", "mnist", "cifar100", "svhn")) {
+            RunConfig c = parse("{\"dataset\":\"" + dataset + "\"}").withDefaults();
+            assertTrue(c.validate().isEmpty(), dataset + " " + c.validate());
+            for (String set : EvalPlan.DEFAULT_CORRUPTIONS) {
+                assertTrue(io.splicelab.model.values.EvalSet.COMPUTED_CORRUPTIONS.contains(
+                        io.splicelab.model.values.EvalSet.parse(set).corruption()), set);
+            }
+        }
+    }
+
+    @Test
+    void aGivenPlanIsKeptAndALabelNoiseRunsTrainBringsTrainNoisy() throws Exception {
+        RunConfig pinned = parse("{\"evalSets\":[\"test\"],\"bnModes\":[\"recalibrate\",\"carry\"],"
+                + "\"cuts\":[\"s2b1\",\"stem\"]}").withDefaults();
+        assertEquals(List.of("test"), pinned.evalSets());
+        assertEquals(List.of("recalibrate", "carry"), pinned.bnModes());
+        assertEquals(List.of("s2b1", "stem"), pinned.cuts());
+        assertTrue(pinned.validate().isEmpty(), pinned.validate().toString());
+        assertEquals(List.of("train", "train-noisy", "fog-1"), parse("{\"labelNoise\":0.2,\"evalSets\":"
+                + "[\"train\",\"fog-1\"]}").withDefaults().evalSets());
+        assertEquals(List.of("train-noisy", "train"), parse("{\"labelNoise\":0.2,\"evalSets\":"
+                + "[\"train-noisy\",\"train\"]}").withDefaults().evalSets(), "listed: kept as listed");
+    }
+
+    @Test
+    void everyPlanProblemNamesItsFieldAndTheValue() throws Exception {
+        assertEquals("unknown evaluation set 'validation'; known: test, train, train-noisy, <corruption>-<severity>",
+                message(parse("{\"evalSets\":[\"test\",\"validation\"]}"), "evalSets"));
+        assertTrue(message(parse("{\"evalSets\":[\"fog-6\"]}"), "evalSets").contains("severity must be 1..5"));
+        assertTrue(message(parse("{\"evalSets\":[\"haze-3\"]}"), "evalSets").startsWith("unknown corruption haze"));
+        assertEquals("lists 'test' twice", message(parse("{\"evalSets\":[\"test\",\"fog-3\",\"test\"]}"),
+                "evalSets"));
+        assertEquals("must list between 1 and 128 names", message(parse("{\"evalSets\":[]}"), "evalSets"));
+        assertEquals("must not list an empty name", message(parse("{\"evalSets\":[\"test\",\"\"]}"),
+                "evalSets"));
+        assertEquals("must not list an empty name", message(parse("{\"labelNoise\":0.5,\"evalSets\":[\"train\","
+                + "null]}"), "evalSets"));
+        assertEquals("must not list an empty name", message(parse("{\"cuts\":[null]}"), "cuts"));
+        assertEquals("train-noisy needs labelNoise > 0 (without label noise it is train)",
+                message(parse("{\"evalSets\":[\"train-noisy\"]}"), "evalSets"));
+        assertEquals("frost-2 exists only in the CIFAR-10-C files, for cifar10",
+                message(parse("{\"dataset\":\"mnist\",\"evalSets\":[\"frost-2\"]}"), "evalSets"));
+        assertTrue(fields(parse("{\"dataset\":\"cifar10\",\"evalSets\":[\"frost-2\"]}")).isEmpty());
+
+        assertTrue(message(parse("{\"bnModes\":[\"sometimes\"]}"), "bnModes").contains("sometimes"));
+        assertEquals("lists 'carry' twice", message(parse("{\"bnModes\":[\"carry\",\"carry\"]}"), "bnModes"));
+        assertEquals("must list between 1 and 128 names", message(parse("{\"bnModes\":[]}"), "bnModes"));
+
+        assertEquals("'conv1' is not a cut of resnet20; its cuts: " + Architectures.cuts("resnet20"),
+                message(parse("{\"cuts\":[\"stem\",\"conv1\"]}"), "cuts"));
+        assertEquals("'s3b5' is not a cut of resnet20-b; its cuts: " + Architectures.cuts("resnet20-b"),
+                message(parse("{\"shortcut\":\"B\",\"cuts\":[\"s3b5\"]}"), "cuts"));
+        assertTrue(fields(parse("{\"architecture\":\"resnet32\",\"cuts\":[\"s3b5\"]}")).isEmpty());
+        assertEquals("lists 'fc1' twice", message(parse("{\"architecture\":\"mlp\",\"cuts\":[\"fc1\","
+                + "\"fc1\"]}"), "cuts"));
+        assertEquals("must list between 1 and 128 names", message(parse("{\"cuts\":[]}"), "cuts"));
+        // one problem a field, in the order of the fields, beside the other fields' problems
+        assertEquals(List.of("optimizer", "evalSets", "bnModes", "cuts"), fields(parse("{\"optimizer\":\"x\","
+                + "\"evalSets\":[\"x\"],\"bnModes\":[\"x\"],\"cuts\":[\"x\"]}")));
+    }
+
+    @Test
+    void theEarlierConstructorsAndEventsHaveNoPlanUntilDefaults() throws Exception {
+        RunConfig old = parse("{\"steps\":100,\"checkpointInterval\":25}");
+        assertEquals(new EvalPlan(null, null, null), old.evalPlan(), "an old event: the splicer's settings apply");
+        assertEquals(new EvalPlan(List.of("test"), List.of("carry"), List.of("stem")),
+                old.evalPlan().orElse(new EvalPlan(List.of("test"), List.of("carry"), List.of("stem"))));
+        RunConfig first = new RunConfig("resnet20", null, null, 100, null, null, null, 25, null, null, 300);
+        assertEquals(null, first.evalSets());
+        assertEquals(List.of("carry"), first.withDefaults().bnModes());
+        RunConfig plan = first.withEvalPlan(new EvalPlan(List.of("fog-3"), List.of("carry"), List.of("stage2")));
+        assertEquals(List.of("fog-3"), plan.withDefaults().evalSets());
+        assertEquals(List.of("stage2"), plan.withEvalSubset("first", null).cuts(), "the subset keeps the plan");
+        assertTrue(!EventCodec.toJson(old).contains("evalSets"), "an absent plan stays absent");
+        assertEquals(List.of("test", "fog-3", ""), EvalPlan.split(" test, fog-3 ,"));
+        assertEquals(null, EvalPlan.split("  "));
+    }
 }

@@ -22,7 +22,7 @@ import java.util.Map;
 public final class ClaimsExperiment {
     /** The seeds of the claims experiment. */
     public static final List<Long> SEEDS = List.of(1L, 2L, 3L);
-    /** The evaluation sets the claims need (the splicer's {@code splicelab.splicer.eval-sets} on older stacks). */
+    /** The evaluation sets the claims need (a random-label run adds train-noisy to train). */
     public static final List<String> EVAL_SETS = List.of("test", "train", "gaussian_noise-3", "fog-3",
             "contrast-3");
 
@@ -30,7 +30,8 @@ public final class ClaimsExperiment {
             {"architecture": "resnet20", "widthMultiplier": 0.25, "dataset": "fashion-mnist",
              "trainSize": 1000, "evalSize": 500, "batchSize": 32, "steps": 240, "checkpointInterval": 80,
              "learningRate": 0.05, "momentum": 0.9, "augmentation": "none",
-             "noiseSteps": [240], "noiseMinibatches": 32}
+             "noiseSteps": [240], "noiseMinibatches": 32,
+             "evalSets": ["test", "train", "gaussian_noise-3", "fog-3", "contrast-3"], "bnModes": ["carry"]}
             """;
     private static final String VARIANTS = """
             {"baseline": {},

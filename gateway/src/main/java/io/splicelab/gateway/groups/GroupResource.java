@@ -40,9 +40,25 @@ public class GroupResource {
     }
 
     @GET
-    @Operation(summary = "Every experiment group, newest first")
-    public List<GroupSummary> list() {
-        return groups.list();
+    @Produces({MediaType.APPLICATION_JSON, io.splicelab.gateway.exports.TidyCsv.MEDIA_TYPE})
+    @Operation(summary = "Every experiment group, newest first", description = "CSV with Accept: text/csv or "
+            + "?format=csv: one row per group, the JSON fields as columns (groupId, name, factor, runs, createdAt).")
+    @org.eclipse.microprofile.openapi.annotations.responses.APIResponse(responseCode = "200", description = "The "
+            + "groups", content = {
+                @org.eclipse.microprofile.openapi.annotations.media.Content(mediaType = MediaType.APPLICATION_JSON,
+                        schema = @org.eclipse.microprofile.openapi.annotations.media.Schema(
+                                implementation = GroupSummary.class,
+                                type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.ARRAY)),
+                @org.eclipse.microprofile.openapi.annotations.media.Content(
+                        mediaType = io.splicelab.gateway.exports.TidyCsv.MEDIA_TYPE)})
+    public Response list(@org.eclipse.microprofile.openapi.annotations.parameters.Parameter(
+            description = io.splicelab.gateway.exports.CsvNegotiation.FORMAT) @jakarta.ws.rs.QueryParam("format")
+            String format, @jakarta.ws.rs.core.Context jakarta.ws.rs.core.HttpHeaders headers) {
+        boolean csv = io.splicelab.gateway.exports.CsvNegotiation.wantsCsv(format, headers);
+        List<GroupSummary> all = groups.list();
+        return csv ? io.splicelab.gateway.exports.CsvNegotiation.csv(io.splicelab.gateway.exports.RecordTable.of(
+                GroupSummary.class, all, java.util.Map.of()), "groups.csv")
+                : Response.ok(all, MediaType.APPLICATION_JSON_TYPE).build();
     }
 
     @GET

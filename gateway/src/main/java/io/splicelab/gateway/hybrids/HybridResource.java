@@ -1,7 +1,6 @@
 package io.splicelab.gateway.hybrids;
 
 import io.splicelab.edge.problem.Problem;
-import io.splicelab.edge.problem.ProblemException;
 import io.splicelab.gateway.runs.RunQueries;
 import io.splicelab.model.store.RunArtifacts;
 import jakarta.ws.rs.GET;
@@ -107,23 +106,6 @@ public class HybridResource {
     }
 
     private static boolean wantsCsv(String format, HttpHeaders headers) {
-        if (format != null && !format.isBlank()) {
-            if (format.equalsIgnoreCase("csv")) {
-                return true;
-            }
-            if (format.equalsIgnoreCase("json")) {
-                return false;
-            }
-            throw ProblemException.invalidParameter("format", "must be json or csv");
-        }
-        for (MediaType type : headers.getAcceptableMediaTypes()) {
-            if (type.isWildcardType() || type.isCompatible(MediaType.APPLICATION_JSON_TYPE)) {
-                return false;
-            }
-            if (type.isCompatible(MediaType.valueOf(HybridCsv.MEDIA_TYPE))) {
-                return true;
-            }
-        }
-        return false;
+        return io.splicelab.gateway.exports.CsvNegotiation.wantsCsv(format, headers);
     }
 }

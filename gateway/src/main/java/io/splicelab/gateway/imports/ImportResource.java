@@ -52,7 +52,17 @@ public class ImportResource {
             + "imports with other steps into the same run grow it. The checkpoint is evaluated on a test subset: "
             + "evalSubset stratified (seeded, class-stratified, the default), first (the first evalSize test images) "
             + "or indices (the test images at evalIndices, e.g. evalIndices=3,17,42; evalSize is their number). "
-            + "Needs the API token.";
+            + "Its evaluation plan is a run's: evalSets, bnModes and cuts, comma-separated (default: "
+            + "test,train,gaussian_noise-3,fog-3,contrast-3; carry; every cut of the manifest; a later import into "
+            + "the run: the run's plan). Needs the API token.";
+    private static final String EVAL_SETS = "the evaluation sets, comma-separated: test, train (the dataset's training "
+            + "split, a seeded class-stratified subset, true labels), <corruption>-<severity> (e.g. fog-3); "
+            + "train-noisy does not apply (an import's label noise is not known). Default: "
+            + "test,train,gaussian_noise-3,fog-3,contrast-3, or the run's earlier imports'";
+    private static final String BN_MODES = "the BatchNorm modes, comma-separated: only carry applies (an imported "
+            + "network carries its own statistics); default carry";
+    private static final String CUTS = "the cuts of the grid, comma-separated, cut names of the manifest; default: "
+            + "every cut of the manifest, or the run's earlier imports'";
     private static final String SUBSET = "the test images evaluated on: stratified (default: a seeded "
             + "class-stratified sample of evalSize), first (the first evalSize) or indices (those at evalIndices; the "
             + "default when evalIndices are given)";
@@ -85,9 +95,12 @@ public class ImportResource {
             @Parameter(description = SUBSET, schema = @Schema(enumeration = {"stratified", "first", "indices"}))
             @QueryParam("evalSubset") String evalSubset,
             @Parameter(description = INDICES, example = "3,17,42") @QueryParam("evalIndices") String evalIndices,
+            @Parameter(description = EVAL_SETS, example = "test,train,fog-3") @QueryParam("evalSets") String evalSets,
+            @Parameter(description = BN_MODES, example = "carry") @QueryParam("bnModes") String bnModes,
+            @Parameter(description = CUTS, example = "stem,stage1,stage2") @QueryParam("cuts") String cuts,
             InputStream body) {
         return accepted(imports.importZip(body, new ImportRequest(run, dataset, evalSize, seed, evalSubset,
-                evalIndices)));
+                evalIndices, evalSets, bnModes, cuts)));
     }
 
     @RequiresApiToken
@@ -105,8 +118,12 @@ public class ImportResource {
             @Parameter(description = "seed of the evaluation subset (default 1)") @RestForm("seed") Long seed,
             @Parameter(description = SUBSET, schema = @Schema(enumeration = {"stratified", "first", "indices"}))
             @RestForm("evalSubset") String evalSubset,
-            @Parameter(description = INDICES_FORM) @RestForm("evalIndices") String evalIndices) {
-        ImportRequest request = new ImportRequest(run, dataset, evalSize, seed, evalSubset, evalIndices);
+            @Parameter(description = INDICES_FORM) @RestForm("evalIndices") String evalIndices,
+            @Parameter(description = EVAL_SETS) @RestForm("evalSets") String evalSets,
+            @Parameter(description = BN_MODES) @RestForm("bnModes") String bnModes,
+            @Parameter(description = CUTS) @RestForm("cuts") String cuts) {
+        ImportRequest request = new ImportRequest(run, dataset, evalSize, seed, evalSubset, evalIndices, evalSets,
+                bnModes, cuts);
         if (file == null) {
             return accepted(imports.importZip((InputStream) null, request));
         }

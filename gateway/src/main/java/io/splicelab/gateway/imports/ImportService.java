@@ -11,6 +11,7 @@ import io.splicelab.gateway.readmodel.RunEntity;
 import io.splicelab.gateway.readmodel.RunStatus;
 import io.splicelab.model.data.DatasetInfo;
 import io.splicelab.model.events.ArtifactRef;
+import io.splicelab.model.events.EvalPlan;
 import io.splicelab.model.events.EventCodec;
 import io.splicelab.model.events.Payloads.CheckpointImported;
 import io.splicelab.model.events.RunConfig;
@@ -20,6 +21,7 @@ import io.splicelab.model.imports.InvalidManifestException;
 import io.splicelab.model.store.ArtifactIntegrityException;
 import io.splicelab.model.store.LocalArtifactStore;
 import io.splicelab.model.store.RunArtifacts;
+import io.splicelab.model.values.BnMode;
 import io.splicelab.model.values.EvalSubset;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
@@ -31,6 +33,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Pattern;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
@@ -76,9 +79,19 @@ public class ImportService {
      * @param evalSubset {@code stratified} (default), {@code first} or {@code indices} (the run configuration's field)
      * @param evalIndices with {@code indices}: the indices into the test split as text, separated by commas and/or
      *     white space ({@code 3,17,42})
+     * @param evalSets the evaluation sets, comma-separated (the run configuration's field; null: the run's earlier
+     *     imports', else the default {@link EvalPlan#defaultEvalSets} without label noise)
+     * @param bnModes the BatchNorm modes, comma-separated: only {@code carry} applies to an imported network
+     * @param cuts the cuts, comma-separated, cuts of the manifest (null: the earlier imports', else all of the
+     *     manifest's)
      */
     public record ImportRequest(String run, String dataset, Integer evalSize, Long seed, String evalSubset,
-            String evalIndices) {
+            String evalIndices, String evalSets, String bnModes, String cuts) {
+        /** A request without an evaluation plan: the defaults. */
+        public ImportRequest(String run, String dataset, Integer evalSize, Long seed, String evalSubset,
+                String evalIndices) {
+            this(run, dataset, evalSize, seed, evalSubset, evalIndices, null, null, null);
+        }
     }
 
     /**
@@ -93,15 +106,21 @@ public class ImportService {
             List<ImportManifest.Warning> warnings,
             @Schema(description = "The test images the checkpoint is evaluated on, e.g. 'first size=500', "
                     + "'stratified size=500 seed=1' or 'indices size=37 sha256=1f0c9a2b3d4e5f60'")
-            String evalSubset) {
+            String evalSubset,
+            @Schema(description = "The evaluation sets of the run's grid, e.g. [test, train, gaussian_noise-3, fog-3, "
+                    + "contrast-3]; null for a run imported before the plan (the splicer's configured sets)")
+            List<String> evalSets,
+            @Schema(description = "The BatchNorm modes of the run's grid: [carry]") List<String> bnModes,
+            @Schema(description = "The cuts of the run's grid, cuts of the manifest") List<String> cuts) {
     }
 
     /** The evaluation an import asks for, resolved and checked: what an earlier import of the run must share. */
-    private record Evaluation(String dataset, int evalSize, long seed, String subset, List<Integer> indices) {
+    private record Evaluation(String dataset, int evalSize, long seed, String subset, List<Integer> indices,
+            EvalPlan plan) {
         static Evaluation of(CheckpointImported e) {
             return new Evaluation(e.dataset(), e.evalSize() == null ? -1 : e.evalSize(),
                     e.seed() == null ? Long.MIN_VALUE : e.seed(), EvalSubset.of(e.evalSubset(), e.evalIndices()).wire(),
-                    e.evalIndices() == null || e.evalIndices().isEmpty() ? null : e.evalIndices());
+                    e.evalIndices() == null || e.evalIndices().isEmpty() ? null : e.evalIndices(), e.evalPlan());
         }
 
         String describe() {
@@ -177,19 +196,18 @@ public class ImportService {
             throw invalid("dataset", "dataset " + info.name() + " has " + info.numClasses()
                     + " classes but the manifest's numClasses is " + manifest.numClasses());
         }
-        Evaluation evaluation = evaluation(request, info);
+        int step = manifest.step();
+        List<CheckpointImported> earlier = imports(runId);
+        Evaluation evaluation = evaluation(request, info, plan(request, info, manifest, earlier));
         int evalSize = evaluation.evalSize();
         long seed = evaluation.seed();
-        int step = manifest.step();
 
-        List<CheckpointImported> earlier = imports(runId);
         CheckpointImported same = earlier.stream().filter(e -> e.step() == step && sameImport(e, contents,
                 evaluation)).findFirst().orElse(null);
         if (same != null) {
             // the same import again (e.g. after a 503): announce it again; the splicer skips what it has evaluated
             publishOrFail(same, Instant.ofEpochMilli(System.currentTimeMillis()));
-            return new ImportAccepted(runId, step, same.index(), same.dataset(), evalSize, seed,
-                    contents.warnings(), evaluation.describe());
+            return accepted(runId, step, same.index(), evaluation, contents.warnings());
         }
         checkRun(runId, step, evaluation, earlier);
 
@@ -209,19 +227,51 @@ public class ImportService {
             throw e;
         }
         int index = (int) earlier.stream().filter(e -> e.step() < step).count();
+        EvalPlan plan = evaluation.plan();
         CheckpointImported imported = new CheckpointImported(runId, step, index, info.name(), evalSize, seed,
-                manifest, manifestRef, segments, evaluation.subset(), evaluation.indices());
+                manifest, manifestRef, segments, evaluation.subset(), evaluation.indices(), plan.evalSets(),
+                plan.bnModes(), plan.cuts());
         store.put(RunArtifacts.importRecord(runId, step),
                 EventCodec.toJson(imported).getBytes(StandardCharsets.UTF_8), "application/json");
         // millisecond precision, like the databases keep it: the event's time is the run's creation time
         Instant now = Instant.ofEpochMilli(System.currentTimeMillis());
         recordRun(runId, importedConfig(info.name(), evalSize, seed).withEvalSubset(evaluation.subset(),
-                evaluation.indices()), now);
+                evaluation.indices()).withEvalPlan(plan), now);
         publishOrFail(imported, now);
         LOG.infof("run %s: imported checkpoint at step %d (%d segments, dataset %s, %s, %d manifest fields ignored)",
                 runId, step, manifest.segments().size(), info.name(), evaluation.describe(), contents.warnings().size());
-        return new ImportAccepted(runId, step, index, info.name(), evalSize, seed, contents.warnings(),
-                evaluation.describe());
+        return accepted(runId, step, index, evaluation, contents.warnings());
+    }
+
+    private static ImportAccepted accepted(String runId, int step, int index, Evaluation evaluation,
+            List<ImportManifest.Warning> warnings) {
+        EvalPlan plan = evaluation.plan();
+        return new ImportAccepted(runId, step, index, evaluation.dataset(), evaluation.evalSize(), evaluation.seed(),
+                warnings, evaluation.describe(), plan.evalSets(), plan.bnModes(), plan.cuts());
+    }
+
+    /**
+     * The evaluation plan of the request, checked by the run configuration's rules ({@link EvalPlan#problems}) with
+     * what an import is: no label noise known (so no {@code train-noisy}; {@code train} is the dataset's training
+     * split with its true labels), only mode {@code carry} (an imported network carries its own BatchNorm
+     * statistics) and the manifest's cuts. A list the request leaves out is the run's earlier imports' (a run has one
+     * plan), else the default: {@link EvalPlan#defaultEvalSets} without label noise, {@code carry}, every cut of the
+     * manifest.
+     *
+     * @throws ProblemException 400 naming the field
+     */
+    private static EvalPlan plan(ImportRequest request, DatasetInfo info, ImportManifest manifest,
+            List<CheckpointImported> earlier) {
+        EvalPlan asked = new EvalPlan(EvalPlan.split(request.evalSets()), EvalPlan.split(request.bnModes()),
+                EvalPlan.split(request.cuts()));
+        EvalPlan resolved = earlier.isEmpty()
+                ? asked.orElse(new EvalPlan(EvalPlan.defaultEvalSets(0), EvalPlan.DEFAULT_BN_MODES, manifest.cuts()))
+                : asked.orElse(earlier.get(0).evalPlan());
+        for (RunConfig.FieldError e : resolved.problems(0, info.name(), manifest.cuts(), "the manifest",
+                Set.of(BnMode.CARRY))) {
+            throw invalid(e.field(), e.message());
+        }
+        return resolved;
     }
 
     /**
@@ -231,7 +281,7 @@ public class ImportService {
      *
      * @throws ProblemException 400 naming the field
      */
-    private static Evaluation evaluation(ImportRequest request, DatasetInfo info) {
+    private static Evaluation evaluation(ImportRequest request, DatasetInfo info, EvalPlan plan) {
         String subsetName = request.evalSubset() == null || request.evalSubset().isBlank() ? null
                 : request.evalSubset().strip();
         List<Integer> indices = indices(request.evalIndices());
@@ -252,7 +302,7 @@ public class ImportService {
             throw invalid("evalSize", "must be the number of evalIndices (" + asked.evalIndices().size()
                     + ") or be left out, got " + evalSize);
         }
-        return new Evaluation(info.name(), evalSize, asked.seed(), asked.evalSubset(), asked.evalIndices());
+        return new Evaluation(info.name(), evalSize, asked.seed(), asked.evalSubset(), asked.evalIndices(), plan);
     }
 
     /**
@@ -347,8 +397,10 @@ public class ImportService {
                 throw ProblemException.conflict("run " + runId + " already has an imported checkpoint at step " + step);
             }
             if (!Evaluation.of(e).equals(evaluation)) {
+                EvalPlan plan = e.evalPlan();
                 throw ProblemException.conflict("run " + runId + " is evaluated on dataset " + e.dataset()
                         + " (evalSize " + e.evalSize() + ", seed " + e.seed() + ", " + Evaluation.of(e).describe()
+                        + ", evalSets " + plan.evalSets() + ", bnModes " + plan.bnModes() + ", cuts " + plan.cuts()
                         + "); import this checkpoint with the same or under another run name");
             }
         }

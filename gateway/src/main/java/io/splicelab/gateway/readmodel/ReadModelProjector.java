@@ -140,7 +140,7 @@ public class ReadModelProjector {
         } else if (payload instanceof CheckpointImported p) {
             // an imported run has no training: it is complete with each checkpoint it receives
             setConfigIfAbsent(run, new RunConfig("onnx", null, p.dataset(), null, null, null, null, null, p.seed(),
-                    null, p.evalSize()).withEvalSubset(p.evalSubset(), p.evalIndices()));
+                    null, p.evalSize()).withEvalSubset(p.evalSubset(), p.evalIndices()).withEvalPlan(p.evalPlan()));
             if (!run.status.isFinal()) {
                 run.status = RunStatus.COMPLETED;
             }

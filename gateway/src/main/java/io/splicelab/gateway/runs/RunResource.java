@@ -23,6 +23,11 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import io.splicelab.gateway.exports.CsvNegotiation;
+import io.splicelab.gateway.exports.RunTables;
+import io.splicelab.gateway.exports.TidyCsv;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.List;
@@ -68,17 +73,25 @@ public class RunResource {
     }
 
     @GET
+    @Produces({MediaType.APPLICATION_JSON, TidyCsv.MEDIA_TYPE})
     @Operation(summary = "The runs, newest first, one page at a time", description = "The body is the page's runs; "
-            + "X-Total-Count says how many match in all and Link names the next and previous pages.")
+            + "X-Total-Count says how many match in all and Link names the next and previous pages. CSV with Accept: "
+            + "text/csv or ?format=csv: one row per run of the page, the JSON fields as columns in the same order (times "
+            + "ISO 8601, empty when null), then the configuration as config.<field> columns.")
     public Response list(@Parameter(description = "only runs with this status, e.g. RUNNING") @QueryParam("status")
             String status,
             @Parameter(description = "only runs of this experiment group") @QueryParam("group") String group,
             @Parameter(description = "the page, from 0") @QueryParam("page") @DefaultValue("0")
             @Min(value = 0, message = "must be 0 or more") int page,
             @Parameter(description = "runs per page, 1 to 500") @QueryParam("size") @DefaultValue("100")
-            @Min(value = 1, message = SIZES) @Max(value = RunQueries.MAX_PAGE_SIZE, message = SIZES) int size) {
+            @Min(value = 1, message = SIZES) @Max(value = RunQueries.MAX_PAGE_SIZE, message = SIZES) int size,
+            @Parameter(description = CsvNegotiation.FORMAT) @QueryParam("format") String format,
+            @Context HttpHeaders headers) {
+        boolean csv = CsvNegotiation.wantsCsv(format, headers);
         RunPage result = queries.page(status, group, page, size);
-        Response.ResponseBuilder response = Response.ok(result.runs()).header("X-Total-Count", result.total());
+        Response.ResponseBuilder response = (csv ? Response.fromResponse(CsvNegotiation.csv(
+                RunTables.runs(result.runs()), "runs.csv")) : Response.ok(result.runs(), MediaType.APPLICATION_JSON_TYPE))
+                .header("X-Total-Count", result.total());
         List<String> links = new java.util.ArrayList<>();
         if ((long) (page + 1) * size < result.total()) {
             links.add(link(status, group, page + 1, size, "next"));
@@ -130,25 +143,60 @@ public class RunResource {
     }
 
     @GET
+    @Produces({MediaType.APPLICATION_JSON, TidyCsv.MEDIA_TYPE})
     @Path("/{id}/checkpoints")
-    @Operation(summary = "The run's checkpoints, by step")
-    public List<CheckpointView> checkpoints(@PathParam("id") String id) {
-        return queries.checkpoints(id);
+    @Operation(summary = "The run's checkpoints, by step", description = "CSV with Accept: text/csv or ?format=csv: "
+            + "one row per checkpoint, columns runId then the JSON fields (step, index, trainLoss, trainAccuracy, "
+            + "artifactUri).")
+    @APIResponse(responseCode = "200", description = "The checkpoints", content = {
+        @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = CheckpointView.class,
+                type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.ARRAY)),
+        @Content(mediaType = TidyCsv.MEDIA_TYPE)})
+    public Response checkpoints(@PathParam("id") String id,
+            @Parameter(description = CsvNegotiation.FORMAT) @QueryParam("format") String format,
+            @Context HttpHeaders headers) {
+        boolean csv = CsvNegotiation.wantsCsv(format, headers);
+        List<CheckpointView> checkpoints = queries.checkpoints(id);
+        return csv ? CsvNegotiation.csv(RunTables.checkpoints(id, checkpoints), id + "-checkpoints.csv")
+                : Response.ok(checkpoints, MediaType.APPLICATION_JSON_TYPE).build();
     }
 
     @GET
+    @Produces({MediaType.APPLICATION_JSON, TidyCsv.MEDIA_TYPE})
     @Path("/{id}/progress")
-    @Operation(summary = "The run's training progress points, by step (the training curves)")
-    public List<ProgressView> progress(@PathParam("id") String id) {
-        return queries.progress(id);
+    @Operation(summary = "The run's training progress points, by step (the training curves)", description = "CSV "
+            + "with Accept: text/csv or ?format=csv: one row per progress point, columns runId then the JSON fields "
+            + "(step, totalSteps, loss, accuracy, learningRate, imagesPerSecond).")
+    @APIResponse(responseCode = "200", description = "The progress points", content = {
+        @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ProgressView.class,
+                type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.ARRAY)),
+        @Content(mediaType = TidyCsv.MEDIA_TYPE)})
+    public Response progress(@PathParam("id") String id,
+            @Parameter(description = CsvNegotiation.FORMAT) @QueryParam("format") String format,
+            @Context HttpHeaders headers) {
+        boolean csv = CsvNegotiation.wantsCsv(format, headers);
+        List<ProgressView> points = queries.progress(id);
+        return csv ? CsvNegotiation.csv(RunTables.progress(id, points), id + "-progress.csv")
+                : Response.ok(points, MediaType.APPLICATION_JSON_TYPE).build();
     }
 
     @GET
+    @Produces({MediaType.APPLICATION_JSON, TidyCsv.MEDIA_TYPE})
     @Path("/{id}/summaries")
     @Operation(summary = "Temporal-consistency summaries of the run's hybrid grid, per cut, evaluation set and "
-            + "BatchNorm mode")
-    public SummariesView summaries(@PathParam("id") String id) {
-        return queries.summaries(id);
+            + "BatchNorm mode", description = "CSV with Accept: text/csv or ?format=csv, tidy: one row per (cut, "
+            + "evalSet, bnMode, lag), columns runId, cut, evalSet, bnMode, lag, meanRelativeAccuracy (the curve at that "
+            + "lag), tcScore, dropLag, threshold, steps (space-separated), updatedAt.")
+    @APIResponse(responseCode = "200", description = "The summaries", content = {
+        @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = SummariesView.class)),
+        @Content(mediaType = TidyCsv.MEDIA_TYPE)})
+    public Response summaries(@PathParam("id") String id,
+            @Parameter(description = CsvNegotiation.FORMAT) @QueryParam("format") String format,
+            @Context HttpHeaders headers) {
+        boolean csv = CsvNegotiation.wantsCsv(format, headers);
+        SummariesView view = queries.summaries(id);
+        return csv ? CsvNegotiation.csv(RunTables.summaries(view), id + "-summaries.csv")
+                : Response.ok(view, MediaType.APPLICATION_JSON_TYPE).build();
     }
 
     @GET
@@ -163,9 +211,22 @@ public class RunResource {
     }
 
     @GET
+    @Produces({MediaType.APPLICATION_JSON, TidyCsv.MEDIA_TYPE})
     @Path("/{id}/stats")
-    @Operation(summary = "Results of statistical analyses of the run, optionally of one analysis")
-    public StatsView stats(@PathParam("id") String id, @QueryParam("analysis") String analysis) {
-        return queries.stats(id, analysis);
+    @Operation(summary = "Results of statistical analyses of the run, optionally of one analysis", description = "CSV "
+            + "with Accept: text/csv or ?format=csv, tidy: one row per scalar of a result's values, columns runId, the "
+            + "result's fields (analysis, cut, probeSet, steps space-separated, shape, updatedAt, ...), parameters "
+            + "(compact JSON), variable (the keys down to the value, dot-separated, e.g. series.train), index (its "
+            + "array positions, comma-separated, e.g. 2,5; empty for a scalar) and value.")
+    @APIResponse(responseCode = "200", description = "The results", content = {
+        @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = StatsView.class)),
+        @Content(mediaType = TidyCsv.MEDIA_TYPE)})
+    public Response stats(@PathParam("id") String id, @QueryParam("analysis") String analysis,
+            @Parameter(description = CsvNegotiation.FORMAT) @QueryParam("format") String format,
+            @Context HttpHeaders headers) {
+        boolean csv = CsvNegotiation.wantsCsv(format, headers);
+        StatsView view = queries.stats(id, analysis);
+        return csv ? CsvNegotiation.csv(RunTables.stats(view), id + "-stats.csv")
+                : Response.ok(view, MediaType.APPLICATION_JSON_TYPE).build();
     }
 }

@@ -120,5 +120,9 @@ class ExperimentPlanTest {
         assertEquals(List.of(), plan.runs().get(3).config().noiseSteps());
         assertEquals("stage1", plan.runs().get(6).config().freezeCut());
         assertNull(plan.runs().get(0).config().freezeCut());
+        // the evaluation plan the claims read: train (with train-noisy under random labels), test, corruptions
+        assertEquals(ClaimsExperiment.EVAL_SETS, plan.runs().get(0).config().evalSets());
+        assertEquals(List.of("test", "train", "train-noisy", "gaussian_noise-3", "fog-3", "contrast-3"),
+                plan.runs().get(3).config().evalSets());
     }
 }

@@ -30,7 +30,8 @@ import org.junit.jupiter.api.Test;
 class MutatingEndpointsTest {
     private static final List<Class<?>> RESOURCES = List.of(AdminResource.class, AnalysesProxyResource.class,
             RunReportProxyResource.class, GroupResource.class, HybridResource.class, ImportResource.class,
-            RunResource.class, ServicesResource.class, EventStreamResource.class, RunEventStreamResource.class);
+            RunResource.class, ServicesResource.class, EventStreamResource.class, RunEventStreamResource.class,
+            io.splicelab.gateway.exports.BundleResource.class, io.splicelab.gateway.exports.GroupBundleResource.class);
 
     @Test
     void everyMutatingEndpointRequiresTheToken() {

@@ -20,9 +20,10 @@ public final class Drills {
     /** A tiny real run: synthetic data, ResNet-20 at width 0.25, checkpoints at steps 0, 20 and 40. */
     public static final String TINY_RUN = """
             {"architecture":"resnet20","widthMultiplier":0.25,"dataset":"synthetic","steps":40,"batchSize":32,
-             "learningRate":0.05,"momentum":0.9,"checkpointInterval":20,"seed":%d,"trainSize":400,"evalSize":100}
+             "learningRate":0.05,"momentum":0.9,"checkpointInterval":20,"seed":%d,"trainSize":400,"evalSize":100,
+             "evalSets":["test"],"bnModes":["carry"]}
             """;
-    /** Cuts of the stack's grids (the splicer's default), evaluation sets and BN modes (the defaults: one each). */
+    /** Cells per checkpoint pair of the drills' runs: three cuts (resnet20's default), the one evaluation set and mode they pin. */
     public static final int CELLS_PER_PAIR = 3;
     /** A slightly longer real run (checkpoints at 0, 20, 40, 60, 80) that a kill can land in the middle of. */
     public static final String LONGER_RUN = RunDrills.LONGER_RUN;

@@ -42,8 +42,8 @@ final class HeavyRequestsDrill {
         passed &= refused(bombed, 413, "a " + bomb.length / 1024 + " KB zip expanding to 600 MB", observed);
         List<String> down = kit.servicesDown();
         Answer after = kit.gateway("POST", "/api/runs", "application/json",
-                "{\"dataset\":\"synthetic\",\"steps\":2,\"checkpointInterval\":1,\"trainSize\":64,\"evalSize\":20}"
-                        .getBytes(StandardCharsets.UTF_8), Duration.ofSeconds(30));
+                ("{\"dataset\":\"synthetic\",\"steps\":2,\"checkpointInterval\":1,\"trainSize\":64,\"evalSize\":20,"
+                        + "\"evalSets\":[\"test\"]}").getBytes(StandardCharsets.UTF_8), Duration.ofSeconds(30));
         boolean accepting = after.status() == 202;
         if (accepting) {
             String id = after.json().path("runId").asText();

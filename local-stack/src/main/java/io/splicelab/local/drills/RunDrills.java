@@ -20,7 +20,8 @@ final class RunDrills {
     /** A slightly longer real run (checkpoints at 0, 20, 40, 60, 80) that a kill can land in the middle of. */
     static final String LONGER_RUN = """
             {"architecture":"resnet20","widthMultiplier":0.25,"dataset":"synthetic","steps":80,"batchSize":32,
-             "learningRate":0.05,"momentum":0.9,"checkpointInterval":20,"seed":%d,"trainSize":400,"evalSize":100}
+             "learningRate":0.05,"momentum":0.9,"checkpointInterval":20,"seed":%d,"trainSize":400,"evalSize":100,
+             "evalSets":["test"],"bnModes":["carry"]}
             """;
 
     private final DrillKit kit;
@@ -106,7 +107,8 @@ final class RunDrills {
         int interval = 100;
         String config = String.format("""
                 {"architecture":"resnet20","dataset":"fashion-mnist","steps":%d,"batchSize":128,
-                 "learningRate":0.1,"momentum":0.9,"checkpointInterval":%d,"seed":7,"evalSize":10000}
+                 "learningRate":0.1,"momentum":0.9,"checkpointInterval":%d,"seed":7,"evalSize":10000,
+                 "evalSets":["test"],"bnModes":["carry"]}
                 """, (checkpoints - 1) * interval, interval);
         String run = kit.submit(config);
         long pid = splicerPid.getAsLong();
