@@ -159,7 +159,11 @@ def metrics(hybrid, labels, deep, shallow_pred, feats_a, feats_b):
         "crossEntropy": float(-log_h[np.arange(len(labels)), labels].mean()),
         "klDeep": float((np.exp(log_d) * (log_d - log_h)).sum(axis=1).mean()),
     }
-    if deep_accuracy > 0:
+    # splicelab's chance rule (docs/science.md section 2): no relative accuracy when the deep donor is not above
+    # chance, 1/K, by more than two standard errors sqrt(p (1 - p) / n)
+    chance = 1.0 / hybrid.shape[1]
+    at_chance = deep_accuracy <= chance + 2.0 * np.sqrt(chance * (1.0 - chance) / len(labels))
+    if deep_accuracy > 0 and not at_chance:
         out["relativeAccuracy"] = accuracy / deep_accuracy
     a = feats_a.astype(np.float64)
     b = feats_b.astype(np.float64)

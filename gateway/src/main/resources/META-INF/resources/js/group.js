@@ -11,11 +11,11 @@
     document.querySelector('#members tbody').innerHTML = rows.map(([id, m]) => {
       const r = m.run, s = (m.summaries || []).find(x => x.evalSet === 'test') || (m.summaries || [])[0];
       return `<tr data-run="${esc(id)}"><td class="mono">${esc(JSON.stringify(m.value))}</td><td><a class="mono" href="/run.html?id=${encodeURIComponent(id)}">${esc(id)}</a></td>`
-        + `<td>${statusBadge(r.status)}</td><td>${progressBar(r.step, r.totalSteps)}</td><td>${fmt(r.loss)}</td><td>${fmt(r.accuracy)}</td>`
+        + `<td>${statusBadge(r.status)}</td><td>${progressBar(r.step, r.totalSteps)}</td><td>${fmt(r.loss)}</td><td>${fmt(r.trainBatchAccuracy)}</td>`
         + `<td>${fmt(m.testAccuracy)}</td><td>${s ? fmt(s.tcScore) + ` <span class="muted">(${esc(s.cut)})</span>` : '–'}</td></tr>`;
     }).join('');
     const lines = rows.map(([id, m]) => ({ name: JSON.stringify(m.value) + ' · ' + id, type: 'line', showSymbol: m.progress.size < 40,
-      data: [...m.progress.values()].sort((a, b) => a.step - b.step).map(p => [p.step, p.accuracy]) }));
+      data: [...m.progress.values()].sort((a, b) => a.step - b.step).map(p => [p.step, p.trainBatchAccuracy]) }));
     const el = document.getElementById('group-curves');
     el.dataset.points = lines.reduce((n, l) => n + l.data.length, 0);
     curves = curves || chart(el);
@@ -29,7 +29,7 @@
     tcEl.dataset.points = tcLines.reduce((n, l) => n + l.data.length, 0);
     tc = tc || chart(tcEl);
     tc.setOption({ animation: false, tooltip: { trigger: 'axis' }, legend: { top: 0, type: 'scroll' }, grid: { left: 50, right: 20, top: 40, bottom: 30 },
-      xAxis: { type: 'value', name: 'lag' }, yAxis: { type: 'value', scale: true }, series: tcLines }, true);
+      xAxis: { type: 'value', name: 'lag b − a (checkpoints)' }, yAxis: { type: 'value', scale: true }, series: tcLines }, true);
   }
   const renderSoon = throttle(render, 250);
 
@@ -40,7 +40,7 @@
     const m = members.get(id);
     progress.forEach(p => m.progress.set(p.step, p));
     m.summaries = summaries.summaries;
-    const diag = grid.cells.filter(c => c.shallowStep === c.deepStep && c.metrics.accuracy !== undefined).sort((a, b) => b.deepStep - a.deepStep);
+    const diag = grid.cells.filter(c => c.shallowStep === c.deepStep && c.bnMode === 'carry' && c.metrics.accuracy !== undefined).sort((a, b) => b.deepStep - a.deepStep);
     m.testAccuracy = diag.length ? diag[0].metrics.accuracy : null;
   }
   const reload = {};
@@ -62,8 +62,8 @@
     const d = e.data || {}, r = m.run;
     switch (e.type) {
       case 'io.splicelab.run.progress':
-        m.progress.set(d.step, d);
-        if (r.step === null || r.step === undefined || d.step >= r.step) Object.assign(r, { step: d.step, totalSteps: d.totalSteps, loss: d.loss, accuracy: d.accuracy });
+        m.progress.set(d.step, Object.assign({ trainBatchAccuracy: d.accuracy }, d));
+        if (r.step === null || r.step === undefined || d.step >= r.step) Object.assign(r, { step: d.step, totalSteps: d.totalSteps, loss: d.loss, trainBatchAccuracy: d.accuracy });
         if (r.status === 'REQUESTED') r.status = 'RUNNING';
         break;
       case 'io.splicelab.run.started': if (r.status === 'REQUESTED') r.status = 'RUNNING'; break;

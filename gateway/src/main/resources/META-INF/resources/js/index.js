@@ -9,7 +9,7 @@
   function row(r) {
     return `<tr data-run="${esc(r.runId)}"><td><a class="mono" href="/run.html?id=${encodeURIComponent(r.runId)}">${esc(r.runId)}</a></td>`
       + `<td class="run-status">${statusBadge(r.status)}</td><td class="run-progress">${progressBar(r.step, r.totalSteps)}</td>`
-      + `<td>${fmt(r.loss)}</td><td>${fmt(r.accuracy)}</td><td>${fmt(r.imagesPerSecond, 0)}</td>`
+      + `<td>${fmt(r.loss)}</td><td>${fmt(r.trainBatchAccuracy)}</td><td>${fmt(r.testAccuracy)}</td><td>${fmt(r.imagesPerSecond, 0)}</td>`
       + `<td>${r.groupId ? `<a class="mono" href="/group.html?id=${encodeURIComponent(r.groupId)}">${esc(r.groupId)}</a>` : ''}</td>`
       + `<td class="muted">${r.createdAt ? new Date(r.createdAt).toLocaleString() : ''}</td></tr>`;
   }
@@ -42,13 +42,15 @@
     switch (e.type) {
       case 'io.splicelab.run.progress':
         if (r.step === null || r.step === undefined || d.step >= r.step) {
-          Object.assign(r, { step: d.step, totalSteps: d.totalSteps, loss: d.loss, accuracy: d.accuracy,
+          Object.assign(r, { step: d.step, totalSteps: d.totalSteps, loss: d.loss, trainBatchAccuracy: d.accuracy,
             imagesPerSecond: d.imagesPerSecond });
         }
         if (r.status === 'REQUESTED') r.status = 'RUNNING';
         break;
       case 'io.splicelab.run.started': if (r.status === 'REQUESTED') r.status = 'RUNNING'; break;
-      case 'io.splicelab.run.completed': r.status = 'COMPLETED'; r.step = d.steps; r.totalSteps = d.steps; break;
+      case 'io.splicelab.run.completed': r.status = 'COMPLETED'; r.step = d.steps; r.totalSteps = d.steps;
+        if (d.finalTestAccuracy !== undefined && d.finalTestAccuracy !== null) { r.testAccuracy = d.finalTestAccuracy; r.testSamples = d.finalTestSamples; }
+        break;
       case 'io.splicelab.run.failed': r.status = 'FAILED'; break;
       case 'io.splicelab.run.cancelled': r.status = 'CANCELLED'; break;
       default: return;

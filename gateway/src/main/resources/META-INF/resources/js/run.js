@@ -34,7 +34,9 @@
       ? `<a class="mono" style="font-size:13px" href="/group.html?id=${encodeURIComponent(r.groupId)}">group ${esc(r.groupId)}</a>` : '';
     const cfg = r.config || {};
     document.getElementById('summary').innerHTML = [
-      ['progress', progressBar(r.step, r.totalSteps)], ['loss', fmt(r.loss)], ['accuracy', fmt(r.accuracy)],
+      ['progress', progressBar(r.step, r.totalSteps)], ['loss', fmt(r.loss)], ['train batch accuracy', fmt(r.trainBatchAccuracy)],
+      ['test accuracy', r.testAccuracy === null || r.testAccuracy === undefined ? '–'
+        : `${fmt(r.testAccuracy)} <span class="muted">(final checkpoint, ${esc(r.testSamples)} test images)</span>`],
       ['img/s', fmt(r.imagesPerSecond, 0)], ['checkpoints', S.checkpoints.size], ['hybrid cells', `<span id="cell-count">${S.cells.size}</span>`],
       ['grid', `<output id="grid-line">${gridLine(r.grid)}</output>`],
       ['network', esc((cfg.architecture || '?') + ' ×' + (cfg.widthMultiplier || '?'))], ['dataset', esc(cfg.dataset || '?')],
@@ -48,8 +50,15 @@
   function renderCurves() {
     const points = [...S.progress.values()].sort((a, b) => a.step - b.step);
     const ckpts = [...S.checkpoints.values()].sort((a, b) => a.step - b.step);
+    // each checkpoint's own accuracy on the evaluation set test (BatchNorm carried): its diagonal cell
+    const tested = new Map();
+    S.cells.forEach(c => {
+      if (c.shallowStep === c.deepStep && c.evalSet === 'test' && c.bnMode === 'carry' && c.metrics && c.metrics.accuracy !== undefined) tested.set(c.deepStep, c.metrics.accuracy);
+    });
+    ckpts.forEach(c => { if (!tested.has(c.step) && c.testAccuracy !== null && c.testAccuracy !== undefined) tested.set(c.step, c.testAccuracy); });
+    const testPoints = [...tested.entries()].sort((a, b) => a[0] - b[0]);
     const el = document.getElementById('curves');
-    el.dataset.points = points.length + ckpts.length;
+    el.dataset.points = points.length + ckpts.length + testPoints.length;
     charts.curves = charts.curves || chart(el);
     charts.curves.setOption({
       animation: false, tooltip: { trigger: 'axis' }, legend: { top: 0 }, grid: { left: 50, right: 50, top: 30, bottom: 30 },
@@ -57,8 +66,9 @@
       yAxis: [{ type: 'value', name: 'loss', scale: true }, { type: 'value', name: 'accuracy', min: 0, max: 1 }],
       series: [
         { name: 'loss', type: 'line', showSymbol: points.length < 40, data: points.map(p => [p.step, p.loss]) },
-        { name: 'accuracy', type: 'line', yAxisIndex: 1, showSymbol: points.length < 40, data: points.map(p => [p.step, p.accuracy]) },
-        { name: 'checkpoint accuracy', type: 'scatter', yAxisIndex: 1, symbolSize: 9, data: ckpts.map(c => [c.step, c.trainAccuracy]) }]
+        { name: 'train batch accuracy', type: 'line', yAxisIndex: 1, showSymbol: points.length < 40, data: points.map(p => [p.step, p.trainBatchAccuracy]) },
+        { name: 'train batch accuracy at checkpoint', type: 'scatter', yAxisIndex: 1, symbolSize: 9, data: ckpts.map(c => [c.step, c.trainBatchAccuracy]) },
+        { name: 'test accuracy (checkpoint, eval set test)', type: 'line', yAxisIndex: 1, symbolSize: 7, data: testPoints }]
     }, true);
   }
 
@@ -84,8 +94,11 @@
     if (sliderFollowsLatest) slider.value = slider.max;
     const upTo = steps.length ? steps[Math.min(+slider.value, steps.length - 1)] : 0;
     document.getElementById('ckpt-label').textContent = steps.length ? ` step ${upTo} (${+slider.value + 1}/${steps.length})` : '';
-    const shown = cells.filter(c => c.cut === cut.value && c.evalSet === ev.value && c.bnMode === bn.value
-      && c.shallowStep <= upTo && c.deepStep <= upTo && c.metrics && c.metrics[metric.value] !== undefined);
+    const inView = c => c.cut === cut.value && c.evalSet === ev.value && c.bnMode === bn.value && c.shallowStep <= upTo && c.deepStep <= upTo;
+    const shown = cells.filter(c => inView(c) && c.metrics && c.metrics[metric.value] !== undefined);
+    // cells whose deep donor is at chance have no relative accuracy (chance over chance is not 1): grey, labelled
+    const chance = metric.value === 'relativeAccuracy' ? cells.filter(c => inView(c) && c.deepDonorAtChance === true) : [];
+    document.getElementById('heatmap-chance').hidden = chance.length === 0;
     const axis = steps.filter(s => s <= upTo);
     const el = document.getElementById('heatmap');
     el.dataset.points = shown.length;
@@ -94,59 +107,109 @@
     const values = shown.map(c => c.metrics[metric.value]);
     charts.heatmap.setOption({
       animation: false,
-      tooltip: { formatter: p => `a=${axis[p.data[1]]} → b=${axis[p.data[0]]}<br>${esc(metric.value)}: ${fmt(p.data[2], 4)}` },
+      tooltip: { formatter: p => `a=${axis[p.data[1]]} → b=${axis[p.data[0]]}<br>` + (p.seriesIndex === 1
+        ? 'deep donor at chance: no relative accuracy' : `${esc(metric.value)}: ${fmt(p.data[2], 4)}`) },
       grid: { left: 60, right: 20, top: 10, bottom: 70 },
       xAxis: { type: 'category', name: 'deep from b', nameLocation: 'middle', nameGap: 25, data: axis.map(String) },
       yAxis: { type: 'category', name: 'shallow from a', data: axis.map(String) },
-      visualMap: { min: values.length ? Math.min(...values) : 0, max: values.length ? Math.max(...values) : 1, calculable: true,
+      visualMap: { seriesIndex: 0, min: values.length ? Math.min(...values) : 0, max: values.length ? Math.max(...values) : 1, calculable: true,
         orient: 'horizontal', left: 'center', bottom: 0, itemHeight: 120, precision: 3 },
       series: [{ type: 'heatmap', data: shown.map(c => [axis.indexOf(c.deepStep), axis.indexOf(c.shallowStep), c.metrics[metric.value]]),
-        label: { show: axis.length <= 8, formatter: p => fmt(p.data[2], 2) } }]
+        label: { show: axis.length <= 8, formatter: p => fmt(p.data[2], 2) } },
+      { type: 'heatmap', name: 'deep donor at chance', itemStyle: { color: '#d5d5d5' },
+        data: chance.map(c => [axis.indexOf(c.deepStep), axis.indexOf(c.shallowStep), 0]),
+        label: { show: axis.length <= 8, formatter: () => 'chance', color: '#555' } }]
     }, true);
   }
 
   // ---------- TC curve ----------
-  function tcCurves(ev, bn) {
+  // docs/science.md section 2: mean relative accuracy by lag over the forward pairs (a < b), over every checkpoint and
+  // without the initial checkpoint (step 0, the random initialisation) as shallow donor; the lag in training steps
+  // (the heat map's axes) or in checkpoints; pairs whose deep donor is at chance are in no mean
+  const curveOf = (variant, unit) => variant && (unit === 'steps' ? variant.curveBySteps : variant.curveByCheckpoints);
+  const points = curve => Object.entries(curve || {}).map(([lag, v]) => [+lag, v]).sort((a, b) => a[0] - b[0]);
+
+  function tcCurves(ev, bn, unit) {
+    const fromCells = tcCurvesOfCells(ev, bn, unit);
     const fromSummaries = [...S.summaries.values()].filter(s => s.evalSet === ev && s.bnMode === bn);
     if (fromSummaries.length) {
-      return fromSummaries.map(s => ({ name: s.cut, score: s.tcScore, dropLag: s.dropLag,
-        data: Object.entries(s.curve || {}).map(([lag, v]) => [+lag, v]).sort((a, b) => a[0] - b[0]) }));
+      return fromSummaries.map(s => {
+        const cells = fromCells.find(c => c.name === s.cut) || { data: [], without: null };
+        const variants = s.all && s.initialStep !== null && s.initialStep !== undefined;
+        // summaries from before the variants have their curve by checkpoint lag only; by step lag, from the cells
+        return { name: s.cut, score: s.tcScore, dropLag: s.dropLag, summary: s,
+          data: s.all ? points(curveOf(s.all, unit)) : unit === 'checkpoints' ? points(s.curve) : cells.data,
+          without: variants ? points(curveOf(s.excludingInitial, unit)) : s.all ? null : cells.without };
+      });
     }
-    // no summary yet: the mean relative accuracy by lag over the forward pairs, from the cells
+    return fromCells;
+  }
+
+  // the curves from the cells (before any summary), the same rules: forward pairs, chance pairs left out
+  function tcCurvesOfCells(ev, bn, unit) {
+    const steps = allSteps();
     const byCut = new Map();
     S.cells.forEach(c => {
-      if (c.evalSet !== ev || c.bnMode !== bn || c.shallowStep >= c.deepStep) return;
+      if (c.evalSet !== ev || c.bnMode !== bn || c.shallowStep >= c.deepStep || c.deepDonorAtChance === true) return;
       const m = c.metrics || {};
       let v = m.relativeAccuracy;
       if (v === undefined) {
         const diag = S.cells.get(cellKey({ cut: c.cut, evalSet: ev, bnMode: bn, shallowStep: c.deepStep, deepStep: c.deepStep }));
+        if (diag && diag.deepDonorAtChance === true) return;
         if (diag && diag.metrics && diag.metrics.accuracy && m.accuracy !== undefined) v = m.accuracy / diag.metrics.accuracy;
       }
       if (v === undefined) return;
-      const lag = c.deepStep - c.shallowStep;
-      const cut = byCut.get(c.cut) || new Map();
-      const acc = cut.get(lag) || [0, 0];
-      acc[0] += v; acc[1] += 1;
-      cut.set(lag, acc); byCut.set(c.cut, cut);
+      const lag = unit === 'steps' ? c.deepStep - c.shallowStep : steps.indexOf(c.deepStep) - steps.indexOf(c.shallowStep);
+      const cut = byCut.get(c.cut) || { all: new Map(), without: new Map() };
+      (c.shallowStep === 0 ? [cut.all] : [cut.all, cut.without]).forEach(lags => {
+        const acc = lags.get(lag) || [0, 0];
+        acc[0] += v; acc[1] += 1;
+        lags.set(lag, acc);
+      });
+      byCut.set(c.cut, cut);
     });
-    return [...byCut.entries()].map(([cut, lags]) => ({ name: cut,
-      data: [...lags.entries()].map(([lag, [sum, n]]) => [lag, sum / n]).sort((a, b) => a[0] - b[0]) }));
+    const mean = lags => [...lags.entries()].map(([lag, [sum, n]]) => [lag, sum / n]).sort((a, b) => a[0] - b[0]);
+    return [...byCut.entries()].map(([cut, l]) => ({ name: cut, data: mean(l.all),
+      without: steps.includes(0) ? mean(l.without) : null }));
+  }
+
+  function tcScoreLine(c, unit) {
+    const s = c.summary;
+    if (!s) return '';
+    const lagText = (v, lag, lagSteps) => {
+      if (lag === null || lag === undefined) return `stays at or above ${fmt(s.threshold, 2)}`;
+      return `falls below ${fmt(s.threshold, 2)} at lag ${lag} checkpoint${lag === 1 ? '' : 's'}`
+        + (lagSteps !== null && lagSteps !== undefined ? ` (first step lag below: ${lagSteps} steps)` : '');
+    };
+    let line = `${esc(c.name)}: TC score ${fmt(s.tcScore)} over all checkpoints`;
+    if (s.all) line += ` (${s.all.pairs} pairs), ${lagText(s.tcScore, s.all.dropLag, s.all.dropLagSteps)}`;
+    else if (s.dropLag !== null && s.dropLag !== undefined) line += `, drops below threshold at lag ${s.dropLag} (checkpoints)`;
+    if (s.all && s.initialStep !== null && s.initialStep !== undefined && s.excludingInitial) {
+      const x = s.excludingInitial;
+      line += `; without the initial checkpoint (step ${s.initialStep}): ${x.tc === null || x.tc === undefined ? 'n/a' : fmt(x.tc)}`
+        + ` (${x.pairs} pairs), ${lagText(x.tc, x.dropLag, x.dropLagSteps)}`;
+    }
+    if (s.chancePairs) line += `; ${s.chancePairs} pair${s.chancePairs === 1 ? '' : 's'} left out (deep donor at chance)`;
+    return line;
   }
 
   function renderTc() {
     const ev = document.getElementById('evalSet').value, bn = document.getElementById('bnMode').value;
-    const curves = tcCurves(ev, bn);
+    const unit = document.getElementById('tc-lag').value || 'steps';
+    const curves = tcCurves(ev, bn, unit);
     const el = document.getElementById('tc');
     el.dataset.points = curves.reduce((n, c) => n + c.data.length, 0);
     document.getElementById('tc-empty').hidden = curves.length > 0;
     charts.tc = charts.tc || chart(el);
     charts.tc.setOption({
       animation: false, tooltip: { trigger: 'axis' }, legend: { top: 0 }, grid: { left: 50, right: 20, top: 30, bottom: 30 },
-      xAxis: { type: 'value', name: 'lag b − a' }, yAxis: { type: 'value', name: 'rel. accuracy', scale: true },
+      xAxis: { type: 'value', name: unit === 'steps' ? 'lag b − a (steps)' : 'lag b − a (checkpoints)' },
+      yAxis: { type: 'value', name: 'rel. accuracy', scale: true },
       series: curves.map(c => ({ name: c.name, type: 'line', data: c.data }))
+        .concat(curves.filter(c => c.without).map(c => ({ name: c.name + ' without step 0', type: 'line',
+          lineStyle: { type: 'dashed' }, data: c.without })))
     }, true);
-    document.getElementById('tc-scores').innerHTML = curves.filter(c => c.score !== undefined)
-      .map(c => `${esc(c.name)}: TC score ${fmt(c.score)}${c.dropLag !== null && c.dropLag !== undefined ? ', drops below threshold at lag ' + c.dropLag : ''}`).join(' · ');
+    document.getElementById('tc-scores').innerHTML = curves.filter(c => c.summary).map(c => tcScoreLine(c, unit)).join('<br>');
   }
 
   // ---------- corruptions ----------
@@ -382,19 +445,22 @@
     const r = S.run || (S.run = { runId, status: 'RUNNING' });
     switch (e.type) {
       case 'io.splicelab.run.progress':
-        S.progress.set(d.step, d);
+        // the event's accuracy is the training minibatch's: the API's trainBatchAccuracy
+        S.progress.set(d.step, Object.assign({ trainBatchAccuracy: d.accuracy }, d));
         if (r.step === null || r.step === undefined || d.step >= r.step) Object.assign(r, { step: d.step, totalSteps: d.totalSteps,
-          loss: d.loss, accuracy: d.accuracy, imagesPerSecond: d.imagesPerSecond });
+          loss: d.loss, trainBatchAccuracy: d.accuracy, imagesPerSecond: d.imagesPerSecond });
         if (r.status === 'REQUESTED') r.status = 'RUNNING';
         break;
       case 'io.splicelab.run.started':
         if (r.status === 'REQUESTED') r.status = 'RUNNING';
         if (d.config) { r.config = r.config || d.config; r.totalSteps = d.config.steps; }
         break;
-      case 'io.splicelab.run.completed': r.status = 'COMPLETED'; r.step = d.steps; r.totalSteps = d.steps; break;
+      case 'io.splicelab.run.completed': r.status = 'COMPLETED'; r.step = d.steps; r.totalSteps = d.steps;
+        if (d.finalTestAccuracy !== undefined && d.finalTestAccuracy !== null) { r.testAccuracy = d.finalTestAccuracy; r.testSamples = d.finalTestSamples; }
+        break;
       case 'io.splicelab.run.failed': r.status = 'FAILED'; r.failure = d.reason; break;
       case 'io.splicelab.run.cancelled': if (!['COMPLETED', 'FAILED'].includes(r.status)) r.status = 'CANCELLED'; break;
-      case 'io.splicelab.checkpoint.created': S.checkpoints.set(d.step, d); break;
+      case 'io.splicelab.checkpoint.created': S.checkpoints.set(d.step, Object.assign({ trainBatchAccuracy: d.trainAccuracy }, S.checkpoints.get(d.step), d)); break;
       case 'io.splicelab.checkpoint.imported': S.checkpoints.set(d.step, { step: d.step, index: d.index, imported: true }); break;
       case 'io.splicelab.hybrid.evaluated': addCell(d); break;
       case 'io.splicelab.hybrid.summary': S.summaries.set([d.cut, d.evalSet, d.bnMode].join('|'), d); break;
@@ -422,7 +488,7 @@
     renderAll();
   }
 
-  ['cut', 'evalSet', 'metric', 'bnMode', 'kde-cut', 'kde-step', 'kde-class'].forEach(id =>
+  ['cut', 'evalSet', 'metric', 'bnMode', 'tc-lag', 'kde-cut', 'kde-step', 'kde-class'].forEach(id =>
     document.getElementById(id).addEventListener('change', renderAll));
   document.getElementById('ckpt-slider').addEventListener('input', (ev) => {
     sliderFollowsLatest = +ev.target.value === +ev.target.max;

@@ -20,7 +20,9 @@ import io.splicelab.model.events.Payloads.RunProgress;
 import io.splicelab.model.events.Payloads.GridProgress;
 import io.splicelab.model.events.Payloads.RunStarted;
 import io.splicelab.model.events.Payloads.StatsComputed;
+import io.splicelab.model.events.Payloads.HybridEvaluated;
 import io.splicelab.model.events.Payloads.TcSummaryComputed;
+import io.splicelab.model.events.Payloads.TcVariant;
 import io.splicelab.model.events.Topics;
 import java.io.File;
 import java.net.URL;
@@ -142,6 +144,22 @@ class DashboardIT {
         publish(SPLICER.wrap(runId, new TcSummaryComputed(runId, "stem", "test", "carry", List.of(0, 50),
                 Map.of("50", 0.88), 0.88, null, 0.9)));
         waitFor("the TC score", d -> d.findElement(By.id("tc-scores")).getText().contains("0.880"));
+        // issue 14: both TC variants and the pairs at chance in the score line; cells at chance grey, not perfect
+        publish(SPLICER.wrap(runId, new TcSummaryComputed(runId, "stem", "test", "carry", List.of(0, 50),
+                Map.of("1", 0.6), 0.6, 1, 0.9, 0.97, 0, 1,
+                new TcVariant(0.6, 1, Map.of("1", 0.6), Map.of("50", 0.6), 1, 50),
+                new TcVariant(null, 0, Map.of(), Map.of(), null, null))));
+        waitFor("both TC variants", d -> {
+            String t = d.findElement(By.id("tc-scores")).getText();
+            return t.contains("TC score 0.600 over all checkpoints") && t.contains("without the initial checkpoint (step 0)")
+                    && t.contains("1 pair left out (deep donor at chance)");
+        });
+        waitFor("the TC curve by step lag", d -> seriesLength("tc", 0) == 1);
+        publish(SPLICER.wrap(runId, new HybridEvaluated(runId, "stem", "test", "carry", "float32", 50, 0, 500,
+                Map.of("accuracy", 0.1), null, true)));
+        js("const m = document.getElementById('metric'); m.value = 'relativeAccuracy'; m.dispatchEvent(new Event('change'));");
+        waitFor("the chance cell, grey and labelled", d -> seriesLength("heatmap", 1) == 1
+                && d.findElement(By.id("heatmap-chance")).isDisplayed());
         publish(STATS.wrap(runId, new StatsComputed(runId, "class-overlap-tv", "stem", "probe", List.of(50), "scalar",
                 Map.of(), Map.of("meanTv", 0.3, "classes", List.of(0, 1), "classSizes", Map.of("0", 20, "1", 22),
                         "factors", Map.of("0", 0.5, "1", 0.6),

@@ -207,7 +207,7 @@ class GatewayIT {
         given().get("/api/runs/" + runId).then().body("status", equalTo("RUNNING"))
                 .body("config.steps", equalTo(100)).body("totalSteps", equalTo(100))
                 .body("checkpoints.step", contains(0, 50, 100)).body("checkpoints[1].index", equalTo(1))
-                .body("checkpoints[1].trainAccuracy", equalTo(0.5f))
+                .body("checkpoints[1].trainBatchAccuracy", equalTo(0.5f))
                 .body("imagesPerSecond", equalTo(390.0f)).body("failure", equalTo(null))
                 .body("evalSubset", equalTo("stratified size=500 seed=1"));
         org.hamcrest.MatcherAssert.assertThat(given().accept("text/csv").get("/api/runs/" + runId + "/hybrids")

@@ -44,6 +44,8 @@ public final class FollowState {
     private boolean completed;
     private int completedCheckpoints = -1;
     private double finalTrainAccuracy = Double.NaN;
+    private double finalTestAccuracy = Double.NaN;
+    private int finalTestSamples;
     private String failure;
     private int stats;
     /** The splicer's latest word on the grid ({@code hybrid.progress}); null until one arrived. */
@@ -131,7 +133,7 @@ public final class FollowState {
                 if (checkpoints.add(s)) {
                     double acc = data.path("trainAccuracy").asDouble(Double.NaN);
                     return Optional.of(String.format("checkpoint %d at step %d%s", checkpoints.size(), s,
-                            Double.isNaN(acc) ? "" : String.format(" (train accuracy %.3f)", acc)));
+                            Double.isNaN(acc) ? "" : String.format(" (training batch accuracy %.3f)", acc)));
                 }
                 return Optional.empty();
             }
@@ -152,6 +154,8 @@ public final class FollowState {
                 status = "COMPLETED";
                 completedCheckpoints = data.path("checkpoints").asInt(-1);
                 finalTrainAccuracy = number(data, "finalTrainAccuracy", finalTrainAccuracy);
+                finalTestAccuracy = number(data, "finalTestAccuracy", finalTestAccuracy);
+                finalTestSamples = data.path("finalTestSamples").asInt(finalTestSamples);
                 if (data.path("steps").asInt() > 0) {
                     step = Math.max(step, data.path("steps").asInt());
                     totalSteps = Math.max(totalSteps, data.path("steps").asInt());
@@ -159,8 +163,7 @@ public final class FollowState {
                 if (!first) {
                     return Optional.empty();
                 }
-                String acc = Double.isNaN(finalTrainAccuracy) ? ""
-                        : String.format(", final train accuracy %.3f", finalTrainAccuracy);
+                String acc = accuracies();
                 return Optional.of(String.format("training completed: %d steps, %d checkpoints%s%s", step,
                         expectedCheckpoints(), acc, finished() ? "" : String.format(
                                 "; waiting for the hybrid grid (%d/%d cells)", receivedCells(), expectedCells())));
@@ -283,7 +286,10 @@ public final class FollowState {
         if (run.path("step").asInt() >= step) {
             step = run.path("step").asInt();
             loss = number(run, "loss", loss);
-            accuracy = number(run, "accuracy", accuracy);
+            // trainBatchAccuracy since the rename; a gateway from before calls it accuracy
+            accuracy = number(run, run.has("trainBatchAccuracy") ? "trainBatchAccuracy" : "accuracy", accuracy);
+            finalTestAccuracy = number(run, "testAccuracy", finalTestAccuracy);
+            finalTestSamples = run.path("testSamples").asInt(finalTestSamples);
             imagesPerSecond = number(run, "imagesPerSecond", imagesPerSecond);
         }
         run.path("checkpoints").forEach(n -> checkpoints.add(n.isObject() ? n.path("step").asInt() : n.asInt()));
@@ -398,6 +404,29 @@ public final class FollowState {
 
     public double finalTrainAccuracy() {
         return finalTrainAccuracy;
+    }
+
+    /** The final checkpoint's accuracy on the whole test split (run.completed); NaN when not (yet) known. */
+    public double finalTestAccuracy() {
+        return finalTestAccuracy;
+    }
+
+    /**
+     * The run's final accuracies for a completion line: {@code , test accuracy 0.912 (10000 test images), last
+     * training batch accuracy 0.953}; the parts not known are left out, "" when none is.
+     */
+    public String accuracies() {
+        StringBuilder b = new StringBuilder();
+        if (!Double.isNaN(finalTestAccuracy)) {
+            b.append(String.format(java.util.Locale.ROOT, ", test accuracy %.3f", finalTestAccuracy));
+            if (finalTestSamples > 0) {
+                b.append(" (").append(finalTestSamples).append(" test images)");
+            }
+        }
+        if (!Double.isNaN(finalTrainAccuracy)) {
+            b.append(String.format(java.util.Locale.ROOT, ", last training batch accuracy %.3f", finalTrainAccuracy));
+        }
+        return b.toString();
     }
 
     public List<Integer> plannedCheckpoints() {

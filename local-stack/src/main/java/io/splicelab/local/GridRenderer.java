@@ -3,9 +3,12 @@ package io.splicelab.local;
 import io.splicelab.local.HybridGrid.Cell;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * The temporal-consistency grid of a cut as a text table (rows: the checkpoint the shallow part comes from,
@@ -13,18 +16,26 @@ import java.util.Map;
  * summary. Pure functions.
  */
 public final class GridRenderer {
+    private static final String RELATIVE_ACCURACY = "relativeAccuracy";
+
     private GridRenderer() {
     }
 
+    /** The step of the initial checkpoint, the random initialisation. */
+    public static final int INITIAL_STEP = 0;
+
     /**
-     * Temporal consistency of a cut: the mean, over the forward triangle (shallow step a &lt; deep step b), of
-     * acc(H[a,b]) / acc(H[b,b]), the hybrid's accuracy relative to its deep donor alone.
+     * Temporal consistency of a cut (docs/science.md section 2): the mean, over the forward triangle (shallow step a
+     * &lt; deep step b), of acc(H[a,b]) / acc(H[b,b]), the hybrid's accuracy relative to its deep donor alone; pairs
+     * whose deep donor the splicer flagged as at chance are left out ({@code chancePairs}).
      *
      * {@code pairs} counts the (a, b) pairs that had both values ({@code mean} is NaN when none);
-     * {@code minShallow -> minDeep} is the pair with the lowest relative accuracy {@code min}.
+     * {@code minShallow -> minDeep} is the pair with the lowest relative accuracy {@code min};
+     * {@code meanExcludingInitial} over {@code pairsExcludingInitial} is the same without the pairs whose shallow
+     * part is the initial checkpoint (step 0; NaN when none).
      */
     public record TcSummary(String cut, double mean, double min, int minShallow, int minDeep, int pairs,
-            int expectedPairs) {
+            int expectedPairs, double meanExcludingInitial, int pairsExcludingInitial, int chancePairs) {
     }
 
     /** Every cut of the grid: a table per (evalSet, bnMode) and the TC line, then nothing else. */
@@ -45,6 +56,10 @@ public final class GridRenderer {
                 String bnMode = g.getKey().get(1);
                 b.append(title(cut, evalSet, bnMode, metric)).append('\n');
                 b.append(table(grid.steps(), g.getValue(), metric));
+                String chance = chanceNote(g.getValue());
+                if (!chance.isEmpty()) {
+                    b.append(chance).append('\n');
+                }
                 b.append(summaryLine(tc(cut, grid.steps(), g.getValue(), metric))).append("\n\n");
             }
         }
@@ -67,9 +82,15 @@ public final class GridRenderer {
                 .append("checkpoint step, diagonal = the checkpoint alone").toString();
     }
 
-    /** The table: a header of deep steps, a row per shallow step, {@code -} where a cell is missing. */
+    /**
+     * The table: a header of deep steps, a row per shallow step, {@code -} where a cell is missing; with metric
+     * {@code relativeAccuracy}, {@code chance} where the deep donor is at chance (no relative accuracy: chance over
+     * chance would read as a perfect 1).
+     */
     public static String table(List<Integer> steps, List<Cell> cells, String metric) {
         Map<Long, Double> v = values(cells, metric);
+        Set<Long> chance = atChance(cells);
+        boolean relative = RELATIVE_ACCURACY.equals(metric);
         String corner = "shallow\\deep";
         int first = corner.length();
         for (int s : steps) {
@@ -89,7 +110,9 @@ public final class GridRenderer {
             b.append(pad(String.valueOf(sh), first));
             for (int d : steps) {
                 Double x = v.get(key(sh, d));
-                b.append("  ").append(pad(x == null || x.isNaN() ? "-" : String.format(Locale.ROOT, "%.3f", x), w));
+                String text = relative && chance.contains(key(sh, d)) ? "chance"
+                        : x == null || x.isNaN() ? "-" : String.format(Locale.ROOT, "%.3f", x);
+                b.append("  ").append(pad(text, w));
             }
             b.append('\n');
         }
@@ -99,8 +122,12 @@ public final class GridRenderer {
     /** The TC summary of one cut's cells. */
     public static TcSummary tc(String cut, List<Integer> steps, List<Cell> cells, String metric) {
         Map<Long, Double> v = values(cells, metric);
+        Set<Long> chance = atChance(cells);
         double sum = 0;
         int n = 0;
+        double sumLater = 0;
+        int nLater = 0;
+        int atChance = 0;
         int expected = 0;
         double min = Double.NaN;
         int minA = -1;
@@ -115,9 +142,17 @@ public final class GridRenderer {
                 if (h == null || diag == null || h.isNaN() || diag.isNaN() || diag <= 0) {
                     continue;
                 }
+                if (chance.contains(key(a, bStep)) || chance.contains(key(bStep, bStep))) {
+                    atChance++;
+                    continue;
+                }
                 double r = h / diag;
                 sum += r;
                 n++;
+                if (a != INITIAL_STEP) {
+                    sumLater += r;
+                    nLater++;
+                }
                 if (Double.isNaN(min) || r < min) {
                     min = r;
                     minA = a;
@@ -125,18 +160,53 @@ public final class GridRenderer {
                 }
             }
         }
-        return new TcSummary(cut, n == 0 ? Double.NaN : sum / n, min, minA, minB, n, expected);
+        return new TcSummary(cut, n == 0 ? Double.NaN : sum / n, min, minA, minB, n, expected,
+                nLater == 0 ? Double.NaN : sumLater / nLater, nLater, atChance);
+    }
+
+    /** Which deep steps are at chance, as a line under the table; "" when none is. */
+    static String chanceNote(List<Cell> cells) {
+        Set<Integer> deep = new TreeSet<>();
+        for (Cell c : cells) {
+            if (Boolean.TRUE.equals(c.deepDonorAtChance())) {
+                deep.add(c.deepStep());
+            }
+        }
+        return deep.isEmpty() ? "" : "deep donor at chance (within 2 standard errors of 1/classes) in columns " + deep
+                + ": no relative accuracy there, left out of TC";
     }
 
     /** {@code TC(stage1) = 0.874  mean acc(H[a,b]) / acc(b) over 10 forward pairs a<b; lowest 0.612 at 0->240}. */
     public static String summaryLine(TcSummary t) {
         if (t.pairs() == 0) {
-            return String.format(Locale.ROOT, "TC(%s) = n/a  (no forward pair a<b with both values yet)", t.cut());
+            return t.chancePairs() > 0
+                    ? String.format(Locale.ROOT, "TC(%s) = n/a  (the deep donor of every forward pair a<b is at chance:"
+                            + " %d left out)", t.cut(), t.chancePairs())
+                    : String.format(Locale.ROOT, "TC(%s) = n/a  (no forward pair a<b with both values yet)", t.cut());
         }
         String partial = t.pairs() < t.expectedPairs() ? " of " + t.expectedPairs() : "";
-        return String.format(Locale.ROOT,
+        String line = String.format(Locale.ROOT,
                 "TC(%s) = %.3f  mean acc(H[a,b]) / acc(b) over %d%s forward pairs a<b; lowest %.3f at %d->%d",
                 t.cut(), t.mean(), t.pairs(), partial, t.min(), t.minShallow(), t.minDeep());
+        if (t.pairsExcludingInitial() < t.pairs()) {
+            line += t.pairsExcludingInitial() == 0 ? "; without step 0: n/a (no pair)"
+                    : String.format(Locale.ROOT, "; without step 0: %.3f over %d", t.meanExcludingInitial(),
+                            t.pairsExcludingInitial());
+        }
+        if (t.chancePairs() > 0) {
+            line += String.format(Locale.ROOT, "; %d left out (deep donor at chance)", t.chancePairs());
+        }
+        return line;
+    }
+
+    private static Set<Long> atChance(List<Cell> cells) {
+        Set<Long> out = new HashSet<>();
+        for (Cell c : cells) {
+            if (Boolean.TRUE.equals(c.deepDonorAtChance())) {
+                out.add(key(c.shallowStep(), c.deepStep()));
+            }
+        }
+        return out;
     }
 
     private static Map<Long, Double> values(List<Cell> cells, String metric) {

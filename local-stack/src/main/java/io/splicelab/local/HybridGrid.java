@@ -21,8 +21,20 @@ public record HybridGrid(String runId, List<Integer> checkpoints, List<String> c
     public static final List<String> STAGE_CUTS = Architectures.STAGE_CUTS;
 
     /** One cell: the shallow part up to {@code cut} from {@code shallowStep}, the rest from {@code deepStep}. */
+    /**
+     * One cell of the grid.
+     *
+     * @param deepDonorAtChance true when the splicer found the deep donor's accuracy within two standard errors of
+     *     chance (the cell then has no relative accuracy); null for cells from before the rule
+     */
     public record Cell(String cut, String evalSet, String bnMode, int shallowStep, int deepStep,
-            Map<String, Double> metrics) {
+            Map<String, Double> metrics, Boolean deepDonorAtChance) {
+
+        /** A cell without the chance flag. */
+        public Cell(String cut, String evalSet, String bnMode, int shallowStep, int deepStep,
+                Map<String, Double> metrics) {
+            this(cut, evalSet, bnMode, shallowStep, deepStep, metrics, null);
+        }
 
         public Double metric(String name) {
             return metrics == null ? null : metrics.get(name);
@@ -58,8 +70,10 @@ public record HybridGrid(String runId, List<Integer> checkpoints, List<String> c
         if (!n.path("value").isMissingNode() && n.path("value").isNumber() && metrics.isEmpty()) {
             metrics.put(n.path("metric").asText(Metric.ACCURACY.wire()), n.path("value").asDouble());
         }
+        JsonNode chance = n.get("deepDonorAtChance");
         return new Cell(n.path("cut").asText(), textOrNull(n, "evalSet"), textOrNull(n, "bnMode"),
-                n.path("shallowStep").asInt(), n.path("deepStep").asInt(), metrics);
+                n.path("shallowStep").asInt(), n.path("deepStep").asInt(), metrics,
+                chance == null || !chance.isBoolean() ? null : chance.asBoolean());
     }
 
     private static String textOrNull(JsonNode n, String field) {

@@ -162,7 +162,7 @@ public final class ProgressRenderer {
      * The terminal progress line in at most {@code width - 1} columns (the last one stays free, so the terminal never
      * wraps; 0: no limit). The cell counter comes first, then services that are down, training, checkpoints and
      * the training metrics: {@code cells 12/75 · step 300: 5/27 | train [====>     ]  50% 120/240 | ckpt 3/5 |
-     * loss 1.235 acc 0.500 321 img/s}. When that is too wide, the least useful parts go first: the speed, half the
+     * loss 1.235 batch acc 0.500 321 img/s}. When that is too wide, the least useful parts go first: the speed, half the
      * bar, the grid's detail, the bar, the loss, the accuracy, the checkpoints; what is still too wide is cut at the
      * end, so the cell counter always shows.
      */
@@ -219,7 +219,7 @@ public final class ProgressRenderer {
             m.append(String.format(Locale.ROOT, " loss %.3f", s.loss()));
         }
         if (accuracy && !Double.isNaN(s.accuracy())) {
-            m.append(String.format(Locale.ROOT, " acc %.3f", s.accuracy()));
+            m.append(String.format(Locale.ROOT, " batch acc %.3f", s.accuracy()));
         }
         if (speed && !Double.isNaN(s.imagesPerSecond())) {
             m.append(String.format(Locale.ROOT, " %.0f img/s", s.imagesPerSecond()));
@@ -276,7 +276,7 @@ public final class ProgressRenderer {
             b.append(String.format(Locale.ROOT, "  loss %.3f", s.loss()));
         }
         if (!Double.isNaN(s.accuracy())) {
-            b.append(String.format(Locale.ROOT, "  acc %.3f", s.accuracy()));
+            b.append(String.format(Locale.ROOT, "  batch acc %.3f", s.accuracy()));
         }
         if (!Double.isNaN(s.imagesPerSecond())) {
             b.append(String.format(Locale.ROOT, "  %.0f img/s", s.imagesPerSecond()));

@@ -251,8 +251,7 @@ public final class RunFollower {
             case COMPLETED -> {
                 out.println();
                 out.printf("run %s completed: %d steps, %d checkpoints %s%s%n", state.runId(), state.step(),
-                        state.expectedCheckpoints(), checkpointList(state), Double.isNaN(state.finalTrainAccuracy())
-                                ? "" : String.format(", final train accuracy %.3f", state.finalTrainAccuracy()));
+                        state.expectedCheckpoints(), checkpointList(state), state.accuracies());
                 out.println();
                 grid = fetchGrid(state);
                 out.print(GridRenderer.render(grid, metric));

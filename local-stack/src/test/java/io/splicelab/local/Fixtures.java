@@ -38,7 +38,7 @@ final class Fixtures {
 
     static JsonNode completed(String runId, int steps, int checkpoints) {
         return obj().put("runId", runId).put("steps", steps).put("checkpoints", checkpoints)
-                .put("finalTrainAccuracy", 0.8125);
+                .put("finalTrainAccuracy", 0.8125).put("finalTestAccuracy", 0.7431).put("finalTestSamples", 10000);
     }
 
     static JsonNode failed(String runId, String reason) {

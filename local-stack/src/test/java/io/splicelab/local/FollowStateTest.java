@@ -41,6 +41,8 @@ class FollowStateTest {
         assertTrue(s.finished());
         assertEquals("COMPLETED", s.status());
         assertEquals(0.8125, s.finalTrainAccuracy());
+        assertEquals(0.7431, s.finalTestAccuracy());
+        assertEquals(", test accuracy 0.743 (10000 test images), last training batch accuracy 0.813", s.accuracies());
     }
 
     @Test
@@ -106,6 +108,16 @@ class FollowStateTest {
         assertTrue(s.completed());
         assertEquals(3, s.expectedCheckpoints());
         assertEquals(List.of(0, 60, 120), s.checkpoints());
+        assertEquals(0.8, s.accuracy(), "a gateway from before the rename: accuracy");
+
+        // since the rename: trainBatchAccuracy, and the run's final test accuracy
+        FollowState renamed = new FollowState(RUN);
+        renamed.applySnapshot(Fixtures.obj().put("runId", RUN).put("status", "COMPLETED").put("step", 120)
+                .put("totalSteps", 120).put("trainBatchAccuracy", 0.9).put("testAccuracy", 0.75)
+                .put("testSamples", 10000));
+        assertEquals(0.9, renamed.accuracy());
+        assertEquals(0.75, renamed.finalTestAccuracy());
+        assertEquals(", test accuracy 0.750 (10000 test images)", renamed.accuracies());
 
         FollowState f = new FollowState(RUN);
         f.applySnapshot(Fixtures.obj().put("status", "FAILED").put("failure", "trainer crashed"));

@@ -62,8 +62,52 @@ class GridRendererTest {
         assertEquals(0.75, tc.min(), 1e-12);
         assertEquals(0, tc.minShallow());
         assertEquals(60, tc.minDeep());
+        // without the initial checkpoint (step 0) only 60->120 is left
+        assertEquals(0.55 / 0.6, tc.meanExcludingInitial(), 1e-12);
+        assertEquals(1, tc.pairsExcludingInitial());
+        assertEquals(0, tc.chancePairs());
         assertEquals(String.format(java.util.Locale.ROOT, "TC(stage1) = %.3f  mean acc(H[a,b]) / acc(b) over 3 forward "
-                + "pairs a<b; lowest 0.750 at 0->60", expected), GridRenderer.summaryLine(tc));
+                + "pairs a<b; lowest 0.750 at 0->60; without step 0: 0.917 over 1", expected),
+                GridRenderer.summaryLine(tc));
+    }
+
+    /** The grid with the deep donor of column 60 flagged at chance by the splicer (no relative accuracy there). */
+    private static List<Cell> chanceAt60() {
+        List<Cell> cells = new ArrayList<>();
+        for (Cell c : threeByThree()) {
+            boolean chance = c.deepStep() == 60;
+            Map<String, Double> m = new java.util.HashMap<>(c.metrics());
+            if (!chance) {
+                m.put("relativeAccuracy", c.metrics().get("accuracy") / (c.deepStep() == 0 ? 0.1 : 0.6));
+            }
+            cells.add(new Cell(c.cut(), c.evalSet(), c.bnMode(), c.shallowStep(), c.deepStep(), m, chance));
+        }
+        return cells;
+    }
+
+    @Test
+    void pairsWhoseDeepDonorIsAtChanceAreShownAsSuchAndLeftOutOfTc() {
+        List<Cell> cells = chanceAt60();
+        TcSummary tc = GridRenderer.tc("stage1", List.of(0, 60, 120), cells, "accuracy");
+        assertEquals(2, tc.pairs());
+        assertEquals(1, tc.chancePairs());
+        assertEquals((0.5 / 0.6 + 0.55 / 0.6) / 2, tc.mean(), 1e-12);
+        assertTrue(GridRenderer.summaryLine(tc).endsWith("; 1 left out (deep donor at chance)"),
+                GridRenderer.summaryLine(tc));
+        String t = GridRenderer.table(List.of(0, 60, 120), cells, "relativeAccuracy");
+        assertEquals("""
+                shallow\\deep       0      60     120
+                           0   1.000  chance   0.833
+                          60   1.100  chance   0.917
+                         120   1.200  chance   1.000
+                """, t);
+        assertTrue(GridRenderer.render(new HybridGrid("r", List.of(0, 60, 120), List.of(), cells), "relativeAccuracy")
+                .contains("deep donor at chance (within 2 standard errors of 1/classes) in columns [60]"));
+        // every deep donor at chance: no score, and the line says why
+        List<Cell> all = chanceAt60().stream().map(c -> new Cell(c.cut(), c.evalSet(), c.bnMode(), c.shallowStep(),
+                c.deepStep(), c.metrics(), true)).toList();
+        assertEquals("TC(stage1) = n/a  (the deep donor of every forward pair a<b is at chance: 3 left out)",
+                GridRenderer.summaryLine(GridRenderer.tc("stage1", List.of(0, 60, 120), all, "accuracy")));
     }
 
     @Test

@@ -44,9 +44,9 @@ class ProgressRendererTest {
         s.apply(RUN_PROGRESS, Fixtures.progress(RUN, 60, 120, 1.23456, 0.5));
         s.apply(io.splicelab.model.events.EventType.CHECKPOINT_CREATED, Fixtures.checkpoint(RUN, 0, 0));
         s.apply(HYBRID_EVALUATED, Fixtures.hybrid(RUN, "stem", 0, 0, 0.1));
-        assertEquals("cells 1/27 | train [==========>         ]  50% 60/120 | ckpt 1/3 | loss 1.235 acc 0.500 321 img/s",
+        assertEquals("cells 1/27 | train [==========>         ]  50% 60/120 | ckpt 1/3 | loss 1.235 batch acc 0.500 321 img/s",
                 ProgressRenderer.line(s));
-        assertEquals("training  50%  step 60/120  loss 1.235  acc 0.500  321 img/s  checkpoints 1/3  hybrids 1/27 (3%)",
+        assertEquals("training  50%  step 60/120  loss 1.235  batch acc 0.500  321 img/s  checkpoints 1/3  hybrids 1/27 (3%)",
                 ProgressRenderer.plainLine(s));
     }
 
@@ -70,7 +70,7 @@ class ProgressRendererTest {
         assertTrue(line.contains(" 99% 11999/12000"), line);
         // what goes first is the speed, then half the bar; the loss and accuracy stay at 80 columns
         assertFalse(line.contains("img/s"), line);
-        assertTrue(line.contains("loss 1.235 acc 0.988"), line);
+        assertTrue(line.contains("loss 1.235 batch acc 0.988"), line);
         s.servicesNotUp(List.of("splicer"));
         String down = ProgressRenderer.line(s, 80);
         assertTrue(down.length() <= 79 && down.startsWith("cells 1/27 | down: splicer | train "), down);

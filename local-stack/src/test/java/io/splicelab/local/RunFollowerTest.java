@@ -60,12 +60,14 @@ class RunFollowerTest {
             assertEquals(RunFollower.Outcome.COMPLETED, r.outcome(), out);
             assertEquals(0, r.exitCode());
             assertTrue(out.contains("run run-42 started: 120 steps, checkpoints at [0, 60, 120]"), out);
-            assertTrue(out.contains("checkpoint 3 at step 120 (train accuracy 0.500)"), out);
+            assertTrue(out.contains("checkpoint 3 at step 120 (training batch accuracy 0.500)"), out);
             assertTrue(out.contains("training 100%  step 120/120"), out);
             assertTrue(out.contains("hybrids 27/27 (100%)"), out);
             assertFalse(out.contains("\r"), "plain output when not a terminal");
-            assertTrue(out.contains("run run-42 completed: 120 steps, 3 checkpoints (steps 0, 60, 120), final train "
-                    + "accuracy 0.813"), out);
+            assertTrue(out.contains("training completed: 120 steps, 3 checkpoints, test accuracy 0.743 (10000 test "
+                    + "images), last training batch accuracy 0.813"), out);
+            assertTrue(out.contains("run run-42 completed: 120 steps, 3 checkpoints (steps 0, 60, 120), test accuracy "
+                    + "0.743 (10000 test images), last training batch accuracy 0.813"), out);
             for (String cut : HybridGrid.STAGE_CUTS) {
                 assertTrue(out.contains("cut " + cut + " (eval set test, BN deep): accuracy of hybrids"), out);
                 assertTrue(out.contains("TC(" + cut + ") = "), out);

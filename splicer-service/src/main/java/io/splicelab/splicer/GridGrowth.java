@@ -3,6 +3,7 @@ package io.splicelab.splicer;
 import io.splicelab.model.events.ArtifactRef;
 import io.splicelab.model.events.Payloads.FeaturesSnapshotted;
 import io.splicelab.model.events.Payloads.TcSummaryComputed;
+import io.splicelab.model.events.Payloads.TcVariant;
 import io.splicelab.model.features.FeatureSnapshot;
 import io.splicelab.model.store.ArtifactStore;
 import io.splicelab.model.store.RunArtifacts;
@@ -74,9 +75,19 @@ final class GridGrowth {
         }
         for (TcSummary s : grid.summaries(settings.tcThreshold())) {
             publisher.publish(new TcSummaryComputed(runId, s.cut(), s.evalSet(), s.bnMode(), s.steps(), s.curve(),
-                    s.tcScore(), s.dropLag(), s.threshold()));
+                    s.tcScore(), s.dropLag(), s.threshold(), tcOrNull(s.excludingInitial()), s.initialStep(),
+                    s.chancePairs(), variant(s.all()), variant(s.excludingInitial())));
         }
         return true;
+    }
+
+    private static Double tcOrNull(TcSummary.Variant v) {
+        return Double.isNaN(v.tc()) ? null : v.tc();
+    }
+
+    private static TcVariant variant(TcSummary.Variant v) {
+        return new TcVariant(tcOrNull(v), v.pairs(), v.curveByCheckpoints(), v.curveBySteps(), v.dropLag(),
+                v.dropLagSteps());
     }
 
     /** The checkpoints of the run evaluated before (their diagonal cell, the checkpoint alone, is stored). */

@@ -101,7 +101,8 @@ final class SplicerRecords {
 
     static HybridEvaluated event(String runId, HybridCell cell) {
         return new HybridEvaluated(runId, cell.cut(), cell.evalSet(), cell.bnMode(), cell.precision(),
-                cell.shallowStep(), cell.deepStep(), cell.samples(), cell.metrics(), cell.evalSubset());
+                cell.shallowStep(), cell.deepStep(), cell.samples(), cell.metrics(), cell.evalSubset(),
+                cell.deepDonorAtChance());
     }
 
     /** Where the cells computed when a checkpoint arrived are kept, so that they are never recomputed. */
@@ -149,7 +150,7 @@ final class SplicerRecords {
                 HybridEvaluated[] events = EventCodec.mapper().readValue(store.read(key), HybridEvaluated[].class);
                 for (HybridEvaluated e : events) {
                     out.add(new HybridCell(e.cut(), e.evalSet(), e.bnMode(), e.precision(), e.shallowStep(),
-                            e.deepStep(), e.samples(), e.metrics(), null, e.evalSubset()));
+                            e.deepStep(), e.samples(), e.metrics(), null, e.evalSubset(), e.deepDonorAtChance()));
                 }
             } catch (IOException | RuntimeException e) {
                 LOG.warnf("run %s: ignoring unreadable stored cells %s: %s", runId, key, e.getMessage());

@@ -95,7 +95,13 @@ class RestoreFromStoreTest {
             assertTrue(s.steps().size() >= before, "a summary never covers fewer checkpoints: " + s.steps());
             before = Math.max(before, s.steps().size());
         }
-        assertEquals(List.of(0, 10, 20, 30), summariesOfA.get(summariesOfA.size() - 1).steps());
+        // seeded initialisations: summaries only where some forward pair's deep donor is above chance
+        boolean learnt = cellsOfA.stream().anyMatch(c -> c.shallowStep() < c.deepStep()
+                && Boolean.FALSE.equals(c.deepDonorAtChance()));
+        assertEquals(learnt, !summariesOfA.isEmpty(), "summaries " + summariesOfA);
+        if (learnt) {
+            assertEquals(List.of(0, 10, 20, 30), summariesOfA.get(summariesOfA.size() - 1).steps());
+        }
 
         GridProgress last = lastProgress(captured, "a");
         assertEquals(GridProgress.WAITING, last.status(), "no completed marker yet");

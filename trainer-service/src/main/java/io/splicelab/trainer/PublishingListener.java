@@ -36,6 +36,8 @@ final class PublishingListener implements TrainingListener {
     private int checkpoints;
     private double lastTrainAccuracy = Double.NaN;
     private Double lastTestAccuracy;
+    private int lastTestSamples;
+    private int lastStep = -1;
 
     PublishingListener(String runId, RunConfig config, NetworkSpec spec, ArtifactStore store, EventPublisher publisher,
             BooleanSupplier cancelled) {
@@ -71,6 +73,8 @@ final class PublishingListener implements TrainingListener {
         publisher.publish(runId, manifest.event());
         checkpoints = c.index() + 1;
         lastTestAccuracy = test;
+        lastTestSamples = c.testSamples();
+        lastStep = c.step();
     }
 
     @Override
@@ -104,5 +108,15 @@ final class PublishingListener implements TrainingListener {
 
     Double lastTestAccuracy() {
         return lastTestAccuracy;
+    }
+
+    /** How many test images {@link #lastTestAccuracy()} was measured on. */
+    int lastTestSamples() {
+        return lastTestSamples;
+    }
+
+    /** The step of the last checkpoint this listener wrote, -1 before its first. */
+    int lastStep() {
+        return lastStep;
     }
 }

@@ -148,12 +148,26 @@ public class RunQueue {
             }
             int checkpoints = listener.checkpoints() > 0 ? listener.checkpoints()
                     : resume.map(ResumePoint::nextIndex).orElse(0);
-            RunCompleted completed = new RunCompleted(runId, last, checkpoints, listener.lastTrainAccuracy());
+            // the last checkpoint's test accuracy is on the whole test split (TrainingLoop); after a resume that
+            // found the last checkpoint already written, its manifest has it
+            Double finalTest = null;
+            Integer finalTestSamples = null;
+            if (listener.lastStep() == last && listener.lastTestAccuracy() != null) {
+                finalTest = listener.lastTestAccuracy();
+                finalTestSamples = listener.lastTestSamples();
+            } else {
+                Optional<CheckpointManifest> manifest = resumePoints.lastManifest(runId)
+                        .filter(m -> m.step() == last && m.testAccuracy() != null);
+                finalTest = manifest.map(CheckpointManifest::testAccuracy).orElse(null);
+                finalTestSamples = manifest.map(CheckpointManifest::testSamples).orElse(null);
+            }
+            RunCompleted completed = new RunCompleted(runId, last, checkpoints, listener.lastTrainAccuracy(),
+                    finalTest, finalTestSamples);
             store.put(RunArtifacts.completedMarker(runId),
                     EventCodec.toJson(completed).getBytes(StandardCharsets.UTF_8), "application/json");
             publisher.publish(runId, completed);
-            LOG.infof("run %s completed: %d steps, %d checkpoints, test accuracy %s", runId, last, checkpoints,
-                    listener.lastTestAccuracy());
+            LOG.infof("run %s completed: %d steps, %d checkpoints, test accuracy %s on %s test images", runId,
+                    last, checkpoints, finalTest, finalTestSamples);
         } catch (RuntimeException e) {
             if (stopping.get()) {
                 LOG.infof("run %s interrupted by shutdown (%s); it resumes at the next start", runId, e.toString());

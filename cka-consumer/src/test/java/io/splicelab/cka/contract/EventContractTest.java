@@ -35,6 +35,7 @@ import io.splicelab.model.events.Payloads.RunRequested;
 import io.splicelab.model.events.Payloads.RunStarted;
 import io.splicelab.model.events.Payloads.StatsComputed;
 import io.splicelab.model.events.Payloads.TcSummaryComputed;
+import io.splicelab.model.events.Payloads.TcVariant;
 import io.splicelab.model.events.RunConfig;
 import io.splicelab.model.events.Topics;
 import io.splicelab.model.features.FeatureSnapshot;
@@ -169,7 +170,7 @@ class EventContractTest {
         payloads.put(EventType.RUN_CANCEL_REQUESTED, new RunCancelRequested(run, null));
         payloads.put(EventType.RUN_STARTED, new RunStarted(run, full, full.checkpointSteps()));
         payloads.put(EventType.RUN_PROGRESS, new RunProgress(run, 5, 20, 2.1, 0.2, 0.05, 300.5));
-        payloads.put(EventType.RUN_COMPLETED, new RunCompleted(run, 20, 3, 0.5));
+        payloads.put(EventType.RUN_COMPLETED, new RunCompleted(run, 20, 3, 0.5, 0.4375, 10000));
         payloads.put(EventType.RUN_FAILED, new RunFailed(run, "diverged"));
         payloads.put(EventType.RUN_CANCELLED, new RunCancelled(run, 7));
         payloads.put(EventType.CHECKPOINT_CREATED, new CheckpointCreated(run, 10, 1, full,
@@ -185,10 +186,12 @@ class EventContractTest {
                 new ArtifactRef("artifact:" + RunArtifacts.importedFile(run, 10, ImportManifest.FILE), 300,
                         "d".repeat(64), "application/json"), List.of(onnx, onnx)));
         payloads.put(EventType.HYBRID_EVALUATED, new HybridEvaluated(run, "stage1", "test", "deep", "fp32", 0, 10, 60,
-                Map.of("accuracy", 0.3, "agreementDeep", 0.5), "stratified size=60 seed=3"));
+                Map.of("accuracy", 0.3, "agreementDeep", 0.5), "stratified size=60 seed=3", true));
         payloads.put(EventType.NOISE_SAMPLED, new NoiseSampled(run, 10, 8, 32, 17290L, null, null, params, null));
         payloads.put(EventType.TC_SUMMARY_COMPUTED, new TcSummaryComputed(run, "stage1", "test", "deep",
-                List.of(0, 10, 20), Map.of("1", 0.8, "2", 0.5), 0.65, null, 0.5));
+                List.of(0, 10, 20), Map.of("1", 0.8, "2", 0.5), 0.65, null, 0.5, 0.8, 0, 1,
+                new TcVariant(0.65, 2, Map.of("1", 0.8, "2", 0.5), Map.of("10", 0.8, "20", 0.5), null, null),
+                new TcVariant(0.8, 1, Map.of("1", 0.8), Map.of("10", 0.8), null, null)));
         payloads.put(EventType.HYBRID_PROGRESS, new GridProgress(run, 10, 3, 9, 12, 27, 3, GridProgress.COMPUTING,
                 null));
         payloads.put(EventType.FEATURES_SNAPSHOTTED, new FeaturesSnapshotted(run, 10, "test",

@@ -72,8 +72,21 @@ public final class Payloads {
             double learningRate, double imagesPerSecond) {
     }
 
-    /** Training finished; every checkpoint has been published. */
-    public record RunCompleted(String runId, int steps, int checkpoints, double finalTrainAccuracy) {
+    /**
+     * Training finished; every checkpoint has been published.
+     *
+     * @param finalTrainAccuracy the accuracy on the last training minibatch (the API's {@code trainBatchAccuracy}),
+     *     not a test accuracy
+     * @param finalTestAccuracy the final checkpoint's accuracy on the whole test split ({@code finalTestSamples}
+     *     images); null in events before it was published and when the dataset has no test split
+     */
+    public record RunCompleted(String runId, int steps, int checkpoints, double finalTrainAccuracy,
+            @JsonInclude(JsonInclude.Include.NON_NULL) Double finalTestAccuracy,
+            @JsonInclude(JsonInclude.Include.NON_NULL) Integer finalTestSamples) {
+        /** A completion without the final test accuracy (the record before it). */
+        public RunCompleted(String runId, int steps, int checkpoints, double finalTrainAccuracy) {
+            this(runId, steps, checkpoints, finalTrainAccuracy, null, null);
+        }
     }
 
     /** Training failed; the reason is for humans. */
@@ -142,14 +155,25 @@ public final class Payloads {
      * @param evalSubset which images of the split the evaluation set holds, as
      *     {@link io.splicelab.model.values.EvalSubset#describe} writes it (e.g. {@code first size=500}); null in cells
      *     computed before it was recorded
+     * @param deepDonorAtChance true when the deep donor's own accuracy on the evaluation set is not above chance by
+     *     more than two standard errors (docs/science.md section 2, the chance rule): then {@code metrics} has no
+     *     {@code relativeAccuracy} (chance over chance says nothing) and the cell is outside the TC means; null in
+     *     cells computed before the rule
      */
     public record HybridEvaluated(String runId, String cut, String evalSet, String bnMode, String precision,
             int shallowStep, int deepStep, int samples, Map<String, Double> metrics,
-            @JsonInclude(JsonInclude.Include.NON_NULL) String evalSubset) implements GridNames {
+            @JsonInclude(JsonInclude.Include.NON_NULL) String evalSubset,
+            @JsonInclude(JsonInclude.Include.NON_NULL) Boolean deepDonorAtChance) implements GridNames {
         /** A cell without its evaluation subset (the record before it was recorded). */
         public HybridEvaluated(String runId, String cut, String evalSet, String bnMode, String precision,
                 int shallowStep, int deepStep, int samples, Map<String, Double> metrics) {
-            this(runId, cut, evalSet, bnMode, precision, shallowStep, deepStep, samples, metrics, null);
+            this(runId, cut, evalSet, bnMode, precision, shallowStep, deepStep, samples, metrics, null, null);
+        }
+
+        /** A cell without the chance flag (the record before it was computed). */
+        public HybridEvaluated(String runId, String cut, String evalSet, String bnMode, String precision,
+                int shallowStep, int deepStep, int samples, Map<String, Double> metrics, String evalSubset) {
+            this(runId, cut, evalSet, bnMode, precision, shallowStep, deepStep, samples, metrics, evalSubset, null);
         }
 
         /** One metric of the cell; null when the cell lacks it. */
@@ -168,13 +192,44 @@ public final class Payloads {
     }
 
     /**
-     * Summary of the hybrid grid per cut and evaluation set: the temporal-consistency curve (mean
-     * relative accuracy by lag b - a, forward pairs a < b), the TC score (its mean over the forward
-     * triangle) and the first lag whose mean relative accuracy falls below the threshold (null if none).
-     * Natural key: (runId, cut, evalSet, bnMode).
+     * Summary of the hybrid grid per cut, evaluation set and BN mode (docs/science.md section 2, temporal
+     * consistency): the temporal-consistency curve (mean relative accuracy by lag b - a in checkpoints, forward
+     * pairs a < b), the TC score (its mean over the forward triangle) and the first lag whose mean relative
+     * accuracy falls below {@code threshold} (null if none), over every checkpoint; pairs whose deep donor is at
+     * chance are left out of every mean. Natural key: (runId, cut, evalSet, bnMode).
+     *
+     * <p>Added later (absent in older events): {@code all} and {@code excludingInitial}, the two variants in full
+     * (with and without the initial checkpoint, step 0, as shallow donor; curves by lag in checkpoints and in
+     * steps), {@code tcExcludingInitial} (that variant's TC score, null when it has no pair), {@code initialStep}
+     * (0, or null when the run has no step-0 checkpoint and both variants are the same) and {@code chancePairs}
+     * (forward pairs left out because their deep donor is at chance).
      */
     public record TcSummaryComputed(String runId, String cut, String evalSet, String bnMode, List<Integer> steps,
-            Map<String, Double> curve, double tcScore, Integer dropLag, double threshold) implements GridNames {
+            Map<String, Double> curve, double tcScore, Integer dropLag, double threshold,
+            @JsonInclude(JsonInclude.Include.NON_NULL) Double tcExcludingInitial,
+            @JsonInclude(JsonInclude.Include.NON_NULL) Integer initialStep,
+            @JsonInclude(JsonInclude.Include.NON_NULL) Integer chancePairs,
+            @JsonInclude(JsonInclude.Include.NON_NULL) TcVariant all,
+            @JsonInclude(JsonInclude.Include.NON_NULL) TcVariant excludingInitial) implements GridNames {
+        /** A summary with the fields it always had (no variants). */
+        public TcSummaryComputed(String runId, String cut, String evalSet, String bnMode, List<Integer> steps,
+                Map<String, Double> curve, double tcScore, Integer dropLag, double threshold) {
+            this(runId, cut, evalSet, bnMode, steps, curve, tcScore, dropLag, threshold, null, null, null, null, null);
+        }
+    }
+
+    /**
+     * One variant of a temporal-consistency summary.
+     *
+     * @param tc the mean relative accuracy over the variant's forward pairs; null when it has none
+     * @param pairs how many forward pairs the mean is over
+     * @param curveByCheckpoints mean relative accuracy by lag in checkpoints (b's index minus a's: "1", "2", ...)
+     * @param curveBySteps mean relative accuracy by lag in training steps (b's step minus a's: "100", ...)
+     * @param dropLag the first checkpoint lag whose mean falls below the summary's threshold, null if none
+     * @param dropLagSteps the first step lag whose mean falls below the threshold, null if none
+     */
+    public record TcVariant(Double tc, int pairs, Map<String, Double> curveByCheckpoints,
+            Map<String, Double> curveBySteps, Integer dropLag, Integer dropLagSteps) {
     }
 
     /**

@@ -94,8 +94,9 @@ public final class TidyCsv {
             return node.isValueNode() ? node.asText() : EventCodec.toJson(node);
         }
         if (value instanceof Collection<?> list) {
-            return list.stream().map(TidyCsv::field).collect(Collectors.joining(" "));
+            return list.stream().anyMatch(Record.class::isInstance) ? EventCodec.toJson(list)
+                    : list.stream().map(TidyCsv::field).collect(Collectors.joining(" "));
         }
-        return value.toString();
+        return value instanceof Record ? EventCodec.toJson(value) : value.toString();
     }
 }

@@ -24,13 +24,22 @@ public final class HybridGrid {
      *
      * @param evalSubset which images of the split it was evaluated on, e.g. {@code first size=500} (null for cells
      *     computed before it was recorded)
+     * @param deepDonorAtChance true when the deep donor's accuracy is within two standard errors of chance: the cell
+     *     has no {@code relativeAccuracy} and is outside the TC means (docs/science.md section 2); null for cells
+     *     computed before the rule
      */
     public record Cell(String cut, String evalSet, String bnMode, String precision, int shallowStep, int deepStep,
-            int samples, Map<String, Double> metrics, String evalSubset) {
+            int samples, Map<String, Double> metrics, String evalSubset, Boolean deepDonorAtChance) {
         /** A cell without its evaluation subset. */
         public Cell(String cut, String evalSet, String bnMode, String precision, int shallowStep, int deepStep,
                 int samples, Map<String, Double> metrics) {
-            this(cut, evalSet, bnMode, precision, shallowStep, deepStep, samples, metrics, null);
+            this(cut, evalSet, bnMode, precision, shallowStep, deepStep, samples, metrics, null, null);
+        }
+
+        /** A cell without the chance flag. */
+        public Cell(String cut, String evalSet, String bnMode, String precision, int shallowStep, int deepStep,
+                int samples, Map<String, Double> metrics, String evalSubset) {
+            this(cut, evalSet, bnMode, precision, shallowStep, deepStep, samples, metrics, evalSubset, null);
         }
     }
 
@@ -90,7 +99,7 @@ public final class HybridGrid {
             only.put(metric, c.metrics().get(metric));
         }
         return new Cell(c.cut(), c.evalSet(), c.bnMode(), c.precision(), c.shallowStep(), c.deepStep(), c.samples(),
-                only, c.evalSubset());
+                only, c.evalSubset(), c.deepDonorAtChance());
     }
 
     private static boolean matches(String filter, String value) {

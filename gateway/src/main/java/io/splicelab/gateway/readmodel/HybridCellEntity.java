@@ -33,12 +33,21 @@ public class HybridCellEntity extends GridScopedRow {
     @Column(length = HybridCellEntity.MAX_EVAL_SUBSET)
     public String evalSubset;
 
+    /** Whether the deep donor is at chance (no relative accuracy then); null for cells from before the rule. */
+    public Boolean deepDonorAtChance;
+
     /** The metrics as a JSON object of numbers. */
     @Column(length = Length.LONG32)
     public String metricsJson;
 
     public static List<HybridCellEntity> ofRun(String runId) {
         return list("runId", Sort.ascending("id"), runId);
+    }
+
+    /** The run's diagonal cells (shallow and deep part from one checkpoint), by step. */
+    public static List<HybridCellEntity> diagonalOfRun(String runId) {
+        return list("runId = ?1 and shallowStep = deepStep", Sort.ascending("shallowStep").and("evalSet")
+                .and("bnMode").and("cut"), runId);
     }
 
     public static long countOfRun(String runId) {

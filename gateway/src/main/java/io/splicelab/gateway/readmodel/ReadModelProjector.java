@@ -127,6 +127,10 @@ public class ReadModelProjector {
             run.status = RunStatus.COMPLETED;
             run.step = p.steps();
             run.totalSteps = p.steps();
+            if (p.finalTestAccuracy() != null) {
+                run.finalTestAccuracy = p.finalTestAccuracy();
+                run.finalTestSamples = p.finalTestSamples();
+            }
         } else if (payload instanceof RunFailed p) {
             run.status = RunStatus.FAILED;
             run.failure = p.reason();
@@ -221,6 +225,17 @@ public class ReadModelProjector {
         e.tcScore = p.tcScore();
         e.dropLag = p.dropLag();
         e.threshold = p.threshold();
+        e.tcExcludingInitial = p.tcExcludingInitial();
+        e.initialStep = p.initialStep();
+        e.chancePairs = p.chancePairs();
+        if (p.all() != null) {
+            Map<String, Object> variants = new java.util.LinkedHashMap<>();
+            variants.put("all", p.all());
+            variants.put("excludingInitial", p.excludingInitial() == null ? p.all() : p.excludingInitial());
+            e.variantsJson = EventCodec.toJson(variants);
+        } else {
+            e.variantsJson = null;
+        }
         e.updatedAt = time;
         e.persist();
     }
@@ -304,6 +319,7 @@ public class ReadModelProjector {
         c.precision = p.precision();
         c.samples = p.samples();
         c.evalSubset = p.evalSubset();
+        c.deepDonorAtChance = p.deepDonorAtChance();
         c.metricsJson = EventCodec.toJson(p.metrics() == null ? Map.of() : p.metrics());
         c.persist();
     }

@@ -34,7 +34,12 @@ public class RunEntity extends PanacheEntityBase {
     public Integer step;
     public Integer totalSteps;
     public Double loss;
+    /** The accuracy on the latest training minibatch (the API's {@code trainBatchAccuracy}). */
     public Double accuracy;
+    /** The final checkpoint's accuracy on the whole test split, from run.completed; null before. */
+    public Double finalTestAccuracy;
+    /** How many test images {@code finalTestAccuracy} is over. */
+    public Integer finalTestSamples;
     public Double imagesPerSecond;
 
     @Column(length = 4000)

@@ -30,6 +30,19 @@ public class TcSummaryEntity extends GridScopedRow {
     public Integer dropLag;
     public double threshold;
 
+    /** The TC score without the initial checkpoint; null in summaries before it (or with no such pair). */
+    public Double tcExcludingInitial;
+
+    /** The step left out as the initial checkpoint (0); null when the run has none or the summary is older. */
+    public Integer initialStep;
+
+    /** Forward pairs left out because their deep donor is at chance; null in older summaries. */
+    public Integer chancePairs;
+
+    /** Both variants ({@code all}, {@code excludingInitial}) as a JSON object; null in older summaries. */
+    @Column(length = Length.LONG32)
+    public String variantsJson;
+
     @Column(nullable = false)
     public Instant updatedAt;
 

@@ -32,9 +32,13 @@ import io.splicelab.gateway.runs.RunViews.StatsView;
 import io.splicelab.model.events.Envelope;
 import io.splicelab.model.events.EventCodec;
 import io.splicelab.model.events.RunConfig;
+import io.splicelab.model.values.BnMode;
+import io.splicelab.model.values.EvalSet;
 import io.splicelab.model.values.EvalSubset;
+import io.splicelab.model.values.Metric;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -104,8 +108,31 @@ public class RunQueries {
 
     public List<CheckpointView> checkpoints(String runId) {
         require(runId);
-        return CheckpointEntity.ofRun(runId).stream()
-                .map(c -> new CheckpointView(c.step, c.index, c.trainLoss, c.trainAccuracy, c.artifactUri)).toList();
+        return checkpointViews(runId);
+    }
+
+    /** The run's checkpoints with their accuracies from the grid's diagonal. */
+    private static List<CheckpointView> checkpointViews(String runId) {
+        Map<Integer, List<RunViews.CheckpointAccuracy>> byStep = new TreeMap<>();
+        for (HybridCellEntity c : HybridCellEntity.diagonalOfRun(runId)) {
+            Double accuracy = metrics(c.metricsJson).get(Metric.ACCURACY.wire());
+            if (accuracy == null) {
+                continue;
+            }
+            boolean carry = BnMode.CARRY.wire().equals(c.bnMode);
+            List<RunViews.CheckpointAccuracy> list = byStep.computeIfAbsent(c.shallowStep, s -> new ArrayList<>());
+            if (carry && list.stream().anyMatch(a -> a.evalSet().equals(c.evalSet) && a.cut() == null)) {
+                continue; // carried statistics: the same plain checkpoint at every cut
+            }
+            list.add(new RunViews.CheckpointAccuracy(c.evalSet, c.bnMode, carry ? null : c.cut, accuracy, c.samples,
+                    c.evalSubset, c.deepDonorAtChance));
+        }
+        return CheckpointEntity.ofRun(runId).stream().map(c -> {
+            List<RunViews.CheckpointAccuracy> accuracies = byStep.getOrDefault(c.step, List.of());
+            Double test = accuracies.stream().filter(a -> a.cut() == null && EvalSet.TEST.wire().equals(a.evalSet()))
+                    .map(RunViews.CheckpointAccuracy::accuracy).findFirst().orElse(null);
+            return new CheckpointView(c.step, c.index, c.trainLoss, c.trainAccuracy, c.artifactUri, test, accuracies);
+        }).toList();
     }
 
     public List<ProgressView> progress(String runId) {
@@ -117,14 +144,20 @@ public class RunQueries {
     public SummariesView summaries(String runId) {
         require(runId);
         return new SummariesView(runId, TcSummaryEntity.ofRun(runId).stream()
-                .map(t -> new SummaryView(t.cut, t.evalSet, t.bnMode, steps(t.steps), json(t.curveJson), t.tcScore,
-                        t.dropLag, t.threshold, t.updatedAt))
+                .map(t -> {
+                    JsonNode variants = json(t.variantsJson);
+                    return new SummaryView(t.cut, t.evalSet, t.bnMode, steps(t.steps), json(t.curveJson), t.tcScore,
+                            t.dropLag, t.threshold, t.updatedAt, t.tcExcludingInitial, t.initialStep, t.chancePairs,
+                            variants == null ? null : variants.get("all"),
+                            variants == null ? null : variants.get("excludingInitial"));
+                })
                 .toList());
     }
 
     private static RunSummary summary(RunEntity r) {
         return new RunSummary(r.id, r.status.name(), json(r.configJson), r.step, r.totalSteps, r.loss, r.accuracy,
-                r.imagesPerSecond, r.failure, r.createdAt, r.updatedAt, groupOf(r.id));
+                r.imagesPerSecond, r.failure, r.createdAt, r.updatedAt, groupOf(r.id), r.finalTestAccuracy,
+                r.finalTestSamples);
     }
 
     private static String groupOf(String runId) {
@@ -133,11 +166,11 @@ public class RunQueries {
 
     public RunDetail detail(String runId) {
         RunEntity r = require(runId);
-        List<CheckpointView> checkpoints = CheckpointEntity.ofRun(runId).stream()
-                .map(c -> new CheckpointView(c.step, c.index, c.trainLoss, c.trainAccuracy, c.artifactUri)).toList();
+        List<CheckpointView> checkpoints = checkpointViews(runId);
         return new RunDetail(r.id, r.status.name(), json(r.configJson), r.step, r.totalSteps, r.loss, r.accuracy,
                 r.imagesPerSecond, checkpoints, HybridCellEntity.countOfRun(runId), grid(runId), r.failure,
-                r.createdAt, r.updatedAt, groupOf(runId), evalSubset(r.configJson));
+                r.createdAt, r.updatedAt, groupOf(runId), evalSubset(r.configJson), r.finalTestAccuracy,
+                r.finalTestSamples);
     }
 
     /**
@@ -168,7 +201,7 @@ public class RunQueries {
         List<Integer> steps = CheckpointEntity.ofRun(runId).stream().map(c -> c.step).toList();
         List<HybridGrid.Cell> cells = HybridCellEntity.ofRun(runId).stream()
                 .map(c -> new HybridGrid.Cell(c.cut, c.evalSet, c.bnMode, c.precision, c.shallowStep, c.deepStep,
-                        c.samples, metrics(c.metricsJson), c.evalSubset))
+                        c.samples, metrics(c.metricsJson), c.evalSubset, c.deepDonorAtChance))
                 .toList();
         return HybridGrid.build(runId, steps, cells, query);
     }

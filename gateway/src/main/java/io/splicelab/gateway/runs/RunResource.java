@@ -75,9 +75,11 @@ public class RunResource {
     @GET
     @Produces({MediaType.APPLICATION_JSON, TidyCsv.MEDIA_TYPE})
     @Operation(summary = "The runs, newest first, one page at a time", description = "The body is the page's runs; "
-            + "X-Total-Count says how many match in all and Link names the next and previous pages. CSV with Accept: "
-            + "text/csv or ?format=csv: one row per run of the page, the JSON fields as columns in the same order (times "
-            + "ISO 8601, empty when null), then the configuration as config.<field> columns.")
+            + "X-Total-Count says how many match in all and Link names the next and previous pages. "
+            + "trainBatchAccuracy is the latest training minibatch's accuracy (formerly accuracy); testAccuracy the "
+            + "final checkpoint's on the whole test split (testSamples images), once the run completed. CSV with "
+            + "Accept: text/csv or ?format=csv: one row per run of the page, the JSON fields as columns in the same "
+            + "order (times ISO 8601, empty when null), then the configuration as config.<field> columns.")
     public Response list(@Parameter(description = "only runs with this status, e.g. RUNNING") @QueryParam("status")
             String status,
             @Parameter(description = "only runs of this experiment group") @QueryParam("group") String group,
@@ -145,9 +147,12 @@ public class RunResource {
     @GET
     @Produces({MediaType.APPLICATION_JSON, TidyCsv.MEDIA_TYPE})
     @Path("/{id}/checkpoints")
-    @Operation(summary = "The run's checkpoints, by step", description = "CSV with Accept: text/csv or ?format=csv: "
-            + "one row per checkpoint, columns runId then the JSON fields (step, index, trainLoss, trainAccuracy, "
-            + "artifactUri).")
+    @Operation(summary = "The run's checkpoints, by step", description = "Per checkpoint: trainBatchAccuracy, the "
+            + "training minibatch accuracy the trainer reported (formerly trainAccuracy); testAccuracy, the checkpoint's "
+            + "own accuracy on the evaluation set test with its BatchNorm statistics carried (the grid's diagonal; null "
+            + "until the splicer evaluated it); and accuracies, one per evaluation set and BatchNorm mode (with the cut "
+            + "for recalibrate), each with its samples and deepDonorAtChance. CSV with Accept: text/csv or "
+            + "?format=csv: one row per checkpoint, columns runId then the JSON fields.")
     @APIResponse(responseCode = "200", description = "The checkpoints", content = {
         @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = CheckpointView.class,
                 type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.ARRAY)),
@@ -164,9 +169,9 @@ public class RunResource {
     @GET
     @Produces({MediaType.APPLICATION_JSON, TidyCsv.MEDIA_TYPE})
     @Path("/{id}/progress")
-    @Operation(summary = "The run's training progress points, by step (the training curves)", description = "CSV "
-            + "with Accept: text/csv or ?format=csv: one row per progress point, columns runId then the JSON fields "
-            + "(step, totalSteps, loss, accuracy, learningRate, imagesPerSecond).")
+    @Operation(summary = "The run's training progress points, by step (the training curves)", description =
+            "trainBatchAccuracy is the accuracy on that step's training minibatch (formerly accuracy). CSV with Accept: "
+            + "text/csv or ?format=csv: one row per progress point, columns runId then the JSON fields.")
     @APIResponse(responseCode = "200", description = "The progress points", content = {
         @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ProgressView.class,
                 type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.ARRAY)),
@@ -184,9 +189,16 @@ public class RunResource {
     @Produces({MediaType.APPLICATION_JSON, TidyCsv.MEDIA_TYPE})
     @Path("/{id}/summaries")
     @Operation(summary = "Temporal-consistency summaries of the run's hybrid grid, per cut, evaluation set and "
-            + "BatchNorm mode", description = "CSV with Accept: text/csv or ?format=csv, tidy: one row per (cut, "
-            + "evalSet, bnMode, lag), columns runId, cut, evalSet, bnMode, lag, meanRelativeAccuracy (the curve at that "
-            + "lag), tcScore, dropLag, threshold, steps (space-separated), updatedAt.")
+            + "BatchNorm mode", description = "Over the forward pairs (shallow part older than the deep part); pairs "
+            + "whose deep donor's accuracy is within two standard errors of chance are left out (chancePairs counts "
+            + "them). tcScore, curve (lag in checkpoints) and dropLag are over every checkpoint; tcExcludingInitial "
+            + "leaves out the pairs whose shallow part is the initial checkpoint (initialStep, the random "
+            + "initialisation). all and excludingInitial hold each variant in full: tc, pairs, curveByCheckpoints "
+            + "(keys: lag in checkpoints), curveBySteps (keys: lag in training steps), dropLag and dropLagSteps, the "
+            + "first lag whose mean falls below threshold. docs/science.md section 2. CSV with Accept: text/csv or "
+            + "?format=csv, tidy: one row per (cut, evalSet, bnMode, lag), columns runId, cut, evalSet, bnMode, lag, "
+            + "meanRelativeAccuracy (the curve at that lag, in checkpoints), tcScore, dropLag, threshold, steps "
+            + "(space-separated), updatedAt.")
     @APIResponse(responseCode = "200", description = "The summaries", content = {
         @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = SummariesView.class)),
         @Content(mediaType = TidyCsv.MEDIA_TYPE)})
@@ -201,7 +213,10 @@ public class RunResource {
 
     @GET
     @Path("/{id}")
-    @Operation(summary = "One run with its checkpoints")
+    @Operation(summary = "One run with its checkpoints", description = "trainBatchAccuracy is the latest training "
+            + "minibatch's accuracy (formerly accuracy); testAccuracy the final checkpoint's on the whole test split "
+            + "(testSamples images) once the run completed; each checkpoint carries its accuracy per evaluation set "
+            + "(as GET /api/runs/{id}/checkpoints).")
     @APIResponse(responseCode = "200", description = "The run", content = @Content(
             mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = RunDetail.class)))
     @APIResponse(responseCode = "404", description = "Unknown run", content = @Content(

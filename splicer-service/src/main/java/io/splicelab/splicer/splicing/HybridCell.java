@@ -13,9 +13,18 @@ import java.util.Map;
  *        so that a checkpoint's cells do not keep every image's prediction in memory
  * @param evalSubset which images of the split the evaluation set holds (the contract's {@code EvalSubset}
  *        description, e.g. {@code first size=500}); null when the grid was not told
+ * @param deepDonorAtChance whether the deep donor is at chance on the evaluation set ({@link ChanceLevel}; then the
+ *        metrics have no relative accuracy); null for a cell remembered from before the rule
  */
 public record HybridCell(String cut, String evalSet, String bnMode, String precision, int shallowStep,
-        int deepStep, int samples, Map<String, Double> metrics, HybridPredictions predictions, String evalSubset) {
+        int deepStep, int samples, Map<String, Double> metrics, HybridPredictions predictions, String evalSubset,
+        Boolean deepDonorAtChance) {
+
+    /** A cell without the chance flag (remembered from before the rule). */
+    public HybridCell(String cut, String evalSet, String bnMode, String precision, int shallowStep, int deepStep,
+            int samples, Map<String, Double> metrics, HybridPredictions predictions, String evalSubset) {
+        this(cut, evalSet, bnMode, precision, shallowStep, deepStep, samples, metrics, predictions, evalSubset, null);
+    }
 
     /** A cell without its per-image predictions and evaluation subset. */
     public HybridCell(String cut, String evalSet, String bnMode, String precision, int shallowStep, int deepStep,
@@ -31,7 +40,7 @@ public record HybridCell(String cut, String evalSet, String bnMode, String preci
     public HybridCell withoutPredictions() {
         return predictions == null ? this
                 : new HybridCell(cut, evalSet, bnMode, precision, shallowStep, deepStep, samples, metrics, null,
-                        evalSubset);
+                        evalSubset, deepDonorAtChance);
     }
 
     /** The natural key of a cell within a run. */

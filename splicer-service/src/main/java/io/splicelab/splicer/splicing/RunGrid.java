@@ -14,9 +14,11 @@ import io.splicelab.splicer.splicing.HybridCell.CellKey;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Predicate;
 
@@ -438,12 +440,16 @@ public final class RunGrid implements AutoCloseable {
                 HybridPredictions predictions = HybridPredictions.of(logits, e.labels(), e.splitIndices());
                 Map<String, Double> metrics = HybridMetrics.of(logits, predictions.predicted(), e.labels(),
                         deep.logits().get(e.name()), shallow.predictions().get(e.name()));
+                boolean deepAtChance = atChance(b, e);
+                if (deepAtChance) {
+                    metrics.remove(HybridMetrics.RELATIVE_ACCURACY); // chance over chance: no information
+                }
                 if (paramDistance != null) {
                     metrics.put(HybridMetrics.PARAM_DISTANCE, paramDistance);
                 }
                 metrics.put(HybridMetrics.FEATURE_DISTANCE, a == b ? 0.0 : featureDistance(cut, e, a, b));
                 out.add(new HybridCell(cut, e.name(), mode, options.precision(), a, b, e.size(), metrics,
-                        predictions, evalSubsets.get(e.name())));
+                        predictions, evalSubsets.get(e.name()), deepAtChance));
             }
         } finally {
             if (recal != null) {
@@ -536,7 +542,22 @@ public final class RunGrid implements AutoCloseable {
         return norm == 0 ? 0.0 : Math.sqrt(diff / norm);
     }
 
-    /** TC summaries of every (cut, evaluation set, mode) with at least one forward pair. */
+    /**
+     * Whether the checkpoint at {@code step}, as it is (BatchNorm statistics carried), is at chance on the evaluation
+     * set ({@link ChanceLevel}): decided from its own predictions, so cells remembered from the store before the rule
+     * existed are judged the same way.
+     */
+    private boolean atChance(int step, ImageDataset e) {
+        int[] predicted = checkpoints.get(step).predictions().get(e.name());
+        return ChanceLevel.atChance(HybridMetrics.fractionEqual(predicted, e.labels()), e.numClasses(), e.size());
+    }
+
+    /**
+     * TC summaries of every (cut, evaluation set, mode) with at least one forward pair whose deep donor is not at
+     * chance; pairs whose deep donor is at chance are left out of the means (so a run trained on random labels has no
+     * summary on its test sets: every deep donor is at chance there). A checkpoint's chance verdict never changes and
+     * checkpoints only join, so a summary once published is never withdrawn.
+     */
     public List<TcSummary> summaries(double threshold) {
         List<Integer> steps = steps();
         List<TcSummary> out = new ArrayList<>();
@@ -554,7 +575,16 @@ public final class RunGrid implements AutoCloseable {
                         }
                     }
                     if (!rel.isEmpty()) {
-                        out.add(TcSummary.of(cut, e.name(), mode, steps, rel, threshold));
+                        Set<Integer> atChance = new HashSet<>();
+                        for (int step : steps) {
+                            if (atChance(step, e)) {
+                                atChance.add(step);
+                            }
+                        }
+                        TcSummary summary = TcSummary.of(cut, e.name(), mode, steps, rel, atChance, threshold);
+                        if (summary.all().pairs() > 0) { // every deep donor at chance: nothing to summarise
+                            out.add(summary);
+                        }
                     }
                 }
             }

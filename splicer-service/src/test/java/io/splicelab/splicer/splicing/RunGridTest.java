@@ -115,6 +115,7 @@ class RunGridTest {
                 want.put(HybridMetrics.FEATURE_DISTANCE, featureDistance(shallow, nets.get(cell.deepStep() / 10),
                         cell.cut(), e, m));
                 assertEquals(want.keySet(), cell.metrics().keySet());
+                assertEquals(deepAtChance(deepPlain, e.labels()), cell.deepDonorAtChance(), "chance flag of " + cell);
                 for (String metric : want.keySet()) {
                     assertEquals(want.get(metric), cell.metrics().get(metric), 1e-5, metric + " of " + cell);
                 }
@@ -152,11 +153,21 @@ class RunGridTest {
             assertEquals(List.of(), grid.add(10, Checkpoints.load(SPEC, params.get(1), grid.manager())));
             List<HybridCell> third = grid.add(20, Checkpoints.load(SPEC, params.get(2), grid.manager()));
             assertEquals(5, third.size());
+            // seeded initialisations: a summary covers every checkpoint when a deep donor is above chance; pairs
+            // whose deep donor is at chance are counted, not averaged; none at all when every one is at chance
+            List<HybridCell> all = new ArrayList<>(first);
+            all.addAll(third);
+            long learnt = all.stream().filter(c -> c.shallowStep() < c.deepStep())
+                    .filter(c -> !c.deepDonorAtChance()).count();
+            assertTrue(all.stream().filter(c -> c.shallowStep() < c.deepStep()).allMatch(
+                    c -> c.deepDonorAtChance() == (c.metrics().get(HybridMetrics.RELATIVE_ACCURACY) == null)));
             List<TcSummary> summaries = grid.summaries(0.9);
-            assertEquals(1, summaries.size());
-            TcSummary s = summaries.get(0);
-            assertEquals(List.of(0, 10, 20), s.steps());
-            assertEquals(List.of("1", "2"), List.copyOf(s.curve().keySet()));
+            assertEquals(learnt == 0 ? 0 : 1, summaries.size(), "a summary when some deep donor is above chance");
+            for (TcSummary s : summaries) {
+                assertEquals(List.of(0, 10, 20), s.steps());
+                assertEquals(learnt, s.all().pairs());
+                assertEquals(3 - learnt, s.chancePairs(), "the rest of the forward triangle of 3 checkpoints");
+            }
         }
     }
 
@@ -319,10 +330,21 @@ class RunGridTest {
         m.put(HybridMetrics.AGREEMENT_SHALLOW, agreeS / n);
         m.put(HybridMetrics.CROSS_ENTROPY, ce / n);
         m.put(HybridMetrics.KL_DEEP, kl / n);
-        if (accDeep > 0) {
+        if (accDeep > 0 && !deepAtChance(deep, labels)) {
             m.put(HybridMetrics.RELATIVE_ACCURACY, acc / accDeep);
         }
         return m;
+    }
+
+    /** The chance rule written out: accuracy at most 1/K + 2 sqrt((1/K)(1 - 1/K)/n), K the logits per row. */
+    static boolean deepAtChance(float[][] deep, int[] labels) {
+        int[] d = Inference.argmax(deep);
+        double hits = 0;
+        for (int i = 0; i < labels.length; i++) {
+            hits += d[i] == labels[i] ? 1 : 0;
+        }
+        double p = 1.0 / deep[0].length;
+        return hits / labels.length <= p + 2 * Math.sqrt(p * (1 - p) / labels.length);
     }
 
     static double[] softmax(float[] row) {

@@ -55,6 +55,7 @@ public final class ClassOverlap {
         p.put("bandwidth", bandwidth.label());
         p.put("gridSize", gridSize);
         p.put("gridPadding", DensityGrid.DEFAULT_PADDING);
+        p.put("tvRule", "grid masses normalised to 1");
         p.put("minClassSize", minClassSize);
         return p;
     }

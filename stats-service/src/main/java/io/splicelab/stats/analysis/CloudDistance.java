@@ -40,6 +40,7 @@ public final class CloudDistance {
         p.put("bandwidth", bandwidth.label());
         p.put("gridSize", gridSize);
         p.put("gridPadding", DensityGrid.DEFAULT_PADDING);
+        p.put("tvRule", "grid masses normalised to 1");
         p.put("mmdKernel", "gaussian, median heuristic");
         p.put("permutations", permutations);
         p.put("seed", seed);
