@@ -22,6 +22,7 @@ import io.splicelab.gateway.readmodel.GridProgressEntity;
 import io.splicelab.gateway.readmodel.HybridCellEntity;
 import io.splicelab.gateway.readmodel.RunEntity;
 import io.splicelab.gateway.readmodel.StatsResultEntity;
+import io.splicelab.gateway.readmodel.TcSummaryEntity;
 import io.splicelab.gateway.runs.RunRemoval;
 import io.splicelab.gateway.runs.RunSubmission;
 import io.splicelab.model.data.DatasetInfo;
@@ -254,8 +255,11 @@ public class Experiments {
             }
             int classes = config == null ? 10 : DatasetInfo.of(config.dataset()).map(DatasetInfo::numClasses)
                     .orElse(10);
+            List<RunMeasures.Summary> summaries = TcSummaryEntity.ofRun(m.runId).stream()
+                    .map(t -> new RunMeasures.Summary(t.cut, t.evalSet, t.bnMode, t.tcScore, t.tcExcludingInitial))
+                    .toList();
             RunMeasures measures = RunMeasures.of(m.runId, m.variant, m.seed, run.status.name(),
-                    grid == null ? null : grid.status, cells, noise, classes);
+                    grid == null ? null : grid.status, cells, summaries, noise, classes);
             members.computeIfAbsent(m.variant, k -> new ArrayList<>())
                     .add(new ExperimentAggregation.Member(measures, run.step, run.totalSteps));
         }

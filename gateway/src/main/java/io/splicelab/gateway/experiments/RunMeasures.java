@@ -15,9 +15,10 @@ import java.util.TreeMap;
  *
  * @param accuracy final accuracy by evaluation set
  * @param accuracyStep the checkpoint step of each final accuracy
- * @param tc temporal consistency without the initial checkpoint, by cut then evaluation set: the mean relative
- *     accuracy of the forward hybrids whose shallow part is a trained checkpoint (a random initialisation is not a
- *     "shallow part learnt earlier", and hybrids with it are what pulls TC down in every run)
+ * @param tc temporal consistency without the initial checkpoint, by cut then evaluation set: the splicer's
+ *     {@code tcExcludingInitial}, else (older summaries) the mean relative accuracy of the forward hybrids whose shallow
+ *     part is a trained checkpoint (a random initialisation is not a "shallow part learnt earlier", and hybrids with it
+ *     are what pulls TC down in every run)
  * @param tcWithInitial the same over the whole forward triangle (the splicer's {@code tcScore})
  * @param anisotropy the latest noise-anisotropy result, null when none
  * @param classes the number of classes of the run's dataset (chance is 1 / classes)
@@ -48,6 +49,14 @@ public record RunMeasures(String runId, String variant, long seed, String status
      */
     public record Anisotropy(int step, double ledoitWolfZ, double ledoitWolfP, int k, double topKShare,
             double nullTopKShare, double monteCarloP) {
+    }
+
+    /**
+     * The splicer's TC summary of a (cut, evaluation set, BatchNorm mode), when it published one: its TC and its TC
+     * without the initial checkpoint (null from splicers before that field), both without the pairs whose deep
+     * donor is at chance (the splicer's chance rule).
+     */
+    public record Summary(String cut, String evalSet, String bnMode, Double tc, Double tcExcludingInitial) {
     }
 
     /** Whether the set is a corrupted copy of the test subset. */
@@ -95,6 +104,15 @@ public record RunMeasures(String runId, String variant, long seed, String status
      */
     public static RunMeasures of(String runId, String variant, long seed, String status, String gridStatus,
             List<Cell> cells, Map<Integer, JsonNode> noise, int classes) {
+        return of(runId, variant, seed, status, gridStatus, cells, List.of(), noise, classes);
+    }
+
+    /**
+     * @param summaries the splicer's TC summaries: where one has a figure it is taken (it applies the splicer's
+     *     chance rule); the cells give the rest (the mean relative accuracy of the forward hybrids)
+     */
+    public static RunMeasures of(String runId, String variant, long seed, String status, String gridStatus,
+            List<Cell> cells, List<Summary> summaries, Map<Integer, JsonNode> noise, int classes) {
         String mode = cells.stream().anyMatch(c -> BN_MODE.equals(c.bnMode())) ? BN_MODE
                 : cells.stream().map(Cell::bnMode).sorted().findFirst().orElse(BN_MODE);
         List<Cell> own = cells.stream().filter(c -> mode.equals(c.bnMode())).toList();
@@ -122,8 +140,33 @@ public record RunMeasures(String runId, String variant, long seed, String status
                 add(sums, c);
             }
         }
-        return new RunMeasures(runId, variant, seed, status, gridStatus, accuracy, accuracyStep, means(sums),
-                means(sumsAll), anisotropy(noise), classes);
+        Map<String, Map<String, Double>> tc = means(sums);
+        Map<String, Map<String, Double>> tcAll = means(sumsAll);
+        for (Summary t : summaries) {
+            if (!mode.equals(t.bnMode())) {
+                continue;
+            }
+            if (t.tcExcludingInitial() != null) {
+                put(tc, t.cut(), t.evalSet(), t.tcExcludingInitial());
+            }
+            if (t.tc() != null) {
+                put(tcAll, t.cut(), t.evalSet(), t.tc());
+            }
+        }
+        return new RunMeasures(runId, variant, seed, status, gridStatus, accuracy, accuracyStep, tc, tcAll,
+                anisotropy(noise), classes);
+    }
+
+    /** A figure replaced by the splicer's; NaN (no pair left) removes it. */
+    private static void put(Map<String, Map<String, Double>> out, String cut, String set, double value) {
+        if (Double.isNaN(value)) {
+            Map<String, Double> bySet = out.get(cut);
+            if (bySet != null) {
+                bySet.remove(set);
+            }
+            return;
+        }
+        out.computeIfAbsent(cut, k -> new TreeMap<>()).put(set, value);
     }
 
     private static void add(Map<String, Map<String, double[]>> sums, Cell c) {

@@ -71,6 +71,23 @@ class RunMeasuresTest {
     }
 
     @Test
+    void theSplicersSummariesWinOverTheCells() {
+        List<Cell> cells = new ArrayList<>(grid("stage1", "test", new double[] {0.1, 0.7, 0.8}, REL));
+        cells.addAll(grid("stage1", "train", new double[] {0.1, 0.7, 0.8}, REL));
+        RunMeasures m = RunMeasures.of("r", "baseline", 1, "COMPLETED", "complete", cells, List.of(
+                new RunMeasures.Summary("stage1", "test", "carry", 0.61, 0.93),
+                new RunMeasures.Summary("stage1", "test", "recalibrate", 0.1, 0.1),
+                new RunMeasures.Summary("stage1", "train", "carry", Double.NaN, Double.NaN),
+                new RunMeasures.Summary("stage2", "test", "carry", 0.5, null)), Map.of(), 10);
+        assertEquals(0.93, m.tc().get("stage1").get("test"), 1e-12);
+        assertEquals(0.61, m.tcWithInitial().get("stage1").get("test"), 1e-12);
+        // NaN: every pair was at chance, no figure; a summary without the field leaves the cells' figure
+        assertNull(m.tc().get("stage1").get("train"));
+        assertNull(m.tc().get("stage2"));
+        assertEquals(0.5, m.tcWithInitial().get("stage2").get("test"), 1e-12);
+    }
+
+    @Test
     void aVariantIsSummarisedOverItsSeeds() {
         List<Member> members = new ArrayList<>();
         double[] finals = {0.80, 0.82, 0.84};
