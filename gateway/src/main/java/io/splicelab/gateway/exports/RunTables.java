@@ -25,7 +25,8 @@ import java.util.Map;
  *   <li>runs: one row per run, the fields of the JSON list, then {@code config.<field>};</li>
  *   <li>checkpoints, progress: {@code runId}, then one row per checkpoint / progress point with its JSON fields;</li>
  *   <li>summaries: one row per (cut, evalSet, bnMode, lag): {@code runId,cut,evalSet,bnMode,lag,
- *       meanRelativeAccuracy,tcScore,dropLag,threshold,steps,updatedAt} (the curve is the lag rows);</li>
+ *       meanRelativeAccuracy,tcScore,tcExcludingInitial,chancePairs,dropLag,threshold,steps,updatedAt} (the curve,
+ *       lag in checkpoints, is the lag rows);</li>
  *   <li>stats: one row per number (or other scalar) of a result's {@code values}: {@code runId}, the result's fields
  *       ({@code analysis,cut,probeSet,steps,shape}, any others), {@code parameters} (compact JSON),
  *       {@code variable} (the keys down to the value, dot-separated, e.g. {@code series.train}), {@code index} (its
@@ -36,7 +37,8 @@ import java.util.Map;
 public final class RunTables {
     /** The columns of the summaries table. */
     public static final List<String> SUMMARY_COLUMNS = List.of("runId", "cut", "evalSet", "bnMode", "lag",
-            "meanRelativeAccuracy", "tcScore", "dropLag", "threshold", "steps", "updatedAt");
+            "meanRelativeAccuracy", "tcScore", "tcExcludingInitial", "chancePairs", "dropLag", "threshold", "steps",
+            "updatedAt");
 
     private RunTables() {
     }
@@ -83,7 +85,8 @@ public final class RunTables {
                     .thenComparing(Map.Entry::getKey));
             for (Map.Entry<String, JsonNode> lag : lags) {
                 rows.add(java.util.Arrays.asList(view.runId(), s.cut(), s.evalSet(), s.bnMode(), lag.getKey(),
-                        lag.getValue(), s.tcScore(), s.dropLag(), s.threshold(), s.steps(), s.updatedAt()));
+                        lag.getValue(), s.tcScore(), s.tcExcludingInitial(), s.chancePairs(), s.dropLag(), s.threshold(),
+                        s.steps(), s.updatedAt()));
             }
         }
         return new TidyCsv.Table(SUMMARY_COLUMNS, rows);

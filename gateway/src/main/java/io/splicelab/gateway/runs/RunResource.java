@@ -197,7 +197,7 @@ public class RunResource {
             + "(keys: lag in checkpoints), curveBySteps (keys: lag in training steps), dropLag and dropLagSteps, the "
             + "first lag whose mean falls below threshold. docs/science.md section 2. CSV with Accept: text/csv or "
             + "?format=csv, tidy: one row per (cut, evalSet, bnMode, lag), columns runId, cut, evalSet, bnMode, lag, "
-            + "meanRelativeAccuracy (the curve at that lag, in checkpoints), tcScore, dropLag, threshold, steps "
+            + "meanRelativeAccuracy (the curve at that lag, in checkpoints), tcScore, tcExcludingInitial, chancePairs, dropLag, threshold, steps "
             + "(space-separated), updatedAt.")
     @APIResponse(responseCode = "200", description = "The summaries", content = {
         @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = SummariesView.class)),

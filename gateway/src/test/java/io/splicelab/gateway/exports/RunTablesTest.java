@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.splicelab.gateway.runs.RunViews.CheckpointAccuracy;
 import io.splicelab.gateway.runs.RunViews.CheckpointView;
 import io.splicelab.gateway.runs.RunViews.ProgressView;
 import io.splicelab.gateway.runs.RunViews.RunSummary;
@@ -30,9 +31,13 @@ class RunTablesTest {
     @Test
     void checkpointsAndProgressAreTheirJsonFieldsAfterTheRunId() {
         String csv = TidyCsv.toString(RunTables.checkpoints("r1", List.of(new CheckpointView(50, 1, 1.5, 0.4,
-                "artifact:runs/r1/step-50.params"))));
-        assertEquals("runId,step,index,trainLoss,trainAccuracy,artifactUri\nr1,50,1,1.5,0.4,"
-                + "artifact:runs/r1/step-50.params\n", csv);
+                "artifact:runs/r1/step-50.params", 0.81, List.of(new CheckpointAccuracy("test", "carry", null, 0.81,
+                        500, "stratified", false))))));
+        List<String> lines = csv.lines().toList();
+        assertEquals("runId,step,index,trainLoss,trainBatchAccuracy,artifactUri,testAccuracy,accuracies", lines.get(0));
+        assertTrue(lines.get(1).startsWith("r1,50,1,1.5,0.4,artifact:runs/r1/step-50.params,0.81,\"[{"), lines.get(1));
+        assertTrue(lines.get(1).contains("\"\"evalSet\"\":\"\"test\"\"") && lines.get(1).endsWith("}]\""),
+                "a list of records is compact JSON in its field: " + lines.get(1));
         String header = TidyCsv.toString(RunTables.progress("r1", List.of())).strip();
         assertTrue(header.startsWith("runId,step,totalSteps,loss,"), header);
         assertEquals(1 + ProgressView.class.getRecordComponents().length, header.split(",").length, header);
@@ -41,25 +46,26 @@ class RunTablesTest {
     @Test
     void runsSpreadTheirConfigurationIntoColumns() {
         RunSummary a = new RunSummary("a", "COMPLETED", json("{\"architecture\":\"resnet20\",\"steps\":100}"), 100, 100,
-                0.5, 0.9, 10.0, null, T, T, "grp-1");
+                0.5, 0.9, 10.0, null, T, T, "grp-1", 0.87, 10000);
         RunSummary b = new RunSummary("b", "FAILED", json("{\"architecture\":\"mlp\",\"seed\":3}"), 5, 100, null, null,
-                null, "out of memory, again", T, T, null);
+                null, "out of memory, again", T, T, null, null, null);
         List<String> lines = TidyCsv.toString(RunTables.runs(List.of(a, b))).lines().toList();
         assertTrue(lines.get(0).startsWith("runId,status,"), lines.get(0));
-        assertTrue(lines.get(0).endsWith(",groupId,config.architecture,config.steps,config.seed"), lines.get(0));
+        assertTrue(lines.get(0).endsWith(",groupId,testAccuracy,testSamples,config.architecture,config.steps,config.seed"), lines.get(0));
         assertTrue(lines.get(1).startsWith("a,COMPLETED,"), lines.get(1));
-        assertTrue(lines.get(1).endsWith(",grp-1,resnet20,100,"), lines.get(1));
+        assertTrue(lines.get(1).endsWith(",grp-1,0.87,10000,resnet20,100,"), lines.get(1));
         assertTrue(lines.get(2).contains(",\"out of memory, again\","), lines.get(2));
-        assertTrue(lines.get(2).endsWith(",,mlp,,3"), lines.get(2));
+        assertTrue(lines.get(2).endsWith(",,,,mlp,,3"), lines.get(2));
     }
 
     @Test
     void summariesHaveOneRowPerLagInLagOrder() {
         SummariesView view = new SummariesView("r1", List.of(new SummaryView("stage1", "test", "carry", List.of(0, 50,
-                100), json("{\"100\":0.8,\"50\":0.95}"), 0.875, 100, 0.9, T)));
-        assertEquals("runId,cut,evalSet,bnMode,lag,meanRelativeAccuracy,tcScore,dropLag,threshold,steps,updatedAt\n"
-                + "r1,stage1,test,carry,50,0.95,0.875,100,0.9,0 50 100,2026-12-02T10:00:00Z\n"
-                + "r1,stage1,test,carry,100,0.8,0.875,100,0.9,0 50 100,2026-12-02T10:00:00Z\n",
+                100), json("{\"100\":0.8,\"50\":0.95}"), 0.875, 100, 0.9, T, 0.97, 0, 1, null, null)));
+        assertEquals("runId,cut,evalSet,bnMode,lag,meanRelativeAccuracy,tcScore,tcExcludingInitial,chancePairs,dropLag,"
+                + "threshold,steps,updatedAt\n"
+                + "r1,stage1,test,carry,50,0.95,0.875,0.97,1,100,0.9,0 50 100,2026-12-02T10:00:00Z\n"
+                + "r1,stage1,test,carry,100,0.8,0.875,0.97,1,100,0.9,0 50 100,2026-12-02T10:00:00Z\n",
                 TidyCsv.toString(RunTables.summaries(view)));
     }
 
