@@ -243,7 +243,7 @@ public class Experiments {
             GridProgressEntity grid = GridProgressEntity.findById(m.runId);
             List<RunMeasures.Cell> cells = HybridCellEntity.ofRun(m.runId).stream().map(c -> {
                 Map<String, Double> metrics = metrics(c.metricsJson);
-                return new RunMeasures.Cell(c.cut, c.evalSet, c.bnMode, c.shallowStep, c.deepStep,
+                return new RunMeasures.Cell(c.cut, c.evalSet, c.bnMode, c.shallowStep, c.deepStep, c.samples,
                         metrics.get("accuracy"), metrics.get("relativeAccuracy"));
             }).toList();
             Map<Integer, JsonNode> noise = new TreeMap<>();

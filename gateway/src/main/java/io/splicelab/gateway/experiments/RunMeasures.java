@@ -33,8 +33,8 @@ public record RunMeasures(String runId, String variant, long seed, String status
     public static final int TOP_K = 5;
 
     /** One cell of the run's hybrid grid, as far as the measures need it. */
-    public record Cell(String cut, String evalSet, String bnMode, int shallowStep, int deepStep, Double accuracy,
-            Double relativeAccuracy) {
+    public record Cell(String cut, String evalSet, String bnMode, int shallowStep, int deepStep, int samples,
+            Double accuracy, Double relativeAccuracy) {
     }
 
     /**
@@ -129,10 +129,19 @@ public record RunMeasures(String runId, String variant, long seed, String status
             }
         }
         int first = own.stream().mapToInt(c -> Math.min(c.shallowStep(), c.deepStep())).min().orElse(0);
+        // the splicer's chance rule: a deep donor at chance on a set gives no meaningful relative accuracy
+        java.util.Set<String> atChance = new java.util.HashSet<>();
+        for (Cell c : own) {
+            if (c.shallowStep() == c.deepStep() && c.accuracy() != null && c.samples() > 0
+                    && atChance(c.accuracy(), classes, c.samples())) {
+                atChance.add(c.cut() + "\u0000" + c.evalSet() + "\u0000" + c.deepStep());
+            }
+        }
         Map<String, Map<String, double[]>> sums = new TreeMap<>();
         Map<String, Map<String, double[]>> sumsAll = new TreeMap<>();
         for (Cell c : own) {
-            if (c.shallowStep() >= c.deepStep() || c.relativeAccuracy() == null || c.relativeAccuracy().isNaN()) {
+            if (c.shallowStep() >= c.deepStep() || c.relativeAccuracy() == null || c.relativeAccuracy().isNaN()
+                    || atChance.contains(c.cut() + "\u0000" + c.evalSet() + "\u0000" + c.deepStep())) {
                 continue;
             }
             add(sumsAll, c);
@@ -155,6 +164,15 @@ public record RunMeasures(String runId, String variant, long seed, String status
         }
         return new RunMeasures(runId, variant, seed, status, gridStatus, accuracy, accuracyStep, tc, tcAll,
                 anisotropy(noise), classes);
+    }
+
+    /** At most chance plus two standard errors: the splicer's rule (ChanceLevel). */
+    static boolean atChance(double accuracy, int classes, int samples) {
+        if (classes < 2) {
+            return false;
+        }
+        double p = 1.0 / classes;
+        return accuracy <= p + 2 * Math.sqrt(p * (1 - p) / samples);
     }
 
     /** A figure replaced by the splicer's; NaN (no pair left) removes it. */

@@ -22,7 +22,7 @@ class RunMeasuresTest {
         List<Cell> out = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
             for (int j = 0; j < 3; j++) {
-                out.add(new Cell(cut, set, "carry", steps[i], steps[j], i == j ? acc[j] : acc[j] * rel[i][j],
+                out.add(new Cell(cut, set, "carry", steps[i], steps[j], 500, i == j ? acc[j] : acc[j] * rel[i][j],
                         rel[i][j]));
             }
         }
@@ -48,7 +48,7 @@ class RunMeasuresTest {
         cells.addAll(grid("stage1", "fog-3", new double[] {0.1, 0.5, 0.6}, REL));
         cells.addAll(grid("stage1", "contrast-3", new double[] {0.1, 0.3, 0.4}, REL));
         // another BatchNorm mode is not read
-        cells.add(new Cell("stage1", "test", "recalibrate", 20, 20, 0.99, 1.0));
+        cells.add(new Cell("stage1", "test", "recalibrate", 20, 20, 500, 0.99, 1.0));
         RunMeasures m = RunMeasures.of("r", "baseline", 1, "COMPLETED", "complete", cells,
                 Map.of(20, noise(9.5, 1e-20, 0.7, 0.1, 0.002), 10, noise(1, 0.5, 0.2, 0.1, 0.4)), 10);
         assertEquals(0.8, m.accuracy().get("test"), 1e-12);
@@ -68,6 +68,19 @@ class RunMeasuresTest {
         assertEquals(0.7, m.anisotropy().topKShare());
         assertEquals(0.1, m.anisotropy().nullTopKShare());
         assertEquals(0.002, m.anisotropy().monteCarloP());
+    }
+
+    @Test
+    void pairsWhoseDeepDonorIsAtChanceAreLeftOutOfTheCellsTc() {
+        // chance + 2 SE with 500 images and 10 classes: 0.1268; the checkpoint at step 20 is at chance on fog-3
+        List<Cell> cells = new ArrayList<>(grid("stage1", "fog-3", new double[] {0.1, 0.5, 0.12}, REL));
+        cells.addAll(grid("stage1", "test", new double[] {0.1, 0.5, 0.13}, REL));
+        RunMeasures m = RunMeasures.of("r", "baseline", 1, "COMPLETED", "complete", cells, Map.of(), 10);
+        assertNull(m.tc().get("stage1").get("fog-3"), "(10, 20) has a deep donor at chance");
+        assertEquals(0.3, m.tcWithInitial().get("stage1").get("fog-3"), 1e-12, "only (0, 10) is left");
+        assertEquals(0.95, m.tc().get("stage1").get("test"), 1e-12);
+        assertEquals(true, RunMeasures.atChance(0.1268, 10, 500));
+        assertEquals(false, RunMeasures.atChance(0.127, 10, 500));
     }
 
     @Test
