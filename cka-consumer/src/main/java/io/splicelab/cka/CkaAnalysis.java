@@ -2,6 +2,7 @@ package io.splicelab.cka;
 
 import io.splicelab.model.events.EventType;
 import io.splicelab.model.events.Payloads.FeaturesSnapshotted;
+import io.splicelab.model.events.Payloads.RunDeleted;
 import io.splicelab.model.features.FeatureSnapshot;
 import io.splicelab.model.plugin.AnalysisConsumer;
 import io.splicelab.model.plugin.PluginContext;
@@ -63,11 +64,15 @@ public final class CkaAnalysis implements AnalysisConsumer {
 
     @Override
     public Set<EventType> eventTypes() {
-        return Set.of(EventType.FEATURES_SNAPSHOTTED);
+        return Set.of(EventType.FEATURES_SNAPSHOTTED, EventType.RUN_DELETED);
     }
 
     @Override
     public void onEvent(ReceivedEvent event, PluginContext context) {
+        if (event.type() == EventType.RUN_DELETED) {
+            forget(event.payload(RunDeleted.class).runId());
+            return;
+        }
         FeaturesSnapshotted f = event.payload(FeaturesSnapshotted.class);
         if (f.runId() == null || f.runId().isBlank()) {
             throw new IllegalArgumentException("runId is missing");
@@ -105,6 +110,14 @@ public final class CkaAnalysis implements AnalysisConsumer {
         }
         Set<String> changed = run.add(f.step(), f.features().sha256(), snapshot, cuts);
         dirty.computeIfAbsent(key, k -> new LinkedHashSet<>()).addAll(changed);
+    }
+
+    /** Drops what is held of a deleted run (its tables in memory, results not yet published). */
+    private void forget(String runId) {
+        String prefix = runId + "\u0000";
+        runs.keySet().removeIf(k -> k.startsWith(prefix));
+        dirty.keySet().removeIf(k -> k.startsWith(prefix));
+        LOG.info("run {} was deleted: its state dropped", runId);
     }
 
     @Override

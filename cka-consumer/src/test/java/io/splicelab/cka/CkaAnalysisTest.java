@@ -144,4 +144,27 @@ class CkaAnalysisTest {
             }
         }
     }
+
+    /**
+     * A deleted run (the gateway's marker in the store, its artifacts gone): its later snapshots are skipped, not
+     * dead-lettered; run.deleted drops the run's tables, so a snapshot published before it and handled in the same
+     * batch publishes nothing for the run.
+     */
+    @Test
+    void aDeletedRunsEventsAreSkippedAndItsStateDropped(@TempDir Path dir) throws Exception {
+        LocalArtifactStore store = new LocalArtifactStore(dir);
+        EventDispatcher d = new EventDispatcher(new CkaAnalysis(4), store);
+        List<OutgoingRecord> out = new ArrayList<>(d.dispatch(Topics.FEATURE_SNAPSHOTS, "r1",
+                snapshot(store, "r1", 0, 30)));
+        String later = snapshot(store, "r1", 10, 30);
+        store.put(RunArtifacts.deletionMarker("r1"), "{}".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                "application/json");
+        store.deleteAll(RunArtifacts.runPrefix("r1"));
+        out.addAll(d.dispatch(Topics.RUN_EVENTS, "r1", new EventCodec("/gateway").encode("r1",
+                new io.splicelab.model.events.Payloads.RunDeleted("r1"))));
+        out.addAll(d.dispatch(Topics.FEATURE_SNAPSHOTS, "r1", later));
+        out.addAll(d.endBatch());
+        assertEquals(List.of(), out, "nothing published, nothing dead-lettered");
+        assertTrue(new CkaAnalysis(4).topics().contains(Topics.RUN_EVENTS), "the runner reads run.deleted");
+    }
 }

@@ -11,10 +11,12 @@ import static io.splicelab.gateway.ItSupport.await;
 import static io.splicelab.gateway.ItSupport.awaitRun;
 import static io.splicelab.gateway.ItSupport.cell;
 import static io.splicelab.gateway.ItSupport.checkpoint;
+import static io.splicelab.gateway.ItSupport.consumeUntil;
 import static io.splicelab.gateway.ItSupport.newRunId;
 import static io.splicelab.gateway.ItSupport.startedRun;
 import static io.splicelab.gateway.ItSupport.publish;
 import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.containsInAnyOrder;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.everyItem;
@@ -36,7 +38,9 @@ import io.splicelab.model.events.Envelope;
 import io.splicelab.model.events.EventCodec;
 import io.splicelab.model.events.Payloads.RunCancelRequested;
 import io.splicelab.model.events.Payloads.RunCancelled;
+import io.splicelab.model.events.EventType;
 import io.splicelab.model.events.Payloads.RunCompleted;
+import io.splicelab.model.events.Payloads.RunDeleted;
 import io.splicelab.model.events.Payloads.RunProgress;
 import io.splicelab.model.events.Payloads.RunStarted;
 import io.splicelab.model.events.Payloads.StatsComputed;
@@ -115,6 +119,13 @@ class ApiIT {
         assertEquals(0, rowsOf(runId), "no row of the deleted run is left in any run-scoped table");
         assertFalse(Files.exists(Path.of("target/test-artifacts/runs/" + runId)), "artifacts deleted");
         assertTrue(Files.exists(other), "another run's artifacts stay");
+        // every other consumer learns of it: the deletion marker stays in the store, run.deleted is on run-events
+        assertTrue(Files.exists(Path.of("target/test-artifacts/deleted-runs/" + runId + ".json")), "deletion marker");
+        ConsumerRecord<String, String> deleted = consumeUntil(Topics.RUN_EVENTS, r -> runId.equals(r.key())
+                && r.value().contains(EventType.RUN_DELETED.type()));
+        assertEquals(new RunDeleted(runId), EventCodec.payload(EventCodec.decode(deleted.value()), RunDeleted.class));
+        assertEquals(EventCodec.STRUCTURED_CONTENT_TYPE, new String(deleted.headers()
+                .lastHeader(EventCodec.CONTENT_TYPE_HEADER).value(), java.nio.charset.StandardCharsets.UTF_8));
         // the run's events stay in Kafka; one arriving later does not bring the run back
         publish(TRAINER.wrap(runId, new RunProgress(runId, 10, 100, 1.0, 0.5, 0.05, 100)));
         String marker = startedRun("after-del");
@@ -237,7 +248,24 @@ class ApiIT {
                 .body("loss", contains(2.0f, 1.5f));
         given().get("/api/runs/" + runId + "/checkpoints").then().body("step", contains(0, 50));
         given().get("/api/runs/" + runId + "/stats").then().body("results[0].shape", equalTo("series"))
-                .body("results[0].values.y", contains(0.1f, 0.2f, 0.3f));
+                .body("results[0].values.y", contains(0.1f, 0.2f, 0.3f))
+                .body("results[0].source", equalTo("/stats-service"));
+
+        // a plug-in that reuses the analysis name keeps its own result beside the first (the source is in the key),
+        // and results per evaluation set and BatchNorm mode are apart too
+        EventCodec plugin = new EventCodec("/plugins/other");
+        publish(plugin.wrap(runId, new StatsComputed(runId, "my-new-analysis", "stem", "probe", List.of(50), "series",
+                Map.of(), Map.of("x", List.of(1, 2), "y", Map.of("mine", List.of(0.5, 0.6))))));
+        for (String mode : List.of("carry", "recalibrate")) {
+            publish(plugin.wrap(runId, new StatsComputed(runId, "per-grid", "stem", null, "test", mode, List.of(),
+                    "scalar", Map.of(), Map.of("value", mode.length()))));
+        }
+        await(() -> given().get("/api/runs/" + runId + "/stats").path("results.size()").equals(4), "both kept");
+        given().get("/api/runs/" + runId + "/stats").then()
+                .body("results.findAll { it.analysis == 'my-new-analysis' }.source",
+                        containsInAnyOrder("/stats-service", "/plugins/other"))
+                .body("results.findAll { it.analysis == 'per-grid' }.bnMode", containsInAnyOrder("carry", "recalibrate"))
+                .body("results.findAll { it.analysis == 'per-grid' }.evalSet", contains("test", "test"));
     }
 
     /**

@@ -77,25 +77,27 @@ class BundleIT {
         String runId = populatedRun();
         String base = "/api/runs/" + runId;
         for (boolean byAccept : new boolean[] {false, true}) {
-            assertEquals(List.of("runId,step,index,trainLoss,trainAccuracy,artifactUri",
-                    runId + ",0,0,2.0,0.0,artifact:runs/" + runId + "/checkpoints/step-0.params",
-                    runId + ",50,1,1.5,0.5,artifact:runs/" + runId + "/checkpoints/step-50.params"),
+            assertEquals(List.of("runId,step,index,trainLoss,trainBatchAccuracy,artifactUri,testAccuracy,accuracies",
+                    runId + ",0,0,2.0,0.0,artifact:runs/" + runId + "/checkpoints/step-0.params,,",
+                    runId + ",50,1,1.5,0.5,artifact:runs/" + runId + "/checkpoints/step-50.params,,"),
                     csv(base + "/checkpoints", byAccept));
             List<String> progress = csv(base + "/progress", byAccept);
             assertTrue(progress.get(0).startsWith("runId,step,totalSteps,loss,"), progress.get(0));
             assertEquals(3, progress.size());
             assertTrue(progress.get(1).startsWith(runId + ",10,100,2.0,"), progress.get(1));
-            assertEquals(List.of("runId,cut,evalSet,bnMode,lag,meanRelativeAccuracy,tcScore,dropLag,threshold,steps,"
-                    + "updatedAt"), csv(base + "/summaries", byAccept).subList(0, 1));
+            assertEquals(List.of("runId,cut,evalSet,bnMode,lag,meanRelativeAccuracy,tcScore,tcExcludingInitial,"
+                    + "chancePairs,dropLag,threshold,steps,updatedAt"), csv(base + "/summaries", byAccept).subList(0, 1));
             List<String> summaries = csv(base + "/summaries", byAccept);
             assertEquals(3, summaries.size(), summaries.toString());
-            assertTrue(summaries.get(1).startsWith(runId + ",stem,test,carry,50,0.93,0.87,100,0.9,0 50,"));
+            assertTrue(summaries.get(1).startsWith(runId + ",stem,test,carry,50,0.93,0.87,")
+                    && summaries.get(1).contains(",100,0.9,0 50,"), summaries.get(1));
             assertTrue(summaries.get(2).startsWith(runId + ",stem,test,carry,100,0.81,"));
             List<String> stats = csv(base + "/stats", byAccept);
-            assertTrue(stats.get(0).startsWith("runId,analysis,cut,probeSet,steps,shape,"), stats.get(0));
+            assertTrue(stats.get(0).startsWith("runId,analysis,source,cut,probeSet,evalSet,bnMode,steps,shape,"),
+                    stats.get(0));
             assertTrue(stats.get(0).endsWith(",parameters,variable,index,value"), stats.get(0));
             assertEquals(3, stats.size(), stats.toString());
-            assertTrue(stats.get(1).startsWith(runId + ",spectrum,stem,probe,50,series,"), stats.get(1));
+            assertTrue(stats.get(1).startsWith(runId + ",spectrum,/stats-service,stem,probe,,,50,series,"), stats.get(1));
             assertTrue(stats.get(1).endsWith(",\"{\"\"k\"\":2}\",eigenvalues,0,3.0"), stats.get(1));
             assertTrue(stats.get(2).endsWith(",eigenvalues,1,1.0"), stats.get(2));
         }

@@ -57,7 +57,9 @@ import org.junit.jupiter.api.Test;
 class EndToEndIT {
     /** The splicer's default cuts, those of the stack's grids. */
     static final List<String> CUTS = Architectures.STAGE_CUTS;
-    static final String CONFIG = ItStacks.tinyRun(40, 20, 5, 600, 120);
+    /** The tiny run, with SGD noise sampled at two checkpoints (8 minibatches), so the noise analyses run too. */
+    static final String CONFIG = ItStacks.tinyRun(40, 20, 5, 600, 120).strip().replaceFirst("}$",
+            ",\"noiseSteps\":[20,40],\"noiseMinibatches\":8}");
 
     static LocalStack stack;
     static final HttpClient HTTP = HttpClient.newHttpClient();
@@ -184,6 +186,12 @@ class EndToEndIT {
             double tv = r.get("values").get("meanTv").asDouble();
             assertTrue(tv >= 0 && tv <= 1, "TV distance in [0, 1]: " + tv);
         }
+
+        // and every record on every topic of the broker, this run's noise analyses included, is a structured-mode
+        // CloudEvent (content-type header) that validates against the published contract; none was dead-lettered
+        waitUntil(() -> statsOf(runId, "noise-spectrum").size() == config.noiseSteps().size(), Duration.ofMinutes(2));
+        assertEquals(config.noiseSteps().size(), statsOf(runId, "noise-spectrum").size(), "noise spectra");
+        assertEveryRecordOnTheBrokerConformsToTheContract(runId);
     }
 
     /**
@@ -484,6 +492,66 @@ class EndToEndIT {
         }
     }
 
+    /**
+     * Reads every record of every public topic off the broker, from the beginning to the current end, and validates
+     * each: key = subject, the CloudEvents Kafka binding's {@code content-type} header of structured mode, envelope
+     * and data against docs/events/schemas. The run's records must cover its whole flow, noise and analyses included,
+     * and none of them may be a dead letter.
+     */
+    private static void assertEveryRecordOnTheBrokerConformsToTheContract(String runId) throws Exception {
+        List<JsonNode> events = new ArrayList<>();
+        Set<String> runTypes = new java.util.TreeSet<>();
+        Set<String> analyses = new java.util.TreeSet<>();
+        int deadLetters = 0;
+        try (var consumer = io.splicelab.kafka.StringClients.consumer(stack.bootstrapServers(),
+                "contract-check-" + java.util.UUID.randomUUID())) {
+            List<org.apache.kafka.common.TopicPartition> partitions = new ArrayList<>();
+            for (String topic : io.splicelab.model.events.Topics.ALL) {
+                consumer.partitionsFor(topic).forEach(p -> partitions.add(
+                        new org.apache.kafka.common.TopicPartition(p.topic(), p.partition())));
+            }
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<org.apache.kafka.common.TopicPartition, Long> end = consumer.endOffsets(partitions);
+            long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
+                assertTrue(System.nanoTime() < deadline, "reading the topics to their end");
+                for (var r : consumer.poll(Duration.ofMillis(500))) {
+                    if (io.splicelab.model.events.Topics.DEAD_LETTERS.equals(r.topic())) {
+                        deadLetters += runId.equals(r.key()) ? 1 : 0;
+                        continue;
+                    }
+                    String where = r.topic() + "-" + r.partition() + "@" + r.offset();
+                    var contentType = r.headers().lastHeader(EventCodec.CONTENT_TYPE_HEADER);
+                    assertTrue(contentType != null, where + " has a content-type header");
+                    assertEquals(EventCodec.STRUCTURED_CONTENT_TYPE,
+                            new String(contentType.value(), StandardCharsets.UTF_8), where);
+                    JsonNode event = EventCodec.mapper().readTree(r.value());
+                    assertEquals(r.key(), event.path("subject").asText(), where + ": key = subject");
+                    assertEquals(r.topic(), EventType.ofType(event.path("type").asText()).orElseThrow().topic(),
+                            where + ": " + event.path("type").asText() + " travels on its topic");
+                    events.add(event);
+                    if (runId.equals(r.key())) {
+                        runTypes.add(event.path("type").asText());
+                        if (EventType.STATS_COMPUTED.type().equals(event.path("type").asText())) {
+                            analyses.add(event.path("data").path("analysis").asText());
+                        }
+                    }
+                }
+            }
+        }
+        assertConformsToContract(events);
+        assertEquals(0, deadLetters, "dead letters of run " + runId);
+        for (EventType t : List.of(EventType.RUN_REQUESTED, EventType.RUN_STARTED, EventType.RUN_PROGRESS,
+                EventType.RUN_COMPLETED, EventType.CHECKPOINT_CREATED, EventType.NOISE_SAMPLED,
+                EventType.HYBRID_EVALUATED, EventType.TC_SUMMARY_COMPUTED, EventType.HYBRID_PROGRESS,
+                EventType.FEATURES_SNAPSHOTTED, EventType.STATS_COMPUTED)) {
+            assertTrue(runTypes.contains(t.type()), "the run's records have a " + t.type() + ": " + runTypes);
+        }
+        assertTrue(analyses.containsAll(Set.of("class-overlap-tv", "noise-anisotropy", "noise-spectrum",
+                "noise-tail-index")), "the run's analyses: " + analyses);
+    }
+
     /** Validates each envelope and its data against docs/events/schemas (JSON Schema draft-07). */
     private static void assertConformsToContract(List<JsonNode> events) throws Exception {
         Path schemas = stack.repo().resolve("docs/events/schemas");
@@ -585,6 +653,15 @@ class EndToEndIT {
             Thread.sleep(500);
         }
         return last;
+    }
+
+    private static JsonNode statsOf(String runId, String analysis) {
+        try {
+            return EventCodec.mapper().readTree(get("/api/runs/" + runId + "/stats?analysis=" + analysis).body())
+                    .path("results");
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static JsonNode stats(String runId) {

@@ -43,6 +43,14 @@ final class ActiveGrids {
         grid.close();
     }
 
+    /** Drops a run's grid from memory, if it is there (the run was deleted). */
+    void forget(String runId) {
+        RunGrid grid = grids.remove(runId);
+        if (grid != null) {
+            grid.close();
+        }
+    }
+
     private void evictBeyondLimit(String keep) {
         while (grids.size() > maxRuns) {
             String eldest = grids.keySet().iterator().next();

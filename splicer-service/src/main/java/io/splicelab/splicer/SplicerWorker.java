@@ -38,7 +38,10 @@ public class SplicerWorker {
     private volatile boolean stopping;
     private volatile boolean started;
 
-    private sealed interface Task permits Evaluate, Status {
+    private sealed interface Task permits Evaluate, Status, Forget {
+    }
+
+    private record Forget(String runId) implements Task {
     }
 
     private record Evaluate(String key) implements Task {
@@ -78,6 +81,14 @@ public class SplicerWorker {
     /** Queues a status report of a run, after the work queued before it (its training completed). */
     public void reportStatus(String runId) {
         queue.add(new Status(runId));
+    }
+
+    /**
+     * Queues forgetting a deleted run (its grid leaves memory), after the work queued before it; its pending items
+     * went with the run's directory, so they are skipped when their turn comes.
+     */
+    public void forget(String runId) {
+        queue.add(new Forget(runId));
     }
 
     /** Whether the thread runs (once started) and no fatal error stopped the work. */
@@ -123,6 +134,9 @@ public class SplicerWorker {
             evaluate(e.key());
         } else if (task instanceof Status s) {
             splicing.publishStatus(s.runId(), -1);
+        } else if (task instanceof Forget f) {
+            splicing.forget(f.runId());
+            LOG.infof("run %s was deleted: its grid left memory", f.runId());
         }
     }
 

@@ -130,6 +130,14 @@ public class SplicingService {
         publisher.publish(status.current(runId, step, grids.get(runId)));
     }
 
+    /**
+     * Forgets a deleted run: its grid leaves memory (its artifacts, pending work included, left the store with the
+     * run's directory).
+     */
+    public synchronized void forget(String runId) {
+        grids.forget(runId);
+    }
+
     /** Computes the cross-run hybrids of two checkpoints of runs of the same architecture. */
     public synchronized List<CrossRunCell> crossRun(CrossRunRequest request) {
         return crossRuns.compute(request);

@@ -48,6 +48,8 @@ public class RunQueue {
     private final ResumePoints resumePoints;
     private final Set<String> queued = ConcurrentHashMap.newKeySet();
     private final Set<String> cancelRequested = ConcurrentHashMap.newKeySet();
+    /** Queued runs that have begun (guarded by {@code this} together with the queued-run cancellation). */
+    private final Set<String> begun = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean stopping = new AtomicBoolean();
 
     public RunQueue(ArtifactStore store, EventPublisher publisher,
@@ -93,7 +95,8 @@ public class RunQueue {
     }
 
     /**
-     * Stops a run cleanly at its next step (or before it starts when queued); its checkpoints so far stay.
+     * Stops a run cleanly at its next step; its checkpoints so far stay. A run still waiting in the queue is
+     * cancelled at once (confirmed by {@code run.cancelled} now, not when its turn comes).
      * A run this trainer does not know but that has a started marker is marked cancelled so it is never
      * resumed.
      */
@@ -102,9 +105,16 @@ public class RunQueue {
             LOG.infof("run %s already finished; nothing to cancel", runId);
             return;
         }
-        if (queued.contains(runId)) {
-            cancelRequested.add(runId);
-            return;
+        synchronized (this) {
+            if (queued.contains(runId) && !begun.contains(runId)) {
+                // waiting behind another run, which may train for hours: confirm now, not when its turn comes
+                markCancelled(runId, resumePoints.lastCompleteStep(runId).orElse(0));
+                return;
+            }
+            if (queued.contains(runId)) {
+                cancelRequested.add(runId);
+                return;
+            }
         }
         if (store.exists(TrainerArtifacts.startedMarker(runId))) {
             markCancelled(runId, resumePoints.lastCompleteStep(runId).orElse(0));
@@ -117,6 +127,13 @@ public class RunQueue {
         String runId = command.runId();
         RunConfig config = command.config();
         try {
+            synchronized (this) {
+                if (store.exists(TrainerArtifacts.cancelledMarker(runId))) {
+                    LOG.infof("run %s was cancelled while queued", runId);
+                    return;
+                }
+                begun.add(runId);
+            }
             if (cancelRequested.remove(runId)) {
                 markCancelled(runId, 0);
                 return;
@@ -180,7 +197,10 @@ public class RunQueue {
                 LOG.error("could not publish the failure", publishFailure);
             }
         } finally {
-            queued.remove(runId);
+            synchronized (this) {
+                begun.remove(runId);
+                queued.remove(runId);
+            }
         }
     }
 

@@ -29,6 +29,7 @@ import io.splicelab.model.events.Payloads.NoiseSampled;
 import io.splicelab.model.events.Payloads.RunCancelRequested;
 import io.splicelab.model.events.Payloads.RunCancelled;
 import io.splicelab.model.events.Payloads.RunCompleted;
+import io.splicelab.model.events.Payloads.RunDeleted;
 import io.splicelab.model.events.Payloads.RunFailed;
 import io.splicelab.model.events.Payloads.RunProgress;
 import io.splicelab.model.events.Payloads.RunRequested;
@@ -173,6 +174,7 @@ class EventContractTest {
         payloads.put(EventType.RUN_COMPLETED, new RunCompleted(run, 20, 3, 0.5, 0.4375, 10000));
         payloads.put(EventType.RUN_FAILED, new RunFailed(run, "diverged"));
         payloads.put(EventType.RUN_CANCELLED, new RunCancelled(run, 7));
+        payloads.put(EventType.RUN_DELETED, new RunDeleted(run));
         payloads.put(EventType.CHECKPOINT_CREATED, new CheckpointCreated(run, 10, 1, full,
                 new NetworkSpec("resnet20", 0.25, 3, 32, 32, 10), params, 1.5, 0.4));
         ImportManifest manifest = ImportManifest.parse("""
@@ -185,10 +187,10 @@ class EventContractTest {
         payloads.put(EventType.CHECKPOINT_IMPORTED, new CheckpointImported(run, 10, 0, "synthetic", 60, 1L, manifest,
                 new ArtifactRef("artifact:" + RunArtifacts.importedFile(run, 10, ImportManifest.FILE), 300,
                         "d".repeat(64), "application/json"), List.of(onnx, onnx)));
-        payloads.put(EventType.HYBRID_EVALUATED, new HybridEvaluated(run, "stage1", "test", "deep", "fp32", 0, 10, 60,
+        payloads.put(EventType.HYBRID_EVALUATED, new HybridEvaluated(run, "stage1", "test", "carry", "fp32", 0, 10, 60,
                 Map.of("accuracy", 0.3, "agreementDeep", 0.5), "stratified size=60 seed=3", true));
         payloads.put(EventType.NOISE_SAMPLED, new NoiseSampled(run, 10, 8, 32, 17290L, null, null, params, null));
-        payloads.put(EventType.TC_SUMMARY_COMPUTED, new TcSummaryComputed(run, "stage1", "test", "deep",
+        payloads.put(EventType.TC_SUMMARY_COMPUTED, new TcSummaryComputed(run, "stage1", "test", "carry",
                 List.of(0, 10, 20), Map.of("1", 0.8, "2", 0.5), 0.65, null, 0.5, 0.8, 0, 1,
                 new TcVariant(0.65, 2, Map.of("1", 0.8, "2", 0.5), Map.of("10", 0.8, "20", 0.5), null, null),
                 new TcVariant(0.8, 1, Map.of("1", 0.8), Map.of("10", 0.8), null, null)));
@@ -217,11 +219,21 @@ class EventContractTest {
         assertEquals(1, out.size());
         assertEquals(Topics.STATS_RESULTS, out.get(0).topic());
         assertValid(EventType.STATS_COMPUTED, JSON.readTree(out.get(0).value()));
+        assertEquals(EventCodec.STRUCTURED_CONTENT_TYPE, out.get(0).headers().get(EventCodec.CONTENT_TYPE_HEADER),
+                "a result is a structured-mode CloudEvent (the Kafka binding's content-type header)");
 
         // the other shapes of the helper validate as well
-        StatsComputed series = new StatsComputed(run, "x", null, null, List.of(), StatsResults.SERIES, Map.of(),
-                Map.of("xKey", "lag", "x", List.of(1, 2), "y", Map.of("mean", List.of(0.5, 0.25))));
+        StatsComputed series = StatsResults.series(run, "x", null, null, List.of(), Map.of(), "lag", List.of(1, 2),
+                Map.of("mean", List.of(0.5, Double.NaN)));
+        assertEquals(java.util.Arrays.asList(0.5, null), ((Map<?, ?>) series.values().get("y")).get("mean"));
         assertValid(EventType.STATS_COMPUTED, JSON.readTree(new EventCodec("/t").encode(run, series)));
+        StatsComputed oneLine = new StatsComputed(run, "x", null, null, List.of(), StatsResults.SERIES, Map.of(),
+                Map.of("x", List.of(1, 2), "y", List.of(0.5, 0.25)));
+        assertValid(EventType.STATS_COMPUTED, JSON.readTree(new EventCodec("/t").encode(run, oneLine)));
+        StatsComputed noLines = new StatsComputed(run, "x", null, null, List.of(), StatsResults.SERIES, Map.of(),
+                Map.of("x", List.of(1, 2), "series", Map.of("mean", List.of(0.5, 0.25))));
+        assertFalse(DATA.get(EventType.STATS_COMPUTED).validate(JSON.readTree(new EventCodec("/t").encode(run, noLines))
+                .path("data")).isEmpty(), "a series has its lines under y");
     }
 
     @Test

@@ -17,6 +17,17 @@ public final class EventCodec {
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
+    /**
+     * The Kafka header that says how a record's value is encoded (CloudEvents Kafka protocol binding 1.0, section
+     * 3.1: {@code content-type}).
+     */
+    public static final String CONTENT_TYPE_HEADER = "content-type";
+    /**
+     * The {@link #CONTENT_TYPE_HEADER} of every record splicelab produces: the value is a whole CloudEvent in
+     * structured mode, JSON in UTF-8. Readers do not require it (records written before it have none).
+     */
+    public static final String STRUCTURED_CONTENT_TYPE = "application/cloudevents+json; charset=UTF-8";
+
     private final String source;
 
     /** @param source the CloudEvents source of events this codec writes, e.g. {@code /trainer-service} */

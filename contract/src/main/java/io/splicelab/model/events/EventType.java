@@ -9,6 +9,7 @@ import io.splicelab.model.events.Payloads.NoiseSampled;
 import io.splicelab.model.events.Payloads.RunCancelRequested;
 import io.splicelab.model.events.Payloads.RunCancelled;
 import io.splicelab.model.events.Payloads.RunCompleted;
+import io.splicelab.model.events.Payloads.RunDeleted;
 import io.splicelab.model.events.Payloads.TcSummaryComputed;
 import io.splicelab.model.events.Payloads.RunFailed;
 import io.splicelab.model.events.Payloads.RunProgress;
@@ -30,6 +31,7 @@ public enum EventType {
     RUN_COMPLETED("io.splicelab.run.completed", Topics.RUN_EVENTS, RunCompleted.class),
     RUN_FAILED("io.splicelab.run.failed", Topics.RUN_EVENTS, RunFailed.class),
     RUN_CANCELLED("io.splicelab.run.cancelled", Topics.RUN_EVENTS, RunCancelled.class),
+    RUN_DELETED("io.splicelab.run.deleted", Topics.RUN_EVENTS, RunDeleted.class),
     CHECKPOINT_CREATED("io.splicelab.checkpoint.created", Topics.CHECKPOINTS, CheckpointCreated.class),
     CHECKPOINT_IMPORTED("io.splicelab.checkpoint.imported", Topics.CHECKPOINTS, CheckpointImported.class),
     HYBRID_EVALUATED("io.splicelab.hybrid.evaluated", Topics.HYBRID_RESULTS, HybridEvaluated.class),

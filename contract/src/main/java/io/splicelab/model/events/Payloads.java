@@ -94,6 +94,15 @@ public final class Payloads {
     }
 
     /**
+     * The run was deleted (by the gateway, {@code DELETE /api/runs/{id}}): its artifacts are gone from the store and
+     * a deletion marker ({@code RunArtifacts.deletionMarker}) stays. A consumer drops what it holds of the run and
+     * ignores the run's later events (they stay in Kafka), rather than dead-lettering them for their missing
+     * artifacts.
+     */
+    public record RunDeleted(String runId) {
+    }
+
+    /**
      * A checkpoint: parameters and BatchNorm running statistics at a step, written once to the artifact
      * store.
      */
@@ -260,12 +269,24 @@ public final class Payloads {
     }
 
     /**
-     * A result of a statistical analysis. Natural key: (runId, analysis, cut, probeSet, steps).
-     * {@code shape} tells a generic viewer how to draw {@code values}: {@code scalar}, {@code table} or
-     * {@code series}.
+     * A result of a statistical analysis. Natural key: (runId, source, analysis, cut, probeSet, evalSet, bnMode,
+     * steps), the source being the envelope's (the producer: {@code /stats-service}, {@code /plugins/<name>}); absent
+     * names count as empty. {@code shape} tells a generic viewer how to draw {@code values}: {@code scalar},
+     * {@code table} or {@code series}.
+     *
+     * @param evalSet the evaluation set of the hybrid grid the result is about (as {@link HybridEvaluated}'s), or null
+     *     (left out of the JSON) for a result about none
+     * @param bnMode the BatchNorm mode of the hybrid grid the result is about, or null (left out of the JSON)
      */
-    public record StatsComputed(String runId, String analysis, String cut, String probeSet, List<Integer> steps,
-            String shape, Map<String, Object> parameters, Map<String, Object> values) {
+    public record StatsComputed(String runId, String analysis, String cut, String probeSet,
+            @JsonInclude(JsonInclude.Include.NON_NULL) String evalSet,
+            @JsonInclude(JsonInclude.Include.NON_NULL) String bnMode, List<Integer> steps, String shape,
+            Map<String, Object> parameters, Map<String, Object> values) {
+        /** A result about no evaluation set or BatchNorm mode of the grid (the record before they were keyed). */
+        public StatsComputed(String runId, String analysis, String cut, String probeSet, List<Integer> steps,
+                String shape, Map<String, Object> parameters, Map<String, Object> values) {
+            this(runId, analysis, cut, probeSet, null, null, steps, shape, parameters, values);
+        }
     }
 
     /**

@@ -9,7 +9,7 @@ import java.util.List;
 public final class Topics {
     /** Commands to the trainer: start a run. */
     public static final String RUN_COMMANDS = "splicelab.run-commands";
-    /** Run lifecycle: started, progress, completed, failed. */
+    /** Run lifecycle: started, progress, completed, failed, cancelled (the trainer) and deleted (the gateway). */
     public static final String RUN_EVENTS = "splicelab.run-events";
     /** One event per checkpoint written to the artifact store. */
     public static final String CHECKPOINTS = "splicelab.checkpoints";

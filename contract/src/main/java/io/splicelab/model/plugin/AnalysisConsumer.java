@@ -28,7 +28,8 @@ import java.util.Set;
  * }</pre>
  *
  * <p>Rules a consumer follows: it is idempotent (results are upserted downstream by their natural key
- * (runId, analysis, cut, probeSet, steps), so recomputing after a redelivery or a replay is harmless); it
+ * (runId, source, analysis, cut, probeSet, evalSet, bnMode, steps), the source being {@code /plugins/<name>}, so
+ * recomputing after a redelivery or a replay is harmless and another producer's result of the same name stays); it
  * keys nothing itself (results are keyed by run id); it throws with a human-readable message when an
  * event cannot be processed (the event goes to {@code splicelab.dead-letters} with that reason and the
  * consumer keeps going).

@@ -7,7 +7,9 @@ import io.splicelab.model.events.EventCodec.InvalidEventException;
 import io.splicelab.model.events.EventType;
 import io.splicelab.model.events.Payloads.StatsComputed;
 import io.splicelab.model.events.Topics;
+import io.splicelab.model.events.RunIds;
 import io.splicelab.model.store.ArtifactStore;
+import io.splicelab.model.store.RunArtifacts;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,10 +28,13 @@ import java.util.regex.Pattern;
  * dead letter with the reason;</li>
  * <li>a known type the consumer did not ask for, or a type this version does not know: skipped (newer
  * producers may add types; a consumer only reads what it understands);</li>
+ * <li>an event of a deleted run (the gateway's deletion marker {@code RunArtifacts.deletionMarker} is in the
+ * store): skipped, not dead-lettered, since its artifacts are gone; {@code run.deleted} itself goes to a consumer
+ * that asked for it, to drop what it holds of the run;</li>
  * <li>the consumer throws: dead letter with the exception's message; results it published for the record
  * are dropped;</li>
  * <li>otherwise: its results as {@code StatsComputed} CloudEvents on {@code splicelab.stats-results}, keyed
- * by run id, with source {@code /plugins/<name>}.</li>
+ * by run id, with source {@code /plugins/<name>} and the structured-mode {@code content-type} header.</li>
  * </ul>
  *
  * Not thread-safe: one dispatcher per consumer thread.
@@ -85,6 +90,10 @@ public final class EventDispatcher {
                 return List.of();
             }
             type = known.get();
+            if (type != EventType.RUN_DELETED && RunIds.isValid(envelope.subject())
+                    && store.exists(RunArtifacts.deletionMarker(envelope.subject()))) {
+                return List.of();
+            }
             payload = EventCodec.payload(envelope, type.payloadClass());
         } catch (InvalidEventException e) {
             return List.of(deadLetter(topic, key, value, e.getMessage()));
@@ -131,7 +140,7 @@ public final class EventDispatcher {
         public void publish(StatsComputed result) {
             StatsResults.check(result);
             records.add(new OutgoingRecord(Topics.STATS_RESULTS, result.runId(), codec.encode(result.runId(), result),
-                    Map.of()));
+                    Map.of(EventCodec.CONTENT_TYPE_HEADER, EventCodec.STRUCTURED_CONTENT_TYPE)));
         }
     }
 }

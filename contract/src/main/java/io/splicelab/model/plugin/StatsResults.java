@@ -65,6 +65,34 @@ public final class StatsResults {
         return check(new StatsComputed(runId, analysis, cut, probeSet, steps, TABLE, parameters, values));
     }
 
+    /**
+     * A series: one or more named lines over the same x, {@code lines.get(name).get(i)} belonging to {@code x.get(i)}
+     * (NaN and infinities become null, a gap in the line). The form the gateway draws and the schema checks.
+     */
+    public static StatsComputed series(String runId, String analysis, String cut, String probeSet, List<Integer> steps,
+            Map<String, Object> parameters, String xKey, List<?> x, Map<String, ? extends List<? extends Number>> lines) {
+        if (lines.isEmpty()) {
+            throw new IllegalArgumentException("a series needs at least one line");
+        }
+        Map<String, List<Double>> y = new LinkedHashMap<>();
+        lines.forEach((name, ys) -> {
+            if (ys.size() != x.size()) {
+                throw new IllegalArgumentException("line " + name + " has " + ys.size() + " values for " + x.size()
+                        + " x");
+            }
+            List<Double> out = new ArrayList<>(ys.size());
+            for (Number v : ys) {
+                out.add(v == null || !Double.isFinite(v.doubleValue()) ? null : v.doubleValue());
+            }
+            y.put(name, out);
+        });
+        Map<String, Object> values = new LinkedHashMap<>();
+        values.put("xKey", xKey);
+        values.put("x", List.copyOf(x));
+        values.put("y", y);
+        return check(new StatsComputed(runId, analysis, cut, probeSet, steps, SERIES, parameters, values));
+    }
+
     /** Checks what the contract requires of a result; returns it. */
     static StatsComputed check(StatsComputed r) {
         if (r.runId() == null || r.runId().isBlank() || r.runId().length() > 64) {

@@ -62,6 +62,14 @@ public final class RunArtifacts {
         return String.format("%s/features/%s/step-%08d.npz", runPrefix(runId), plainName(probeSet, "probe set"), step);
     }
 
+    /**
+     * Marker written by the gateway when a run is deleted, before its directory ({@link #runPrefix}) is: outside that
+     * directory, so it stays; a consumer that finds it ignores the run's events (see {@code Payloads.RunDeleted}).
+     */
+    public static String deletionMarker(String runId) {
+        return "deleted-runs/" + RunIds.requireValid(runId) + ".json";
+    }
+
     /** Marker written when training of a run finished. */
     public static String completedMarker(String runId) {
         return runPrefix(runId) + "/completed.json";

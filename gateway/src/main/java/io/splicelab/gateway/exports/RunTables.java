@@ -28,7 +28,7 @@ import java.util.Map;
  *       meanRelativeAccuracy,tcScore,tcExcludingInitial,chancePairs,dropLag,threshold,steps,updatedAt} (the curve,
  *       lag in checkpoints, is the lag rows);</li>
  *   <li>stats: one row per number (or other scalar) of a result's {@code values}: {@code runId}, the result's fields
- *       ({@code analysis,cut,probeSet,steps,shape}, any others), {@code parameters} (compact JSON),
+ *       ({@code analysis,source,cut,probeSet,evalSet,bnMode,steps,shape}, any others), {@code parameters} (compact JSON),
  *       {@code variable} (the keys down to the value, dot-separated, e.g. {@code series.train}), {@code index} (its
  *       array positions, comma-separated, e.g. {@code 2,5}; empty for a scalar) and {@code value}.</li>
  * </ul>

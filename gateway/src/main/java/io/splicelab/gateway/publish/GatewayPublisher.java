@@ -14,8 +14,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 
 /**
- * The gateway's one {@link ContractPublisher}: run commands ({@code run-commands}) and imported checkpoints
- * ({@code checkpoints}), each sent and acknowledged by the broker within {@code splicelab.commands.send-timeout}
+ * The gateway's one {@link ContractPublisher}: run commands ({@code run-commands}), imported checkpoints
+ * ({@code checkpoints}) and deleted runs ({@code run.deleted} on {@code run-events}), each sent and acknowledged by the broker within {@code splicelab.commands.send-timeout}
  * (so "202 Accepted" means durably in Kafka), with its outcome in the {@code kafka-producers} readiness check.
  */
 @ApplicationScoped
@@ -24,11 +24,13 @@ public class GatewayPublisher {
 
     public GatewayPublisher(@Channel("run-commands") MutinyEmitter<String> runCommands,
             @Channel("checkpoints") MutinyEmitter<String> checkpoints,
+            @Channel("run-events") MutinyEmitter<String> runEvents,
             @ConfigProperty(name = "quarkus.application.name") String service,
             @ConfigProperty(name = "splicelab.commands.send-timeout", defaultValue = "15s") Duration timeout,
             ProducerHealth health, FatalErrors fatal) {
         this.publisher = new ContractPublisher(service,
-                Map.of(Topics.RUN_COMMANDS, runCommands, Topics.CHECKPOINTS, checkpoints), health, fatal, timeout);
+                Map.of(Topics.RUN_COMMANDS, runCommands, Topics.CHECKPOINTS, checkpoints, Topics.RUN_EVENTS, runEvents),
+                health, fatal, timeout);
     }
 
     @Produces

@@ -28,8 +28,8 @@ import java.util.stream.Collectors;
  * what it produced with new ids (checkpoint.created 6 times for 5 checkpoints, stats.computed 24 times for 15 in
  * the field). The event log and the live streams keep one event per natural key of a run: the run's lifecycle
  * events by type (progress also by step), a checkpoint by step, a hybrid cell by (cut, evalSet, bnMode,
- * shallowStep, deepStep), a TC summary by (cut, evalSet, bnMode), an analysis result by (analysis, cut, probeSet,
- * steps), noise by step, a feature snapshot by (step, probeSet), the grid progress by run (the latest wins). Pure.
+ * shallowStep, deepStep), a TC summary by (cut, evalSet, bnMode), an analysis result by (source, analysis, cut, probeSet,
+ * evalSet, bnMode, steps), noise by step, a feature snapshot by (step, probeSet), the grid progress by run (the latest wins). Pure.
  */
 public final class NaturalKeys {
     /** Keys longer than this are stored as a hash (an analysis over many steps). */
@@ -38,16 +38,26 @@ public final class NaturalKeys {
     private NaturalKeys() {
     }
 
-    /** The natural key of an event within its run; null for a type without one (kept by its id). */
+    /** The natural key of an event of an unknown source within its run (see {@link #of(String, String, Object)}). */
     public static String of(String type, Object payload) {
-        String key = raw(type, payload);
+        return of(type, null, payload);
+    }
+
+    /**
+     * The natural key of an event within its run; null for a type without one (kept by its id).
+     *
+     * @param source the envelope's CloudEvents source: part of an analysis result's key (two producers may use one
+     *     analysis name)
+     */
+    public static String of(String type, String source, Object payload) {
+        String key = raw(type, source, payload);
         if (key == null || key.length() <= MAX_LENGTH) {
             return key;
         }
         return type + "#sha256:" + sha256(key);
     }
 
-    private static String raw(String type, Object payload) {
+    private static String raw(String type, String source, Object payload) {
         if (payload instanceof RunRequested || payload instanceof RunStarted || payload instanceof RunCompleted
                 || payload instanceof RunFailed || payload instanceof RunCancelled
                 || payload instanceof RunCancelRequested || payload instanceof GridProgress) {
@@ -69,7 +79,7 @@ public final class NaturalKeys {
             return join(type, p.cut(), p.evalSet(), p.bnMode());
         }
         if (payload instanceof StatsComputed p) {
-            return join(type, p.analysis(), p.cut(), p.probeSet(), steps(p.steps()));
+            return join(type, source, p.analysis(), p.cut(), p.probeSet(), p.evalSet(), p.bnMode(), steps(p.steps()));
         }
         if (payload instanceof NoiseSampled p) {
             return join(type, p.step());

@@ -11,6 +11,7 @@ import io.splicelab.model.events.Payloads.HybridEvaluated;
 import io.splicelab.model.events.Payloads.RunCancelRequested;
 import io.splicelab.model.events.Payloads.RunCancelled;
 import io.splicelab.model.events.Payloads.RunCompleted;
+import io.splicelab.model.events.Payloads.RunDeleted;
 import io.splicelab.model.events.Payloads.RunFailed;
 import io.splicelab.model.events.Payloads.RunProgress;
 import io.splicelab.model.events.Payloads.RunRequested;
@@ -57,6 +58,17 @@ public class ReadModelProjector {
             return false;
         }
         String runId = envelope.subject();
+        if (payload instanceof RunDeleted) {
+            // deleted through another gateway (or before this read model): remembered, so its events never return
+            if (!DeletedRunEntity.isDeleted(runId)) {
+                DeletedRunEntity tombstone = new DeletedRunEntity();
+                tombstone.runId = runId;
+                tombstone.deletedAt = timeOf(envelope);
+                tombstone.persist();
+                RunRows.deleteAll(runId);
+            }
+            return false;
+        }
         if (DeletedRunEntity.isDeleted(runId)) {
             return false;
         }
@@ -65,7 +77,7 @@ public class ReadModelProjector {
             return false; // a command about a run this gateway never saw is no reason to list one
         }
         // the same fact again with a new id (a service replaying after a restart): nothing new to store or stream
-        String key = NaturalKeys.of(envelope.type(), payload);
+        String key = NaturalKeys.of(envelope.type(), envelope.source(), payload);
         String dataSha = NaturalKeys.sha256(String.valueOf(envelope.data()));
         EventLogEntity previous = key == null ? null : EventLogEntity.byNaturalKey(runId, key).orElse(null);
         if (previous != null && dataSha.equals(previous.dataSha256)) {
@@ -155,7 +167,7 @@ public class ReadModelProjector {
         } else if (payload instanceof HybridEvaluated p) {
             upsertCell(run.id, p);
         } else if (payload instanceof StatsComputed p) {
-            upsertStats(run.id, p, time);
+            upsertStats(run.id, envelope.source(), p, time);
         } else if (payload instanceof TcSummaryComputed p) {
             upsertSummary(run.id, p, time);
         } else if (payload instanceof GridProgress p) {
@@ -324,16 +336,22 @@ public class ReadModelProjector {
         c.persist();
     }
 
-    private static void upsertStats(String runId, StatsComputed p, Instant time) {
+    private static void upsertStats(String runId, String source, StatsComputed p, Instant time) {
+        String from = source == null ? "" : source;
         String cut = p.cut() == null ? "" : p.cut();
         String probeSet = p.probeSet() == null ? "" : p.probeSet();
+        String evalSet = p.evalSet() == null ? "" : p.evalSet();
+        String bnMode = p.bnMode() == null ? "" : p.bnMode();
         String steps = joined(p.steps());
-        StatsResultEntity s = StatsResultEntity.find(runId, p.analysis(), cut, probeSet, steps)
+        StatsResultEntity s = StatsResultEntity.find(runId, from, p.analysis(), cut, probeSet, evalSet, bnMode, steps)
                 .orElseGet(StatsResultEntity::new);
         s.runId = runId;
+        s.source = from;
         s.analysis = p.analysis();
         s.cut = cut;
         s.probeSet = probeSet;
+        s.evalSet = evalSet;
+        s.bnMode = bnMode;
         s.steps = steps;
         s.shape = p.shape();
         s.parametersJson = EventCodec.toJson(p.parameters() == null ? Map.of() : p.parameters());

@@ -61,7 +61,7 @@ public class RunQueries {
     }
 
     public List<RunSummary> list() {
-        return RunEntity.newestFirst().stream().map(RunQueries::summary).toList();
+        return summariesOf(RunEntity.newestFirst());
     }
 
     /**
@@ -91,14 +91,13 @@ public class RunQueries {
         PanacheQuery<RunEntity> query = RunEntity.find(where.toString(), Sort.descending("createdAt").and("id"),
                 params);
         long total = query.count();
-        List<RunSummary> runs = query.page(Page.of(page, size)).list().stream().map(RunQueries::summary).toList();
+        List<RunSummary> runs = summariesOf(query.page(Page.of(page, size)).list());
         return new RunPage(runs, total, page, size);
     }
 
     /** The summaries of the given runs (those that exist), in the given order. */
     public List<RunSummary> summaries(List<String> runIds) {
-        return runIds.stream().map(id -> (RunEntity) RunEntity.findById(id)).filter(r -> r != null)
-                .map(RunQueries::summary).toList();
+        return summariesOf(runIds.stream().map(id -> (RunEntity) RunEntity.findById(id)).filter(r -> r != null).toList());
     }
 
     /** The run's status, 404 when unknown. */
@@ -154,10 +153,15 @@ public class RunQueries {
                 .toList());
     }
 
-    private static RunSummary summary(RunEntity r) {
+    private static List<RunSummary> summariesOf(List<RunEntity> runs) {
+        Map<String, RunLabels> labels = RunAnnotations.of(runs.stream().map(r -> r.id).toList());
+        return runs.stream().map(r -> summary(r, labels.getOrDefault(r.id, RunLabels.NONE))).toList();
+    }
+
+    private static RunSummary summary(RunEntity r, RunLabels labels) {
         return new RunSummary(r.id, r.status.name(), json(r.configJson), r.step, r.totalSteps, r.loss, r.accuracy,
                 r.imagesPerSecond, r.failure, r.createdAt, r.updatedAt, groupOf(r.id), r.finalTestAccuracy,
-                r.finalTestSamples);
+                r.finalTestSamples, labels.name(), labels.tags());
     }
 
     private static String groupOf(String runId) {
@@ -166,11 +170,12 @@ public class RunQueries {
 
     public RunDetail detail(String runId) {
         RunEntity r = require(runId);
+        RunLabels labels = RunAnnotations.of(runId);
         List<CheckpointView> checkpoints = checkpointViews(runId);
         return new RunDetail(r.id, r.status.name(), json(r.configJson), r.step, r.totalSteps, r.loss, r.accuracy,
                 r.imagesPerSecond, checkpoints, HybridCellEntity.countOfRun(runId), grid(runId), r.failure,
                 r.createdAt, r.updatedAt, groupOf(runId), evalSubset(r.configJson), r.finalTestAccuracy,
-                r.finalTestSamples);
+                r.finalTestSamples, labels.name(), labels.tags(), labels.notes());
     }
 
     /**
@@ -210,9 +215,9 @@ public class RunQueries {
         require(runId);
         List<StatsResultView> results = StatsResultEntity.ofRun(runId).stream()
                 .filter(s -> analysis == null || analysis.equals(s.analysis))
-                .map(s -> new StatsResultView(s.analysis, s.cut.isEmpty() ? null : s.cut,
-                        s.probeSet.isEmpty() ? null : s.probeSet, steps(s.steps), s.shape, json(s.parametersJson),
-                        json(s.valuesJson), s.updatedAt))
+                .map(s -> new StatsResultView(s.analysis, blankToNull(s.source), blankToNull(s.cut),
+                        blankToNull(s.probeSet), blankToNull(s.evalSet), blankToNull(s.bnMode), steps(s.steps), s.shape,
+                        json(s.parametersJson), json(s.valuesJson), s.updatedAt))
                 .toList();
         return new StatsView(runId, results);
     }
@@ -220,6 +225,10 @@ public class RunQueries {
     /** The run's stored envelopes in the order they were applied, for replay to a late stream client. */
     public List<Envelope> storedEvents(String runId) {
         return EventLogEntity.ofRun(runId).stream().map(e -> read(e.envelopeJson, Envelope.class)).toList();
+    }
+
+    private static String blankToNull(String name) {
+        return name == null || name.isEmpty() ? null : name;
     }
 
     private static RunEntity require(String runId) {

@@ -1,7 +1,9 @@
 package io.splicelab.gateway.runs;
 
 import io.splicelab.edge.publish.ContractPublisher;
+import io.splicelab.model.events.EventCodec;
 import io.splicelab.model.events.Payloads.RunCancelRequested;
+import io.splicelab.model.events.Payloads.RunDeleted;
 
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.splicelab.edge.problem.ProblemException;
@@ -20,7 +22,9 @@ import org.jboss.logging.Logger;
 /**
  * Cancels and deletes runs. Deleting removes the run from the read model and its artifacts (checkpoints,
  * features, noise, per-image predictions: everything under {@code runs/<runId>/}) from the artifact store, and remembers the deletion so the run's events, which stay in
- * Kafka, never bring it back. A run still training is asked to stop first.
+ * Kafka, never bring it back. A run still training is asked to stop first. Every other consumer learns of it twice:
+ * the deletion marker ({@code RunArtifacts.deletionMarker}, written before the artifacts go, so a consumer never sees
+ * the artifacts missing without it) and {@code run.deleted} on {@code splicelab.run-events}.
  */
 @ApplicationScoped
 public class RunRemoval {
@@ -83,7 +87,17 @@ public class RunRemoval {
             LOG.warnf("run %s was deleted from the read model; its id is not a plain name, artifacts left alone", runId);
             return;
         }
-        new LocalArtifactStore(artifactsDir).deleteAll(RunArtifacts.runPrefix(runId));
+        LocalArtifactStore store = new LocalArtifactStore(artifactsDir);
+        store.replace(RunArtifacts.deletionMarker(runId), EventCodec.toJson(java.util.Map.of("runId", runId,
+                "deletedAt", Instant.now().toString())).getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                "application/json");
+        store.deleteAll(RunArtifacts.runPrefix(runId));
         LOG.infof("deleted run %s and its artifacts under %s", runId, artifactsDir.resolve(RunArtifacts.runPrefix(runId)));
+        try {
+            commands.publish(runId, new RunDeleted(runId));
+        } catch (RuntimeException e) {
+            // the marker in the store says it as well; the run stays deleted either way
+            LOG.warnf("could not announce the deletion of run %s on Kafka: %s", runId, e.toString());
+        }
     }
 }

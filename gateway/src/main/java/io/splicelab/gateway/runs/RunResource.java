@@ -9,7 +9,9 @@ import io.splicelab.gateway.runs.RunViews.CheckpointView;
 import io.splicelab.gateway.runs.RunViews.ProgressView;
 import io.splicelab.gateway.runs.RunViews.RunPage;
 import io.splicelab.gateway.runs.RunViews.SummariesView;
+import com.fasterxml.jackson.databind.JsonNode;
 import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.PATCH;
 import jakarta.ws.rs.DefaultValue;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import io.splicelab.gateway.runs.RunViews.StatsView;
@@ -51,11 +53,14 @@ public class RunResource {
     private final RunSubmission submission;
     private final RunQueries queries;
     private final RunRemoval removal;
+    private final RunAnnotations annotations;
 
-    public RunResource(RunSubmission submission, RunQueries queries, RunRemoval removal) {
+    public RunResource(RunSubmission submission, RunQueries queries, RunRemoval removal,
+            RunAnnotations annotations) {
         this.submission = submission;
         this.queries = queries;
         this.removal = removal;
+        this.annotations = annotations;
     }
 
     @RequiresApiToken
@@ -130,6 +135,28 @@ public class RunResource {
     public Response cancel(@PathParam("id") String id, @QueryParam("reason") String reason) {
         removal.cancel(id, reason);
         return Response.accepted(new CancelAccepted(id, "CANCEL_REQUESTED")).build();
+    }
+
+    @RequiresApiToken
+    @PATCH
+    @Path("/{id}")
+    @Consumes({MediaType.APPLICATION_JSON, "application/merge-patch+json"})
+    @Operation(summary = "Name, tag or annotate a run", description = "A JSON merge patch of the run's name, tags "
+            + "and notes, e.g. {\"name\":\"lr 0.4\",\"tags\":[\"baseline\"]}: a field left out stays, null clears "
+            + "it. They are the gateway's own state (no event carries them): a read-model rebuild keeps them. Needs "
+            + "the API token.")
+    @APIResponse(responseCode = "200", description = "The run's labels after the patch", content = @Content(
+            mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = RunLabels.class)))
+    @APIResponse(responseCode = "400", description = "A field is unknown, of the wrong type or out of bounds "
+            + "(the problem names it)", content = @Content(
+            mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "404", description = "Unknown run", content = @Content(
+            mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public RunLabels label(@PathParam("id") String id,
+            @org.eclipse.microprofile.openapi.annotations.parameters.RequestBody(description = "name, tags and/or "
+                    + "notes", content = @Content(schema = @Schema(implementation = RunLabels.class)))
+            JsonNode patch) {
+        return annotations.patch(id, patch);
     }
 
     @RequiresApiToken

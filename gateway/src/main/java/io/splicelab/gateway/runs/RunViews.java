@@ -22,10 +22,13 @@ public final class RunViews {
      * @param testAccuracy the final checkpoint's accuracy on the whole test split ({@code testSamples} images),
      *     from the trainer's run.completed; null before the run completed (and for runs completed before it was
      *     published)
+     * @param name the name a researcher gave the run ({@code PATCH /api/runs/{id}}), null when none
+     * @param tags its tags, empty when none
      */
     public record RunSummary(String runId, String status, JsonNode config, Integer step, Integer totalSteps,
             Double loss, Double trainBatchAccuracy, Double imagesPerSecond, String failure, Instant createdAt,
-            Instant updatedAt, String groupId, Double testAccuracy, Integer testSamples) {
+            Instant updatedAt, String groupId, Double testAccuracy, Integer testSamples, String name,
+            List<String> tags) {
         /** The latest training minibatch's accuracy, under its old name; not in the JSON. */
         @Deprecated
         @JsonIgnore
@@ -45,11 +48,15 @@ public final class RunViews {
      * @param trainBatchAccuracy the accuracy on the latest training minibatch (formerly {@code accuracy})
      * @param testAccuracy the final checkpoint's accuracy on the whole test split ({@code testSamples} images);
      *     null before the run completed; each checkpoint's accuracy on the evaluation sets is in {@code checkpoints}
+     * @param name the name a researcher gave the run ({@code PATCH /api/runs/{id}}), null when none
+     * @param tags its tags, empty when none
+     * @param notes notes on the run, null when none
      */
     public record RunDetail(String runId, String status, JsonNode config, Integer step, Integer totalSteps,
             Double loss, Double trainBatchAccuracy, Double imagesPerSecond, List<CheckpointView> checkpoints,
             long cells, GridView grid, String failure, Instant createdAt, Instant updatedAt, String groupId,
-            String evalSubset, Double testAccuracy, Integer testSamples) {
+            String evalSubset, Double testAccuracy, Integer testSamples, String name, List<String> tags,
+            String notes) {
         /** The latest training minibatch's accuracy, under its old name; not in the JSON. */
         @Deprecated
         @JsonIgnore
@@ -147,8 +154,11 @@ public final class RunViews {
     public record StatsView(String runId, List<StatsResultView> results) {
     }
 
-    /** One analysis result; {@code shape} says how to draw {@code values}. */
-    public record StatsResultView(String analysis, String cut, String probeSet, List<Integer> steps, String shape,
-            JsonNode parameters, JsonNode values, Instant updatedAt) {
+    /**
+     * One analysis result; {@code shape} says how to draw {@code values}; {@code source} is its producer's CloudEvents
+     * source (null for results stored before it was kept).
+     */
+    public record StatsResultView(String analysis, String source, String cut, String probeSet, String evalSet,
+            String bnMode, List<Integer> steps, String shape, JsonNode parameters, JsonNode values, Instant updatedAt) {
     }
 }

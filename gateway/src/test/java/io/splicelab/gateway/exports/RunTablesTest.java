@@ -46,16 +46,16 @@ class RunTablesTest {
     @Test
     void runsSpreadTheirConfigurationIntoColumns() {
         RunSummary a = new RunSummary("a", "COMPLETED", json("{\"architecture\":\"resnet20\",\"steps\":100}"), 100, 100,
-                0.5, 0.9, 10.0, null, T, T, "grp-1", 0.87, 10000);
+                0.5, 0.9, 10.0, null, T, T, "grp-1", 0.87, 10000, "baseline", List.of("paper", "fmnist"));
         RunSummary b = new RunSummary("b", "FAILED", json("{\"architecture\":\"mlp\",\"seed\":3}"), 5, 100, null, null,
-                null, "out of memory, again", T, T, null, null, null);
+                null, "out of memory, again", T, T, null, null, null, null, List.of());
         List<String> lines = TidyCsv.toString(RunTables.runs(List.of(a, b))).lines().toList();
         assertTrue(lines.get(0).startsWith("runId,status,"), lines.get(0));
-        assertTrue(lines.get(0).endsWith(",groupId,testAccuracy,testSamples,config.architecture,config.steps,config.seed"), lines.get(0));
+        assertTrue(lines.get(0).endsWith(",groupId,testAccuracy,testSamples,name,tags,config.architecture,config.steps,config.seed"), lines.get(0));
         assertTrue(lines.get(1).startsWith("a,COMPLETED,"), lines.get(1));
-        assertTrue(lines.get(1).endsWith(",grp-1,0.87,10000,resnet20,100,"), lines.get(1));
+        assertTrue(lines.get(1).endsWith(",grp-1,0.87,10000,baseline,paper fmnist,resnet20,100,"), lines.get(1));
         assertTrue(lines.get(2).contains(",\"out of memory, again\","), lines.get(2));
-        assertTrue(lines.get(2).endsWith(",,,,mlp,,3"), lines.get(2));
+        assertTrue(lines.get(2).endsWith(",,,,,,mlp,,3"), lines.get(2));
     }
 
     @Test
@@ -71,12 +71,14 @@ class RunTablesTest {
 
     @Test
     void statsHaveOneRowPerScalarNamedByVariableAndIndex() {
-        StatsView view = new StatsView("r1", List.of(new StatsResultView("spectrum", "stage1", null, List.of(50),
+        StatsView view = new StatsView("r1", List.of(new StatsResultView("spectrum", "/stats-service", "stage1", null,
+                null, null, List.of(50),
                 "series", json("{\"k\":2}"), json("{\"eigenvalues\":[3.0,1.0],\"densities\":{\"cat\":[[0.1,0.2]]},"
                         + "\"p\":0.01}"), T)));
         List<String> lines = TidyCsv.toString(RunTables.stats(view)).lines().toList();
-        assertEquals("runId,analysis,cut,probeSet,steps,shape,updatedAt,parameters,variable,index,value", lines.get(0));
-        String head = "r1,spectrum,stage1,,50,series,2026-12-02T10:00:00Z,\"{\"\"k\"\":2}\",";
+        assertEquals("runId,analysis,source,cut,probeSet,evalSet,bnMode,steps,shape,updatedAt,parameters,variable,index,"
+                + "value", lines.get(0));
+        String head = "r1,spectrum,/stats-service,stage1,,,,50,series,2026-12-02T10:00:00Z,\"{\"\"k\"\":2}\",";
         assertEquals(List.of(head + "eigenvalues,0,3.0", head + "eigenvalues,1,1.0",
                 head + "densities.cat,\"0,0\",0.1", head + "densities.cat,\"0,1\",0.2", head + "p,,0.01"),
                 lines.subList(1, lines.size()));

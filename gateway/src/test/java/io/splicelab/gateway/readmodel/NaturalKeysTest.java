@@ -49,4 +49,25 @@ class NaturalKeysTest {
         assertEquals(k, key(EventType.STATS_COMPUTED, new StatsComputed("r", "cka", "stem", "p", steps, "series",
                 Map.of(), Map.of())));
     }
+
+    /**
+     * An analysis result is keyed by its producer too (two plug-ins may use one analysis name), and by the evaluation
+     * set and BatchNorm mode it is about; a result without them keeps its earlier key parts.
+     */
+    @Test
+    void anAnalysisResultIsKeyedByItsSourceEvaluationSetAndBatchNormMode() {
+        String type = EventType.STATS_COMPUTED.type();
+        StatsComputed plain = new StatsComputed("r", "cka", "stem", "p", List.of(0), "scalar", Map.of(), Map.of());
+        assertEquals(NaturalKeys.of(type, "/plugins/a", plain), NaturalKeys.of(type, "/plugins/a",
+                new StatsComputed("r", "cka", "stem", "p", null, null, List.of(0), "table", Map.of(), Map.of())));
+        assertNotEquals(NaturalKeys.of(type, "/plugins/a", plain), NaturalKeys.of(type, "/plugins/b", plain));
+        assertNotEquals(NaturalKeys.of(type, "/plugins/a", plain), NaturalKeys.of(type, "/plugins/a",
+                new StatsComputed("r", "cka", "stem", "p", "test", "carry", List.of(0), "scalar", Map.of(), Map.of())));
+        assertNotEquals(NaturalKeys.of(type, "/plugins/a", new StatsComputed("r", "cka", "stem", "p", "test", "carry",
+                List.of(0), "scalar", Map.of(), Map.of())), NaturalKeys.of(type, "/plugins/a", new StatsComputed("r",
+                        "cka", "stem", "p", "test", "recalibrate", List.of(0), "scalar", Map.of(), Map.of())));
+        assertNotEquals(NaturalKeys.of(type, "/plugins/a", new StatsComputed("r", "cka", "stem", "p", "test", null,
+                List.of(0), "scalar", Map.of(), Map.of())), NaturalKeys.of(type, "/plugins/a", new StatsComputed("r",
+                        "cka", "stem", "p", "fog-3", null, List.of(0), "scalar", Map.of(), Map.of())));
+    }
 }

@@ -13,6 +13,7 @@ import java.util.EnumMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
@@ -24,6 +25,9 @@ import org.jboss.logging.Logger;
  * <li>its type is one this consumer accepts (an unknown type, or a type of another topic, is named as such);</li>
  * <li>its data is a valid payload of that type and carries a run id that follows {@link RunIds};</li>
  * <li>the envelope's subject and the record's key are that run id;</li>
+ * <li>a run that was deleted ({@link Builder#deletedRuns}: the gateway's deletion marker in the store) has its events
+ * skipped, not dead-lettered: they stay in Kafka after the run's artifacts are gone; only {@code run.deleted} itself
+ * goes on to its handler;</li>
  * <li>the handler of the type gets the typed {@link ContractEvent}; an accepted type without a handler
  * ({@link Builder#ignore}) is checked and then skipped.</li>
  * </ol>
@@ -61,10 +65,12 @@ public final class ContractConsumer {
     private final Map<EventType, Handler<Object>> handlers;
     private final DeadLetterSink deadLetters;
     private final FatalErrors fatalErrors;
+    private final Predicate<String> deletedRuns;
 
     private ContractConsumer(String channel, Map<EventType, Handler<Object>> handlers, DeadLetterSink deadLetters,
-            FatalErrors fatalErrors) {
+            FatalErrors fatalErrors, Predicate<String> deletedRuns) {
         this.channel = channel;
+        this.deletedRuns = deletedRuns;
         this.handlers = Collections.unmodifiableMap(new EnumMap<>(handlers));
         this.deadLetters = deadLetters;
         this.fatalErrors = fatalErrors;
@@ -126,6 +132,10 @@ public final class ContractConsumer {
             if (record.topic() != null && !runId.equals(record.key())) {
                 return deadLetter(record, envelope, "key " + RunIds.quote(record.key())
                         + " does not match the payload's runId '" + runId + "' (records are keyed by run id)");
+            }
+            if (type != EventType.RUN_DELETED && deletedRuns.test(runId)) {
+                LOG.debugf("record %s on channel %s: run %s was deleted, skipped", record.where(), channel, runId);
+                return Outcome.IGNORED;
             }
             Handler<Object> handler = handlers.get(type);
             if (handler == null) {
@@ -215,6 +225,7 @@ public final class ContractConsumer {
         private final DeadLetterSink deadLetters;
         private final FatalErrors fatalErrors;
         private final Map<EventType, Handler<Object>> handlers = new EnumMap<>(EventType.class);
+        private Predicate<String> deletedRuns = runId -> false;
 
         Builder(String channel, DeadLetterSink deadLetters, FatalErrors fatalErrors) {
             this.channel = Objects.requireNonNull(channel);
@@ -241,11 +252,17 @@ public final class ContractConsumer {
             return this;
         }
 
+        /** Whether a run was deleted: its events are then skipped (default: no run ever is). */
+        public Builder deletedRuns(Predicate<String> deleted) {
+            this.deletedRuns = Objects.requireNonNull(deleted);
+            return this;
+        }
+
         public ContractConsumer build() {
             if (handlers.values().stream().allMatch(Objects::isNull)) {
                 throw new IllegalStateException("consumer " + channel + " handles no event type");
             }
-            return new ContractConsumer(channel, handlers, deadLetters, fatalErrors);
+            return new ContractConsumer(channel, handlers, deadLetters, fatalErrors, deletedRuns);
         }
     }
 }

@@ -8,14 +8,17 @@ import io.splicelab.model.events.Envelope;
 import io.splicelab.model.events.EventCodec;
 import io.splicelab.model.events.EventType;
 import io.splicelab.model.events.RunIds;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.eclipse.microprofile.reactive.messaging.Message;
 
 /**
  * The one way to publish contract events: the payload wrapped in a CloudEvents envelope (source
- * {@code /<service>}), keyed and subjected by its run id (checked against {@link RunIds}), sent on the emitter
+ * {@code /<service>}) in structured mode (header {@code content-type: application/cloudevents+json; charset=UTF-8},
+ * the CloudEvents Kafka binding's), keyed and subjected by its run id (checked against {@link RunIds}), sent on the emitter
  * of its type's topic, and only returned from once the broker acknowledged it, so a caller that goes on (and
  * acknowledges its own input) never runs ahead of what is stored. A service builds one from its outgoing
  * channels, e.g. {@code new ContractPublisher("trainer-service", Map.of(Topics.RUN_EVENTS, runEvents, ...))}.
@@ -79,7 +82,10 @@ public final class ContractPublisher {
                     e.datacontenttype(), e.dataschema(), e.schemaversion(), e.data());
         }
         Message<String> message = Message.of(EventCodec.toJson(e))
-                .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(runId).build());
+                .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(runId)
+                        .withHeaders(new RecordHeaders().add(EventCodec.CONTENT_TYPE_HEADER,
+                                EventCodec.STRUCTURED_CONTENT_TYPE.getBytes(StandardCharsets.UTF_8)))
+                        .build());
         String channel = type.topic().startsWith(TOPIC_PREFIX) ? type.topic().substring(TOPIC_PREFIX.length())
                 : type.topic();
         try {

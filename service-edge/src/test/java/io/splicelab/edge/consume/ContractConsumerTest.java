@@ -17,6 +17,7 @@ import io.splicelab.model.events.EventType;
 import io.splicelab.model.events.Payloads.FeaturesSnapshotted;
 import io.splicelab.model.events.Payloads.GridProgress;
 import io.splicelab.model.events.Payloads.RunCancelRequested;
+import io.splicelab.model.events.Payloads.RunDeleted;
 import io.splicelab.model.events.Payloads.RunStarted;
 import io.splicelab.model.events.Topics;
 import io.splicelab.model.store.LocalArtifactStore;
@@ -260,5 +261,57 @@ class ContractConsumerTest {
                 .on(EventType.RUN_STARTED, FeaturesSnapshotted.class, e -> { }));
         assertThrows(IllegalStateException.class, () -> ContractConsumer.builder("x", deadLetters::add, fatal)
                 .ignore(EventType.RUN_STARTED).build());
+    }
+
+    /**
+     * The events of a deleted run stay in Kafka while its artifacts are gone: they are skipped, not dead-lettered;
+     * {@code run.deleted} itself reaches its handler, and other runs go on.
+     */
+    @Test
+    void theEventsOfADeletedRunAreSkippedNotDeadLettered() {
+        java.util.Set<String> deleted = new java.util.HashSet<>();
+        List<String> forgotten = new ArrayList<>();
+        ContractConsumer snapshots = ContractConsumer.builder("feature-snapshots", deadLetters::add, fatal)
+                .on(EventType.FEATURES_SNAPSHOTTED, FeaturesSnapshotted.class, e -> {
+                    store.get(e.payload().features());
+                    handled.add(e.payload());
+                }).deletedRuns(deleted::contains).build();
+        ContractConsumer runEvents = ContractConsumer.builder("run-events", deadLetters::add, fatal)
+                .on(EventType.RUN_DELETED, RunDeleted.class, e -> forgotten.add(e.runId()))
+                .ignore(EventType.RUN_STARTED).deletedRuns(deleted::contains).build();
+        ArtifactRef ref = artifact("run-gone");
+        store.deleteAll("runs/run-gone");
+        deleted.add("run-gone");
+
+        assertEquals(Outcome.IGNORED, snapshots.accept(snapshot("run-gone", ref)), "its artifact is gone: skipped");
+        assertEquals(Outcome.IGNORED, runEvents.accept(record(Topics.RUN_EVENTS, "run-gone",
+                SPLICER.encode("run-gone", new RunStarted("run-gone", null, List.of())))));
+        assertEquals(Outcome.HANDLED, runEvents.accept(record(Topics.RUN_EVENTS, "run-gone",
+                new EventCodec("/gateway").encode("run-gone", new RunDeleted("run-gone")))));
+        assertEquals(List.of("run-gone"), forgotten);
+        assertTrue(deadLetters.isEmpty(), "nothing dead-lettered: " + deadLetters);
+        assertTrue(handled.isEmpty());
+        assertEquals(Outcome.HANDLED, snapshots.accept(snapshot("run-kept", artifact("run-kept"))), "another run");
+        // without the deletion known, the same record is a dead letter (its artifact is missing)
+        assertEquals(Outcome.DEAD_LETTERED, consumer.accept(snapshot("run-gone", ref)));
+    }
+
+    /** The service's gate reads the deletion marker the gateway leaves in the store. */
+    @Test
+    void theGateKnowsADeletedRunByItsMarkerInTheStore() {
+        RecordGate gate = new RecordGate(deadLetters::add, fatal, store);
+        ContractConsumer snapshots = gate.consumer("feature-snapshots")
+                .on(EventType.FEATURES_SNAPSHOTTED, FeaturesSnapshotted.class, e -> {
+                    store.get(e.payload().features());
+                    handled.add(e.payload());
+                }).build();
+        ArtifactRef ref = artifact("run-marked");
+        store.deleteAll("runs/run-marked");
+        assertEquals(Outcome.DEAD_LETTERED, snapshots.accept(snapshot("run-marked", ref)), "not yet known deleted");
+        deadLetters.clear();
+        store.put(io.splicelab.model.store.RunArtifacts.deletionMarker("run-marked"), "{}".getBytes(
+                StandardCharsets.UTF_8), "application/json");
+        assertEquals(Outcome.IGNORED, snapshots.accept(snapshot("run-marked", ref)));
+        assertTrue(deadLetters.isEmpty());
     }
 }

@@ -30,7 +30,8 @@ import java.util.Map;
  * random subspace (only when at least one update exists);</li>
  * <li>{@code noise-tail-index} ({@code scalar}).</li>
  * </ul>
- * Series values have the form {@code {"x": [...], "xLabel": ..., "series": {name: [...]}}}.
+ * Series values have the contract's form ({@code StatsResults.series}, docs/events):
+ * {@code {"xKey": "rank", "x": [...], "y": {name: [...]}}}, beside supporting detail.
  */
 public class NoiseAnalyzer {
     public static final String ANISOTROPY = "noise-anisotropy";
@@ -199,14 +200,14 @@ public class NoiseAnalyzer {
                 nullQ.get(quantileName(NoiseAnisotropy.QUANTILES[q])).add(rq[i][q]);
             }
         }
-        Map<String, Object> series = new LinkedHashMap<>();
-        series.put("explainedRatio", ratio);
-        nullQ.forEach((name, values) -> series.put("null" + Character.toUpperCase(name.charAt(0)) + name.substring(1),
+        Map<String, Object> lines = new LinkedHashMap<>();
+        lines.put("explainedRatio", ratio);
+        nullQ.forEach((name, values) -> lines.put("null" + Character.toUpperCase(name.charAt(0)) + name.substring(1),
                 values));
         Map<String, Object> v = new LinkedHashMap<>();
+        v.put("xKey", "rank");
         v.put("x", x);
-        v.put("xLabel", "rank");
-        v.put("series", series);
+        v.put("y", lines);
         v.put("eigenvalues", eig);
         v.put("nullDraws", r.mcNull().draws());
         return v;

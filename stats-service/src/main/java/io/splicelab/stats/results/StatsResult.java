@@ -8,15 +8,15 @@ import jakarta.persistence.UniqueConstraint;
 import java.time.Instant;
 
 /**
- * One stored analysis result. The natural key (run, analysis, cut, probe set, steps) is unique in the
- * database, so a redelivered snapshot updates its row instead of adding one. Parameters and values are
+ * One stored analysis result. The natural key (run, analysis, cut, probe set, evaluation set, BatchNorm mode,
+ * steps; absent names stored as "") is unique in the database, so a redelivered snapshot updates its row instead of adding one. Parameters and values are
  * kept as the JSON that travelled in the event: the service stores results, it does not query inside
  * them. Tables are prefixed {@code stats_} because the gateway may share the database.
  */
 @Entity
 @Table(name = "stats_result",
         uniqueConstraints = @UniqueConstraint(name = "stats_result_natural_key",
-                columnNames = {"run_id", "analysis", "cut", "probe_set", "steps"}),
+                columnNames = {"run_id", "analysis", "cut", "probe_set", "eval_set", "bn_mode", "steps"}),
         indexes = @Index(name = "stats_result_run", columnList = "run_id"))
 public class StatsResult extends RunScopedRow {
     @Column(nullable = false, length = 100)
@@ -27,6 +27,14 @@ public class StatsResult extends RunScopedRow {
 
     @Column(name = "probe_set", nullable = false, length = 100)
     public String probeSet;
+
+    /** The evaluation set of the hybrid grid the result is about; "" for none (and in rows from before it). */
+    @Column(name = "eval_set", length = 100)
+    public String evalSet;
+
+    /** The BatchNorm mode of the hybrid grid the result is about; "" for none. */
+    @Column(name = "bn_mode", length = 100)
+    public String bnMode;
 
     /** The checkpoint step(s), comma-separated in order ("40" or "10,20,30"). */
     @Column(nullable = false, length = 1000)

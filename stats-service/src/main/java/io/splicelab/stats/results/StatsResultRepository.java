@@ -34,12 +34,17 @@ public class StatsResultRepository implements PanacheRepository<StatsResult> {
 
     private void upsert(StatsComputed r, Instant computedAt) {
         String steps = stepsKey(r.steps());
-        StatsResult row = findByKey(r.runId(), r.analysis(), r.cut(), r.probeSet(), steps).orElseGet(() -> {
+        String evalSet = orEmpty(r.evalSet());
+        String bnMode = orEmpty(r.bnMode());
+        StatsResult row = findByKey(r.runId(), r.analysis(), r.cut(), r.probeSet(), evalSet, bnMode, steps)
+                .orElseGet(() -> {
             StatsResult fresh = new StatsResult();
             fresh.runId = r.runId();
             fresh.analysis = r.analysis();
             fresh.cut = r.cut();
             fresh.probeSet = r.probeSet();
+            fresh.evalSet = evalSet;
+            fresh.bnMode = bnMode;
             fresh.steps = steps;
             return fresh;
         });
@@ -52,9 +57,24 @@ public class StatsResultRepository implements PanacheRepository<StatsResult> {
         }
     }
 
+    /** A result about no evaluation set or BatchNorm mode, by its natural key. */
     public Optional<StatsResult> findByKey(String runId, String analysis, String cut, String probeSet, String steps) {
-        return find("runId = ?1 and analysis = ?2 and cut = ?3 and probeSet = ?4 and steps = ?5", runId, analysis,
-                cut, probeSet, steps).firstResultOptional();
+        return findByKey(runId, analysis, cut, probeSet, "", "", steps);
+    }
+
+    /**
+     * A result by its natural key; "" for an absent evaluation set or mode, which also finds the rows stored before
+     * they were keyed (null there).
+     */
+    public Optional<StatsResult> findByKey(String runId, String analysis, String cut, String probeSet, String evalSet,
+            String bnMode, String steps) {
+        return find("runId = ?1 and analysis = ?2 and cut = ?3 and probeSet = ?4 and coalesce(evalSet, '') = ?5"
+                + " and coalesce(bnMode, '') = ?6 and steps = ?7", runId, analysis, cut, probeSet, evalSet, bnMode,
+                steps).firstResultOptional();
+    }
+
+    private static String orEmpty(String name) {
+        return name == null ? "" : name;
     }
 
     /** Every result of a run, in a stable order. */
