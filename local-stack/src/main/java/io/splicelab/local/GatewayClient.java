@@ -161,6 +161,47 @@ public final class GatewayClient {
         }
     }
 
+    /**
+     * {@code POST /api/claims}: starts the experiment that tests the paper's claims; its answer (experiment id, runs),
+     * or a {@link GatewayException} (a gateway without the endpoint: status 404).
+     */
+    public JsonNode startClaims(String bodyJson) throws IOException, InterruptedException {
+        Invocation.Builder request = client(REQUEST_TIMEOUT).target(base + "/api/claims")
+                .request(MediaType.APPLICATION_JSON_TYPE);
+        String token = apiToken();
+        if (token != null) {
+            request.header("X-Api-Token", token);
+        }
+        try (Response r = send(() -> request.post(Entity.entity(bodyJson, MediaType.APPLICATION_JSON_TYPE)))) {
+            if (r.getStatusInfo().getFamily() == Response.Status.Family.SUCCESSFUL) {
+                return parse(body(r));
+            }
+            throw problem("the gateway refused the claims experiment (HTTP " + r.getStatus() + ")", r);
+        }
+    }
+
+    /** {@code GET /api/experiments/{id}}: the experiment compared per variant. */
+    public JsonNode experiment(String id) throws IOException, InterruptedException {
+        return getJson(base + "/api/experiments/" + enc(id), "experiment " + id, REQUEST_TIMEOUT);
+    }
+
+    /** {@code GET /api/experiments/{id}/claims}: the claims report as JSON. */
+    public JsonNode claims(String id) throws IOException, InterruptedException {
+        return getJson(base + "/api/experiments/" + enc(id) + "/claims", "claims of " + id, REQUEST_TIMEOUT);
+    }
+
+    /** The same report as text. */
+    public String claimsText(String id) throws IOException, InterruptedException {
+        Invocation.Builder request = client(REQUEST_TIMEOUT).target(base + "/api/experiments/" + enc(id) + "/claims")
+                .request(MediaType.TEXT_PLAIN_TYPE);
+        try (Response r = send(request::get)) {
+            if (r.getStatus() == 200) {
+                return body(r);
+            }
+            throw problem("cannot read the claims of " + id + " (HTTP " + r.getStatus() + ")", r);
+        }
+    }
+
     /** {@code GET /api/runs/{id}}; a 404 is a {@link GatewayException}. */
     public JsonNode run(String runId) throws IOException, InterruptedException {
         return getJson(runUrl(runId), "run " + runId, REQUEST_TIMEOUT);

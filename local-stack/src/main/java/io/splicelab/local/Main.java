@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -15,15 +16,16 @@ import picocli.CommandLine.Spec;
 
 /**
  * The {@code splicelab} command line (picocli): {@code demo} (start the stack, run a small experiment, follow
- * it, print the grid), {@code up} (start the stack until Ctrl-C), {@code follow <runId>} (against any gateway),
- * {@code runs} (a table of the runs), {@code export <runId>} (download its bundle) and {@code help} (every command
- * with every option). Exit codes: 0 done, 1 failed, 2 usage error (a bad gateway URL included).
+ * it, print the grid), {@code claims} (start the stack, run the experiment that tests the paper's four claims, follow
+ * it, write and print its report), {@code up} (start the stack until Ctrl-C), {@code follow <runId>} (against any
+ * gateway), {@code runs} (a table of the runs), {@code export <runId>} (download its bundle) and {@code help} (every
+ * command with every option). Exit codes: 0 done, 1 failed, 2 usage error (a bad gateway URL included).
  */
 @Command(name = "splicelab", synopsisSubcommandLabel = "COMMAND",
         description = "Start the local stack (Kafka + the four services), run and follow experiments.",
         footer = {"", "The repository is -Dsplicelab.home, else the current directory or a parent of it."},
-        subcommands = {Main.Demo.class, Main.Up.class, Main.Follow.class, Main.Runs.class, Main.Export.class,
-            Main.Help.class})
+        subcommands = {Main.Demo.class, Main.Claims.class, Main.Up.class, Main.Follow.class, Main.Runs.class,
+            Main.Export.class, Main.Help.class})
 public final class Main implements Callable<Integer> {
     static final Duration DEFAULT_DEMO_TIMEOUT = Duration.ofMinutes(15);
     static final String DEFAULT_GATEWAY = "http://127.0.0.1:8080";
@@ -159,6 +161,97 @@ public final class Main implements Callable<Integer> {
                     out.println("(the stack stops now; --keep-running leaves it up to explore the URLs above)");
                 }
                 return result.exitCode();
+            } finally {
+                if (local != null) {
+                    local.close();
+                }
+            }
+        }
+    }
+
+    /** Start the stack, run the claims experiment, follow it, write and print its report, stop the stack. */
+    @Command(name = "claims", sortOptions = false,
+            description = "start the local stack, run the smallest experiment that tests the paper's four claims "
+                    + "(Fashion-MNIST: baseline, random labels, frozen shallow layers; 3 seeds), follow it live, write "
+                    + "claims-report.json and print the verdicts")
+    static final class Claims implements Callable<Integer> {
+        @Mixin
+        CliOptions.Help help;
+        @Mixin
+        CliOptions.StackOptions stack;
+
+        @Option(names = "--timeout", paramLabel = "D", defaultValue = "40m", converter = CliOptions.DurationConverter.class,
+                description = "give up following after D and write the report so far (default: ${DEFAULT-VALUE})")
+        Duration timeout;
+
+        @Option(names = "--output", paramLabel = "FILE", defaultValue = "claims-report.json",
+                description = "where the report goes (default: ${DEFAULT-VALUE})")
+        java.nio.file.Path output;
+
+        @Option(names = "--seeds", paramLabel = "N", split = ",", description = "the seeds (default: 1,2,3)")
+        List<Long> seeds;
+
+        @Option(names = "--name", paramLabel = "NAME", description = "the experiment's name (default: claims <time>)")
+        String name;
+
+        @Option(names = "--gateway", paramLabel = "URL", description = "use an already running stack instead of starting one")
+        String gateway;
+
+        @Override
+        public Integer call() throws InterruptedException, IOException {
+            PrintStream out = System.out;
+            long deadline = System.nanoTime() + timeout.toNanos();
+            LocalStack local = null;
+            String url = gateway;
+            if (url == null) {
+                // the experiment's runs carry their evaluation plan (test, train, corruptions): no splicer setting needed
+                LocalStackBuilder b = stack.builder();
+                Duration ready = stack.readyTimeout != null ? stack.readyTimeout : LocalStack.DEFAULT_READY_TIMEOUT;
+                b.readyTimeout(ready.compareTo(timeout) < 0 ? ready : timeout);
+                local = b.build();
+                local.start();
+                url = local.gatewayUrl();
+                System.setProperty("splicelab.api.token", local.apiToken());
+            }
+            try {
+                Supervisor supervisor = local == null ? null : local.supervisor();
+                if (supervisor != null) {
+                    supervisor.attach();
+                }
+                GatewayClient client = new GatewayClient(url);
+                com.fasterxml.jackson.databind.node.ObjectNode body = io.splicelab.model.events.EventCodec.mapper()
+                        .createObjectNode();
+                if (name != null) {
+                    body.put("name", name);
+                }
+                if (seeds != null && !seeds.isEmpty()) {
+                    seeds.forEach(body.putArray("seeds")::add);
+                }
+                com.fasterxml.jackson.databind.JsonNode accepted;
+                try {
+                    accepted = client.startClaims(body.toString());
+                } catch (GatewayClient.GatewayException e) {
+                    System.err.println("error: " + e.getMessage());
+                    return 1;
+                } catch (IOException e) {
+                    System.err.println("error: cannot reach the gateway at " + url + ": " + RunFollower.describe(e));
+                    return 1;
+                }
+                String id = accepted.path("experimentId").asText();
+                out.println("started claims experiment " + accepted.path("name").asText() + " (" + id + "): "
+                        + accepted.path("runs").size() + " runs; follow it at " + url + "/api/experiments/" + id
+                        + " or on the dashboard (" + url + "/claims.html?id=" + id + ")");
+                Duration left = Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
+                ClaimsFollower.Outcome outcome = new ClaimsFollower(client, out).follow(id, left, output);
+                if (supervisor != null) {
+                    supervisor.detach();
+                }
+                if (outcome == ClaimsFollower.Outcome.TIMED_OUT) {
+                    System.err.println("error: the experiment did not finish within " + Durations.format(timeout)
+                            + "; the report above is provisional");
+                    return 1;
+                }
+                return 0;
             } finally {
                 if (local != null) {
                     local.close();

@@ -74,6 +74,10 @@ class MainTest {
         assertEquals("15m", Durations.format(Duration.ofMinutes(15)));
         assertEquals("1h1m5s", Durations.format(Duration.ofSeconds(3665)));
         assertEquals(Duration.ofMinutes(20), MainTest.<Main.Demo>parse("demo", "--timeout", "20m").timeout);
+        Main.Claims claims = MainTest.<Main.Claims>parse("claims", "--seeds", "1,2", "--timeout", "30m");
+        assertEquals(java.util.List.of(1L, 2L), claims.seeds);
+        assertEquals(Duration.ofMinutes(30), claims.timeout);
+        assertEquals(java.nio.file.Path.of("claims-report.json"), claims.output);
     }
 
     @Test
@@ -102,7 +106,7 @@ class MainTest {
         PrintStream o = new PrintStream(buf, true, StandardCharsets.UTF_8);
         assertEquals(0, Main.run(new String[] {"help"}, o, o));
         String help = buf.toString(StandardCharsets.UTF_8);
-        for (String word : new String[] {"demo", "up", "follow", "help", "--steps", "--keep-running", "--gateway",
+        for (String word : new String[] {"demo", "claims", "--seeds", "--output", "up", "follow", "help", "--steps", "--keep-running", "--gateway",
                 "--stack-dir", "--bind", "--heap", "--jvm-opt", "--prop", "--max-restarts", "--plain", "--timeout",
                 "--ready-timeout", "--kafka-port", "<runId>", "runs", "export", "--out", "--limit", "--status"}) {
             assertTrue(help.contains(word), word + " in:\n" + help);

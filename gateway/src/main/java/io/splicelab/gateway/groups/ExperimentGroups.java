@@ -59,9 +59,13 @@ public class ExperimentGroups {
         List<RunConfig> configs = configs(request);
         RunConfig base = RunConfigValidation.validated(request.config());
         String groupId = "grp-" + HexFormat.of().formatHex(bytes(6));
-        String name = request.name() == null || request.name().isBlank() ? request.factor() + " sweep"
+        // names are unique, so a group can be told from another by name; the default one carries the id
+        String name = request.name() == null || request.name().isBlank() ? request.factor() + " sweep " + groupId
                 : request.name().strip();
         QuarkusTransaction.requiringNew().run(() -> {
+            if (GroupEntity.count("name", name) > 0) {
+                throw ProblemException.conflict("a group named '" + name + "' exists already; names are unique");
+            }
             GroupEntity g = new GroupEntity();
             g.id = groupId;
             g.name = name;

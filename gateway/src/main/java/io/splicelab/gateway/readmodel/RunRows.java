@@ -11,7 +11,7 @@ public final class RunRows {
     /** The entities with a {@code runId} column; the run's own row ({@link RunEntity}, keyed by id) goes last. */
     public static final List<Class<?>> ENTITIES = List.of(CheckpointEntity.class, HybridCellEntity.class,
             StatsResultEntity.class, TcSummaryEntity.class, ProgressEntity.class, GridProgressEntity.class,
-            EventLogEntity.class, GroupMemberEntity.class, RunLabelEntity.class);
+            EventLogEntity.class, GroupMemberEntity.class, RunLabelEntity.class, ExperimentMemberEntity.class);
 
     private RunRows() {
     }
