@@ -11,7 +11,7 @@ const SL = (() => {
     'io.splicelab.stats.computed'];
 
   /** The navigation bar's links; another page adds itself here (one line). */
-  const NAV = [['Runs', '/'], ['API', '/q/swagger-ui/']];
+  const NAV = [['Runs', '/'], ['Claims', '/claims.html'], ['API', '/q/swagger-ui/']];
 
   function token() { return localStorage.getItem('splicelab.token') || ''; }
   function setToken(t) { localStorage.setItem('splicelab.token', t || ''); }
