@@ -297,7 +297,7 @@ class DashboardIT {
 
         // a group compares runs side by side; its TC curves are of the first cut (stem), not stage1
         String group = given().header("X-Api-Token", ItSupport.TOKEN).contentType(ContentType.JSON)
-                .body("{\"name\":\"seeds\",\"factor\":\"seed\",\"values\":[1,2]}").post("/api/groups").then()
+                .body("{\"name\":\"seeds on the dashboard\",\"factor\":\"seed\",\"values\":[1,2]}").post("/api/groups").then()
                 .statusCode(202).extract().path("groupId");
         List<String> members = given().get("/api/groups/" + group).path("runs.run.runId");
         driver.get(base + "group.html?id=" + group);
