@@ -8,7 +8,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
-import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.XavierInitializer;
@@ -89,20 +88,6 @@ public final class TrainingLoop {
      * @param resume where to continue from, or null for a fresh run
      */
     public int train(RunConfig config, TrainingData data, TrainingListener listener, ResumePoint resume) {
-        // the same autograd state on every thread: off outside the gradient collector, as on the thread DJL's
-        // engine started on (libtorch records by default on any other thread, e.g. a service's worker)
-        Engine.getInstance(); // loads libtorch before its first direct call
-        boolean recording = JniUtils.isGradMode();
-        JniUtils.setGradMode(false);
-        try {
-            return trainWithoutRecording(config, data, listener, resume);
-        } finally {
-            JniUtils.setGradMode(recording);
-        }
-    }
-
-    private int trainWithoutRecording(RunConfig config, TrainingData data, TrainingListener listener,
-            ResumePoint resume) {
         Device device = Devices.resolve(config.device());
         ImageDataset train = data.train();
         NetworkSpec spec = networkSpec(config, train);
@@ -203,30 +188,18 @@ public final class TrainingLoop {
         return params;
     }
 
-    /**
-     * One optimiser step over every trainable parameter but the frozen ones; every gradient is zeroed. Autograd is
-     * off for the step: the rules update the parameters (leaves that require a gradient) in place, which libtorch
-     * refuses while gradients are recorded, and recording is on by default on every thread but the one DJL's engine
-     * started on (a run trained on a worker thread of a service that loaded the engine elsewhere failed its first
-     * Nesterov step).
-     */
+    /** One optimiser step over every trainable parameter but the frozen ones; every gradient is zeroed. */
     private static void applyUpdate(UpdateRule rule, List<Parameter> trainable, Set<Integer> frozenPositions,
             float rate) {
-        boolean recording = JniUtils.isGradMode();
-        JniUtils.setGradMode(false);
-        try {
-            rule.beginStep();
-            for (int i = 0; i < trainable.size(); i++) {
-                NDArray weight = trainable.get(i).getArray();
-                try (NDArray grad = weight.getGradient()) {
-                    if (!frozenPositions.contains(i)) {
-                        rule.update(i, weight, grad, rate);
-                    }
-                    grad.subi(grad);
+        rule.beginStep();
+        for (int i = 0; i < trainable.size(); i++) {
+            NDArray weight = trainable.get(i).getArray();
+            try (NDArray grad = weight.getGradient()) {
+                if (!frozenPositions.contains(i)) {
+                    rule.update(i, weight, grad, rate);
                 }
+                grad.subi(grad);
             }
-        } finally {
-            JniUtils.setGradMode(recording);
         }
     }
 
