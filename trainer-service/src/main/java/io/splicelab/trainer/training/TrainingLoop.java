@@ -13,6 +13,7 @@ import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.XavierInitializer;
 import ai.djl.training.loss.Loss;
 import io.splicelab.model.data.ImageDataset;
+import io.splicelab.model.djl.HeapFill;
 import io.splicelab.model.events.Payloads.NetworkSpec;
 import io.splicelab.model.events.RunConfig;
 import io.splicelab.model.net.Checkpoints;
@@ -37,38 +38,50 @@ import java.util.function.IntPredicate;
  *
  * <p>A step whose loss or gradient is not finite is never applied. Because a step is a function of
  * (state, seed, step), the loop then rolls back to the last checkpoint held in memory and replays: a
- * transient numerical fault of the CPU kernels (oneDNN's AVX-512 backward convolution reads channel padding
- * nobody wrote, docs/science.md section 8; not reproducible with the same seed) costs a few replayed steps
- * instead of the run, while true divergence, which the replay reproduces at
- * the same step, still fails the run with {@link TrainingDivergedException}.
+ * transient numerical fault of the CPU kernels (oneDNN's convolution backward reads channel padding nobody
+ * wrote, docs/science.md section 8) costs a few replayed steps instead of the run, while true divergence,
+ * which the replay reproduces at the same step, still fails the run with {@link TrainingDivergedException}.
+ * The padding oneDNN reads is reused heap memory, and a faulty step frees NaN-filled buffers that the next
+ * steps reuse, so from a run's first fault on the loop has the heap fill fresh memory ({@link HeapFill}):
+ * the replay then reads finite padding, and the rest of the run cannot fault that way again.
  */
 public final class TrainingLoop {
     private static final int EVAL_BATCH = 100;
     /** Rollbacks a run may take for faults that the replay does not reproduce (the tests' loop). */
     static final int MAX_RECOVERIES = 3;
     /**
-     * Rollbacks a service's run may take. Faults were seen in clusters (several within 20 steps); those came
-     * from the recovery itself, which used to overwrite gradients with memory the JVM then freed (fixed, see
-     * docs/science.md section 8), but oneDNN's AVX-512 backward faults every few steps at widths whose channel
-     * counts are not multiples of 16, so a run still needs room for more than 3.
+     * Rollbacks a service's run may take. Faults came in clusters (a dozen within 20 steps on some machines):
+     * each faulty step left NaN in freed memory for the next to read. The heap fill ends a cluster at its first
+     * fault; the margin is for what the fill cannot reach (glibc's per-thread cache of chunks under 1 KiB).
      */
     public static final int SERVICE_MAX_RECOVERIES = 12;
 
     private final IntPredicate injectedFault;
     private final int maxRecoveries;
+    private final boolean fillFromStart;
 
+    /** The service's loop: the heap fill comes on at a run's first fault. */
     public TrainingLoop() {
-        this(step -> false, SERVICE_MAX_RECOVERIES);
+        this(step -> false, SERVICE_MAX_RECOVERIES, false);
     }
 
-    /** For tests: writes NaN into a gradient at the steps the predicate accepts, as a faulty kernel would. */
+    /**
+     * For tests: writes NaN into a gradient at the steps the predicate accepts, as a faulty kernel would. The
+     * heap is filled from the first step, so that the CPU's own faults cannot add recoveries to those injected.
+     */
     TrainingLoop(IntPredicate injectedFault) {
-        this(injectedFault, MAX_RECOVERIES);
+        this(injectedFault, MAX_RECOVERIES, true);
     }
 
-    private TrainingLoop(IntPredicate injectedFault, int maxRecoveries) {
+    /** For tests: as above, with the service's policy of filling the heap only from the first fault on. */
+    TrainingLoop(IntPredicate injectedFault, boolean fillFromStart) {
+        this(injectedFault, MAX_RECOVERIES, fillFromStart);
+    }
+
+    private TrainingLoop(IntPredicate injectedFault, int maxRecoveries, boolean fillFromStart) {
         this.injectedFault = injectedFault;
         this.maxRecoveries = maxRecoveries;
+        this.fillFromStart = fillFromStart;
     }
 
     /** The network spec a run trains. */
@@ -103,6 +116,7 @@ public final class TrainingLoop {
         int freezeFrom = config.freezeStep() == null ? Integer.MAX_VALUE : config.freezeStep();
         int batchSize = Math.min(config.batchSize(), train.size());
 
+        HeapFill.Lease heapFill = fillFromStart ? HeapFill.fill() : null;
         try (NDManager manager = NDManager.newBaseManager(device)) {
             ModelParameters params = initialise(config, net, spec, manager);
             List<Parameter> trainable = params.trainable();
@@ -142,6 +156,10 @@ public final class TrainingLoop {
                         String what = (lossFault ? "the training loss" : "a gradient") + " is " + fault
                                 + where(params.nonFiniteGradients());
                         guard.recordOrFail(step, last.step(), what);
+                        if (heapFill == null) {
+                            heapFill = HeapFill.fill();
+                            what += "; fresh heap memory is filled from now on";
+                        }
                         listener.onRecovery(step, last.step(), what);
                         // loading replaces every parameter tensor, and with it its gradient (a fresh tensor has
                         // none until the next backward), so the poisoned gradients are dropped, not zeroed.
@@ -174,6 +192,10 @@ public final class TrainingLoop {
                 }
             }
             return config.steps();
+        } finally {
+            if (heapFill != null) {
+                heapFill.close();
+            }
         }
     }
 

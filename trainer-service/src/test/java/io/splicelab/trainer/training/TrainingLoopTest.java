@@ -2,6 +2,7 @@ package io.splicelab.trainer.training;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -11,6 +12,7 @@ import ai.djl.ndarray.NDManager;
 import io.splicelab.model.data.Datasets;
 import io.splicelab.model.data.ImageDataset;
 import io.splicelab.model.djl.DjlOffline;
+import io.splicelab.model.djl.HeapFill;
 import io.splicelab.model.events.EventCodec;
 import io.splicelab.model.events.RunConfig;
 import io.splicelab.model.net.Checkpoints;
@@ -269,6 +271,36 @@ class TrainingLoopTest {
             assertArrayEquals(clean.checkpoints.get(12).parameters(), faulty.checkpoints.get(12).parameters(),
                     "the replay ends where an undisturbed run ends");
         }
+    }
+
+    /**
+     * The service's loop fills fresh heap memory from a run's first fault on (oneDNN reads unwritten padding,
+     * and a faulty step leaves NaN in the memory it frees), for the rest of that run only.
+     */
+    @Test
+    void theFirstFaultTurnsTheHeapFillOnForTheRestOfTheRun() {
+        RunConfig config = config(SMALL_RUN);
+        TrainingData data = new TrainingData(Datasets.train(config), null, null);
+        List<Boolean> fillAtCheckpoints = new ArrayList<>();
+        Recorder rec = new Recorder() {
+            @Override
+            public void onCheckpoint(CheckpointState c) {
+                super.onCheckpoint(c);
+                fillAtCheckpoints.add(HeapFill.active());
+            }
+        };
+        boolean[] faulted = new boolean[1];
+        assertFalse(HeapFill.active());
+        int last = new TrainingLoop(step -> step == 6 && !faulted[0] && (faulted[0] = true), false).train(config,
+                data, rec, null);
+        assertEquals(12, last);
+        assertFalse(HeapFill.active(), "the run's lease is returned when it ends");
+        assertEquals(1, rec.recoveries.stream().filter(r -> r.endsWith("fresh heap memory is filled from now on"))
+                .count(), "the first recovery says so, once: " + rec.recoveries);
+        assertEquals(List.of(0, 4, 8, 12), List.copyOf(rec.checkpoints.keySet()));
+        assertTrue(fillAtCheckpoints.get(fillAtCheckpoints.size() - 1), "filled after the fault at step 6");
+        assertTrue(fillAtCheckpoints.get(2) && fillAtCheckpoints.get(3), "on from the fault to the run's end: "
+                + fillAtCheckpoints);
     }
 
     @Test
