@@ -15,6 +15,10 @@ import java.util.SplittableRandom;
  * {@link ModelParameters#trainable()} (DJL's {@code getParameters()} order without BatchNorm running
  * statistics, each tensor row-major), or the projected coordinates, whose seed the NoiseSampled event
  * carries. The caller restores the checkpoint afterwards (BatchNorm ran in training mode).
+ *
+ * <p>A minibatch gradient that is not finite (the CPU fault of docs/science.md section 8) is never kept: the
+ * sampler reloads the checkpoint, which drops the poisoned gradients, tells the caller (which turns the heap
+ * fill on) and computes the same minibatch again from the same seed, up to {@link #TRIES} times.
  */
 final class NoiseSampler {
     private final TrainingLoop.Step step;
@@ -27,7 +31,15 @@ final class NoiseSampler {
         this.config = config;
     }
 
-    NoiseSample sample(NDManager manager, int at, float[] current, float[] previous) {
+    /** Computations of one minibatch gradient before a non-finite one is read as divergence. */
+    static final int TRIES = 3;
+
+    /**
+     * @param checkpoint the checkpoint's bytes, reloaded after a non-finite gradient
+     * @param onFault called before each recomputation
+     */
+    NoiseSample sample(NDManager manager, int at, float[] current, float[] previous, byte[] checkpoint,
+            Runnable onFault) {
         int m = config.noiseMinibatches();
         int n = step.train().size();
         int b = Math.min(config.batchSize(), n);
@@ -36,11 +48,23 @@ final class NoiseSampler {
         float[][] rows = new float[m][];
         for (int i = 0; i < m; i++) { // gradients are zero here: the loop zeroes them after every step
             int[] idx = java.util.Arrays.copyOf(DataOrder.permutation(n, rnd), b);
-            try (NDManager batch = manager.newSubManager()) {
-                step.forwardBackward(batch, idx, rnd, frozen);
+            long augmentationSeed = rnd.nextLong();
+            for (int attempt = 1; rows[i] == null; attempt++) {
+                try (NDManager batch = manager.newSubManager()) {
+                    step.forwardBackward(batch, idx, new SplittableRandom(augmentationSeed), frozen);
+                }
+                float[] g = params.flatGradients();
+                if (allFinite(g)) {
+                    rows[i] = g;
+                    params.zeroGradients();
+                } else if (attempt == TRIES) {
+                    throw new TrainingDivergedException("a noise-sampling gradient at step " + at + " (minibatch "
+                            + (i + 1) + " of " + m + ") was not finite in " + TRIES + " computations");
+                } else {
+                    onFault.run();
+                    params.load(checkpoint); // fresh tensors: the non-finite gradients go with the old ones
+                }
             }
-            rows[i] = params.flatGradients();
-            params.zeroGradients();
         }
         int p = rows[0].length;
         double[] mean = new double[p];
@@ -79,6 +103,15 @@ final class NoiseSampler {
         NoiseMatrix noise = new NoiseMatrix(m, cols, flat);
         NoiseMatrix updateMatrix = update == null ? null : new NoiseMatrix(1, cols, update);
         return new NoiseSample(at, m, b, p, r, projectionSeed, noise, updateMatrix);
+    }
+
+    private static boolean allFinite(float[] values) {
+        for (float v : values) {
+            if (!Float.isFinite(v)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static float[][] append(float[][] rows, float[] extra) {

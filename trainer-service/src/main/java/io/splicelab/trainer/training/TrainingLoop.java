@@ -116,8 +116,7 @@ public final class TrainingLoop {
         int freezeFrom = config.freezeStep() == null ? Integer.MAX_VALUE : config.freezeStep();
         int batchSize = Math.min(config.batchSize(), train.size());
 
-        HeapFill.Lease heapFill = fillFromStart ? HeapFill.fill() : null;
-        try (NDManager manager = NDManager.newBaseManager(device)) {
+        try (HeapGuard heap = new HeapGuard(fillFromStart); NDManager manager = NDManager.newBaseManager(device)) {
             ModelParameters params = initialise(config, net, spec, manager);
             List<Parameter> trainable = params.trainable();
             Set<Integer> frozenPositions = params.positionsOfSegments(freezeSegments);
@@ -125,7 +124,7 @@ public final class TrainingLoop {
                     labels, freezeSegments);
             Snapshot last;
             if (resume == null) {
-                last = checkpoint(config, data, listener, net, params, rule, manager, stepper, noiseAt, null, 0, 0,
+                last = checkpoint(config, data, listener, heap, net, params, rule, manager, stepper, noiseAt, null, 0, 0,
                         Double.NaN, Double.NaN);
             } else {
                 params.load(resume.parameters());
@@ -156,8 +155,7 @@ public final class TrainingLoop {
                         String what = (lossFault ? "the training loss" : "a gradient") + " is " + fault
                                 + where(params.nonFiniteGradients());
                         guard.recordOrFail(step, last.step(), what);
-                        if (heapFill == null) {
-                            heapFill = HeapFill.fill();
+                        if (heap.engage()) {
                             what += "; fresh heap memory is filled from now on";
                         }
                         listener.onRecovery(step, last.step(), what);
@@ -185,16 +183,42 @@ public final class TrainingLoop {
                     window.reset();
                 }
                 if (checkpointAt.contains(step)) {
-                    last = checkpoint(config, data, listener, net, params, rule, manager, stepper, noiseAt,
+                    last = checkpoint(config, data, listener, heap, net, params, rule, manager, stepper, noiseAt,
                             last.flatValues(), step, index++, sinceCheckpoint.loss(), sinceCheckpoint.accuracy());
                     sinceCheckpoint.reset();
                     window.restartClock();
                 }
             }
             return config.steps();
-        } finally {
-            if (heapFill != null) {
-                heapFill.close();
+        }
+    }
+
+    /**
+     * A run's claim on the heap fill ({@link HeapFill}): taken at the run's first fault (or at its start) and
+     * returned when the run ends, so that one faulty run does not slow the runs after it.
+     */
+    static final class HeapGuard implements AutoCloseable {
+        private HeapFill.Lease lease;
+
+        HeapGuard(boolean fromStart) {
+            if (fromStart) {
+                lease = HeapFill.fill();
+            }
+        }
+
+        /** Turns the fill on for the rest of the run; true the first time. */
+        boolean engage() {
+            if (lease != null) {
+                return false;
+            }
+            lease = HeapFill.fill();
+            return true;
+        }
+
+        @Override
+        public void close() {
+            if (lease != null) {
+                lease.close();
             }
         }
     }
@@ -326,14 +350,21 @@ public final class TrainingLoop {
     }
 
     /** Writes a checkpoint (after sampling noise when due); returns it as the new rollback point. */
-    private Snapshot checkpoint(RunConfig config, TrainingData data, TrainingListener listener, CutNetwork net,
+    private Snapshot checkpoint(RunConfig config, TrainingData data, TrainingListener listener, HeapGuard heap,
+            CutNetwork net,
             ModelParameters params, UpdateRule rule, NDManager manager, Step stepper, Set<Integer> noiseAt,
             float[] previous, int step, int index, double trainLoss, double trainAccuracy) {
         byte[] bytes = params.save();
         byte[] optimizerState = rule.save();
         float[] current = noiseAt.isEmpty() ? null : params.flatValues();
         if (noiseAt.contains(step)) {
-            NoiseSample sample = new NoiseSampler(stepper, params, config).sample(manager, step, current, previous);
+            NoiseSample sample = new NoiseSampler(stepper, params, config).sample(manager, step, current, previous,
+                    bytes, () -> {
+                        if (heap.engage()) {
+                            listener.onRecovery(step, step, "a noise-sampling gradient was not finite; the "
+                                    + "minibatch is sampled again and fresh heap memory is filled from now on");
+                        }
+                    });
             params.load(bytes); // noise sampling ran BatchNorm in training mode: restore the exact checkpoint
             listener.onNoise(sample);
         }
