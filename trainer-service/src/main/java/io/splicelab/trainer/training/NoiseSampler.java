@@ -25,10 +25,16 @@ final class NoiseSampler {
     private final ModelParameters params;
     private final RunConfig config;
 
-    NoiseSampler(TrainingLoop.Step step, ModelParameters params, RunConfig config) {
+    private final java.util.function.IntPredicate injectedFault;
+    private int computed;
+
+    /** @param injectedFault for tests: makes the n-th gradient this sampler computes (1, 2, ...) NaN when it accepts n */
+    NoiseSampler(TrainingLoop.Step step, ModelParameters params, RunConfig config,
+            java.util.function.IntPredicate injectedFault) {
         this.step = step;
         this.params = params;
         this.config = config;
+        this.injectedFault = injectedFault;
     }
 
     /** Computations of one minibatch gradient before a non-finite one is read as divergence. */
@@ -54,6 +60,9 @@ final class NoiseSampler {
                     step.forwardBackward(batch, idx, new SplittableRandom(augmentationSeed), frozen);
                 }
                 float[] g = params.flatGradients();
+                if (injectedFault.test(++computed)) {
+                    g[0] = Float.NaN;
+                }
                 if (allFinite(g)) {
                     rows[i] = g;
                     params.zeroGradients();

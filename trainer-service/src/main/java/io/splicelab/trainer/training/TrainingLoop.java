@@ -57,6 +57,7 @@ public final class TrainingLoop {
     public static final int SERVICE_MAX_RECOVERIES = 12;
 
     private final IntPredicate injectedFault;
+    private final IntPredicate injectedNoiseFault;
     private final int maxRecoveries;
     private final boolean fillFromStart;
 
@@ -78,8 +79,22 @@ public final class TrainingLoop {
         this(injectedFault, MAX_RECOVERIES, fillFromStart);
     }
 
+    /**
+     * For tests: also writes NaN into a noise-sampling gradient whenever the second predicate accepts how many
+     * minibatch gradients that checkpoint's sampling has computed, this one included (1, 2, ...).
+     */
+    TrainingLoop(IntPredicate injectedFault, IntPredicate injectedNoiseFault, boolean fillFromStart) {
+        this(injectedFault, injectedNoiseFault, MAX_RECOVERIES, fillFromStart);
+    }
+
     private TrainingLoop(IntPredicate injectedFault, int maxRecoveries, boolean fillFromStart) {
+        this(injectedFault, n -> false, maxRecoveries, fillFromStart);
+    }
+
+    private TrainingLoop(IntPredicate injectedFault, IntPredicate injectedNoiseFault, int maxRecoveries,
+            boolean fillFromStart) {
         this.injectedFault = injectedFault;
+        this.injectedNoiseFault = injectedNoiseFault;
         this.maxRecoveries = maxRecoveries;
         this.fillFromStart = fillFromStart;
     }
@@ -358,7 +373,7 @@ public final class TrainingLoop {
         byte[] optimizerState = rule.save();
         float[] current = noiseAt.isEmpty() ? null : params.flatValues();
         if (noiseAt.contains(step)) {
-            NoiseSample sample = new NoiseSampler(stepper, params, config).sample(manager, step, current, previous,
+            NoiseSample sample = new NoiseSampler(stepper, params, config, injectedNoiseFault).sample(manager, step, current, previous,
                     bytes, () -> {
                         if (heap.engage()) {
                             listener.onRecovery(step, step, "a noise-sampling gradient was not finite; the "

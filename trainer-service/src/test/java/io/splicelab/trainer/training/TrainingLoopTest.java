@@ -304,6 +304,31 @@ class TrainingLoopTest {
     }
 
     @Test
+    void aNonFiniteNoiseGradientIsComputedAgainNotKept() {
+        RunConfig config = config(SMALL_RUN);
+        TrainingData data = new TrainingData(Datasets.train(config), null, null);
+        Recorder clean = new Recorder();
+        new TrainingLoop().train(config, data, clean, null);
+
+        Recorder faulty = new Recorder();
+        int last = new TrainingLoop(step -> false, n -> n == 2, false).train(config, data, faulty, null);
+        assertEquals(12, last);
+        assertEquals(1, faulty.recoveries.size(), "reported once, when the heap fill comes on: " + faulty.recoveries);
+        assertTrue(faulty.recoveries.get(0).startsWith("4->4: a noise-sampling gradient was not finite"),
+                faulty.recoveries.toString());
+        assertEquals(clean.noise.size(), faulty.noise.size());
+        for (int i = 0; i < clean.noise.size(); i++) {
+            assertArrayEquals(clean.noise.get(i).noise().values(), faulty.noise.get(i).noise().values(),
+                    "the minibatch computed again gives the gradient an undisturbed sampling gives");
+        }
+        assertArrayEquals(clean.checkpoints.get(12).parameters(), faulty.checkpoints.get(12).parameters());
+
+        TrainingDivergedException e = assertThrows(TrainingDivergedException.class,
+                () -> new TrainingLoop(step -> false, n -> true, false).train(config, data, new Recorder(), null));
+        assertTrue(e.getMessage().contains("not finite in " + NoiseSampler.TRIES + " computations"), e.getMessage());
+    }
+
+    @Test
     void aFaultTheReplayReproducesFailsTheRun() {
         RunConfig config = config(SMALL_RUN);
         TrainingData data = new TrainingData(Datasets.train(config), null, null);
