@@ -148,6 +148,36 @@ const SL = (() => {
     return o;
   }
 
+  /**
+   * A mean ± sd band of one series: the mean as a line, the band as a filled area between mean − sd and mean + sd
+   * (a transparent lower line and a stacked width, so it prints in SVG too); where sd is missing (one seed) the band is
+   * only the mean. All three series carry the name, so the legend toggles line and band together. points: [{step,
+   * mean, sd}]; the mean series' id is 'mean:' + name.
+   */
+  function bandSeries(name, color, points) {
+    const stack = 'band:' + name;
+    const sd = p => (p.sd === null || p.sd === undefined || !Number.isFinite(p.sd)) ? 0 : p.sd;
+    const hidden = { opacity: 0, width: 0 };
+    return [
+      { id: 'mean:' + name, name, type: 'line', z: 3, showSymbol: points.length < 40, symbolSize: 5,
+        itemStyle: { color }, lineStyle: { color, width: 2 }, data: points.map(p => [p.step, p.mean]) },
+      { id: stack + ':lower', name, type: 'line', stack, z: 1, silent: true, symbol: 'none', itemStyle: { color },
+        lineStyle: hidden, tooltip: { show: false }, data: points.map(p => [p.step, p.mean - sd(p)]) },
+      { id: stack + ':width', name, type: 'line', stack, z: 1, silent: true, symbol: 'none', itemStyle: { color },
+        lineStyle: hidden, areaStyle: { color, opacity: 0.18 }, tooltip: { show: false },
+        data: points.map(p => [p.step, 2 * sd(p)]) }];
+  }
+
+  /** A configuration as flat rows (field, text), arrays joined, nested objects by dotted path. */
+  function flatConfig(cfg, prefix = '', out = new Map()) {
+    Object.entries(cfg || {}).forEach(([k, v]) => {
+      const key = prefix + k;
+      if (v && typeof v === 'object' && !Array.isArray(v)) flatConfig(v, key + '.', out);
+      else out.set(key, v === null || v === undefined ? '' : Array.isArray(v) ? (v.length > 12 ? v.slice(0, 12).join(', ') + ` … (${v.length})` : v.join(', ')) : String(v));
+    });
+    return out;
+  }
+
   /** Exponential moving average of y (weight w of the past, 0 = raw), as TensorBoard smooths, bias-corrected. */
   function smooth(points, w) {
     if (!w) return points;
@@ -316,5 +346,6 @@ const SL = (() => {
   else servicesBanner();
 
   return { api, follow, liveIndicator, throttle, fmt, tick, esc, param, statusBadge, progressBar, token, setToken, chart,
-    gridLine, frame, axis, smooth, csv, download, wrapTable, showChart, runOptions, orderCuts, runLabel, tagChips, onHealth, PALETTE, NAV };
+    gridLine, frame, axis, smooth, csv, download, wrapTable, showChart, runOptions, orderCuts, runLabel, tagChips, onHealth, PALETTE, NAV,
+    bandSeries, flatConfig };
 })();
