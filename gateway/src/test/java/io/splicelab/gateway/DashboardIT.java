@@ -395,8 +395,8 @@ class DashboardIT {
         assertEquals(6, points("curve-test"), "three checkpoints per variant");
         assertEquals(8, points("curve-loss"), "four progress points per variant");
         assertEquals(Boolean.TRUE, js("const o = echarts.getInstanceByDom(document.getElementById('curve-test')).getOption();"
-                + "const bands = o.series.filter(s => s.areaStyle);"
-                + "return bands.length === 2 && bands.every(s => s.data.length === 3 && s.data.some(d => d[1] > 0))"
+                + "const bands = o.series.filter(s => String(s.id).startsWith('band:'));"
+                + "return bands.length === 2 && bands.every(s => s.data.length === 3 && s.data.some(d => d[2] > d[1]))"
                 + " && o.series.filter(s => String(s.id).startsWith('mean:')).map(s => s.name).join() === 'baseline,frozen'"
                 + " && document.querySelectorAll('#curve-test svg path').length > 4;"),
                 "a filled band (mean - sd to mean + sd) and a mean line per variant");
