@@ -14,7 +14,7 @@
   async function list() {
     const all = await api('/api/experiments');
     document.querySelector('#experiments tbody').innerHTML = all.map(e => `<tr><td><a class="mono" href="/claims.html?id=${encodeURIComponent(e.experimentId)}">${esc(e.experimentId)}</a></td>`
-      + `<td>${esc(e.name)}</td><td>${esc(e.kind)}</td><td>${esc(e.variants.join(', '))}</td><td>${esc(e.seeds.join(', '))}</td>`
+      + `<td><a href="/experiment.html?id=${encodeURIComponent(e.experimentId)}">${esc(e.name)}</a></td><td>${esc(e.kind)}</td><td>${esc(e.variants.join(', '))}</td><td>${esc(e.seeds.join(', '))}</td>`
       + `<td>${e.settled}/${e.runs}</td><td class="muted">${esc(e.createdAt)}</td></tr>`).join('');
     document.getElementById('experiments-empty').hidden = all.length > 0;
   }
@@ -23,7 +23,7 @@
     const [e, report] = await Promise.all([api(`/api/experiments/${encodeURIComponent(id)}`),
       api(`/api/experiments/${encodeURIComponent(id)}/claims`)]);
     document.getElementById('experiment-card').hidden = false;
-    document.getElementById('exp-name').textContent = e.name;
+    document.getElementById('exp-name').innerHTML = `<a href="/experiment.html?id=${encodeURIComponent(e.experimentId)}">${esc(e.name)}</a>`;
     document.getElementById('exp-id').textContent = e.experimentId;
     document.getElementById('exp-status').textContent = `${e.status} · ${e.settled}/${e.runs} runs settled`;
     document.querySelector('#variants tbody').innerHTML = e.variants.map(v => {

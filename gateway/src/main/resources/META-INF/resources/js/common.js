@@ -148,6 +148,41 @@ const SL = (() => {
     return o;
   }
 
+  /**
+   * A mean ± sd band of one series: the mean as a line, the band as a filled polygon between mean − sd and mean + sd
+   * (a custom series, so it is in the SVG and PNG exports too); where sd is missing (one seed) the band is only the
+   * mean. Both series carry the name, so the legend toggles line and band together. points: [{step, mean, sd}]; the
+   * mean series' id is 'mean:' + name, the band's 'band:' + name with data [step, mean − sd, mean + sd].
+   */
+  function bandSeries(name, color, points) {
+    const sd = p => (p.sd === null || p.sd === undefined || !Number.isFinite(p.sd)) ? 0 : p.sd;
+    const rows = points.map(p => [p.step, p.mean - sd(p), p.mean + sd(p)]);
+    return [
+      { id: 'mean:' + name, name, type: 'line', z: 3, showSymbol: points.length < 40, symbolSize: 5,
+        itemStyle: { color }, lineStyle: { color, width: 2 }, data: points.map(p => [p.step, p.mean]) },
+      { id: 'band:' + name, name, type: 'custom', z: 1, silent: true, itemStyle: { color }, tooltip: { show: false },
+        encode: { x: 0, y: [1, 2] }, data: rows,
+        renderItem: (params, api) => {
+          if (params.dataIndex !== 0 || !rows.length) return null;
+          const box = params.coordSys; // a fixed axis (accuracy in [0, 1]) clips the band, not the page
+          const clip = ([x, y]) => [x, Math.min(box.y + box.height, Math.max(box.y, y))];
+          const upper = rows.map(r => clip(api.coord([r[0], r[2]])));
+          const lower = rows.map(r => clip(api.coord([r[0], r[1]]))).reverse();
+          return { type: 'polygon', silent: true, shape: { points: upper.concat(lower) },
+            style: { fill: color, opacity: 0.18 } };
+        } }];
+  }
+
+  /** A configuration as flat rows (field, text), arrays joined, nested objects by dotted path. */
+  function flatConfig(cfg, prefix = '', out = new Map()) {
+    Object.entries(cfg || {}).forEach(([k, v]) => {
+      const key = prefix + k;
+      if (v && typeof v === 'object' && !Array.isArray(v)) flatConfig(v, key + '.', out);
+      else out.set(key, v === null || v === undefined ? '' : Array.isArray(v) ? (v.length > 12 ? v.slice(0, 12).join(', ') + ` … (${v.length})` : v.join(', ')) : String(v));
+    });
+    return out;
+  }
+
   /** Exponential moving average of y (weight w of the past, 0 = raw), as TensorBoard smooths, bias-corrected. */
   function smooth(points, w) {
     if (!w) return points;
@@ -316,5 +351,6 @@ const SL = (() => {
   else servicesBanner();
 
   return { api, follow, liveIndicator, throttle, fmt, tick, esc, param, statusBadge, progressBar, token, setToken, chart,
-    gridLine, frame, axis, smooth, csv, download, wrapTable, showChart, runOptions, orderCuts, runLabel, tagChips, onHealth, PALETTE, NAV };
+    gridLine, frame, axis, smooth, csv, download, wrapTable, showChart, runOptions, orderCuts, runLabel, tagChips, onHealth, PALETTE, NAV,
+    bandSeries, flatConfig };
 })();

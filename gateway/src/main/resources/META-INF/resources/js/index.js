@@ -73,6 +73,10 @@
     document.querySelector('#groups tbody').innerHTML = groups.map(g => `<tr><td><a class="mono" href="/group.html?id=${encodeURIComponent(g.groupId)}">${esc(g.groupId)}</a></td>`
       + `<td>${esc(g.name)}</td><td>${esc(g.factor)}</td><td>${g.runs}</td><td class="muted">${new Date(g.createdAt).toLocaleString()}</td></tr>`).join('');
     document.getElementById('groups-empty').hidden = groups.length > 0;
+    const experiments = await api('/api/experiments');
+    document.querySelector('#experiments tbody').innerHTML = experiments.map(x => `<tr data-experiment="${esc(x.experimentId)}"><td><a href="/experiment.html?id=${encodeURIComponent(x.experimentId)}">${esc(x.name)}</a> <span class="mono muted">${esc(x.experimentId)}</span></td>`
+      + `<td>${esc(x.variants.join(', '))}</td><td>${esc(x.seeds.join(', '))}</td><td>${x.settled}/${x.runs}</td><td class="muted">${new Date(x.createdAt).toLocaleString()}</td></tr>`).join('');
+    document.getElementById('experiments-empty').hidden = experiments.length > 0;
   }
   const reloadSoon = throttle(() => load().catch(e => console.warn('reload failed', e)), 1000);
 

@@ -53,8 +53,9 @@
     document.getElementById('cancel').hidden = finished;
     document.getElementById('run-status').innerHTML = statusBadge(r.status)
       + (r.cancelRequested && !finished ? ' <span id="cancel-pending" class="muted" style="font-size:13px">cancel requested</span>' : '');
-    document.getElementById('group-link').innerHTML = r.groupId
-      ? `<a class="mono" style="font-size:13px" href="/group.html?id=${encodeURIComponent(r.groupId)}">group ${esc(r.groupId)}</a>` : '';
+    document.getElementById('group-link').innerHTML = (r.groupId
+      ? `<a class="mono" style="font-size:13px" href="/group.html?id=${encodeURIComponent(r.groupId)}">group ${esc(r.groupId)}</a>` : '')
+      + (r.experimentId ? ` <a id="experiment-link" class="mono" style="font-size:13px" href="/experiment.html?id=${encodeURIComponent(r.experimentId)}">experiment ${esc(r.experimentId)}</a>` : '');
     const cfg = r.config || {};
     document.getElementById('summary').innerHTML = [
       ['progress', progressBar(r.step, r.totalSteps)], ['loss', fmt(r.loss)], ['train batch accuracy', fmt(r.trainBatchAccuracy)],
@@ -585,15 +586,7 @@
   }
 
   // ---------- configuration, and its diff with another run ----------
-  /** A configuration as flat rows (field, text), arrays joined, nested objects by dotted path. */
-  function flatConfig(cfg, prefix = '', out = new Map()) {
-    Object.entries(cfg || {}).forEach(([k, v]) => {
-      const key = prefix + k;
-      if (v && typeof v === 'object' && !Array.isArray(v)) flatConfig(v, key + '.', out);
-      else out.set(key, v === null || v === undefined ? '' : Array.isArray(v) ? (v.length > 12 ? v.slice(0, 12).join(', ') + ` … (${v.length})` : v.join(', ')) : String(v));
-    });
-    return out;
-  }
+  const flatConfig = SL.flatConfig;
 
   function renderConfig() {
     const mine = flatConfig(S.run && S.run.config);

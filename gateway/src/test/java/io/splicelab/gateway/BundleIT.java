@@ -128,13 +128,14 @@ class BundleIT {
         JsonNode paths = EventCodec.mapper().readTree(given().queryParam("format", "json").get("/q/openapi").asString())
                 .path("paths");
         for (String path : List.of("/api/runs", "/api/groups", "/api/runs/{id}/checkpoints", "/api/runs/{id}/progress",
-                "/api/runs/{id}/summaries", "/api/runs/{id}/stats")) {
+                "/api/runs/{id}/summaries", "/api/runs/{id}/stats", "/api/experiments/{id}/curves")) {
             JsonNode get = paths.path(path).path("get");
             assertTrue(get.path("responses").path("200").path("content").has("text/csv"), path + ": " + get);
             assertTrue(get.path("description").asText().contains("text/csv"), path + ": " + get);
             assertTrue(get.toString().contains("\"format\""), path + " documents ?format: " + get);
         }
-        for (String path : List.of("/api/runs/{id}/bundle", "/api/groups/{id}/bundle")) {
+        for (String path : List.of("/api/runs/{id}/bundle", "/api/groups/{id}/bundle",
+                "/api/experiments/{id}/bundle")) {
             JsonNode get = paths.path(path).path("get");
             assertTrue(get.path("responses").path("200").path("content").has("application/zip"), path + ": " + get);
             assertTrue(get.path("responses").has("413"), path + ": " + get);
@@ -235,5 +236,67 @@ class BundleIT {
         assertEquals(groupId, manifest.path("id").asText());
 
         given().get("/api/groups/grp-nope/bundle").then().statusCode(404).contentType("application/problem+json");
+    }
+
+    @Test
+    void anExperimentsBundleHoldsItsDefinitionFiguresCurvesAndEachRun() throws IOException {
+        String name = "bundled experiment " + System.nanoTime();
+        Response accepted = authed().contentType(ContentType.JSON).body("{\"name\":\"" + name + "\",\"base\":"
+                + "{\"steps\":40,\"checkpointInterval\":20},\"variants\":{\"baseline\":{},\"slow\":"
+                + "{\"learningRate\":0.01}},\"seeds\":[1]}").post("/api/experiments");
+        accepted.then().statusCode(202);
+        String id = accepted.path("experimentId");
+        List<String> runIds = accepted.path("runs.runId");
+        runIds.forEach(ItSupport::awaitRun);
+        for (int i = 0; i < runIds.size(); i++) {
+            String runId = runIds.get(i);
+            publish(TRAINER.wrap(runId, new RunProgress(runId, 10, 40, 2.0 - i, 0.2, 0.05, 100)));
+            publish(TRAINER.wrap(runId, checkpoint(runId, 20, 1)));
+            publish(SPLICER.wrap(runId, cell(runId, "stem", "test", 20, 20, 0.6 + 0.1 * i)));
+        }
+        String last = runIds.get(1);
+        await(() -> given().get("/api/runs/" + last + "/hybrids").path("cells.size()").equals(1)
+                && given().get("/api/runs/" + last + "/progress").path("size()").equals(1), "the runs' rows");
+
+        Response r = given().get("/api/experiments/" + id + "/bundle");
+        r.then().statusCode(200).contentType("application/zip")
+                .header("Content-Disposition", containsString(id + "-bundle.zip"));
+        Map<String, byte[]> files = unzip(r.asByteArray());
+        List<String> expected = new java.util.ArrayList<>(List.of("experiment.json", "variants.csv", "curves.json",
+                "curves.csv", "runs.csv"));
+        for (String runId : runIds) {
+            RUN_FILES.forEach(f -> expected.add("runs/" + runId + "/" + f));
+        }
+        expected.add("manifest.json");
+        assertEquals(expected, List.copyOf(files.keySet()));
+        JsonNode experiment = EventCodec.mapper().readTree(text(files, "experiment.json"));
+        assertEquals(name, experiment.path("name").asText());
+        assertEquals(0.01, experiment.path("variants").get(1).path("patch").path("learningRate").asDouble());
+        assertEquals(40, experiment.path("base").path("steps").asInt());
+        List<String> variants = text(files, "variants.csv").lines().toList();
+        assertEquals("experimentId,variant,figure,cut,evalSet,n,mean,sd,se", variants.get(0));
+        assertTrue(variants.contains(id + ",slow,testAccuracy,,,1,0.7,,"), variants.toString());
+        List<String> curves = text(files, "curves.csv").lines().toList();
+        assertEquals("experimentId,variant,metric,step,n,mean,sd,se", curves.get(0));
+        assertTrue(curves.contains(id + ",baseline,testAccuracy,20,1,0.6,,"), curves.toString());
+        assertTrue(curves.contains(id + ",slow,loss,10,1,1.0,,"), curves.toString());
+        assertEquals("baseline", EventCodec.mapper().readTree(text(files, "curves.json")).path("variants").get(0)
+                .path("name").asText());
+        List<String> runs = text(files, "runs.csv").lines().toList();
+        assertTrue(runs.get(0).startsWith("experimentId,variant,seed,runId,status,"), runs.get(0));
+        assertTrue(runs.get(1).startsWith(id + ",baseline,1," + runIds.get(0) + ","), runs.get(1));
+        assertTrue(runs.get(2).startsWith(id + ",slow,1," + runIds.get(1) + ","), runs.get(2));
+        assertEquals(id, EventCodec.mapper().readTree(text(files, "runs/" + runIds.get(0) + "/run.json"))
+                .path("experimentId").asText(), "a run names its experiment");
+        JsonNode manifest = EventCodec.mapper().readTree(text(files, "manifest.json"));
+        assertEquals("experiment", manifest.path("kind").asText());
+        assertEquals(id, manifest.path("id").asText());
+        // by name too; an unknown experiment is a problem
+        given().get("/api/experiments/" + name + "/bundle").then().statusCode(200).contentType("application/zip");
+        given().get("/api/experiments/exp-000000000000/bundle").then().statusCode(404)
+                .contentType("application/problem+json");
+        given().get("/api/experiments/no such experiment/bundle").then().statusCode(404)
+                .contentType("application/problem+json");
+        authed().delete("/api/experiments/" + id).then().statusCode(204);
     }
 }

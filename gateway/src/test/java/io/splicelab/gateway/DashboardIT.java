@@ -331,7 +331,85 @@ class DashboardIT {
         publish(TRAINER.wrap(members.get(1), new RunCancelled(members.get(1), 0)));
         waitFor("status CANCELLED", d -> d.findElement(By.id("run-status")).getText().equals("CANCELLED"));
         assertNoConsoleErrors("the cancelled run's page");
+
+        anExperimentComparesItsVariantsWithBandsOverSeeds();
         assertEquals(List.of(), LAYOUT, "layout problems (screenshots in " + SCREENSHOTS.toAbsolutePath() + ")");
+    }
+
+    /**
+     * An experiment of two variants x two seeds, launched through the API, played on the broker (progress,
+     * checkpoints, diagonal and off-diagonal hybrid cells, a corrupted set, completion), then its page: the figures
+     * per variant with mean ± sd, curves with a band per variant, a link from a member run's page.
+     */
+    private void anExperimentComparesItsVariantsWithBandsOverSeeds() throws Exception {
+        int[] steps = {0, 20, 40};
+        String name = "width sweep " + (System.nanoTime() % 100000);
+        var accepted = ItSupport.authed().contentType(ContentType.JSON).body("{\"name\":\"" + name + "\","
+                + "\"base\":{\"steps\":40,\"checkpointInterval\":20},\"variants\":{\"baseline\":{},"
+                + "\"frozen\":{\"freezeCut\":\"stage1\",\"freezeStep\":10}},\"seeds\":[1,2]}").post("/api/experiments");
+        accepted.then().statusCode(202);
+        String experimentId = accepted.path("experimentId");
+        List<String> runIds = accepted.path("runs.runId");
+        runIds.forEach(ItSupport::awaitRun);
+        for (int i = 0; i < runIds.size(); i++) {
+            String runId = runIds.get(i);
+            int variant = i / 2;
+            int seed = i % 2 + 1;
+            publish(TRAINER.wrap(runId, new RunStarted(runId, CONFIG, List.of(0, 20, 40))));
+            for (int t = 10; t <= 40; t += 10) {
+                publish(TRAINER.wrap(runId, new RunProgress(runId, t, 40, 2.0 - 0.03 * t + 0.1 * seed + 0.2 * variant,
+                        0.2 + 0.012 * t + 0.03 * seed - 0.05 * variant, 0.1, 100)));
+            }
+            for (int k = 0; k < steps.length; k++) {
+                publish(TRAINER.wrap(runId, checkpoint(runId, steps[k], k)));
+            }
+            for (int a = 0; a < steps.length; a++) {
+                for (int b = 0; b < steps.length; b++) {
+                    double acc = 0.35 + 0.2 * Math.min(a, b) + 0.05 * seed - 0.1 * variant;
+                    publish(SPLICER.wrap(runId, cell(runId, "stem", "test", steps[a], steps[b], a == b ? acc : acc * 0.95)));
+                }
+                publish(SPLICER.wrap(runId, cell(runId, "stem", "fog-3", steps[a], steps[a],
+                        0.3 + 0.1 * a + 0.02 * seed - 0.05 * variant)));
+            }
+            publish(TRAINER.wrap(runId, new RunCompleted(runId, 40, 3, 0.9)));
+            publish(SPLICER.wrap(runId, new GridProgress(runId, 40, 12, 12, 36, 36, 3, GridProgress.COMPLETE, null)));
+        }
+        ItSupport.await(() -> "finished".equals(given().get("/api/experiments/" + experimentId).path("status")),
+                "the experiment settled");
+
+        driver.get(base + "experiment.html?id=" + experimentId);
+        waitFor("the experiment's name", d -> d.findElement(By.id("exp-name")).getText().equals(name));
+        waitFor("the figures per variant, mean ± sd over two seeds", d -> {
+            String t = d.findElement(By.id("figures")).getText();
+            return t.contains("final test accuracy 0.825 ± 0.035 (n=2) 0.725 ± 0.035 (n=2)")
+                    && t.contains("TC · stem · test");
+        });
+        assertTrue(driver.findElement(By.id("base-config")).getText().contains("checkpointInterval 20"));
+        assertTrue(driver.findElement(By.id("variants")).getText().contains("{\"freezeCut\":\"stage1\",\"freezeStep\":10}"));
+        assertEquals(4, driver.findElements(By.cssSelector("#members tbody tr a[href^='/run.html?id=']")).size());
+        assertTrue(driver.findElement(By.id("claims-link")).getAttribute("href").endsWith("/claims.html?id=" + experimentId));
+        for (String curve : List.of("curve-test", "curve-loss", "curve-batch", "curve-corrupted")) {
+            waitFor("a band per variant on " + curve, d -> Integer.parseInt(d.findElement(By.id(curve))
+                    .getAttribute("data-bands")) == 2);
+        }
+        assertEquals(6, points("curve-test"), "three checkpoints per variant");
+        assertEquals(8, points("curve-loss"), "four progress points per variant");
+        assertEquals(Boolean.TRUE, js("const o = echarts.getInstanceByDom(document.getElementById('curve-test')).getOption();"
+                + "const bands = o.series.filter(s => String(s.id).startsWith('band:'));"
+                + "return bands.length === 2 && bands.every(s => s.data.length === 3 && s.data.some(d => d[2] > d[1]))"
+                + " && o.series.filter(s => String(s.id).startsWith('mean:')).map(s => s.name).join() === 'baseline,frozen'"
+                + " && document.querySelectorAll('#curve-test svg path').length > 4;"),
+                "a filled band (mean - sd to mean + sd) and a mean line per variant");
+        checkPage("experiment");
+
+        // a member run links its experiment; the index lists it
+        driver.get(base + "run.html?id=" + runIds.get(0));
+        waitFor("the run's experiment", d -> d.findElement(By.id("experiment-link")).getText()
+                .equals("experiment " + experimentId));
+        driver.get(base + "index.html");
+        waitFor("the experiment on the index", d -> d.findElement(By.cssSelector("tr[data-experiment='" + experimentId
+                + "'] a")).getAttribute("href").endsWith("/experiment.html?id=" + experimentId));
+        assertNoConsoleErrors("the run and index pages with an experiment");
     }
 
     /** The curves as PNG, SVG and CSV, made in the browser: each button hands a file to the browser. */

@@ -30,6 +30,7 @@ import io.splicelab.model.events.Payloads.GridProgress;
 import io.splicelab.model.events.Payloads.HybridEvaluated;
 import io.splicelab.model.events.Payloads.RunCancelRequested;
 import io.splicelab.model.events.Payloads.RunCompleted;
+import io.splicelab.model.events.Payloads.RunProgress;
 import io.splicelab.model.events.Payloads.RunStarted;
 import io.splicelab.model.events.Payloads.StatsComputed;
 import io.splicelab.model.events.Topics;
@@ -87,6 +88,7 @@ class ExperimentsIT {
             int variant = i / 2;
             int seed = i % 2;
             publish(TRAINER.wrap(runId, new RunStarted(runId, CONFIG, List.of(0, 20, 40))));
+            publish(TRAINER.wrap(runId, new RunProgress(runId, 20, 40, 1.0 + 0.2 * seed, 0.5 + 0.1 * variant, 0.1, 100)));
             for (int k = 0; k < STEPS.length; k++) {
                 publish(TRAINER.wrap(runId, checkpoint(runId, STEPS[k], k)));
             }
@@ -125,6 +127,29 @@ class ExperimentsIT {
                 .body("variants[0].anisotropy.topKShare.mean", closeTo(0.7, 1e-9))
                 .body("variants[1].anisotropy", nullValue())
                 .body("variants[0].runs.settled", everyItem(equalTo(true)));
+        // the curves over training steps: per variant and metric, mean and spread over the seeds at each step
+        doubles().get("/api/experiments/" + id + "/curves").then().statusCode(200).body("experimentId", equalTo(id))
+                .body("metrics", contains("testAccuracy", "corruptedAccuracy", "loss", "trainBatchAccuracy"))
+                .body("variants.name", contains("baseline", "random-labels", "frozen"))
+                .body("variants[0].runs", equalTo(2))
+                .body("variants[0].curves.testAccuracy.step", contains(0, 20, 40))
+                .body("variants[0].curves.testAccuracy[2].n", equalTo(2))
+                .body("variants[0].curves.testAccuracy[2].mean", closeTo(0.855, 1e-9))
+                .body("variants[0].curves.testAccuracy[2].sd", closeTo(Math.sqrt(0.00005), 1e-9))
+                .body("variants[2].curves.corruptedAccuracy[1].mean", closeTo(0.405, 1e-9))
+                .body("variants[1].curves.loss.step", contains(20))
+                .body("variants[1].curves.loss[0].mean", closeTo(1.1, 1e-9))
+                .body("variants[1].curves.loss[0].sd", closeTo(Math.sqrt(0.02), 1e-9))
+                .body("variants[1].curves.trainBatchAccuracy[0].mean", closeTo(0.6, 1e-9));
+        List<String> csv = given().queryParam("format", "csv").get("/api/experiments/" + name + "/curves").then()
+                .statusCode(200).contentType(containsString("text/csv")).extract().asString().lines().toList();
+        assertEquals("experimentId,variant,metric,step,n,mean,sd,se", csv.get(0));
+        assertEquals(id + ",baseline,testAccuracy,0,2,", csv.get(1).substring(0, (id + ",baseline,testAccuracy,0,2,")
+                .length()));
+        given().get("/api/experiments/exp-000000000000/curves").then().statusCode(404)
+                .contentType("application/problem+json");
+        // a run names its experiment
+        given().get("/api/runs/" + runIds.get(0)).then().body("experimentId", equalTo(id));
         // by name as well as by id
         given().get("/api/experiments/" + name).then().statusCode(200).body("experimentId", equalTo(id));
         given().get("/api/experiments").then().statusCode(200).body("experimentId", hasItem(id));

@@ -6,9 +6,13 @@ import io.splicelab.gateway.claims.ClaimsReport;
 import io.splicelab.gateway.claims.ClaimsText;
 import io.splicelab.gateway.experiments.ExperimentViews.ExperimentAccepted;
 import io.splicelab.gateway.experiments.ExperimentViews.ExperimentCancelled;
+import io.splicelab.gateway.experiments.ExperimentViews.ExperimentCurvesView;
 import io.splicelab.gateway.experiments.ExperimentViews.ExperimentDetail;
 import io.splicelab.gateway.experiments.ExperimentViews.ExperimentRequest;
 import io.splicelab.gateway.experiments.ExperimentViews.ExperimentSummary;
+import io.splicelab.gateway.exports.CsvNegotiation;
+import io.splicelab.gateway.exports.ExperimentTables;
+import io.splicelab.gateway.exports.TidyCsv;
 import io.splicelab.gateway.readmodel.ExperimentEntity;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -18,6 +22,8 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.List;
@@ -86,6 +92,30 @@ public class ExperimentResource {
             mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public ExperimentDetail get(@Parameter(description = "the experiment's id or name") @PathParam("id") String id) {
         return experiments.detail(id);
+    }
+
+    @GET
+    @Path("/{id}/curves")
+    @Produces({MediaType.APPLICATION_JSON, TidyCsv.MEDIA_TYPE})
+    @Operation(summary = "An experiment's curves over training steps, per variant over its seeds", description = "By "
+            + "id or by name. Per variant and metric, one point per step: the seeds with a value there (n), their "
+            + "mean, standard deviation and standard error (sd and se null with one seed). Metrics: testAccuracy and "
+            + "corruptedAccuracy (mean over the corrupted sets) at each checkpoint, from its diagonal hybrid cell "
+            + "(BatchNorm carry when there); loss and trainBatchAccuracy at each progress point. Seeds are matched by "
+            + "step. CSV with Accept: text/csv or ?format=csv: one row per point, experimentId,variant,metric,step,n,"
+            + "mean,sd,se.")
+    @APIResponse(responseCode = "200", description = "The curves", content = {
+            @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ExperimentCurvesView.class)),
+            @Content(mediaType = TidyCsv.MEDIA_TYPE)})
+    @APIResponse(responseCode = "404", description = "Unknown experiment", content = @Content(
+            mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public Response curves(@Parameter(description = "the experiment's id or name") @PathParam("id") String id,
+            @Parameter(description = CsvNegotiation.FORMAT) @QueryParam("format") String format,
+            @Context HttpHeaders headers) {
+        boolean csv = CsvNegotiation.wantsCsv(format, headers);
+        ExperimentCurvesView view = experiments.curves(id);
+        return csv ? CsvNegotiation.csv(ExperimentTables.curves(view), view.experimentId() + "-curves.csv")
+                : Response.ok(view, MediaType.APPLICATION_JSON).build();
     }
 
     @GET

@@ -91,4 +91,32 @@ public final class ExperimentViews {
     /** The answer to a cancel request: the cancel commands of the unfinished runs are in Kafka. */
     public record ExperimentCancelled(String experimentId, List<String> cancelled) {
     }
+
+    /**
+     * An experiment's curves over training steps, per variant ({@link ExperimentCurves}).
+     *
+     * @param metrics the metrics every variant has a curve of, in this order: {@code testAccuracy} and
+     *     {@code corruptedAccuracy} per checkpoint (diagonal hybrid cells), {@code loss} and {@code trainBatchAccuracy}
+     *     per progress point
+     * @param variants in the order of the request
+     */
+    public record ExperimentCurvesView(String experimentId, String name, List<String> metrics,
+            List<VariantCurves> variants) {
+    }
+
+    /**
+     * One variant's curves.
+     *
+     * @param runs the variant's runs (seeds) in the read model
+     * @param curves by metric, one point per step in step order
+     */
+    public record VariantCurves(String name, int runs, Map<String, List<CurvePoint>> curves) {
+    }
+
+    /**
+     * A metric at a step over the seeds that have it: how many, the mean, the sample standard deviation and the
+     * standard error (both null with one seed).
+     */
+    public record CurvePoint(int step, int n, double mean, Double sd, Double se) {
+    }
 }

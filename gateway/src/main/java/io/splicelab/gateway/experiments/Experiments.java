@@ -11,15 +11,18 @@ import io.splicelab.gateway.claims.ClaimsReport;
 import io.splicelab.gateway.experiments.ExperimentPlan.PlannedRun;
 import io.splicelab.gateway.experiments.ExperimentViews.ExperimentAccepted;
 import io.splicelab.gateway.experiments.ExperimentViews.ExperimentCancelled;
+import io.splicelab.gateway.experiments.ExperimentViews.ExperimentCurvesView;
 import io.splicelab.gateway.experiments.ExperimentViews.ExperimentDetail;
 import io.splicelab.gateway.experiments.ExperimentViews.ExperimentRequest;
 import io.splicelab.gateway.experiments.ExperimentViews.ExperimentSummary;
 import io.splicelab.gateway.experiments.ExperimentViews.RunRef;
+import io.splicelab.gateway.experiments.ExperimentViews.VariantCurves;
 import io.splicelab.gateway.experiments.ExperimentViews.VariantView;
 import io.splicelab.gateway.readmodel.ExperimentEntity;
 import io.splicelab.gateway.readmodel.ExperimentMemberEntity;
 import io.splicelab.gateway.readmodel.GridProgressEntity;
 import io.splicelab.gateway.readmodel.HybridCellEntity;
+import io.splicelab.gateway.readmodel.ProgressEntity;
 import io.splicelab.gateway.readmodel.RunEntity;
 import io.splicelab.gateway.readmodel.StatsResultEntity;
 import io.splicelab.gateway.readmodel.TcSummaryEntity;
@@ -139,6 +142,41 @@ public class Experiments {
             return new ExperimentDetail(e.id, e.name, e.kind, settled == runs ? "finished" : "running",
                     read(e.baseJson), seeds(e), runs, settled, views, e.createdAt);
         });
+    }
+
+    /**
+     * An experiment's curves over training steps (by id or name): per variant, mean and spread over its seeds at each
+     * step ({@link ExperimentCurves}); 404 when unknown.
+     */
+    public ExperimentCurvesView curves(String idOrName) {
+        return QuarkusTransaction.requiringNew().call(() -> {
+            ExperimentEntity e = require(idOrName);
+            Map<String, List<ExperimentCurves.RunCurves>> byVariant = new LinkedHashMap<>();
+            variants(e).keySet().forEach(v -> byVariant.put(v, new ArrayList<>()));
+            for (ExperimentMemberEntity m : ExperimentMemberEntity.ofExperiment(e.id)) {
+                if (RunEntity.findById(m.runId) == null) {
+                    continue;
+                }
+                List<ExperimentCurves.DiagonalCell> cells = HybridCellEntity.diagonalOfRun(m.runId).stream()
+                        .map(c -> new ExperimentCurves.DiagonalCell(c.cut, c.evalSet, c.bnMode, c.shallowStep,
+                                metrics(c.metricsJson).get("accuracy")))
+                        .toList();
+                List<ExperimentCurves.ProgressPoint> progress = ProgressEntity.ofRun(m.runId).stream()
+                        .map(p -> new ExperimentCurves.ProgressPoint(p.step, p.loss, p.accuracy)).toList();
+                byVariant.computeIfAbsent(m.variant, k -> new ArrayList<>())
+                        .add(ExperimentCurves.ofRun(cells, progress));
+            }
+            List<VariantCurves> variants = new ArrayList<>();
+            byVariant.forEach((variant, runs) -> variants.add(new VariantCurves(variant, runs.size(),
+                    ExperimentCurves.variant(runs))));
+            return new ExperimentCurvesView(e.id, e.name, ExperimentCurves.METRICS, variants);
+        });
+    }
+
+    /** The runs of an experiment (by id or name) in its order (variant-major, then seed); 404 when unknown. */
+    public List<RunRef> members(String idOrName) {
+        return QuarkusTransaction.requiringNew().call(() -> ExperimentMemberEntity.ofExperiment(require(idOrName).id)
+                .stream().map(m -> new RunRef(m.runId, m.variant, m.seed)).toList());
     }
 
     /** The paper's claims judged on an experiment (by id or name); 404 when unknown. */

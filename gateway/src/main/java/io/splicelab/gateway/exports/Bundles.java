@@ -3,6 +3,10 @@ package io.splicelab.gateway.exports;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.splicelab.edge.problem.Problem;
 import io.splicelab.edge.problem.ProblemException;
+import io.splicelab.gateway.experiments.ExperimentViews.ExperimentCurvesView;
+import io.splicelab.gateway.experiments.ExperimentViews.ExperimentDetail;
+import io.splicelab.gateway.experiments.ExperimentViews.RunRef;
+import io.splicelab.gateway.experiments.Experiments;
 import io.splicelab.gateway.groups.ExperimentGroups;
 import io.splicelab.gateway.groups.GroupViews.GroupDetail;
 import io.splicelab.gateway.hybrids.HybridCsv;
@@ -25,7 +29,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * What goes into a bundle, the zip of everything the gateway knows about a run or a set of runs: per run its
- * configuration and every JSON and CSV view ({@link #runEntries}); for a set of runs (a group, later an experiment)
+ * configuration and every JSON and CSV view ({@link #runEntries}); for a set of runs (a group, an experiment)
  * its own description first and each run under {@code runs/<runId>/} ({@link #ofRuns}). Two budgets keep a huge run
  * from exhausting the gateway: before anything is written, the rows the views will hold (hybrid cells, progress
  * points, checkpoints, summaries, analysis results) are counted against {@code splicelab.exports.bundle.max-rows}
@@ -38,15 +42,17 @@ public class Bundles {
 
     private final RunQueries runs;
     private final ExperimentGroups groups;
+    private final Experiments experiments;
     private final ObjectMapper json;
     private final long maxRows;
     private final long maxBytes;
 
-    public Bundles(RunQueries runs, ExperimentGroups groups, ObjectMapper json,
+    public Bundles(RunQueries runs, ExperimentGroups groups, Experiments experiments, ObjectMapper json,
             @ConfigProperty(name = "splicelab.exports.bundle.max-rows", defaultValue = "200000") long maxRows,
             @ConfigProperty(name = "splicelab.exports.bundle.max-mb", defaultValue = "512") long maxMb) {
         this.runs = runs;
         this.groups = groups;
+        this.experiments = experiments;
         this.json = json;
         this.maxRows = maxRows;
         this.maxBytes = maxMb * MB;
@@ -71,6 +77,24 @@ public class Bundles {
         List<BundleEntry> head = List.of(json("group.json", () -> group),
                 csv("runs.csv", () -> RunTables.groupRuns(group)));
         return ofRuns("group", groupId, head, members.stream().map(RunSummary::runId).toList());
+    }
+
+    /**
+     * An experiment's bundle: {@code experiment.json} (its definition and per-variant comparison),
+     * {@code variants.csv}, {@code curves.json}/{@code .csv}, {@code runs.csv} (its runs with their variant and seed),
+     * then each run; 404 for an unknown experiment (by id or name).
+     */
+    public BundleWriter.Bundle ofExperiment(String idOrName) {
+        ExperimentDetail detail = experiments.detail(idOrName); // 404 first
+        ExperimentCurvesView curves = experiments.curves(detail.experimentId());
+        List<RunRef> members = experiments.members(detail.experimentId());
+        List<String> runIds = members.stream().map(RunRef::runId).toList();
+        List<BundleEntry> head = List.of(json("experiment.json", () -> detail),
+                csv("variants.csv", () -> ExperimentTables.variants(detail)),
+                json("curves.json", () -> curves),
+                csv("curves.csv", () -> ExperimentTables.curves(curves)),
+                csv("runs.csv", () -> ExperimentTables.runs(detail.experimentId(), members, runs.summaries(runIds))));
+        return ofRuns("experiment", detail.experimentId(), head, runIds);
     }
 
     /**

@@ -26,6 +26,11 @@ public class ExperimentMemberEntity extends RunKeyedRow {
         return list("experimentId", Sort.ascending("position"), experimentId);
     }
 
+    /** The run's membership, empty when the run is in no experiment. */
+    public static java.util.Optional<ExperimentMemberEntity> ofRun(String runId) {
+        return findByIdOptional(runId);
+    }
+
     public static long countOf(String experimentId) {
         return count("experimentId", experimentId);
     }

@@ -7,6 +7,7 @@ import io.splicelab.gateway.hybrids.HybridGrid;
 import io.splicelab.edge.problem.ProblemException;
 import io.splicelab.gateway.readmodel.CheckpointEntity;
 import io.splicelab.gateway.readmodel.EventLogEntity;
+import io.splicelab.gateway.readmodel.ExperimentMemberEntity;
 import io.splicelab.gateway.readmodel.GroupMemberEntity;
 import io.splicelab.gateway.readmodel.ProgressEntity;
 import io.splicelab.gateway.readmodel.RunStatus;
@@ -175,7 +176,8 @@ public class RunQueries {
         return new RunDetail(r.id, r.status.name(), json(r.configJson), r.step, r.totalSteps, r.loss, r.accuracy,
                 r.imagesPerSecond, checkpoints, HybridCellEntity.countOfRun(runId), grid(runId), r.failure,
                 r.createdAt, r.updatedAt, groupOf(runId), evalSubset(r.configJson), r.finalTestAccuracy,
-                r.finalTestSamples, labels.name(), labels.tags(), labels.notes());
+                r.finalTestSamples, labels.name(), labels.tags(), labels.notes(),
+                ExperimentMemberEntity.ofRun(runId).map(m -> m.experimentId).orElse(null));
     }
 
     /**

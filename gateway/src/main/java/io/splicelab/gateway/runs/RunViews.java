@@ -51,12 +51,13 @@ public final class RunViews {
      * @param name the name a researcher gave the run ({@code PATCH /api/runs/{id}}), null when none
      * @param tags its tags, empty when none
      * @param notes notes on the run, null when none
+     * @param experimentId the experiment the run is a variant x seed of, null when none
      */
     public record RunDetail(String runId, String status, JsonNode config, Integer step, Integer totalSteps,
             Double loss, Double trainBatchAccuracy, Double imagesPerSecond, List<CheckpointView> checkpoints,
             long cells, GridView grid, String failure, Instant createdAt, Instant updatedAt, String groupId,
             String evalSubset, Double testAccuracy, Integer testSamples, String name, List<String> tags,
-            String notes) {
+            String notes, String experimentId) {
         /** The latest training minibatch's accuracy, under its old name; not in the JSON. */
         @Deprecated
         @JsonIgnore
