@@ -61,7 +61,8 @@
       ['progress', progressBar(r.step, r.totalSteps)], ['loss', fmt(r.loss)], ['train batch accuracy', fmt(r.trainBatchAccuracy)],
       ['test accuracy', r.testAccuracy === null || r.testAccuracy === undefined ? '–'
         : `${fmt(r.testAccuracy)} <span class="muted">(final checkpoint, ${esc(r.testSamples)} test images)</span>`],
-      ['img/s', fmt(r.imagesPerSecond, 0)], ['checkpoints', S.checkpoints.size], ['hybrid cells', `<output id="cell-count">${S.cells.size}</output>`],
+      ['img/s', fmt(r.imagesPerSecond, 0)],
+      ['recoveries', `<span id="recoveries" title="steps whose loss or gradient was not finite, rolled back and replayed (docs/science.md section 8)">${r.recoveries === null || r.recoveries === undefined ? '–' : esc(r.recoveries)}</span>`], ['checkpoints', S.checkpoints.size], ['hybrid cells', `<output id="cell-count">${S.cells.size}</output>`],
       ['grid', `<output id="grid-line">${gridLine(r.grid)}</output>`],
       ['network', esc((cfg.architecture || '?') + ' ×' + (cfg.widthMultiplier || '?'))], ['dataset', esc(cfg.dataset || '?')],
       ['learning rate', esc(cfg.learningRate === undefined ? '?' : cfg.learningRate)], ['seed', esc(cfg.seed)],
@@ -672,7 +673,8 @@
         // the event's accuracy is the training minibatch's: the API's trainBatchAccuracy
         S.progress.set(d.step, Object.assign({ trainBatchAccuracy: d.accuracy }, d));
         if (r.step === null || r.step === undefined || d.step >= r.step) Object.assign(r, { step: d.step, totalSteps: d.totalSteps,
-          loss: d.loss, trainBatchAccuracy: d.accuracy, imagesPerSecond: d.imagesPerSecond });
+          loss: d.loss, trainBatchAccuracy: d.accuracy, imagesPerSecond: d.imagesPerSecond,
+          recoveries: Math.max(r.recoveries || 0, d.recoveries || 0) });
         if (r.status === 'REQUESTED') r.status = 'RUNNING';
         break;
       case 'io.splicelab.run.started':

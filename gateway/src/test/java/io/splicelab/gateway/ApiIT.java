@@ -212,7 +212,7 @@ class ApiIT {
     void gridAsCsvSummariesProgressCheckpointsAndPluggedInStats() {
         String runId = startedRun("csv");
         publish(TRAINER.wrap(runId, new RunProgress(runId, 10, 100, 2.0, 0.2, 0.05, 100)));
-        publish(TRAINER.wrap(runId, new RunProgress(runId, 20, 100, 1.5, 0.4, 0.05, 100)));
+        publish(TRAINER.wrap(runId, new RunProgress(runId, 20, 100, 1.5, 0.4, 0.05, 100, 2)));
         publish(TRAINER.wrap(runId, checkpoint(runId, 0, 0)));
         publish(TRAINER.wrap(runId, checkpoint(runId, 50, 1)));
         publish(SPLICER.wrap(runId, cell(runId, "stem", "test", 0, 50, 0.7)));
@@ -245,7 +245,11 @@ class ApiIT {
                 .body("summaries[0].tcScore", equalTo(0.93f)).body("summaries[0].curve.50", equalTo(0.93f))
                 .body("summaries[0].steps", contains(0, 50));
         given().get("/api/runs/" + runId + "/progress").then().body("step", contains(10, 20))
-                .body("loss", contains(2.0f, 1.5f));
+                .body("loss", contains(2.0f, 1.5f)).body("recoveries", contains(0, 2));
+        given().get("/api/runs/" + runId).then().body("recoveries", equalTo(2));
+        assertTrue(given().queryParam("format", "csv").get("/api/runs/" + runId + "/progress").then().statusCode(200)
+                .extract().asString().lines().findFirst().orElseThrow().endsWith(",recoveries"),
+                "the progress CSV carries the count");
         given().get("/api/runs/" + runId + "/checkpoints").then().body("step", contains(0, 50));
         given().get("/api/runs/" + runId + "/stats").then().body("results[0].shape", equalTo("series"))
                 .body("results[0].values.y", contains(0.1f, 0.2f, 0.3f))

@@ -44,7 +44,7 @@ class ComposeConfigTest {
             "quarkus.datasource.jdbc.max-size", "quarkus.hibernate-orm.schema-management.strategy");
 
     /** Variables of the process, read by the JVM launcher, DJL or oneDNN, not by the configuration. */
-    static final Set<String> PROCESS_VARIABLES = Set.of("JAVA_OPTS", "OPT_OUT_TRACKING", "DNNL_MAX_CPU_ISA",
+    static final Set<String> PROCESS_VARIABLES = Set.of("JAVA_OPTS", "OPT_OUT_TRACKING", "DNNL_MAX_CPU_ISA", "ATEN_CPU_CAPABILITY",
             "DJL_CACHE_DIR", "ENGINE_CACHE_DIR", "PYTORCH_LIBRARY_PATH", "PYTORCH_VERSION", "PYTORCH_FLAVOR",
             "NVIDIA_VISIBLE_DEVICES", "NVIDIA_DRIVER_CAPABILITIES");
 
@@ -112,17 +112,20 @@ class ComposeConfigTest {
     }
 
     @Test
-    void djlServicesRunOfflineWithTheIsaCapAndTheirImagesToo() throws IOException {
+    void djlServicesRunOfflineTheTrainerCappedAtAvx2AndTheirImagesToo() throws IOException {
         for (String s : DJL_SERVICES) {
             Map<String, String> env = environment(services.get(s));
             assertEquals("true", env.get("OPT_OUT_TRACKING"), s);
-            assertTrue(String.valueOf(env.get("DNNL_MAX_CPU_ISA")).contains("AVX2"), s);
+            // training meets oneDNN's backward fault (docs/science.md section 8); forward passes get the best ISA
+            String isa = String.valueOf(env.get("DNNL_MAX_CPU_ISA"));
+            assertTrue(s.equals("trainer") ? isa.contains("AVX2") : isa.contains("ALL"), s + ": " + isa);
         }
         for (String module : Set.of("trainer-service", "splicer-service", "stats-service", "gateway")) {
             String dockerfile = Files.readString(root.resolve(module).resolve("src/main/docker/Dockerfile.jvm"));
             assertTrue(dockerfile.contains("-Dai.djl.offline=true"), module);
             assertTrue(dockerfile.contains("OPT_OUT_TRACKING=true"), module);
-            assertTrue(dockerfile.contains("DNNL_MAX_CPU_ISA=AVX2"), module);
+            assertTrue(dockerfile.contains(module.equals("trainer-service") ? "DNNL_MAX_CPU_ISA=AVX2"
+                    : "DNNL_MAX_CPU_ISA=ALL"), module);
             assertTrue(dockerfile.contains("FROM ${MAVEN_IMAGE} AS build") && dockerfile.contains("-pl " + module + " -am"),
                     module + " builds itself from the repository root");
         }

@@ -20,6 +20,8 @@ public class ProgressEntity extends StepScopedRow {
     public double accuracy;
     public double learningRate;
     public double imagesPerSecond;
+    /** The run's recoveries so far (rolled-back non-finite steps); null in rows written before it was kept. */
+    public Integer recoveries;
 
     public static List<ProgressEntity> ofRun(String runId) {
         return list("runId", Sort.ascending("step"), runId);

@@ -130,6 +130,7 @@ public class ReadModelProjector {
                 run.loss = p.loss();
                 run.accuracy = p.accuracy();
                 run.imagesPerSecond = p.imagesPerSecond();
+                run.recoveries = Math.max(run.recoveries == null ? 0 : run.recoveries, p.recoveries());
             }
             if (run.status == RunStatus.REQUESTED) {
                 run.status = RunStatus.RUNNING;
@@ -225,6 +226,7 @@ public class ReadModelProjector {
         e.accuracy = p.accuracy();
         e.learningRate = p.learningRate();
         e.imagesPerSecond = p.imagesPerSecond();
+        e.recoveries = p.recoveries();
         e.persist();
     }
 
@@ -272,7 +274,8 @@ public class ReadModelProjector {
     private static boolean sameProgress(String runId, RunProgress p) {
         return ProgressEntity.find(runId, p.step()).map(e -> e.totalSteps == p.totalSteps() && e.loss == p.loss()
                 && e.accuracy == p.accuracy() && e.learningRate == p.learningRate()
-                && e.imagesPerSecond == p.imagesPerSecond()).orElse(false);
+                && e.imagesPerSecond == p.imagesPerSecond()
+                && java.util.Objects.equals(e.recoveries, p.recoveries())).orElse(false);
     }
 
     private static void upsertGrid(String runId, GridProgress p, Instant time) {

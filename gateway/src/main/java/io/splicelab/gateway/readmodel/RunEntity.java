@@ -41,6 +41,11 @@ public class RunEntity extends PanacheEntityBase {
     /** How many test images {@code finalTestAccuracy} is over. */
     public Integer finalTestSamples;
     public Double imagesPerSecond;
+    /**
+     * Steps of the run whose loss or gradient was not finite and that the trainer rolled back and replayed
+     * (the latest progress's count; null before the first progress that carried one).
+     */
+    public Integer recoveries;
 
     @Column(length = 4000)
     public String failure;

@@ -138,7 +138,7 @@ public class RunQueries {
     public List<ProgressView> progress(String runId) {
         require(runId);
         return ProgressEntity.ofRun(runId).stream().map(p -> new ProgressView(p.step, p.totalSteps, p.loss,
-                p.accuracy, p.learningRate, p.imagesPerSecond)).toList();
+                p.accuracy, p.learningRate, p.imagesPerSecond, p.recoveries)).toList();
     }
 
     public SummariesView summaries(String runId) {
@@ -177,7 +177,7 @@ public class RunQueries {
                 r.imagesPerSecond, checkpoints, HybridCellEntity.countOfRun(runId), grid(runId), r.failure,
                 r.createdAt, r.updatedAt, groupOf(runId), evalSubset(r.configJson), r.finalTestAccuracy,
                 r.finalTestSamples, labels.name(), labels.tags(), labels.notes(),
-                ExperimentMemberEntity.ofRun(runId).map(m -> m.experimentId).orElse(null));
+                ExperimentMemberEntity.ofRun(runId).map(m -> m.experimentId).orElse(null), r.recoveries);
     }
 
     /**

@@ -52,12 +52,14 @@ public final class RunViews {
      * @param tags its tags, empty when none
      * @param notes notes on the run, null when none
      * @param experimentId the experiment the run is a variant x seed of, null when none
+     * @param recoveries steps the trainer found non-finite, rolled back and replayed (docs/science.md section 8);
+     *     null before the first progress
      */
     public record RunDetail(String runId, String status, JsonNode config, Integer step, Integer totalSteps,
             Double loss, Double trainBatchAccuracy, Double imagesPerSecond, List<CheckpointView> checkpoints,
             long cells, GridView grid, String failure, Instant createdAt, Instant updatedAt, String groupId,
             String evalSubset, Double testAccuracy, Integer testSamples, String name, List<String> tags,
-            String notes, String experimentId) {
+            String notes, String experimentId, Integer recoveries) {
         /** The latest training minibatch's accuracy, under its old name; not in the JSON. */
         @Deprecated
         @JsonIgnore
@@ -96,9 +98,11 @@ public final class RunViews {
      * A training-progress point.
      *
      * @param trainBatchAccuracy the accuracy on that step's training minibatch (formerly {@code accuracy})
+     * @param recoveries the run's rolled-back non-finite steps up to this point (docs/science.md section 8); null
+     *     for points recorded before the gateway kept the count
      */
     public record ProgressView(int step, int totalSteps, double loss, double trainBatchAccuracy, double learningRate,
-            double imagesPerSecond) {
+            double imagesPerSecond, Integer recoveries) {
     }
 
     /** The temporal-consistency summaries of a run, one per (cut, evalSet, bnMode). */

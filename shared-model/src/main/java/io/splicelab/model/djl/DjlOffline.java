@@ -14,19 +14,44 @@ public final class DjlOffline {
      * intermittently, on layers whose channel count is not a multiple of 16: it reads padding of its 16-channel
      * blocks that nobody wrote (docs/science.md section 8). Capping the instruction set at AVX2 avoids it;
      * forward passes are not affected. The variable must be in the process environment before PyTorch loads,
-     * so launchers set it.
+     * so launchers set it, per {@link Workload}.
      */
     public static final String DNNL_ISA_VARIABLE = "DNNL_MAX_CPU_ISA";
+
+    /**
+     * What a JVM does with DJL, which decides its default instruction set: training runs backward passes, where
+     * oneDNN's fault lives, so it stays capped at AVX2 (the heap fill guards what the cap does not cover); the
+     * splicer and the stats service run forward passes only, which stayed finite in every check at AVX-512, so
+     * they get the best instruction set the CPU has (the hybrid grid ran 1.8x faster uncapped on AVX-512).
+     */
+    public enum Workload {
+        /** Backward passes: the trainer. */
+        TRAINING,
+        /** Forward passes only: the splicer, the stats service, the gateway's import checks. */
+        INFERENCE
+    }
 
     private DjlOffline() {
     }
 
-    /** Environment every JVM that runs DJL should start with (a user's own value wins). */
-    public static Map<String, String> launchEnvironment() {
+    /**
+     * Environment a JVM that runs DJL for this workload should start with. A value the user set in this
+     * process's environment wins for every workload; otherwise training is capped at AVX2 and inference is not
+     * ({@code ALL}, and ATen left to choose).
+     */
+    public static Map<String, String> launchEnvironment(Workload workload) {
         String isa = System.getenv(DNNL_ISA_VARIABLE);
         String aten = System.getenv("ATEN_CPU_CAPABILITY");
-        return Map.of("OPT_OUT_TRACKING", "true", DNNL_ISA_VARIABLE, isa == null || isa.isBlank() ? "AVX2" : isa,
-                "ATEN_CPU_CAPABILITY", aten == null || aten.isBlank() ? "avx2" : aten);
+        boolean training = workload == Workload.TRAINING;
+        Map<String, String> env = new java.util.LinkedHashMap<>();
+        env.put("OPT_OUT_TRACKING", "true");
+        env.put(DNNL_ISA_VARIABLE, isa != null && !isa.isBlank() ? isa : training ? "AVX2" : "ALL");
+        if (aten != null && !aten.isBlank()) {
+            env.put("ATEN_CPU_CAPABILITY", aten);
+        } else if (training) {
+            env.put("ATEN_CPU_CAPABILITY", "avx2");
+        }
+        return Map.copyOf(env);
     }
 
     /** Sets offline mode, tracking opt-out and a project-owned cache directory, unless already set. */
