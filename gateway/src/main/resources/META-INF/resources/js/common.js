@@ -270,10 +270,22 @@ const SL = (() => {
     });
   }
 
-  /** An ECharts instance (SVG) on the element, resized with the window, with its export buttons. */
+  /**
+   * An ECharts instance (SVG) on the element, resized with the element, with its export buttons. The element, not
+   * the window: a vertical scrollbar that appears narrows every chart by its width without a window resize, and a
+   * chart laid out before it then overhangs its box (its last x label cut).
+   */
   function chart(el) {
     const c = echarts.init(el, null, { renderer: 'svg' });
-    window.addEventListener('resize', () => c.resize());
+    if (typeof ResizeObserver === 'function') {
+      let last = el.clientWidth + 'x' + el.clientHeight;
+      new ResizeObserver(() => {
+        const now = el.clientWidth + 'x' + el.clientHeight;
+        if (now !== last && !c.isDisposed()) { last = now; c.resize(); }
+      }).observe(el);
+    } else {
+      window.addEventListener('resize', () => c.resize());
+    }
     exportBar(el, c);
     return c;
   }

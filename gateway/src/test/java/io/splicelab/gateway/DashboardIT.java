@@ -504,10 +504,11 @@ class DashboardIT {
               const box = el.getBoundingClientRect();
               const texts = [...el.querySelectorAll('svg text')].filter(t => t.textContent.trim() && shown(t)
                   && getComputedStyle(t).visibility !== 'hidden' && +(t.getAttribute('opacity') ?? 1) > 0)
-                .map(t => ({ text: t.textContent.trim(), r: t.getBoundingClientRect() }));
+                .map(t => ({ text: t.textContent.trim(), r: t.getBoundingClientRect(), el: t }));
               texts.forEach(a => {
                 if (a.r.left < box.left - 1 || a.r.right > box.right + 1 || a.r.top < box.top - 1 || a.r.bottom > box.bottom + 1)
-                  problems.push(name + ': "' + a.text + '" is cut at the chart\\'s edge');
+                  problems.push(name + ': "' + a.text + '" is cut at the chart\\'s edge (text ' + [a.r.left, a.r.right, a.r.top, a.r.bottom].map(Math.round)
+                    + ', chart ' + [box.left, box.right, box.top, box.bottom].map(Math.round) + ', in ' + (a.el.closest('g')?.parentNode?.nodeName || '?') + ')');
               });
               for (let i = 0; i < texts.length; i++) for (let j = i + 1; j < texts.length; j++) {
                 const a = texts[i].r, b = texts[j].r;
