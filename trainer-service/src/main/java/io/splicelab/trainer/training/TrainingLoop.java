@@ -8,6 +8,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
+import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.XavierInitializer;
@@ -249,18 +250,31 @@ public final class TrainingLoop {
         return params;
     }
 
-    /** One optimiser step over every trainable parameter but the frozen ones; every gradient is zeroed. */
+    /**
+     * One optimiser step over every trainable parameter but the frozen ones; every gradient is zeroed. Autograd is
+     * off for the step: libtorch's recording mode is per thread and on by default, so on a thread other than the
+     * one DJL's engine started on (the service's worker) an in-place update of a parameter (Nesterov's) was
+     * refused as "a leaf Variable that requires grad is being used in an in-place operation". The mode is
+     * restored afterwards, only around the update (turning it off for the whole run went with non-finite steps
+     * in some test JVMs).
+     */
     private static void applyUpdate(UpdateRule rule, List<Parameter> trainable, Set<Integer> frozenPositions,
             float rate) {
-        rule.beginStep();
-        for (int i = 0; i < trainable.size(); i++) {
-            NDArray weight = trainable.get(i).getArray();
-            try (NDArray grad = weight.getGradient()) {
-                if (!frozenPositions.contains(i)) {
-                    rule.update(i, weight, grad, rate);
+        boolean recording = JniUtils.isGradMode();
+        JniUtils.setGradMode(false);
+        try {
+            rule.beginStep();
+            for (int i = 0; i < trainable.size(); i++) {
+                NDArray weight = trainable.get(i).getArray();
+                try (NDArray grad = weight.getGradient()) {
+                    if (!frozenPositions.contains(i)) {
+                        rule.update(i, weight, grad, rate);
+                    }
+                    grad.subi(grad);
                 }
-                grad.subi(grad);
             }
+        } finally {
+            JniUtils.setGradMode(recording);
         }
     }
 

@@ -354,6 +354,36 @@ class TrainingLoopTest {
         assertTrue(m.getMessage().contains("after " + TrainingLoop.MAX_RECOVERIES + " recoveries"), m.getMessage());
     }
 
+    /**
+     * The service trains on a worker thread, not the thread that started DJL's engine; libtorch's autograd mode
+     * is per thread (on by default), and every update rule must work there too, Nesterov's in-place one included,
+     * and give what the same run gives on the engine's thread.
+     */
+    @Test
+    void everyUpdateRuleTrainsOnAThreadOtherThanTheEngines() throws Exception {
+        ai.djl.engine.Engine.getInstance(); // the engine starts on this thread
+        for (String rule : List.of("\"nesterov\":true", "\"nesterov\":false", "\"optimizer\":\"adam\"")) {
+            RunConfig config = config("{\"widthMultiplier\":0.25,\"steps\":4,\"batchSize\":16,"
+                    + "\"checkpointInterval\":2,\"trainSize\":64,\"evalSize\":16,\"seed\":9," + rule + "}");
+            TrainingData data = new TrainingData(Datasets.train(config), null, null);
+            Recorder here = new Recorder();
+            new TrainingLoop().train(config, data, here, null);
+            Recorder there = new Recorder();
+            Throwable[] failure = new Throwable[1];
+            Thread worker = new Thread(() -> {
+                try {
+                    new TrainingLoop().train(config, data, there, null);
+                } catch (Throwable t) {
+                    failure[0] = t;
+                }
+            }, "trainer-run-test");
+            worker.start();
+            worker.join();
+            assertNull(failure[0], rule + " on a worker thread: " + failure[0]);
+            assertArrayEquals(here.checkpoints.get(4).parameters(), there.checkpoints.get(4).parameters(), rule);
+        }
+    }
+
     @Test
     void sameSeedGivesTheSameInitialisation() {
         RunConfig config = new RunConfig("resnet20", 0.25, "synthetic", 1, 16, 0.05, 0.9, 1, 11L, 100, 20)
