@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDManager;
 import io.splicelab.model.features.NoiseMatrix;
 import io.splicelab.model.events.RunConfig;
 import java.util.SplittableRandom;
+import java.util.function.IntPredicate;
 
 /**
  * Samples SGD noise at a checkpoint exactly as docs/science.md section 4 says: m minibatch gradients g_i of
@@ -25,12 +26,12 @@ final class NoiseSampler {
     private final ModelParameters params;
     private final RunConfig config;
 
-    private final java.util.function.IntPredicate injectedFault;
+    private final IntPredicate injectedFault;
     private int computed;
 
     /** @param injectedFault for tests: makes the n-th gradient this sampler computes (1, 2, ...) NaN when it accepts n */
     NoiseSampler(TrainingLoop.Step step, ModelParameters params, RunConfig config,
-            java.util.function.IntPredicate injectedFault) {
+            IntPredicate injectedFault) {
         this.step = step;
         this.params = params;
         this.config = config;

@@ -64,7 +64,7 @@ public final class TrainingLoop {
 
     /** The service's loop: the heap fill comes on at a run's first fault. */
     public TrainingLoop() {
-        this(step -> false, SERVICE_MAX_RECOVERIES, false);
+        this(step -> false, n -> false, SERVICE_MAX_RECOVERIES, false);
     }
 
     /**
@@ -72,24 +72,16 @@ public final class TrainingLoop {
      * heap is filled from the first step, so that the CPU's own faults cannot add recoveries to those injected.
      */
     TrainingLoop(IntPredicate injectedFault) {
-        this(injectedFault, MAX_RECOVERIES, true);
-    }
-
-    /** For tests: as above, with the service's policy of filling the heap only from the first fault on. */
-    TrainingLoop(IntPredicate injectedFault, boolean fillFromStart) {
-        this(injectedFault, MAX_RECOVERIES, fillFromStart);
+        this(injectedFault, n -> false, MAX_RECOVERIES, true);
     }
 
     /**
      * For tests: also writes NaN into a noise-sampling gradient whenever the second predicate accepts how many
-     * minibatch gradients that checkpoint's sampling has computed, this one included (1, 2, ...).
+     * minibatch gradients that checkpoint's sampling has computed, this one included (1, 2, ...); with
+     * {@code fillFromStart} false the heap fill follows the service's policy (from the first fault on).
      */
     TrainingLoop(IntPredicate injectedFault, IntPredicate injectedNoiseFault, boolean fillFromStart) {
         this(injectedFault, injectedNoiseFault, MAX_RECOVERIES, fillFromStart);
-    }
-
-    private TrainingLoop(IntPredicate injectedFault, int maxRecoveries, boolean fillFromStart) {
-        this(injectedFault, n -> false, maxRecoveries, fillFromStart);
     }
 
     private TrainingLoop(IntPredicate injectedFault, IntPredicate injectedNoiseFault, int maxRecoveries,

@@ -291,8 +291,8 @@ class TrainingLoopTest {
         };
         boolean[] faulted = new boolean[1];
         assertFalse(HeapFill.active());
-        int last = new TrainingLoop(step -> step == 6 && !faulted[0] && (faulted[0] = true), false).train(config,
-                data, rec, null);
+        int last = new TrainingLoop(step -> step == 6 && !faulted[0] && (faulted[0] = true), n -> false, false)
+                .train(config, data, rec, null);
         assertEquals(12, last);
         assertFalse(HeapFill.active(), "the run's lease is returned when it ends");
         assertEquals(1, rec.recoveries.stream().filter(r -> r.endsWith("fresh heap memory is filled from now on"))
