@@ -10,6 +10,7 @@ import io.splicelab.model.data.ImageDataset;
 import io.splicelab.model.djl.DjlOffline;
 import io.splicelab.model.events.EventCodec;
 import io.splicelab.model.events.RunConfig;
+import io.splicelab.model.net.ChannelsLast;
 import io.splicelab.trainer.training.CheckpointState;
 import io.splicelab.trainer.training.TrainingData;
 import io.splicelab.trainer.training.TrainingDivergedException;
@@ -31,10 +32,12 @@ import java.util.List;
  * the temporary gradient handle is closed and collected; the next direct buffers of that size reuse the
  * memory, and the "gradient" then reads (and accumulates into) whatever they hold.
  *
- * <p>Usage: {@code ./bench/run nan-study [seeds] [steps] [width%] [dataset] [firstSeed]} (defaults 30, 100,
- * 50 (ResNet-20 at width 0.5), fashion-mnist, 1); {@code ./bench/run nan-study probe}; or
- * {@code ./bench/run nan-study kernel [reps] [in] [out] [javaInput] [dirty]} (200, 1, 8, 1, 1): one
- * convolution alone, its input over a Java direct buffer (1) or PyTorch's, NaN left in freed memory (1) or not.
+ * <p>Usage: {@code ./bench/run nan-study [seeds] [steps] [width%] [dataset] [firstSeed] [format]} (defaults 30,
+ * 100, 50 (ResNet-20 at width 0.5), fashion-mnist, 1, channels-last); {@code ./bench/run nan-study probe}; or
+ * {@code ./bench/run nan-study kernel [reps] [in] [out] [javaInput] [dirty] [format]} (200, 1, 8, 1, 1,
+ * channels-last): one convolution alone, its input over a Java direct buffer (1) or PyTorch's, NaN left in freed
+ * memory (1) or not. {@code format} {@code contiguous} gives the network plain NCHW batches
+ * ({@link ChannelsLast}), the layout in which oneDNN's backward reads unwritten channel padding.
  */
 public final class NanStudyBench {
 
@@ -45,6 +48,7 @@ public final class NanStudyBench {
             return;
         }
         if (args.length > 0 && "kernel".equals(args[0])) {
+            format(args, 6);
             kernel(BenchArgs.intArg(args, 1, 200), BenchArgs.intArg(args, 2, 1), BenchArgs.intArg(args, 3, 8),
                     BenchArgs.intArg(args, 4, 1) == 1, BenchArgs.intArg(args, 5, 1) == 1);
             return;
@@ -54,12 +58,14 @@ public final class NanStudyBench {
         int widthPercent = BenchArgs.intArg(args, 2, 50);
         String dataset = args.length > 3 ? BenchArgs.dataset(args[3]) : "fashion-mnist";
         int firstSeed = BenchArgs.intArg(args, 4, 1);
+        format(args, 5);
         BenchReport report = new BenchReport("nan-study");
         report.line("# ATEN_CPU_CAPABILITY=" + System.getenv("ATEN_CPU_CAPABILITY") + ", engine "
                 + Engine.getInstance().getEngineName() + " " + Engine.getInstance().getVersion());
         report.line(String.format("ResNet-20 width %.2f, %s, batch 128, %d steps, seeds %d..%d, trainer defaults"
-                + " (SGD lr 0.05, momentum 0.9, weight decay 5e-4, dataset's augmentation)", widthPercent / 100.0,
-                dataset, steps, firstSeed, firstSeed + seeds - 1));
+                + " (SGD lr 0.05, momentum 0.9, weight decay 5e-4, dataset's augmentation), batches %s",
+                widthPercent / 100.0, dataset, steps, firstSeed, firstSeed + seeds - 1,
+                ChannelsLast.enabled() ? "channels-last" : "contiguous (NCHW)"));
         ImageDataset train = Datasets.train(config(dataset, steps, widthPercent, firstSeed));
         int faultySeeds = 0;
         int faults = 0;
@@ -105,6 +111,13 @@ public final class NanStudyBench {
         report.figure("steps trained", (double) seeds * steps, "");
         report.figure("wall time", (System.nanoTime() - start) / 1e9, "s");
         report.write();
+    }
+
+    /** The optional memory-format argument: {@code contiguous} reproduces what channels-last avoids. */
+    private static void format(String[] args, int index) {
+        if (args.length > index) {
+            System.setProperty(ChannelsLast.PROPERTY, args[index]);
+        }
     }
 
     static RunConfig config(String dataset, int steps, int widthPercent, long seed) throws Exception {
@@ -183,6 +196,7 @@ public final class NanStudyBench {
         int badX = 0;
         int badValues = 0;
         Engine.getInstance().setRandomSeed(1);
+        long start = System.nanoTime();
         try (NDManager m = NDManager.newBaseManager()) {
             for (int r = 0; r < reps; r++) {
                 if (dirty) {
@@ -195,12 +209,14 @@ public final class NanStudyBench {
                     }
                 }
                 try (NDManager step = m.newSubManager()) {
-                    NDArray x = step.randomNormal(new Shape(128, in, 28, 28));
-                    if (javaInput) { // as the trainer's batches: a tensor over a Java direct buffer
-                        x = step.create(x.toFloatArray(), x.getShape());
+                    NDArray x = ChannelsLast.images(step, step.randomNormal(new Shape(128, in, 28, 28))
+                            .toFloatArray(), 128, in, 28, 28);
+                    if (!javaInput) { // allocated by PyTorch (same memory format) instead of over a Java buffer
+                        x = x.duplicate();
                     }
                     NDArray w = step.randomNormal(new Shape(out, in, 3, 3)).mul(0.3f);
-                    NDArray up = step.randomNormal(new Shape(128, out, 28, 28));
+                    NDArray up = ChannelsLast.images(step, step.randomNormal(new Shape(128, out, 28, 28))
+                            .toFloatArray(), 128, out, 28, 28);
                     w.setRequiresGradient(true);
                     x.setRequiresGradient(true);
                     try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
@@ -228,13 +244,14 @@ public final class NanStudyBench {
                 }
             }
         }
-        report.line(String.format("conv 3x3 pad 1, mb128 ic%d oc%d 28x28, %d repetitions, input %s, %s", in, out,
-                reps, javaInput ? "over a Java direct buffer" : "allocated by PyTorch",
+        report.line(String.format("conv 3x3 pad 1, mb128 ic%d oc%d 28x28, %d repetitions, %s, input %s, %s", in,
+                out, reps, ChannelsLast.enabled() ? "channels-last" : "contiguous (NCHW)", javaInput ? "over a Java direct buffer" : "allocated by PyTorch",
                 dirty ? "NaN left in freed memory before each" : "no NaN left in freed memory"));
         report.figure("repetitions with a non-finite output (forward)", badY, "of " + reps);
         report.figure("repetitions with a non-finite weight gradient", badW, "of " + reps);
         report.figure("repetitions with a non-finite input gradient", badX, "of " + reps);
         report.figure("non-finite gradient values", badValues, "");
+        report.figure("wall", (System.nanoTime() - start) / 1e9, "s");
         report.write();
     }
 

@@ -83,8 +83,7 @@ public final class ServiceLauncher {
                 env.put("SPLICELAB_SPLICER_URL", ports.url(Service.SPLICER));
             }
         }
-        env.putAll(DjlOffline.launchEnvironment(service == Service.TRAINER ? DjlOffline.Workload.TRAINING
-                : DjlOffline.Workload.INFERENCE));
+        env.putAll(DjlOffline.launchEnvironment());
         env.put("DJL_CACHE_DIR", layout.djlCacheDir().toString());
         env.put("ENGINE_CACHE_DIR", layout.djlCacheDir().toString());
         return env;

@@ -101,7 +101,7 @@ class KillAndResumeIT {
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve(name + ".log").toFile()));
         pb.environment().put("OPT_OUT_TRACKING", "true");
-        pb.environment().put("DNNL_MAX_CPU_ISA", System.getenv().getOrDefault("DNNL_MAX_CPU_ISA", "AVX2"));
+        pb.environment().put("DNNL_MAX_CPU_ISA", System.getenv().getOrDefault("DNNL_MAX_CPU_ISA", "ALL"));
         return pb.start();
     }
 

@@ -2,7 +2,7 @@ package io.splicelab.model.data;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
+import io.splicelab.model.net.ChannelsLast;
 import java.util.Arrays;
 
 /**
@@ -55,20 +55,20 @@ public record ImageDataset(String name, int channels, int height, int width, int
         return channels * height * width;
     }
 
-    /** Images [from, to) as an NCHW array owned by the manager. */
+    /** Images [from, to) as an NCHW-shaped, channels-last array owned by the manager ({@link ChannelsLast}). */
     public NDArray images(NDManager manager, int from, int to) {
         float[] slice = Arrays.copyOfRange(pixels, from * imageSize(), to * imageSize());
-        return manager.create(slice, new Shape(to - from, channels, height, width));
+        return ChannelsLast.images(manager, slice, to - from, channels, height, width);
     }
 
-    /** The images at the given indices, in that order, as an NCHW array owned by the manager. */
+    /** The images at the given indices, in that order, as an NCHW-shaped, channels-last array owned by the manager. */
     public NDArray images(NDManager manager, int[] indices) {
         int size = imageSize();
         float[] batch = new float[indices.length * size];
         for (int i = 0; i < indices.length; i++) {
             System.arraycopy(pixels, indices[i] * size, batch, i * size, size);
         }
-        return manager.create(batch, new Shape(indices.length, channels, height, width));
+        return ChannelsLast.images(manager, batch, indices.length, channels, height, width);
     }
 
     /** Labels [from, to). */

@@ -10,46 +10,30 @@ import java.util.Map;
  */
 public final class DjlOffline {
     /**
-     * oneDNN's AVX-512 backward convolution (oneDNN 3.7.1 in PyTorch 2.7.1 CPU) gives NaN input gradients,
-     * intermittently, on layers whose channel count is not a multiple of 16: it reads padding of its 16-channel
-     * blocks that nobody wrote (docs/science.md section 8). Capping the instruction set at AVX2 avoids it;
-     * forward passes are not affected. The variable must be in the process environment before PyTorch loads,
-     * so launchers set it, per {@link Workload}.
+     * oneDNN's instruction-set ceiling. It must be in the process environment before PyTorch loads, so launchers
+     * set it: {@code ALL}, the best the CPU has, unless the user chose otherwise. The AVX2 cap that training once
+     * had is gone: the fault it was for (oneDNN's backward reading unwritten channel padding of blocked layouts)
+     * does not arise in the channels-last format every batch now has ({@link io.splicelab.model.net.ChannelsLast},
+     * docs/science.md section 8), and the cap cost up to 45% of the grid's and a fifth of training's throughput.
      */
     public static final String DNNL_ISA_VARIABLE = "DNNL_MAX_CPU_ISA";
-
-    /**
-     * What a JVM does with DJL, which decides its default instruction set: training runs backward passes, where
-     * oneDNN's fault lives, so it stays capped at AVX2 (the heap fill guards what the cap does not cover); the
-     * splicer and the stats service run forward passes only, which stayed finite in every check at AVX-512, so
-     * they get the best instruction set the CPU has (the hybrid grid ran 1.8x faster uncapped on AVX-512).
-     */
-    public enum Workload {
-        /** Backward passes: the trainer. */
-        TRAINING,
-        /** Forward passes only: the splicer, the stats service, the gateway's import checks. */
-        INFERENCE
-    }
 
     private DjlOffline() {
     }
 
     /**
-     * Environment a JVM that runs DJL for this workload should start with. A value the user set in this
-     * process's environment wins for every workload; otherwise training is capped at AVX2 and inference is not
-     * ({@code ALL}, and ATen left to choose).
+     * Environment a JVM that runs DJL should start with: tracking off and oneDNN's instruction set ({@code ALL}
+     * unless the user set {@value #DNNL_ISA_VARIABLE} in this process's environment; ATen's
+     * {@code ATEN_CPU_CAPABILITY} passed on when set, otherwise left to PyTorch's choice).
      */
-    public static Map<String, String> launchEnvironment(Workload workload) {
+    public static Map<String, String> launchEnvironment() {
         String isa = System.getenv(DNNL_ISA_VARIABLE);
         String aten = System.getenv("ATEN_CPU_CAPABILITY");
-        boolean training = workload == Workload.TRAINING;
         Map<String, String> env = new java.util.LinkedHashMap<>();
         env.put("OPT_OUT_TRACKING", "true");
-        env.put(DNNL_ISA_VARIABLE, isa != null && !isa.isBlank() ? isa : training ? "AVX2" : "ALL");
+        env.put(DNNL_ISA_VARIABLE, isa != null && !isa.isBlank() ? isa : "ALL");
         if (aten != null && !aten.isBlank()) {
             env.put("ATEN_CPU_CAPABILITY", aten);
-        } else if (training) {
-            env.put("ATEN_CPU_CAPABILITY", "avx2");
         }
         return Map.copyOf(env);
     }

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import io.splicelab.model.net.ChannelsLast;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -37,7 +38,12 @@ final class FeatureCache implements AutoCloseable {
     /** One direct buffer that spilled batches are read into (one batch at a time, copied out at once). */
     private ByteBuffer readBuffer;
 
-    private record Spilled(Path file, Shape shape, DataType type) {
+    /**
+     * A batch on disk. Image-shaped features are written in channels-last order ({@code nhwc}) and come back
+     * in that memory format, so that a spilled batch runs through the same kernels, to the same bits, as a
+     * resident one ({@link ChannelsLast}).
+     */
+    private record Spilled(Path file, Shape shape, DataType type, boolean nhwc) {
     }
 
     FeatureCache(NDManager manager, long budgetBytes, Path spillParent) {
@@ -92,7 +98,14 @@ final class FeatureCache implements AutoCloseable {
             buf.flip();
             // an array made on a direct buffer keeps it: copy into the engine's memory and reuse the buffer
             try (NDManager staging = batch.newSubManager()) {
-                NDArray owned = staging.create(buf, s.shape(), s.type()).duplicate();
+                NDArray owned;
+                if (s.nhwc()) {
+                    Shape nchw = s.shape();
+                    owned = staging.create(buf, new Shape(nchw.get(0), nchw.get(2), nchw.get(3), nchw.get(1)),
+                            s.type()).duplicate().transpose(0, 3, 1, 2);
+                } else {
+                    owned = staging.create(buf, s.shape(), s.type()).duplicate();
+                }
                 owned.attach(batch);
                 return owned;
             }
@@ -121,13 +134,15 @@ final class FeatureCache implements AutoCloseable {
                 spillDir = Files.createTempDirectory(spillParent, "features-");
             }
             Path file = spillDir.resolve("f" + (files++) + ".bin");
-            ByteBuffer buf = features.toByteBuffer();
-            try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            boolean nhwc = features.getShape().dimension() == 4 && ChannelsLast.enabled();
+            try (NDArray ordered = nhwc ? features.transpose(0, 2, 3, 1) : null;
+                    FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                ByteBuffer buf = nhwc ? ordered.toByteBuffer() : features.toByteBuffer();
                 while (buf.hasRemaining()) {
                     ch.write(buf);
                 }
             }
-            return new Spilled(file, features.getShape(), features.getDataType());
+            return new Spilled(file, features.getShape(), features.getDataType(), nhwc);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot spill features to " + spillParent, e);
         }

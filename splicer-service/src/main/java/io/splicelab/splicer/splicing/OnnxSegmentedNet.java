@@ -14,6 +14,7 @@ import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
 import io.splicelab.model.imports.ImportManifest;
 import io.splicelab.model.imports.InvalidManifestException;
+import io.splicelab.model.net.ChannelsLast;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -177,11 +178,16 @@ public final class OnnxSegmentedNet implements SegmentedNet {
      * direct {@link java.nio.ByteBuffer} and keeps that buffer for the array's lifetime, so features cached from
      * such arrays would pile up in direct memory (capped by {@code -XX:MaxDirectMemorySize}, by default the heap
      * size) instead of under the feature cache's budget: the copy lives in libtorch's allocator and the
-     * buffer-backed original is closed at once (its buffer becomes garbage).
+     * buffer-backed original is closed at once (its buffer becomes garbage). Image-shaped features come out
+     * channels-last, like every other image batch of the engine ({@link ChannelsLast}), so resident and spilled
+     * features of an imported network take the same kernels.
      */
     static NDArray engineArray(ai.djl.ndarray.NDManager manager, float[] data, Shape shape) {
         try (ai.djl.ndarray.NDManager staging = manager.newSubManager()) {
-            NDArray wrapped = staging.create(data, shape);
+            NDArray wrapped = shape.dimension() == 4
+                    ? ChannelsLast.images(staging, data, (int) shape.get(0), (int) shape.get(1), (int) shape.get(2),
+                            (int) shape.get(3))
+                    : staging.create(data, shape);
             NDArray owned = wrapped.duplicate();
             owned.attach(manager);
             return owned;

@@ -8,7 +8,7 @@ import io.splicelab.model.events.RunConfig;
 /**
  * Trains one run in this process without Kafka or the artifact store and prints progress and the test
  * accuracy of every checkpoint: for measuring a configuration by hand. Usage: {@code TrainOnce '<RunConfig
- * JSON>'} (run with {@code DNNL_MAX_CPU_ISA=AVX2} and {@code -Dai.djl.offline=true}).
+ * JSON>'} (run with {@code -Dai.djl.offline=true}, as {@code trainer-service/train-once} does).
  */
 public final class TrainOnce {
     private TrainOnce() {

@@ -18,6 +18,7 @@ import io.splicelab.model.djl.HeapFill;
 import io.splicelab.model.events.Payloads.NetworkSpec;
 import io.splicelab.model.events.RunConfig;
 import io.splicelab.model.net.Checkpoints;
+import io.splicelab.model.net.ChannelsLast;
 import io.splicelab.model.net.CutNetwork;
 import io.splicelab.model.net.Inference;
 import io.splicelab.model.net.Networks;
@@ -288,7 +289,7 @@ public final class TrainingLoop {
                 throw new TrainingDivergedException(what + " at step " + step
                         + (step == lastFaultStep ? " again after replaying from step " + snapshotStep
                                 : " after " + recoveries + " recoveries")
-                        + " (lower the learning rate; on CPUs with AVX-512 also set DNNL_MAX_CPU_ISA=AVX2)");
+                        + " (lower the learning rate)");
             }
             recoveries++;
             lastFaultStep = step;
@@ -423,8 +424,8 @@ public final class TrainingLoop {
      */
     record Step(CutNetwork net, Loss loss, Augmenter augmenter, ImageDataset train, int[] labels, int freezeSegments) {
         Result forwardBackward(NDManager batch, int[] idx, SplittableRandom rnd, boolean frozen) {
-            NDArray x = batch.create(augmenter.batch(train, idx, rnd),
-                    new Shape(idx.length, train.channels(), train.height(), train.width()));
+            NDArray x = ChannelsLast.images(batch, augmenter.batch(train, idx, rnd),
+                    idx.length, train.channels(), train.height(), train.width());
             float[] y = new float[idx.length];
             for (int i = 0; i < idx.length; i++) {
                 y[i] = labels[idx[i]];

@@ -1,0 +1,63 @@
+package io.splicelab.model.net;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+
+/**
+ * Puts image batches into PyTorch's channels-last memory format (NHWC in memory, NCHW in shape), so that every
+ * convolution of the network, forward and backward, runs in it.
+ *
+ * <p>Why: with a plain NCHW tensor PyTorch hands oneDNN blocked layouts (channels in blocks of 16 with AVX-512, 8
+ * with AVX2) and pads a layer whose channel count is not a multiple of the block. oneDNN 3.7.1's backward-data
+ * convolution (libtorch 2.7.1, DJL 0.36) reads that padding of its output-gradient buffer without writing it, so
+ * memory that last held a NaN turns the input gradient NaN: intermittent non-finite training steps on some CPUs
+ * (docs/science.md section 8). Channels-last has no padded channel blocks: the same kernel check and 900 training
+ * steps at AVX-512 gave no fault where NCHW gave one in a third of the seeds, and PyTorch no longer reorders every
+ * activation between NCHW and the blocked layout and back, which makes training and inference faster.
+ *
+ * <p>DJL has no memory-format API, so the batch is created as NHWC and given the NCHW shape by a permutation
+ * (a view); PyTorch recognises the strides, picks channels-last for the convolution, and BatchNorm, ReLU,
+ * residual sums and pooling keep it. Values read back come in NCHW order as before. The system property
+ * {@value #PROPERTY}{@code =contiguous} turns it off, to reproduce the fault (the nan-study benchmark's control).
+ */
+public final class ChannelsLast {
+    /** System property: {@code channels-last} (the default) or {@code contiguous}. */
+    public static final String PROPERTY = "splicelab.memory-format";
+
+    private ChannelsLast() {
+    }
+
+    /** Whether batches are made channels-last in this process (not turned off by {@value #PROPERTY}). */
+    public static boolean enabled() {
+        return !"contiguous".equalsIgnoreCase(System.getProperty(PROPERTY, "channels-last").trim());
+    }
+
+    /**
+     * A batch of {@code n} images of {@code c x h x w} given in NCHW order, as an {@code (n, c, h, w)} array
+     * owned by {@code manager} whose memory is channels-last.
+     */
+    public static NDArray images(NDManager manager, float[] nchw, int n, int c, int h, int w) {
+        if (nchw.length != n * c * h * w) {
+            throw new IllegalArgumentException(nchw.length + " values for " + n + " images of " + c + "x" + h + "x" + w);
+        }
+        if (!enabled()) {
+            return manager.create(nchw, new Shape(n, c, h, w));
+        }
+        return manager.create(c == 1 ? nchw : toNhwc(nchw, n, c, h * w), new Shape(n, h, w, c)).transpose(0, 3, 1, 2);
+    }
+
+    static float[] toNhwc(float[] nchw, int n, int c, int plane) {
+        float[] nhwc = new float[nchw.length];
+        for (int i = 0; i < n; i++) {
+            int base = i * c * plane;
+            for (int ch = 0; ch < c; ch++) {
+                int from = base + ch * plane;
+                for (int p = 0; p < plane; p++) {
+                    nhwc[base + p * c + ch] = nchw[from + p];
+                }
+            }
+        }
+        return nhwc;
+    }
+}
