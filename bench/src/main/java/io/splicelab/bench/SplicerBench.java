@@ -12,6 +12,7 @@ import io.splicelab.model.data.Datasets;
 import io.splicelab.model.data.SyntheticImages;
 import io.splicelab.model.djl.DjlOffline;
 import io.splicelab.model.events.Payloads.NetworkSpec;
+import io.splicelab.model.net.ChannelsLast;
 import io.splicelab.model.net.Checkpoints;
 import io.splicelab.model.net.CutNetwork;
 import io.splicelab.model.net.Inference;
@@ -101,52 +102,37 @@ public final class SplicerBench {
         }
         serviceOps += deepOps;
 
-        // 1. the service's way
-        System.gc();
-        long t0 = System.nanoTime();
-        List<HybridCell> cells = new ArrayList<>();
-        long deepNanos;
-        long forwardNanos;
+        // Both ways twice, in alternating order (service, naive, naive, service), the best of each counted: the
+        // first minutes of a JVM share the 2 cores with its JIT compiler and oneDNN's kernel creation, which
+        // would otherwise be charged to whichever way runs first.
         Path spill = Files.createTempDirectory("splicer-bench");
-        RunGrid.Options options = new RunGrid.Options(CUTS, List.of(RunGrid.CARRY), BATCH, 4L << 30, spill,
-                RunGrid.FLOAT32);
-        try (RunGrid grid = new RunGrid(options, List.of(eval), null, NDManager.newBaseManager())) {
-            for (int i = 0; i < k; i++) {
-                cells.addAll(grid.add(i, Checkpoints.load(SPEC, params.get(i), grid.manager())));
-            }
-            deepNanos = grid.deepNanos();
-            forwardNanos = grid.forwardNanos();
-            long[] bytes = grid.cacheBytes();
-            report.figure("feature cache in memory", bytes[0] / 1e6, "MB");
-        }
-        double service = (System.nanoTime() - t0) / 1e9;
-        report.figure("cells", cells.size(), "");
-        report.figure("service way: time", service, "s");
-        report.figure("  of which checkpoints' own forward passes", forwardNanos / 1e9, "s");
-        report.figure("  of which deep parts of hybrids", deepNanos / 1e9, "s");
-        report.figure("peak RSS after service way", peakRssMb(), "MB");
-
-        // 2. naively: a full forward pass of every hybrid
-        Map<String, Double> naiveAccuracy = new HashMap<>();
-        t0 = System.nanoTime();
-        try (NDManager m = NDManager.newBaseManager()) {
-            List<CutNetwork> nets = new ArrayList<>();
-            for (byte[] p : params) {
-                nets.add(Checkpoints.load(SPEC, p, m));
-            }
-            for (String cut : CUTS) {
-                for (int a = 0; a < k; a++) {
-                    for (int b = 0; b < k; b++) {
-                        int[] pred = Inference.argmax(Inference.hybridLogits(nets.get(a), nets.get(b), cut, eval,
-                                BATCH, m));
-                        naiveAccuracy.put(cut + "/" + a + "/" + b, fraction(pred, eval.labels()));
+        ServiceWay best = null;
+        double naive = Double.MAX_VALUE;
+        Map<String, Double> naiveAccuracy = null;
+        for (int round = 1; round <= 2; round++) {
+            for (boolean serviceFirst : new boolean[] {round == 1, round != 1}) {
+                if (serviceFirst) {
+                    ServiceWay w = serviceWay(report, params, eval, spill, round);
+                    best = best == null || w.seconds() < best.seconds() ? w : best;
+                } else {
+                    Map<String, Double> accuracy = new HashMap<>();
+                    double t = naiveWay(params, eval, accuracy);
+                    report.line(String.format("round %d: naive way %.2f s, peak RSS %.0f MB", round, t, peakRssMb()));
+                    if (t < naive) {
+                        naive = t;
+                        naiveAccuracy = accuracy;
                     }
                 }
             }
         }
-        double naive = (System.nanoTime() - t0) / 1e9;
-        report.figure("naive way: time", naive, "s");
-        report.figure("peak RSS after naive way", peakRssMb(), "MB");
+        List<HybridCell> cells = best.cells();
+        double service = best.seconds();
+        long deepNanos = best.deepNanos();
+        report.figure("cells", cells.size(), "");
+        report.figure("service way: time (best of 2)", service, "s");
+        report.figure("  of which checkpoints' own forward passes", best.forwardNanos() / 1e9, "s");
+        report.figure("  of which deep parts of hybrids", deepNanos / 1e9, "s");
+        report.figure("naive way: time (best of 2)", naive, "s");
         int mismatches = 0;
         for (HybridCell c : cells) {
             double want = naiveAccuracy.get(c.cut() + "/" + c.shallowStep() + "/" + c.deepStep());
@@ -159,9 +145,12 @@ public final class SplicerBench {
         double deepGflops = deepOps / (deepNanos / 1e9) / 1e9;
         report.figure("deep-part compute", deepGflops, "GFLOP/s");
         report.figure("naive full-forward compute", naiveOps / naive / 1e9, "GFLOP/s");
-        double conv = plainConvGflops();
-        report.figure("plain 3x3 conv 64->64 @32x32 x100 (DJL)", conv, "GFLOP/s");
-        report.figure("deep compute / plain conv", deepGflops / conv, "");
+        double nchw = plainConvGflops(false);
+        double nhwc = plainConvGflops(true);
+        double conv = Math.max(nchw, nhwc);
+        report.figure("plain 3x3 conv 64->64 @32x32 x100 (DJL), NCHW", nchw, "GFLOP/s");
+        report.figure("plain 3x3 conv 64->64 @32x32 x100 (DJL), channels-last", nhwc, "GFLOP/s");
+        report.figure("deep compute / plain conv (the faster of the two)", deepGflops / conv, "");
 
         // 3. reduced precision
         if (bf16K > 1) {
@@ -169,6 +158,56 @@ public final class SplicerBench {
         }
         report.figure("peak RSS (VmHWM)", peakRssMb(), "MB");
         report.write();
+    }
+
+    /** One timing of the service's way: the grid as the splicer computes it. */
+    record ServiceWay(double seconds, long forwardNanos, long deepNanos, List<HybridCell> cells) {
+    }
+
+    static ServiceWay serviceWay(BenchReport report, List<byte[]> params, ImageDataset eval, Path spill, int round)
+            throws Exception {
+        System.gc();
+        long t0 = System.nanoTime();
+        List<HybridCell> cells = new ArrayList<>();
+        RunGrid.Options options = new RunGrid.Options(CUTS, List.of(RunGrid.CARRY), BATCH, 4L << 30, spill,
+                RunGrid.FLOAT32);
+        try (RunGrid grid = new RunGrid(options, List.of(eval), null, NDManager.newBaseManager())) {
+            for (int i = 0; i < params.size(); i++) {
+                long f0 = grid.forwardNanos();
+                long d0 = grid.deepNanos();
+                long w0 = System.nanoTime();
+                cells.addAll(grid.add(i, Checkpoints.load(SPEC, params.get(i), grid.manager())));
+                report.line(String.format("round %d: checkpoint %d: own forward passes %.2f s, deep parts %.2f s, "
+                        + "all %.2f s", round, i, (grid.forwardNanos() - f0) / 1e9, (grid.deepNanos() - d0) / 1e9,
+                        (System.nanoTime() - w0) / 1e9));
+            }
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            report.line(String.format("round %d: service way %.2f s, feature cache %.0f MB, peak RSS %.0f MB", round,
+                    seconds, grid.cacheBytes()[0] / 1e6, peakRssMb()));
+            return new ServiceWay(seconds, grid.forwardNanos(), grid.deepNanos(), cells);
+        }
+    }
+
+    /** The naive way's time: a full forward pass of every hybrid; its accuracies go into {@code accuracy}. */
+    static double naiveWay(List<byte[]> params, ImageDataset eval, Map<String, Double> accuracy) {
+        System.gc();
+        long t0 = System.nanoTime();
+        try (NDManager m = NDManager.newBaseManager()) {
+            List<CutNetwork> nets = new ArrayList<>();
+            for (byte[] p : params) {
+                nets.add(Checkpoints.load(SPEC, p, m));
+            }
+            for (String cut : CUTS) {
+                for (int a = 0; a < nets.size(); a++) {
+                    for (int b = 0; b < nets.size(); b++) {
+                        int[] pred = Inference.argmax(Inference.hybridLogits(nets.get(a), nets.get(b), cut, eval,
+                                BATCH, m));
+                        accuracy.put(cut + "/" + a + "/" + b, fraction(pred, eval.labels()));
+                    }
+                }
+            }
+        }
+        return (System.nanoTime() - t0) / 1e9;
     }
 
     static void bf16(BenchReport report, List<byte[]> params, ImageDataset eval, Path spill) {
@@ -245,9 +284,13 @@ public final class SplicerBench {
         return out.stream().mapToDouble(Double::doubleValue).toArray();
     }
 
-    static double plainConvGflops() {
+    /** One convolution layer alone, the yardstick of the deep part's speed, in either memory format. */
+    static double plainConvGflops(boolean channelsLast) {
         try (NDManager m = NDManager.newBaseManager()) {
             NDArray x = m.randomNormal(new Shape(BATCH, 64, 32, 32));
+            if (channelsLast) {
+                x = ChannelsLast.images(m, x.toFloatArray(), BATCH, 64, 32, 32);
+            }
             NDArray w = m.randomNormal(new Shape(64, 64, 3, 3));
             double flops = 2.0 * 9 * 64 * 64 * 32 * 32 * BATCH;
             for (int i = 0; i < 2; i++) {

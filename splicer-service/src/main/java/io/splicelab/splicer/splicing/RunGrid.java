@@ -107,6 +107,8 @@ public final class RunGrid implements AutoCloseable {
     private final Map<String, ImageDataset> byName = new HashMap<>();
     private long deepFlopsImages;
     private long deepNanos;
+    /** Squared feature distances computed for (a, b) and waiting for (b, a), which takes and drops them. */
+    private final Map<String, Double> squaredDistances = new HashMap<>();
     private long forwardNanos;
 
     /** A checkpoint's network, its plain logits per evaluation set and its shallow parameters per segment. */
@@ -511,14 +513,24 @@ public final class RunGrid implements AutoCloseable {
     private double featureDistance(String cut, ImageDataset e, int a, int b) {
         String ka = FeatureCache.key(a, imagesKey(e), cut);
         String kb = FeatureCache.key(b, imagesKey(e), cut);
-        double diff = 0;
-        for (int i = 0; i < cache.batches(ka); i++) {
-            try (NDManager batch = manager.newSubManager()) {
-                NDArray za = cache.get(ka, i, batch);
-                NDArray zb = cache.get(kb, i, batch);
-                diff += za.toType(DataType.FLOAT32, false).sub(zb.toType(DataType.FLOAT32, false)).pow(2).sum()
-                        .getFloat();
+        // |z_a - z_b|^2 is the same both ways (negation is exact): one pass over the features serves (a, b) and
+        // (b, a), which the grid computes one right after the other
+        String pair = Math.min(a, b) + "|" + Math.max(a, b) + "|" + imagesKey(e) + "|" + cut;
+        Double cached = squaredDistances.remove(pair);
+        double diff;
+        if (cached != null) {
+            diff = cached;
+        } else {
+            diff = 0;
+            for (int i = 0; i < cache.batches(ka); i++) {
+                try (NDManager batch = manager.newSubManager()) {
+                    NDArray zlo = cache.get(a < b ? ka : kb, i, batch);
+                    NDArray zhi = cache.get(a < b ? kb : ka, i, batch);
+                    diff += zlo.toType(DataType.FLOAT32, false).sub(zhi.toType(DataType.FLOAT32, false)).pow(2).sum()
+                            .getFloat();
+                }
             }
+            squaredDistances.put(pair, diff);
         }
         double norm = featureNorms.get(kb);
         return norm == 0 ? 0 : Math.sqrt(diff / norm);
