@@ -245,7 +245,8 @@ public final class NanStudyBench {
             }
         }
         report.line(String.format("conv 3x3 pad 1, mb128 ic%d oc%d 28x28, %d repetitions, %s, input %s, %s", in,
-                out, reps, ChannelsLast.enabled() ? "channels-last" : "contiguous (NCHW)", javaInput ? "over a Java direct buffer" : "allocated by PyTorch",
+                out, reps, ChannelsLast.enabled() ? "channels-last" : "contiguous (NCHW)",
+                javaInput ? "over a Java direct buffer" : "allocated by PyTorch",
                 dirty ? "NaN left in freed memory before each" : "no NaN left in freed memory"));
         report.figure("repetitions with a non-finite output (forward)", badY, "of " + reps);
         report.figure("repetitions with a non-finite weight gradient", badW, "of " + reps);

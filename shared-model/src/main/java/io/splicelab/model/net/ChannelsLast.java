@@ -44,7 +44,22 @@ public final class ChannelsLast {
         if (!enabled()) {
             return manager.create(nchw, new Shape(n, c, h, w));
         }
-        return manager.create(c == 1 ? nchw : toNhwc(nchw, n, c, h * w), new Shape(n, h, w, c)).transpose(0, 3, 1, 2);
+        return fromNhwc(manager.create(c == 1 ? nchw : toNhwc(nchw, n, c, h * w), new Shape(n, h, w, c)));
+    }
+
+    /** The {@code (n, h, w, c)} shape whose contiguous memory is the channels-last layout of {@code (n, c, h, w)}. */
+    public static Shape nhwcShape(Shape nchw) {
+        return new Shape(nchw.get(0), nchw.get(2), nchw.get(3), nchw.get(1));
+    }
+
+    /** A contiguous {@code (n, h, w, c)} array as an {@code (n, c, h, w)} channels-last view (no copy). */
+    public static NDArray fromNhwc(NDArray nhwc) {
+        return nhwc.transpose(0, 3, 1, 2);
+    }
+
+    /** An {@code (n, c, h, w)} array as an {@code (n, h, w, c)} view: its bytes read back in channels-last order. */
+    public static NDArray nhwcView(NDArray nchw) {
+        return nchw.transpose(0, 2, 3, 1);
     }
 
     static float[] toNhwc(float[] nchw, int n, int c, int plane) {

@@ -98,14 +98,10 @@ final class FeatureCache implements AutoCloseable {
             buf.flip();
             // an array made on a direct buffer keeps it: copy into the engine's memory and reuse the buffer
             try (NDManager staging = batch.newSubManager()) {
-                NDArray owned;
-                if (s.nhwc()) {
-                    Shape nchw = s.shape();
-                    owned = staging.create(buf, new Shape(nchw.get(0), nchw.get(2), nchw.get(3), nchw.get(1)),
-                            s.type()).duplicate().transpose(0, 3, 1, 2);
-                } else {
-                    owned = staging.create(buf, s.shape(), s.type()).duplicate();
-                }
+                NDArray owned = s.nhwc()
+                        ? ChannelsLast.fromNhwc(staging.create(buf, ChannelsLast.nhwcShape(s.shape()), s.type())
+                                .duplicate())
+                        : staging.create(buf, s.shape(), s.type()).duplicate();
                 owned.attach(batch);
                 return owned;
             }
@@ -135,7 +131,7 @@ final class FeatureCache implements AutoCloseable {
             }
             Path file = spillDir.resolve("f" + (files++) + ".bin");
             boolean nhwc = features.getShape().dimension() == 4 && ChannelsLast.enabled();
-            try (NDArray ordered = nhwc ? features.transpose(0, 2, 3, 1) : null;
+            try (NDArray ordered = nhwc ? ChannelsLast.nhwcView(features) : null;
                     FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
                 ByteBuffer buf = nhwc ? ordered.toByteBuffer() : features.toByteBuffer();
                 while (buf.hasRemaining()) {

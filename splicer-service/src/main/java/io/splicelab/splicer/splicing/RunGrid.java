@@ -513,8 +513,8 @@ public final class RunGrid implements AutoCloseable {
     private double featureDistance(String cut, ImageDataset e, int a, int b) {
         String ka = FeatureCache.key(a, imagesKey(e), cut);
         String kb = FeatureCache.key(b, imagesKey(e), cut);
-        // |z_a - z_b|^2 is the same both ways (negation is exact): one pass over the features serves (a, b) and
-        // (b, a), which the grid computes one right after the other
+        // |z_a - z_b|^2 is the same both ways (negation is exact): one pass over the features serves the pair's next
+        // request too, (b, a) right after (a, b) or the same pair in another BatchNorm mode
         String pair = Math.min(a, b) + "|" + Math.max(a, b) + "|" + imagesKey(e) + "|" + cut;
         Double cached = squaredDistances.remove(pair);
         double diff;
