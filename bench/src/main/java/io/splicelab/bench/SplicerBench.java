@@ -12,6 +12,7 @@ import io.splicelab.model.data.Datasets;
 import io.splicelab.model.data.SyntheticImages;
 import io.splicelab.model.djl.DjlOffline;
 import io.splicelab.model.events.Payloads.NetworkSpec;
+import io.splicelab.model.net.BatchNormFolding;
 import io.splicelab.model.net.ChannelsLast;
 import io.splicelab.model.net.Checkpoints;
 import io.splicelab.model.net.CutNetwork;
@@ -113,6 +114,7 @@ public final class SplicerBench {
         // drifts, is the conservative baseline
         double nchw = 0;
         double nhwc = 0;
+        List<double[]> ownConvs = new ArrayList<>();
         for (int round = 1; round <= 2; round++) {
             for (boolean serviceFirst : new boolean[] {round == 1, round != 1}) {
                 if (serviceFirst) {
@@ -129,6 +131,7 @@ public final class SplicerBench {
                 }
                 nchw = Math.max(nchw, plainConvGflops(false));
                 nhwc = Math.max(nhwc, plainConvGflops(true));
+                ownConvs.add(deepVsOwnConvs(params.get(0), eval));
             }
         }
         List<HybridCell> cells = best.cells();
@@ -155,6 +158,15 @@ public final class SplicerBench {
         report.figure("plain 3x3 conv 64->64 @32x32 x100 (DJL), NCHW, best of 4", nchw, "GFLOP/s");
         report.figure("plain 3x3 conv 64->64 @32x32 x100 (DJL), channels-last, best of 4", nhwc, "GFLOP/s");
         report.figure("deep compute / plain conv (the faster of the two)", deepGflops / conv, "");
+        // 4 samples, each the two alternating batch by batch; the median one (by ratio) is reported, and the range
+        ownConvs.sort(java.util.Comparator.comparingDouble(x -> x[0] / x[1]));
+        double[] median = ownConvs.get(ownConvs.size() / 2);
+        report.line(String.format("the deep parts and their own convolutions alone, batch by batch in alternation, "
+                + "median of %d samples (ratios %.3f to %.3f):", ownConvs.size(), ownConvs.get(0)[0] / ownConvs.get(0)[1],
+                ownConvs.get(ownConvs.size() - 1)[0] / ownConvs.get(ownConvs.size() - 1)[1]));
+        report.figure("  deep parts (inference form)", median[0], "GFLOP/s");
+        report.figure("  their convolutions alone (same shapes, batch, format)", median[1], "GFLOP/s");
+        report.figure("  deep part / its own convolutions", median[0] / median[1], "");
 
         // 3. reduced precision
         if (bf16K > 1) {
@@ -199,7 +211,8 @@ public final class SplicerBench {
         try (NDManager m = NDManager.newBaseManager()) {
             List<CutNetwork> nets = new ArrayList<>();
             for (byte[] p : params) {
-                nets.add(Checkpoints.load(SPEC, p, m));
+                // the same inference form the grid runs (BatchNorm folded), made once per checkpoint as the grid does
+                nets.add(BatchNormFolding.fold(Checkpoints.load(SPEC, p, m), m));
             }
             for (String cut : CUTS) {
                 for (int a = 0; a < nets.size(); a++) {
@@ -312,6 +325,72 @@ public final class SplicerBench {
                 }
             }
             return flops * reps / ((System.nanoTime() - t0) / 1e9) / 1e9;
+        }
+    }
+
+    /**
+     * The deep parts against their own convolutions alone, the yardstick with the deep parts' own shapes: for every
+     * cut, a checkpoint's deep part (its inference form, as the grid runs it) and then the same convolutions alone
+     * (with their biases, chained, without ReLU, residual sums, pooling or head), alternating batch by batch on
+     * channels-last features of the cut's shape over the N images, so that the machine's drift hits both alike.
+     * Every cut weighs the same, as in the grid; FLOPs counted from the layers' output shapes. Returns {deep part,
+     * convolutions alone} in GFLOP/s.
+     */
+    static double[] deepVsOwnConvs(byte[] params, ImageDataset eval) {
+        double flops = 0;
+        long deepNanos = 0;
+        long convNanos = 0;
+        try (NDManager m = NDManager.newBaseManager()) {
+            CutNetwork net = BatchNormFolding.fold(Checkpoints.load(SPEC, params, m), m);
+            ParameterStore ps = new ParameterStore(m, false);
+            List<ai.djl.nn.Block> segments = net.block().getChildren().values();
+            for (String cut : CUTS) {
+                int from = net.cutIndex(cut);
+                List<Conv2d> convs = new ArrayList<>();
+                for (int i = from; i < segments.size(); i++) {
+                    collectConvs(segments.get(i), convs);
+                }
+                List<NDArray> features = new ArrayList<>();
+                for (int at = 0; at + BATCH <= eval.size(); at += BATCH) {
+                    features.add(net.shallow(ps, new NDList(eval.images(m, at, at + BATCH)), cut).singletonOrThrow());
+                }
+                for (int i = -1; i < features.size(); i++) { // i = -1: warm-up, not timed
+                    NDArray x = features.get(Math.max(0, i));
+                    long t0 = System.nanoTime();
+                    try (NDManager b = m.newSubManager()) {
+                        x.tempAttach(b);
+                        net.forward(ps, new NDList(x), from, segments.size(), false).singletonOrThrow().toFloatArray();
+                    }
+                    long t1 = System.nanoTime();
+                    try (NDManager b = m.newSubManager()) {
+                        x.tempAttach(b);
+                        NDArray h = x;
+                        for (Conv2d c : convs) {
+                            h = c.forward(ps, new NDList(h), false).singletonOrThrow();
+                            if (i == 0) {
+                                Shape w = c.getParameters().get("weight").getArray().getShape();
+                                flops += 2.0 * w.get(1) * w.get(2) * w.get(3) * h.getShape().size() / BATCH;
+                            }
+                        }
+                        h.toFloatArray();
+                    }
+                    if (i >= 0) {
+                        deepNanos += t1 - t0;
+                        convNanos += System.nanoTime() - t1;
+                    }
+                }
+            }
+        }
+        double total = flops * BATCH * (eval.size() / BATCH);
+        return new double[] {total / deepNanos, total / convNanos};
+    }
+
+    private static void collectConvs(ai.djl.nn.Block block, List<Conv2d> out) {
+        if (block instanceof Conv2d c) {
+            out.add(c);
+        }
+        for (ai.djl.nn.Block child : block.getChildren().values()) {
+            collectConvs(child, out);
         }
     }
 

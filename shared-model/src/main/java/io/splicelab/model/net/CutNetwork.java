@@ -19,8 +19,11 @@ public final class CutNetwork {
     private final SequentialBlock block;
     private final List<String> segments;
     private final Map<String, Integer> cuts;
+    private final boolean batchNormFolded;
 
-    CutNetwork(NetworkSpec spec, SequentialBlock block, List<String> segments, Map<String, Integer> cuts) {
+    CutNetwork(NetworkSpec spec, SequentialBlock block, List<String> segments, Map<String, Integer> cuts,
+            boolean batchNormFolded) {
+        this.batchNormFolded = batchNormFolded;
         this.spec = spec;
         this.block = block;
         this.segments = List.copyOf(segments);
@@ -29,6 +32,14 @@ public final class CutNetwork {
 
     public NetworkSpec spec() {
         return spec;
+    }
+
+    /**
+     * Whether this is a network's inference form, without BatchNorm layers ({@link BatchNormFolding}); a network
+     * without BatchNorm (the MLP) is its own inference form.
+     */
+    public boolean batchNormFolded() {
+        return batchNormFolded;
     }
 
     /** The whole network as one DJL block (what a trainer trains and a checkpoint saves). */

@@ -8,7 +8,9 @@ import io.splicelab.model.data.ImageDataset;
 
 /**
  * Plain, batched inference. Each batch runs in its own sub-manager so intermediate arrays are freed
- * batch by batch (DJL keeps every array until its manager closes).
+ * batch by batch (DJL keeps every array until its manager closes). Networks run in their inference form
+ * ({@link BatchNormFolding}), as in the splicer's grid, so that a plain evaluation of a checkpoint or a hybrid
+ * predicts exactly what the grid's cell of it says; a network folded by the caller is used as it is.
  */
 public final class Inference {
     private Inference() {
@@ -16,14 +18,20 @@ public final class Inference {
 
     /** Logits of the whole network on every example of the dataset, as [n][classes]. */
     public static float[][] logits(CutNetwork net, ImageDataset data, int batchSize, NDManager manager) {
-        return batched(data, batchSize, manager, (ps, x) -> net.logits(ps, new NDList(x)));
+        try (NDManager scope = manager.newSubManager()) {
+            CutNetwork folded = BatchNormFolding.fold(net, scope);
+            return batched(data, batchSize, scope, (ps, x) -> folded.logits(ps, new NDList(x)));
+        }
     }
 
     /** Logits of the hybrid deep_cut(deepNet) o shallow_cut(shallowNet), computed in one plain pass. */
     public static float[][] hybridLogits(CutNetwork shallowNet, CutNetwork deepNet, String cut, ImageDataset data,
             int batchSize, NDManager manager) {
-        return batched(data, batchSize, manager,
-                (ps, x) -> deepNet.deep(ps, shallowNet.shallow(ps, new NDList(x), cut), cut));
+        try (NDManager scope = manager.newSubManager()) {
+            CutNetwork shallow = BatchNormFolding.fold(shallowNet, scope);
+            CutNetwork deep = shallowNet == deepNet ? shallow : BatchNormFolding.fold(deepNet, scope);
+            return batched(data, batchSize, scope, (ps, x) -> deep.deep(ps, shallow.shallow(ps, new NDList(x), cut), cut));
+        }
     }
 
     /** A forward pass from a batch of images to its logits. */

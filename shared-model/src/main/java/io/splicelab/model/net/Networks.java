@@ -73,10 +73,18 @@ public final class Networks {
 
     /** Builds an uninitialised network; initialise it or load a checkpoint into it. */
     public static CutNetwork build(NetworkSpec spec) {
+        return build(spec, false);
+    }
+
+    /**
+     * Builds an uninitialised network; with {@code batchNormFolded}, its inference form: every convolution that
+     * BatchNorm follows gets a bias and the BatchNorm is left out ({@link BatchNormFolding} fills it).
+     */
+    static CutNetwork build(NetworkSpec spec, boolean batchNormFolded) {
         return switch (base(spec.architecture())) {
-            case "cnn" -> smallCnn(spec);
+            case "cnn" -> smallCnn(spec, batchNormFolded);
             case "mlp" -> mlp(spec);
-            default -> resnet(spec, spec.architecture().endsWith(OPTION_B_SUFFIX));
+            default -> resnet(spec, spec.architecture().endsWith(OPTION_B_SUFFIX), batchNormFolded);
         };
     }
 
@@ -95,19 +103,19 @@ public final class Networks {
         return Math.max(1, (int) Math.round(width * multiplier));
     }
 
-    private static CutNetwork smallCnn(NetworkSpec spec) {
+    private static CutNetwork smallCnn(NetworkSpec spec, boolean folded) {
         SequentialBlock net = new SequentialBlock();
         int w1 = scaled(32, spec.widthMultiplier());
         int w2 = scaled(64, spec.widthMultiplier());
-        net.add(new SequentialBlock().add(conv3x3(w1, 1)).add(BatchNorm.builder().build()).add(Activation.reluBlock())
+        net.add(convBn(new SequentialBlock(), conv3x3(w1, 1), folded).add(Activation.reluBlock())
                 .add(Pool.maxPool2dBlock(new Shape(2, 2))));
-        net.add(new SequentialBlock().add(conv3x3(w2, 1)).add(BatchNorm.builder().build()).add(Activation.reluBlock())
+        net.add(convBn(new SequentialBlock(), conv3x3(w2, 1), folded).add(Activation.reluBlock())
                 .add(Pool.maxPool2dBlock(new Shape(2, 2))));
         net.add(new SequentialBlock().add(Blocks.batchFlattenBlock())
                 .add(Linear.builder().setUnits(scaled(128, spec.widthMultiplier())).build())
                 .add(Activation.reluBlock()));
         net.add(Linear.builder().setUnits(spec.numClasses()).build());
-        return smallNet(spec, net, Architectures.CNN_CUTS);
+        return smallNet(spec, net, Architectures.CNN_CUTS, folded);
     }
 
     private static CutNetwork mlp(NetworkSpec spec) {
@@ -118,11 +126,11 @@ public final class Networks {
         net.add(new SequentialBlock().add(Linear.builder().setUnits(scaled(256, spec.widthMultiplier())).build())
                 .add(Activation.reluBlock()));
         net.add(Linear.builder().setUnits(spec.numClasses()).build());
-        return smallNet(spec, net, Architectures.MLP_CUTS);
+        return smallNet(spec, net, Architectures.MLP_CUTS, true); // no BatchNorm: its inference form
     }
 
     /** A small net whose segments are its cuts, one each, then the head. */
-    private static CutNetwork smallNet(NetworkSpec spec, SequentialBlock net, List<String> cutNames) {
+    private static CutNetwork smallNet(NetworkSpec spec, SequentialBlock net, List<String> cutNames, boolean folded) {
         Map<String, Integer> cuts = new LinkedHashMap<>();
         List<String> segments = new ArrayList<>();
         for (String cut : cutNames) {
@@ -130,10 +138,10 @@ public final class Networks {
             cuts.put(cut, segments.size());
         }
         segments.add("head");
-        return new CutNetwork(spec, net, segments, cuts);
+        return new CutNetwork(spec, net, segments, cuts, folded);
     }
 
-    private static CutNetwork resnet(NetworkSpec spec, boolean optionB) {
+    private static CutNetwork resnet(NetworkSpec spec, boolean optionB, boolean folded) {
         int n = blocksPerStage(spec.architecture());
         int[] widths = new int[3];
         for (int s = 0; s < 3; s++) {
@@ -143,8 +151,7 @@ public final class Networks {
         List<String> segments = new ArrayList<>();
         Map<String, Integer> cuts = new LinkedHashMap<>();
 
-        net.add(new SequentialBlock().add(conv3x3(widths[0], 1)).add(BatchNorm.builder().build())
-                .add(Activation.reluBlock()));
+        net.add(convBn(new SequentialBlock(), conv3x3(widths[0], 1), folded).add(Activation.reluBlock()));
         segments.add(Architectures.STEM);
         cuts.put(Architectures.STEM, 1);
 
@@ -152,7 +159,7 @@ public final class Networks {
         for (int s = 0; s < 3; s++) {
             for (int b = 0; b < n; b++) {
                 int stride = (s > 0 && b == 0) ? 2 : 1;
-                net.add(basicBlock(inWidth, widths[s], stride, optionB));
+                net.add(basicBlock(inWidth, widths[s], stride, optionB, folded));
                 inWidth = widths[s];
                 String name = Architectures.blockCut(s + 1, b + 1);
                 segments.add(name);
@@ -165,7 +172,7 @@ public final class Networks {
         net.add(new SequentialBlock().add(Pool.globalAvgPool2dBlock()).add(Blocks.batchFlattenBlock())
                 .add(Linear.builder().setUnits(spec.numClasses()).build()));
         segments.add("head");
-        return new CutNetwork(spec, net, segments, orderByDepth(cuts));
+        return new CutNetwork(spec, net, segments, orderByDepth(cuts), folded);
     }
 
     private static Map<String, Integer> orderByDepth(Map<String, Integer> cuts) {
@@ -175,25 +182,40 @@ public final class Networks {
         return ordered;
     }
 
-    private static Conv2d conv3x3(int filters, int stride) {
+    private static Conv2d.Builder conv3x3(int filters, int stride) {
         return Conv2d.builder().setKernelShape(new Shape(3, 3)).setFilters(filters).optStride(new Shape(stride, stride))
-                .optPadding(new Shape(1, 1)).optBias(false).build();
+                .optPadding(new Shape(1, 1));
     }
 
-    private static Block basicBlock(int inWidth, int outWidth, int stride, boolean optionB) {
-        SequentialBlock residual = new SequentialBlock().add(conv3x3(outWidth, stride)).add(BatchNorm.builder().build())
-                .add(Activation.reluBlock()).add(conv3x3(outWidth, 1)).add(BatchNorm.builder().build());
+    /**
+     * A convolution without bias followed by BatchNorm, or, folded, the convolution with a bias that stands for the
+     * BatchNorm's shift.
+     */
+    private static SequentialBlock convBn(SequentialBlock into, Conv2d.Builder conv, boolean folded) {
+        return folded ? into.add(conv.optBias(true).build())
+                : into.add(conv.optBias(false).build()).add(BatchNorm.builder().build());
+    }
+
+    private static Block basicBlock(int inWidth, int outWidth, int stride, boolean optionB, boolean folded) {
+        SequentialBlock residual = convBn(new SequentialBlock(), conv3x3(outWidth, stride), folded)
+                .add(Activation.reluBlock());
+        convBn(residual, conv3x3(outWidth, 1), folded);
         boolean same = stride == 1 && inWidth == outWidth;
         Block shortcut = same ? Blocks.identityBlock()
-                : optionB ? new SequentialBlock().add(Conv2d.builder().setKernelShape(new Shape(1, 1))
-                        .setFilters(outWidth).optStride(new Shape(stride, stride)).optBias(false).build())
-                        .add(BatchNorm.builder().build())
+                : optionB ? convBn(new SequentialBlock(), Conv2d.builder().setKernelShape(new Shape(1, 1))
+                        .setFilters(outWidth).optStride(new Shape(stride, stride)), folded)
                 : new LambdaBlock(x -> new NDList(optionA(x.singletonOrThrow(), outWidth - inWidth, stride)));
-        return new ParallelBlock(list -> new NDList(Activation.relu(
-                list.get(0).singletonOrThrow().add(list.get(1).singletonOrThrow()))), List.of(residual, shortcut));
+        // the inference form sums into the branch's output, a fresh array no one else holds (it never trains): one
+        // activation-sized allocation less per block, the same sums
+        return new ParallelBlock(list -> new NDList(Activation.relu(folded
+                ? list.get(0).singletonOrThrow().addi(list.get(1).singletonOrThrow())
+                : list.get(0).singletonOrThrow().add(list.get(1).singletonOrThrow()))), List.of(residual, shortcut));
     }
 
-    /** x[:, :, ::s, ::s] through a reshape and fixed indices (portable across engines). */
+    /**
+     * x[:, :, ::s, ::s]: a strided view, no copy, so a channels-last activation stays channels-last (a reshape
+     * would copy it into NCHW order and the residual sum would then mix memory formats).
+     */
     private static NDArray subsample(NDArray x, int stride) {
         Shape s = x.getShape();
         long h = s.get(2);
@@ -201,7 +223,7 @@ public final class Networks {
         if (h % stride != 0 || w % stride != 0) {
             throw new IllegalArgumentException("spatial size " + h + "x" + w + " not divisible by stride " + stride);
         }
-        return x.reshape(s.get(0), s.get(1), h / stride, stride, w / stride, stride).get(":, :, :, 0, :, 0");
+        return x.get(":, :, ::" + stride + ", ::" + stride);
     }
 
     /** Option A shortcut: spatial subsampling and zero channels appended. */
@@ -210,17 +232,25 @@ public final class Networks {
         if (extraChannels <= 0) {
             return sub;
         }
-        Shape s = sub.getShape();
         int before = extraChannels / 2;
         int after = extraChannels - before;
         NDList parts = new NDList();
         if (before > 0) {
-            parts.add(sub.getManager().zeros(new Shape(s.get(0), before, s.get(2), s.get(3)), sub.getDataType(),
-                    sub.getDevice()));
+            parts.add(zerosLike(sub, before));
         }
         parts.add(sub);
-        parts.add(sub.getManager().zeros(new Shape(s.get(0), after, s.get(2), s.get(3)), sub.getDataType(),
-                sub.getDevice()));
+        parts.add(zerosLike(sub, after));
         return NDArrays.concat(parts, 1);
+    }
+
+    /** {@code channels} zero channels of x's batch and size, in the batches' memory format ({@link ChannelsLast}). */
+    private static NDArray zerosLike(NDArray x, int channels) {
+        Shape s = x.getShape();
+        if (!ChannelsLast.enabled()) {
+            return x.getManager().zeros(new Shape(s.get(0), channels, s.get(2), s.get(3)), x.getDataType(),
+                    x.getDevice());
+        }
+        return ChannelsLast.fromNhwc(x.getManager().zeros(new Shape(s.get(0), s.get(2), s.get(3), channels),
+                x.getDataType(), x.getDevice()));
     }
 }

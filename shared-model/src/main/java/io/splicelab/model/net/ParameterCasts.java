@@ -24,15 +24,19 @@ public final class ParameterCasts {
             if (!p.isInitialized() || p.getArray().getDataType() == type) {
                 continue;
             }
-            NDArray old = p.getArray();
-            NDArray cast = old.toType(type, false);
-            cast.setName(old.getName());
-            try {
-                ARRAY.set(p, cast);
-            } catch (IllegalAccessException e) {
-                throw new IllegalStateException("cannot replace the array of parameter " + p.getName(), e);
-            }
-            old.close();
+            replace(p, p.getArray().toType(type, false));
         }
+    }
+
+    /** Puts {@code array} in place of an initialised parameter's array, which is closed. */
+    static void replace(Parameter p, NDArray array) {
+        NDArray old = p.getArray();
+        array.setName(old.getName());
+        try {
+            ARRAY.set(p, array);
+        } catch (IllegalAccessException e) {
+            throw new IllegalStateException("cannot replace the array of parameter " + p.getName(), e);
+        }
+        old.close();
     }
 }

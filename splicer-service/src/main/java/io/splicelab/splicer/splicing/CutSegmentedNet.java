@@ -8,13 +8,21 @@ import ai.djl.nn.Parameter;
 import ai.djl.nn.norm.BatchNorm;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
+import ai.djl.ndarray.NDManager;
+import io.splicelab.model.net.BatchNormFolding;
 import io.splicelab.model.net.CutNetwork;
 import java.util.ArrayList;
 import java.util.List;
 
-/** A trained checkpoint as a segmented network. */
+/**
+ * A trained checkpoint as a segmented network. Inference passes run its inference form, BatchNorm folded into the
+ * convolutions ({@link BatchNormFolding}): made on the first one from the current statistics and kept, dropped when
+ * they change ({@link #statisticsChanged()}); training-mode passes (recalibration) run the network itself.
+ */
 final class CutSegmentedNet implements SegmentedNet, RunGrid.LowPrecision {
     private final CutNetwork net;
+    private NDManager foldedScope;
+    private CutNetwork folded;
 
     CutSegmentedNet(CutNetwork net) {
         this.net = net;
@@ -23,6 +31,7 @@ final class CutSegmentedNet implements SegmentedNet, RunGrid.LowPrecision {
     @Override
     public void cast(DataType type) {
         io.splicelab.model.net.ParameterCasts.cast(net.block(), type);
+        statisticsChanged();
     }
 
     @Override
@@ -37,7 +46,30 @@ final class CutSegmentedNet implements SegmentedNet, RunGrid.LowPrecision {
 
     @Override
     public NDList forward(ParameterStore ps, NDList x, int from, int to, boolean training) {
-        return net.forward(ps, x, from, to, training);
+        return training ? net.forward(ps, x, from, to, true) : inferenceForm().forward(ps, x, from, to, false);
+    }
+
+    private CutNetwork inferenceForm() {
+        if (folded == null) {
+            NDManager owner = net.block().getParameters().valueAt(0).getArray().getManager();
+            foldedScope = owner.newSubManager();
+            folded = BatchNormFolding.fold(net, foldedScope);
+        }
+        return folded;
+    }
+
+    @Override
+    public void statisticsChanged() {
+        if (foldedScope != null) {
+            foldedScope.close();
+        }
+        foldedScope = null;
+        folded = null;
+    }
+
+    @Override
+    public void close() {
+        statisticsChanged();
     }
 
     @Override

@@ -428,6 +428,7 @@ public final class RunGrid implements AutoCloseable {
         try {
             if (recal != null) {
                 recalibrate(recal, cut, a, deep.net(), cutIndex, ps);
+                deep.net().statisticsChanged();
             }
             Map<String, float[][]> hybridLogits = new HashMap<>();
             for (ImageDataset e : todo) {
@@ -456,6 +457,7 @@ public final class RunGrid implements AutoCloseable {
         } finally {
             if (recal != null) {
                 recal.close();
+                deep.net().statisticsChanged();
             }
         }
         return out;

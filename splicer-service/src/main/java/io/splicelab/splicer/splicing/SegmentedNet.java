@@ -25,6 +25,13 @@ public interface SegmentedNet extends AutoCloseable {
     /** The BatchNorm layers of segments {@code [from, to)}; empty when their statistics cannot be re-estimated. */
     List<BatchNorm> batchNorms(int from, int to);
 
+    /**
+     * Told when BatchNorm running statistics were changed in place (a recalibration) and again when they were
+     * restored: an inference form made from them is stale.
+     */
+    default void statisticsChanged() {
+    }
+
     /** Whether {@code recalibrate} can be applied to this network's deep parts. */
     default boolean recalibratable() {
         return true;

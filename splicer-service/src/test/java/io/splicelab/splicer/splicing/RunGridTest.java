@@ -18,6 +18,7 @@ import io.splicelab.model.data.ImageDataset;
 import io.splicelab.model.data.SyntheticImages;
 import io.splicelab.model.events.Payloads.NetworkSpec;
 import io.splicelab.model.net.Checkpoints;
+import io.splicelab.model.net.BatchNormFolding;
 import io.splicelab.model.net.CutNetwork;
 import io.splicelab.model.net.Inference;
 import io.splicelab.splicer.DjlOfflineExtension;
@@ -288,7 +289,9 @@ class RunGridTest {
         }
         ParameterStore ps = new ParameterStore(m, false);
         try (NDManager batch = m.newSubManager()) {
-            NDList z = shallow.shallow(ps, new NDList(recal.images(batch, 0, recal.size())), cut);
+            // the grid's recalibration inputs: the shallow part's inference form, as its feature cache holds them
+            NDList z = BatchNormFolding.fold(shallow, batch).shallow(ps, new NDList(recal.images(batch, 0,
+                    recal.size())), cut);
             deep.forward(ps, z, deep.cutIndex(cut), deep.segments().size(), true);
         }
         return deep;
@@ -388,8 +391,10 @@ class RunGridTest {
         double norm = 0;
         try (NDManager batch = m.newSubManager()) {
             NDArray x = e.images(batch, 0, e.size());
-            float[] za = a.shallow(ps, new NDList(x), cut).singletonOrThrow().toFloatArray();
-            float[] zb = b.shallow(ps, new NDList(x), cut).singletonOrThrow().toFloatArray();
+            float[] za = BatchNormFolding.fold(a, batch).shallow(ps, new NDList(x), cut).singletonOrThrow()
+                    .toFloatArray();
+            float[] zb = BatchNormFolding.fold(b, batch).shallow(ps, new NDList(x), cut).singletonOrThrow()
+                    .toFloatArray();
             for (int i = 0; i < za.length; i++) {
                 diff += (za[i] - zb[i]) * (double) (za[i] - zb[i]);
                 norm += zb[i] * (double) zb[i];
