@@ -352,7 +352,11 @@ public final class SplicerBench {
                 }
                 List<NDArray> features = new ArrayList<>();
                 for (int at = 0; at + BATCH <= eval.size(); at += BATCH) {
-                    features.add(net.shallow(ps, new NDList(eval.images(m, at, at + BATCH)), cut).singletonOrThrow());
+                    try (NDManager b = m.newSubManager()) { // the shallow pass's temporaries go with b
+                        NDArray f = net.shallow(ps, new NDList(eval.images(b, at, at + BATCH)), cut).singletonOrThrow();
+                        f.attach(m);
+                        features.add(f);
+                    }
                 }
                 for (int i = -1; i < features.size(); i++) { // i = -1: warm-up, not timed
                     NDArray x = features.get(Math.max(0, i));

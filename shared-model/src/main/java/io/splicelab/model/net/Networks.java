@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
@@ -201,15 +202,26 @@ public final class Networks {
                 .add(Activation.reluBlock());
         convBn(residual, conv3x3(outWidth, 1), folded);
         boolean same = stride == 1 && inWidth == outWidth;
+        boolean optionA = !same && !optionB;
         Block shortcut = same ? Blocks.identityBlock()
                 : optionB ? convBn(new SequentialBlock(), Conv2d.builder().setKernelShape(new Shape(1, 1))
                         .setFilters(outWidth).optStride(new Shape(stride, stride)), folded)
+                : folded ? new LambdaBlock(x -> new NDList(subsample(x.singletonOrThrow(), stride)))
                 : new LambdaBlock(x -> new NDList(optionA(x.singletonOrThrow(), outWidth - inWidth, stride)));
-        // the inference form sums into the branch's output, a fresh array no one else holds (it never trains): one
-        // activation-sized allocation less per block, the same sums
-        return new ParallelBlock(list -> new NDList(Activation.relu(folded
-                ? list.get(0).singletonOrThrow().addi(list.get(1).singletonOrThrow())
-                : list.get(0).singletonOrThrow().add(list.get(1).singletonOrThrow()))), List.of(residual, shortcut));
+        if (!folded) {
+            return new ParallelBlock(list -> new NDList(Activation.relu(
+                    list.get(0).singletonOrThrow().add(list.get(1).singletonOrThrow()))), List.of(residual, shortcut));
+        }
+        // The inference form sums into the branch's output, a fresh array no one else holds (it never trains): one
+        // activation-sized allocation less per block. An option A shortcut is added into its channels only: the zero
+        // channels it would append are never made, concatenated or added (x + 0 is x).
+        int before = (outWidth - inWidth) / 2;
+        return new ParallelBlock(list -> {
+            NDArray branch = list.get(0).singletonOrThrow();
+            NDArray x = list.get(1).singletonOrThrow();
+            (optionA ? branch.get(new NDIndex(":, {}:{}", before, before + inWidth)) : branch).addi(x);
+            return new NDList(Activation.relu(branch));
+        }, List.of(residual, shortcut));
     }
 
     /**

@@ -43,8 +43,11 @@ public final class RunGrid implements AutoCloseable {
     /** Reduced precision, on CPU and GPU. */
     public static final String FLOAT16 = "float16";
     /**
-     * Refused: DJL 0.36's PyTorch JNI has no mapping for bfloat16 and aborts the whole process
-     * ({@code std::terminate}) on the first bfloat16 tensor, so it is rejected up front.
+     * Refused, with the reasons measured (docs/science.md section 9): DJL 0.36's PyTorch JNI has no mapping for
+     * bfloat16 and aborts the whole process ({@code std::terminate}) on the first bfloat16 tensor; ONNX Runtime's CPU
+     * provider has no bfloat16 convolution; and oneDNN's bfloat16 math mode for float32 tensors
+     * ({@code ONEDNN_DEFAULT_FPMATH_MODE=BF16}, on a CPU with AMX) made plain and hybrid evaluations only 1.3x faster
+     * than float32, short of the 2x that would pay for the lost precision.
      */
     public static final String BFLOAT16 = "bfloat16";
     /** Feature-cache name of the training inputs used to recalibrate BatchNorm. */
@@ -81,7 +84,9 @@ public final class RunGrid implements AutoCloseable {
     public static String requirePrecision(String precision) {
         if (BFLOAT16.equals(precision)) {
             throw new IllegalArgumentException("precision bfloat16 is not available: DJL 0.36's PyTorch "
-                    + "engine aborts the process on bfloat16 tensors; use float16");
+                    + "engine aborts the process on bfloat16 tensors, ONNX Runtime has no bfloat16 convolution on the "
+                    + "CPU, and oneDNN's bfloat16 math mode was 1.3x float32 on a CPU with AMX, short of 2x "
+                    + "(docs/science.md section 9); use float32, or float16 on a GPU");
         }
         if (!FLOAT32.equals(precision) && !FLOAT16.equals(precision)) {
             throw new IllegalArgumentException("unknown precision " + precision + " (float32 or float16)");
