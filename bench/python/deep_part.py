@@ -17,25 +17,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-
-class Block(nn.Module):
-    def __init__(self, cin, cout, stride):
-        super().__init__()
-        self.c1 = nn.Conv2d(cin, cout, 3, stride, 1, bias=False)
-        self.b1 = nn.BatchNorm2d(cout)
-        self.c2 = nn.Conv2d(cout, cout, 3, 1, 1, bias=False)
-        self.b2 = nn.BatchNorm2d(cout)
-        self.stride, self.extra = stride, cout - cin
-
-    def shortcut(self, x):
-        if self.stride == 1 and self.extra == 0:
-            return x
-        x = x[:, :, ::self.stride, ::self.stride]
-        return F.pad(x, (0, 0, 0, 0, self.extra // 2, self.extra - self.extra // 2))
-
-    def forward(self, x):
-        h = F.relu(self.b1(self.c1(x)))
-        return F.relu(self.b2(self.c2(h)) + self.shortcut(x))
+from nan_study import Block  # the same ResNet-20 block (option A shortcut) as the NaN study
 
 
 def fold(conv, bn):
@@ -53,7 +35,7 @@ def deep_blocks(widths=(16, 32, 64), n=3):
             blocks.append(Block(cin, w, 2 if s > 0 and b == 0 else 1))
             cin = w
     for blk in blocks:
-        for bn in (blk.b1, blk.b2):
+        for bn in (blk.bn1, blk.bn2):
             bn.running_mean.normal_(0, 0.2)
             bn.running_var.uniform_(0.3, 2.3)
             bn.weight.data.uniform_(0.5, 1.5)
@@ -62,7 +44,7 @@ def deep_blocks(widths=(16, 32, 64), n=3):
 
 
 def folded_forward(blocks):
-    pairs = [(fold(b.c1, b.b1), fold(b.c2, b.b2), b) for b in blocks]
+    pairs = [(fold(b.conv1, b.bn1), fold(b.conv2, b.bn2), b) for b in blocks]
 
     def run(x):
         for c1, c2, b in pairs:
@@ -103,7 +85,7 @@ def main():
                     body, convs = folded_forward(part)
                 else:
                     body = nn.Sequential(*part)
-                    convs = [c for b in part for c in (b.c1, b.c2)]
+                    convs = [c for b in part for c in (b.conv1, b.conv2)]
                 xs = [torch.randn(args.batch, *shape) for _ in range(args.n // args.batch)]
                 if layout == "channels-last":
                     xs = [x.contiguous(memory_format=torch.channels_last) for x in xs]

@@ -48,14 +48,16 @@ class Block(nn.Module):
         self.bn2 = nn.BatchNorm2d(c_out)
         self.stride, self.extra = stride, c_out - c_in
 
-    def forward(self, x):
-        y = F.relu(self.bn1(self.conv1(x)))
-        y = self.bn2(self.conv2(y))
+    def shortcut(self, x):
         s = x[:, :, ::self.stride, ::self.stride] if self.stride > 1 else x
         if self.extra > 0:
             before = self.extra // 2
             s = F.pad(s, (0, 0, 0, 0, before, self.extra - before))
-        return F.relu(y + s)
+        return s
+
+    def forward(self, x):
+        y = F.relu(self.bn1(self.conv1(x)))
+        return F.relu(self.bn2(self.conv2(y)) + self.shortcut(x))
 
 
 def resnet20(width, channels=1, classes=10):
