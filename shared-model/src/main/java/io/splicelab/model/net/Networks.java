@@ -18,12 +18,15 @@ import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.BatchNorm;
 import ai.djl.nn.pooling.Pool;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
 import io.splicelab.model.events.Architectures;
 import io.splicelab.model.events.Payloads.NetworkSpec;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * Builds the networks of docs/science.md section 1 as ordered segments with named cuts, so every service
@@ -216,12 +219,26 @@ public final class Networks {
         // activation-sized allocation less per block. An option A shortcut is added into its channels only: the zero
         // channels it would append are never made, concatenated or added (x + 0 is x).
         int before = (outWidth - inWidth) / 2;
-        return new ParallelBlock(list -> {
+        Function<List<NDList>, NDList> join = list -> {
             NDArray branch = list.get(0).singletonOrThrow();
             NDArray x = list.get(1).singletonOrThrow();
             (optionA ? branch.get(new NDIndex(":, {}:{}", before, before + inWidth)) : branch).addi(x);
             return new NDList(Activation.relu(branch));
-        }, List.of(residual, shortcut));
+        };
+        if (!same) {
+            return new ParallelBlock(join, List.of(residual, shortcut));
+        }
+        Conv2d conv1 = (Conv2d) residual.getChildren().valueAt(0);
+        Conv2d conv2 = (Conv2d) residual.getChildren().valueAt(2);
+        // an identity block's two convolutions with their ReLU and residual sum fused in, when the kernels are there
+        return new ParallelBlock(join, List.of(residual, shortcut)) {
+            @Override
+            protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training,
+                    PairList<String, Object> params) {
+                NDList fused = training ? null : FusedResidual.apply(ps, inputs.singletonOrThrow(), conv1, conv2);
+                return fused != null ? fused : super.forwardInternal(ps, inputs, training, params);
+            }
+        };
     }
 
     /**

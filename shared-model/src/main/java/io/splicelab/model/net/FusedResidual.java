@@ -1,0 +1,205 @@
+package io.splicelab.model.net;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
+import ai.djl.nn.convolutional.Conv2d;
+import ai.djl.pytorch.engine.PtNDManager;
+import ai.djl.pytorch.engine.PtSymbolBlock;
+import ai.djl.pytorch.jni.JniUtils;
+import ai.djl.training.ParameterStore;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.zip.CRC32;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+
+/**
+ * A residual block of an inference form with an identity shortcut, {@code relu(conv2(relu(conv1(x) + b1)) + b2 + x)},
+ * as two oneDNN convolutions with their ReLU and residual sum fused in ({@code mkldnn::_convolution_pointwise}, the
+ * kernels PyTorch's own compiler uses on CPUs).
+ *
+ * <p>Why: in eager execution every ReLU and every residual sum is one more pass over an activation; on a 2-core CPU
+ * they cost about an eighth of a ResNet's deep part (docs/science.md section 9). oneDNN applies them to each tile
+ * of the convolution's result while it is still in cache. DJL 0.36 has no call for those kernels, so a two-line
+ * TorchScript module that calls them is written here as source and handed to libtorch, which compiles it on load.
+ * The post-ops apply to the float32 result of the convolution in the same order as the eager ops, so the output
+ * is the eager one bit for bit ({@code FusedResidualTest}).
+ *
+ * <p>Used for float32 arrays on the CPU when the module loads (libtorch built with oneDNN); otherwise, and when
+ * the system property {@value #PROPERTY}{@code =false} turns it off (to compare), the block runs its eager ops.
+ */
+public final class FusedResidual {
+    /** System property: {@code true} (the default) or {@code false}. */
+    public static final String PROPERTY = "splicelab.fused-kernels";
+    private static final String NAME = "FusedResidual";
+    private static final String SOURCE = """
+            class FusedResidual(Module):
+              __parameters__ = []
+              __buffers__ = []
+              training : bool
+              _is_full_backward_hook : Optional[bool]
+              def forward(self: __torch__.FusedResidual,
+                x: Tensor,
+                w1: Tensor,
+                b1: Tensor,
+                w2: Tensor,
+                b2: Tensor) -> Tensor:
+                _none = annotate(List[Optional[number]], [])
+                h = ops.mkldnn._convolution_pointwise(x, w1, b1, [1, 1], [1, 1], [1, 1], 1, "relu", _none, None)
+                return ops.mkldnn._convolution_pointwise(h, x, w2, b2, [1, 1], [1, 1], [1, 1], 1, "add", 1, "relu", \
+            _none, None)
+            """;
+
+    private FusedResidual() {
+    }
+
+    /** Whether fused blocks are wanted in this process (not turned off by {@value #PROPERTY}). */
+    public static boolean enabled() {
+        return !"false".equalsIgnoreCase(System.getProperty(PROPERTY, "true").trim());
+    }
+
+    /** Whether the fused kernels loaded in this process. */
+    public static boolean available() {
+        return enabled() && Holder.MODULE != null;
+    }
+
+    /**
+     * The block's output, or null when the fused kernels cannot run it (not float32 on the CPU, not loaded, turned
+     * off): the caller then runs the eager ops. {@code conv1} and {@code conv2} are 3x3 convolutions, stride 1,
+     * padding 1, with the biases of a folded BatchNorm.
+     */
+    static NDList apply(ParameterStore ps, NDArray x, Conv2d conv1,
+            Conv2d conv2) {
+        if (!available() || x.getDataType() != DataType.FLOAT32 || !ai.djl.Device.Type.CPU.equals(x.getDevice().getDeviceType())
+                || x.getShape().dimension() != 4) {
+            return null;
+        }
+        NDArray w1 = ps.getValue(conv1.getParameters().get("weight"), x.getDevice(), false);
+        NDArray b1 = ps.getValue(conv1.getParameters().get("bias"), x.getDevice(), false);
+        NDArray w2 = ps.getValue(conv2.getParameters().get("weight"), x.getDevice(), false);
+        NDArray b2 = ps.getValue(conv2.getParameters().get("bias"), x.getDevice(), false);
+        return Holder.MODULE.forward(ps, new NDList(x, w1, b1, w2, b2), false);
+    }
+
+    /** Loads the module once, into a manager that lives as long as the process; null when libtorch refuses it. */
+    private static final class Holder {
+        static final PtSymbolBlock MODULE = load();
+
+        private static PtSymbolBlock load() {
+            try {
+                NDManager owner = NDManager.newBaseManager();
+                PtSymbolBlock module = JniUtils.loadModule((PtNDManager) owner, new ByteArrayInputStream(archive()),
+                        true, false);
+                probe(module, owner);
+                return module;
+            } catch (RuntimeException | LinkageError | IOException e) {
+                System.getLogger(FusedResidual.class.getName()).log(System.Logger.Level.WARNING,
+                        "fused residual blocks unavailable, eager ops instead: " + e);
+                return null;
+            }
+        }
+    }
+
+    /**
+     * Runs the module once on a small block, single-threaded, before anyone else may, and checks it against the eager
+     * ops: a libtorch whose kernels are missing or differ fails here, and the blocks run eagerly instead.
+     */
+    private static void probe(PtSymbolBlock module, NDManager owner) {
+        try (NDManager m = owner.newSubManager()) {
+            NDArray x = m.randomNormal(new Shape(2, 4, 5, 5));
+            NDArray w1 = m.randomNormal(new Shape(4, 4, 3, 3));
+            NDArray b1 = m.randomNormal(new Shape(4));
+            NDArray w2 = m.randomNormal(new Shape(4, 4, 3, 3));
+            NDArray b2 = m.randomNormal(new Shape(4));
+            float[] fused = module.forward(new ParameterStore(m, false), new NDList(x, w1, b1, w2, b2), false)
+                    .singletonOrThrow().toFloatArray();
+            Shape one = new Shape(1, 1);
+            NDArray h = Activation.relu(Conv2d.conv2d(x, w1, b1, one, one)
+                    .singletonOrThrow());
+            float[] eager = Activation.relu(Conv2d.conv2d(h, w2, b2, one, one)
+                    .singletonOrThrow().add(x)).toFloatArray();
+            if (!Arrays.equals(fused, eager)) {
+                throw new IllegalStateException("the fused kernels' result differs from the eager ops'");
+            }
+        }
+    }
+
+    /** A TorchScript archive (format version 3) holding the module above: its source, an empty object, no constants. */
+    static byte[] archive() throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (ZipOutputStream zip = new ZipOutputStream(bytes)) {
+            String dir = NAME.toLowerCase() + "/";
+            stored(zip, dir + "data.pkl", objectPickle());
+            stored(zip, dir + "code/__torch__.py", SOURCE.getBytes(StandardCharsets.UTF_8));
+            stored(zip, dir + "constants.pkl", new byte[] {(byte) 0x80, 2, ')', '.'}); // an empty tuple
+            stored(zip, dir + "version", "3\n".getBytes(StandardCharsets.US_ASCII));
+        }
+        return bytes.toByteArray();
+    }
+
+    /**
+     * The pickle (protocol 2) of a {@code __torch__.FusedResidual} object whose state is {@code training = True,
+     * _is_full_backward_hook = None}, as {@code torch.jit.save} writes a module without parameters.
+     */
+    private static byte[] objectPickle() {
+        ByteArrayOutputStream p = new ByteArrayOutputStream();
+        p.write(0x80);
+        p.write(2);
+        ascii(p, "c__torch__\n" + NAME + "\n"); // GLOBAL
+        p.write('q');
+        p.write(0);
+        p.write(')'); // EMPTY_TUPLE
+        p.write(0x81); // NEWOBJ
+        p.write('}'); // EMPTY_DICT
+        p.write('('); // MARK
+        string(p, "training");
+        p.write('q');
+        p.write(1);
+        p.write(0x88); // NEWTRUE
+        string(p, "_is_full_backward_hook");
+        p.write('q');
+        p.write(2);
+        p.write('N'); // NONE
+        p.write('u'); // SETITEMS
+        p.write('b'); // BUILD
+        p.write('q');
+        p.write(3);
+        p.write('.'); // STOP
+        return p.toByteArray();
+    }
+
+    private static void string(ByteArrayOutputStream p, String s) {
+        byte[] b = s.getBytes(StandardCharsets.US_ASCII);
+        p.write('X'); // BINUNICODE, 4-byte little-endian length
+        p.write(b.length);
+        p.write(0);
+        p.write(0);
+        p.write(0);
+        p.writeBytes(b);
+    }
+
+    private static void ascii(ByteArrayOutputStream p, String s) {
+        p.writeBytes(s.getBytes(StandardCharsets.US_ASCII));
+    }
+
+    /** An uncompressed entry (libtorch's reader maps the archive's entries as they are). */
+    private static void stored(ZipOutputStream zip, String name, byte[] data) throws IOException {
+        ZipEntry e = new ZipEntry(name);
+        e.setMethod(ZipEntry.STORED);
+        e.setSize(data.length);
+        e.setCompressedSize(data.length);
+        CRC32 crc = new CRC32();
+        crc.update(data);
+        e.setCrc(crc.getValue());
+        zip.putNextEntry(e);
+        zip.write(data);
+        zip.closeEntry();
+    }
+}
