@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.nn.Block;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
 import io.splicelab.model.events.Payloads.NetworkSpec;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -66,14 +67,36 @@ public final class CutNetwork {
         return i;
     }
 
-    /** Runs segments {@code [from, to)} on x. */
+    /**
+     * Runs segments {@code [from, to)} on x. x itself is left as it is (it may be a cached feature); the activations
+     * between segments are this pass's own, so a segment may write its result into its input's memory
+     * ({@link #INPUT_OWNED}).
+     */
     public NDList forward(ParameterStore ps, NDList x, int from, int to, boolean training) {
         NDList current = x;
         List<Block> children = block.getChildren().values();
         for (int i = from; i < to; i++) {
-            current = children.get(i).forward(ps, current, training);
+            current = children.get(i).forward(ps, current, training, i > from ? inputOwned() : null);
         }
         return current;
+    }
+
+    /**
+     * The block parameter that tells a segment its input is an activation of the current pass which nothing else
+     * holds or reads again: an inference-form residual block then sums its result into that memory instead of a
+     * fresh array ({@link FusedResidual}).
+     */
+    static final String INPUT_OWNED = "splicelab.input-owned";
+
+    private static PairList<String, Object> inputOwned() {
+        PairList<String, Object> params = new PairList<>();
+        params.add(INPUT_OWNED, Boolean.TRUE);
+        return params;
+    }
+
+    /** Whether a segment's block parameters say its input may be overwritten ({@link #INPUT_OWNED}). */
+    static boolean inputOwned(PairList<String, Object> params) {
+        return params != null && Boolean.TRUE.equals(params.get(INPUT_OWNED));
     }
 
     /** The shallow part: input to the activations at the cut. */

@@ -38,24 +38,37 @@ import java.util.zip.ZipOutputStream;
 public final class FusedResidual {
     /** System property: {@code true} (the default) or {@code false}. */
     public static final String PROPERTY = "splicelab.fused-kernels";
+    /** The block on a fresh output: its input stays as it was (a cached feature, say). */
     private static final String NAME = "FusedResidual";
-    private static final String SOURCE = """
-            class FusedResidual(Module):
-              __parameters__ = []
-              __buffers__ = []
-              training : bool
-              _is_full_backward_hook : Optional[bool]
-              def forward(self: __torch__.FusedResidual,
-                x: Tensor,
-                w1: Tensor,
-                b1: Tensor,
-                w2: Tensor,
-                b2: Tensor) -> Tensor:
-                _none = annotate(List[Optional[number]], [])
-                h = ops.mkldnn._convolution_pointwise(x, w1, b1, [1, 1], [1, 1], [1, 1], 1, "relu", _none, None)
-                return ops.mkldnn._convolution_pointwise(h, x, w2, b2, [1, 1], [1, 1], [1, 1], 1, "add", 1, "relu", \
-            _none, None)
-            """;
+    /** The block summed into its input's memory (a ResNet activation nobody else holds): no output is allocated. */
+    private static final String IN_PLACE = "FusedResidualInPlace";
+
+    /**
+     * The module's TorchScript source: the first convolution with its ReLU, then the second with the residual sum
+     * and ReLU as post-ops, either into a fresh output ({@code _convolution_pointwise}, binary "add") or into the
+     * input's own memory ({@code _convolution_pointwise_}, oneDNN's sum post-op: dst = relu(conv + bias + dst)).
+     */
+    private static String source(String name) {
+        String second = IN_PLACE.equals(name)
+                ? "ops.mkldnn._convolution_pointwise_(x, h, w2, b2, [1, 1], [1, 1], [1, 1], 1, \"add\", 1, \"relu\", "
+                : "ops.mkldnn._convolution_pointwise(h, x, w2, b2, [1, 1], [1, 1], [1, 1], 1, \"add\", 1, \"relu\", ";
+        return """
+                class %1$s(Module):
+                  __parameters__ = []
+                  __buffers__ = []
+                  training : bool
+                  _is_full_backward_hook : Optional[bool]
+                  def forward(self: __torch__.%1$s,
+                    x: Tensor,
+                    w1: Tensor,
+                    b1: Tensor,
+                    w2: Tensor,
+                    b2: Tensor) -> Tensor:
+                    _none = annotate(List[Optional[number]], [])
+                    h = ops.mkldnn._convolution_pointwise(x, w1, b1, [1, 1], [1, 1], [1, 1], 1, "relu", _none, None)
+                    return %2$s_none, None)
+                """.formatted(name, second);
+    }
 
     private FusedResidual() {
     }
@@ -67,16 +80,16 @@ public final class FusedResidual {
 
     /** Whether the fused kernels loaded in this process. */
     public static boolean available() {
-        return enabled() && Holder.MODULE != null;
+        return enabled() && Holder.MODULE != null && Holder.IN_PLACE_MODULE != null;
     }
 
     /**
      * The block's output, or null when the fused kernels cannot run it (not float32 on the CPU, not loaded, turned
      * off): the caller then runs the eager ops. {@code conv1} and {@code conv2} are 3x3 convolutions, stride 1,
-     * padding 1, with the biases of a folded BatchNorm.
+     * padding 1, with the biases of a folded BatchNorm. With {@code overwriteInput} the result is written into x's
+     * memory (and returned): only for an x no one will read again.
      */
-    static NDList apply(ParameterStore ps, NDArray x, Conv2d conv1,
-            Conv2d conv2) {
+    static NDList apply(ParameterStore ps, NDArray x, Conv2d conv1, Conv2d conv2, boolean overwriteInput) {
         if (!available() || x.getDataType() != DataType.FLOAT32 || !ai.djl.Device.Type.CPU.equals(x.getDevice().getDeviceType())
                 || x.getShape().dimension() != 4) {
             return null;
@@ -85,18 +98,20 @@ public final class FusedResidual {
         NDArray b1 = ps.getValue(conv1.getParameters().get("bias"), x.getDevice(), false);
         NDArray w2 = ps.getValue(conv2.getParameters().get("weight"), x.getDevice(), false);
         NDArray b2 = ps.getValue(conv2.getParameters().get("bias"), x.getDevice(), false);
-        return Holder.MODULE.forward(ps, new NDList(x, w1, b1, w2, b2), false);
+        return (overwriteInput ? Holder.IN_PLACE_MODULE : Holder.MODULE).forward(ps, new NDList(x, w1, b1, w2, b2),
+                false);
     }
 
     /** Loads the module once, into a manager that lives as long as the process; null when libtorch refuses it. */
     private static final class Holder {
-        static final PtSymbolBlock MODULE = load();
+        static final PtSymbolBlock MODULE = load(NAME);
+        static final PtSymbolBlock IN_PLACE_MODULE = load(IN_PLACE);
 
-        private static PtSymbolBlock load() {
+        private static PtSymbolBlock load(String name) {
             try {
                 NDManager owner = NDManager.newBaseManager();
-                PtSymbolBlock module = JniUtils.loadModule((PtNDManager) owner, new ByteArrayInputStream(archive()),
-                        true, false);
+                PtSymbolBlock module = JniUtils.loadModule((PtNDManager) owner,
+                        new ByteArrayInputStream(archive(name)), true, false);
                 probe(module, owner);
                 return module;
             } catch (RuntimeException | LinkageError | IOException e) {
@@ -118,26 +133,27 @@ public final class FusedResidual {
             NDArray b1 = m.randomNormal(new Shape(4));
             NDArray w2 = m.randomNormal(new Shape(4, 4, 3, 3));
             NDArray b2 = m.randomNormal(new Shape(4));
-            float[] fused = module.forward(new ParameterStore(m, false), new NDList(x, w1, b1, w2, b2), false)
-                    .singletonOrThrow().toFloatArray();
             Shape one = new Shape(1, 1);
             NDArray h = Activation.relu(Conv2d.conv2d(x, w1, b1, one, one)
                     .singletonOrThrow());
             float[] eager = Activation.relu(Conv2d.conv2d(h, w2, b2, one, one)
                     .singletonOrThrow().add(x)).toFloatArray();
+            // last: the in-place module overwrites x
+            float[] fused = module.forward(new ParameterStore(m, false), new NDList(x, w1, b1, w2, b2), false)
+                    .singletonOrThrow().toFloatArray();
             if (!Arrays.equals(fused, eager)) {
                 throw new IllegalStateException("the fused kernels' result differs from the eager ops'");
             }
         }
     }
 
-    /** A TorchScript archive (format version 3) holding the module above: its source, an empty object, no constants. */
-    static byte[] archive() throws IOException {
+    /** A TorchScript archive (format version 3) holding a module above: its source, an empty object, no constants. */
+    static byte[] archive(String name) throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (ZipOutputStream zip = new ZipOutputStream(bytes)) {
-            String dir = NAME.toLowerCase() + "/";
-            stored(zip, dir + "data.pkl", objectPickle());
-            stored(zip, dir + "code/__torch__.py", SOURCE.getBytes(StandardCharsets.UTF_8));
+            String dir = name.toLowerCase() + "/";
+            stored(zip, dir + "data.pkl", objectPickle(name));
+            stored(zip, dir + "code/__torch__.py", source(name).getBytes(StandardCharsets.UTF_8));
             stored(zip, dir + "constants.pkl", new byte[] {(byte) 0x80, 2, ')', '.'}); // an empty tuple
             stored(zip, dir + "version", "3\n".getBytes(StandardCharsets.US_ASCII));
         }
@@ -145,14 +161,14 @@ public final class FusedResidual {
     }
 
     /**
-     * The pickle (protocol 2) of a {@code __torch__.FusedResidual} object whose state is {@code training = True,
+     * The pickle (protocol 2) of a {@code __torch__.<name>} object whose state is {@code training = True,
      * _is_full_backward_hook = None}, as {@code torch.jit.save} writes a module without parameters.
      */
-    private static byte[] objectPickle() {
+    private static byte[] objectPickle(String name) {
         ByteArrayOutputStream p = new ByteArrayOutputStream();
         p.write(0x80);
         p.write(2);
-        ascii(p, "c__torch__\n" + NAME + "\n"); // GLOBAL
+        ascii(p, "c__torch__\n" + name + "\n"); // GLOBAL
         p.write('q');
         p.write(0);
         p.write(')'); // EMPTY_TUPLE

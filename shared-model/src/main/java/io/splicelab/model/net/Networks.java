@@ -235,7 +235,8 @@ public final class Networks {
             @Override
             protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training,
                     PairList<String, Object> params) {
-                NDList fused = training ? null : FusedResidual.apply(ps, inputs.singletonOrThrow(), conv1, conv2);
+                NDList fused = training ? null : FusedResidual.apply(ps, inputs.singletonOrThrow(), conv1, conv2,
+                        CutNetwork.inputOwned(params));
                 return fused != null ? fused : super.forwardInternal(ps, inputs, training, params);
             }
         };

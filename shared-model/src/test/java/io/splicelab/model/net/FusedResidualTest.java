@@ -31,8 +31,9 @@ class FusedResidualTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"16, 28, true", "32, 14, true", "64, 7, true", "8, 14, false"})
-    void aFusedBlockGivesTheEagerOpsResultBitForBit(int channels, int size, boolean channelsLast) {
+    @CsvSource({"16, 28, true, false", "32, 14, true, false", "64, 7, true, false", "8, 14, false, false",
+        "16, 28, true, true", "64, 7, true, true", "8, 14, false, true"})
+    void aFusedBlockGivesTheEagerOpsResultBitForBit(int channels, int size, boolean channelsLast, boolean inPlace) {
         try (NDManager m = NDManager.newBaseManager()) {
             int n = 12;
             NDArray random = m.randomNormal(new Shape(n, channels, size, size));
@@ -41,13 +42,46 @@ class FusedResidualTest {
             Conv2d conv2 = conv(channels, m);
             ParameterStore ps = new ParameterStore(m, false);
 
-            NDList fused = FusedResidual.apply(ps, x, conv1, conv2);
-            assertNotNull(fused);
             NDArray h = Activation.relu(conv1.forward(ps, new NDList(x), false).singletonOrThrow());
             NDArray eager = Activation.relu(conv2.forward(ps, new NDList(h), false).singletonOrThrow().add(x));
+            float[] before = x.toFloatArray();
+            NDList fused = FusedResidual.apply(ps, x, conv1, conv2, inPlace);
+            assertNotNull(fused);
+            if (!inPlace) {
+                assertArrayEquals(before, x.toFloatArray(), "the input is left as it was");
+            }
             assertArrayEquals(eager.getShape().getShape(), fused.singletonOrThrow().getShape().getShape());
             assertArrayEquals(eager.toFloatArray(), fused.singletonOrThrow().toFloatArray(),
                     "relu(conv2(relu(conv1(x) + b1)) + b2 + x), fused and eager");
+        }
+    }
+
+    /**
+     * A pass over several blocks sums each block after the first into its input's memory: the pass's own input (a
+     * cached feature, in the splicer) must come out untouched, and the logits must be the eager ops' bit for bit.
+     */
+    @ParameterizedTest
+    @CsvSource({"stem", "stage1", "stage2"})
+    void aDeepPassLeavesItsInputUntouchedAndMatchesTheEagerOps(String cut) {
+        try (NDManager m = NDManager.newBaseManager()) {
+            io.splicelab.model.events.Payloads.NetworkSpec spec = new io.splicelab.model.events.Payloads.NetworkSpec(
+                    "resnet20", 1.0, 1, 28, 28, 10);
+            CutNetwork net = BatchNormFolding.fold(Networks.seeded(spec, 3, m), m);
+            ParameterStore ps = new ParameterStore(m, false);
+            NDArray images = ChannelsLast.images(m, m.randomUniform(0, 1, new Shape(6, 1, 28, 28)).toFloatArray(), 6,
+                    1, 28, 28);
+            NDArray features = net.shallow(ps, new NDList(images), cut).singletonOrThrow();
+            float[] before = features.toFloatArray();
+            float[] fused = net.deep(ps, new NDList(features), cut).singletonOrThrow().toFloatArray();
+            assertArrayEquals(before, features.toFloatArray(), "the deep part's input is left as it was");
+            float[] eager;
+            System.setProperty(FusedResidual.PROPERTY, "false");
+            try {
+                eager = net.deep(ps, new NDList(features), cut).singletonOrThrow().toFloatArray();
+            } finally {
+                System.clearProperty(FusedResidual.PROPERTY);
+            }
+            assertArrayEquals(eager, fused, "logits with fused blocks (in place after the first) and with eager ops");
         }
     }
 
@@ -55,7 +89,7 @@ class FusedResidualTest {
     void otherDataTypesRunTheEagerOps() {
         try (NDManager m = NDManager.newBaseManager()) {
             NDArray x = m.randomNormal(new Shape(2, 8, 6, 6)).toType(DataType.FLOAT64, false);
-            assertNull(FusedResidual.apply(new ParameterStore(m, false), x, conv(8, m), conv(8, m)));
+            assertNull(FusedResidual.apply(new ParameterStore(m, false), x, conv(8, m), conv(8, m), false));
         }
     }
 
