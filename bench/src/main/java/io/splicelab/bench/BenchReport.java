@@ -23,10 +23,11 @@ public final class BenchReport {
         this.name = name;
         line("# " + name + " benchmark, " + LocalDateTime.now() + ", " + Runtime.getRuntime().availableProcessors()
                 + " cores, java " + System.getProperty("java.version"));
-        // what every figure depends on besides the code: the CPU kernels oneDNN may use, and how busy the
-        // (shared) machine was when the run started
-        line(String.format("# DNNL_MAX_CPU_ISA=%s, load average %.1f", System.getenv("DNNL_MAX_CPU_ISA"),
-                ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()));
+        // what every figure depends on besides the code: the CPU kernels oneDNN may use, glibc's malloc thresholds
+        // (whether activations are reused or faulted in afresh) and how busy the (shared) machine was at the start
+        line(String.format("# DNNL_MAX_CPU_ISA=%s, MALLOC_MMAP_THRESHOLD_=%s, MALLOC_TRIM_THRESHOLD_=%s, load average %.1f",
+                System.getenv("DNNL_MAX_CPU_ISA"), System.getenv("MALLOC_MMAP_THRESHOLD_"),
+                System.getenv("MALLOC_TRIM_THRESHOLD_"), ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()));
     }
 
     /** Prints and keeps one line. */

@@ -45,6 +45,7 @@ class ComposeConfigTest {
 
     /** Variables of the process, read by the JVM launcher, DJL or oneDNN, not by the configuration. */
     static final Set<String> PROCESS_VARIABLES = Set.of("JAVA_OPTS", "OPT_OUT_TRACKING", "DNNL_MAX_CPU_ISA", "ATEN_CPU_CAPABILITY",
+            "MALLOC_MMAP_THRESHOLD_", "MALLOC_TRIM_THRESHOLD_",
             "DJL_CACHE_DIR", "ENGINE_CACHE_DIR", "PYTORCH_LIBRARY_PATH", "PYTORCH_VERSION", "PYTORCH_FLAVOR",
             "NVIDIA_VISIBLE_DEVICES", "NVIDIA_DRIVER_CAPABILITIES");
 
@@ -119,12 +120,17 @@ class ComposeConfigTest {
             // the trainer too: channels-last batches avoid oneDNN's backward fault (docs/science.md section 8)
             String isa = String.valueOf(env.get("DNNL_MAX_CPU_ISA"));
             assertTrue(isa.contains("ALL"), s + ": " + isa);
+            // glibc keeps freed activations in its arenas (DjlOffline.launchEnvironment, docs/science.md section 9)
+            assertEquals("33554432", String.valueOf(env.get("MALLOC_MMAP_THRESHOLD_")), s);
+            assertEquals("268435456", String.valueOf(env.get("MALLOC_TRIM_THRESHOLD_")), s);
         }
         for (String module : Set.of("trainer-service", "splicer-service", "stats-service", "gateway")) {
             String dockerfile = Files.readString(root.resolve(module).resolve("src/main/docker/Dockerfile.jvm"));
             assertTrue(dockerfile.contains("-Dai.djl.offline=true"), module);
             assertTrue(dockerfile.contains("OPT_OUT_TRACKING=true"), module);
             assertTrue(dockerfile.contains("DNNL_MAX_CPU_ISA=ALL") && !dockerfile.contains("=AVX2"), module);
+            assertTrue(dockerfile.contains("MALLOC_MMAP_THRESHOLD_=33554432")
+                    && dockerfile.contains("MALLOC_TRIM_THRESHOLD_=268435456"), module);
             assertTrue(dockerfile.contains("FROM ${MAVEN_IMAGE} AS build") && dockerfile.contains("-pl " + module + " -am"),
                     module + " builds itself from the repository root");
         }

@@ -18,24 +18,45 @@ public final class DjlOffline {
      */
     public static final String DNNL_ISA_VARIABLE = "DNNL_MAX_CPU_ISA";
 
+    /**
+     * glibc's mmap threshold: allocations below it come from the malloc arenas and are reused. libtorch allocates
+     * every activation with malloc; glibc's default (128 KiB, adjusted only on frees, which does not happen in a
+     * JVM's threads here) puts each one in a fresh mmap that is unmapped again when the tensor is freed, so every
+     * activation written costs one page fault per 4 KiB. On a virtual machine that fault is dear: the splicer's deep
+     * part spent about a quarter of its time in them (docs/science.md section 9). 32 MiB is the highest value glibc
+     * accepts (a larger one is ignored): above every activation of a ResNet-20 batch of 100.
+     */
+    public static final String MMAP_THRESHOLD_VARIABLE = "MALLOC_MMAP_THRESHOLD_";
+    /** glibc's trim threshold: free memory at the top of an arena kept rather than handed back (and faulted in again). */
+    public static final String TRIM_THRESHOLD_VARIABLE = "MALLOC_TRIM_THRESHOLD_";
+    static final String MMAP_THRESHOLD = String.valueOf(32L << 20);
+    static final String TRIM_THRESHOLD = String.valueOf(256L << 20);
+
     private DjlOffline() {
     }
 
     /**
-     * Environment a JVM that runs DJL should start with: tracking off and oneDNN's instruction set ({@code ALL}
+     * Environment a JVM that runs DJL should start with: tracking off, oneDNN's instruction set ({@code ALL}
      * unless the user set {@value #DNNL_ISA_VARIABLE} in this process's environment; ATen's
-     * {@code ATEN_CPU_CAPABILITY} passed on when set, otherwise left to PyTorch's choice).
+     * {@code ATEN_CPU_CAPABILITY} passed on when set, otherwise left to PyTorch's choice) and glibc's malloc
+     * thresholds ({@value #MMAP_THRESHOLD_VARIABLE}, {@value #TRIM_THRESHOLD_VARIABLE}; a value the user set wins).
      */
     public static Map<String, String> launchEnvironment() {
-        String isa = System.getenv(DNNL_ISA_VARIABLE);
         String aten = System.getenv("ATEN_CPU_CAPABILITY");
         Map<String, String> env = new java.util.LinkedHashMap<>();
         env.put("OPT_OUT_TRACKING", "true");
-        env.put(DNNL_ISA_VARIABLE, isa != null && !isa.isBlank() ? isa : "ALL");
+        env.put(DNNL_ISA_VARIABLE, userOr(DNNL_ISA_VARIABLE, "ALL"));
         if (aten != null && !aten.isBlank()) {
             env.put("ATEN_CPU_CAPABILITY", aten);
         }
+        env.put(MMAP_THRESHOLD_VARIABLE, userOr(MMAP_THRESHOLD_VARIABLE, MMAP_THRESHOLD));
+        env.put(TRIM_THRESHOLD_VARIABLE, userOr(TRIM_THRESHOLD_VARIABLE, TRIM_THRESHOLD));
         return Map.copyOf(env);
+    }
+
+    private static String userOr(String variable, String fallback) {
+        String value = System.getenv(variable);
+        return value != null && !value.isBlank() ? value : fallback;
     }
 
     /** Sets offline mode, tracking opt-out and a project-owned cache directory, unless already set. */
