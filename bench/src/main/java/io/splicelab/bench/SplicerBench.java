@@ -167,6 +167,16 @@ public final class SplicerBench {
         report.figure("  deep parts (inference form)", median[0], "GFLOP/s");
         report.figure("  their convolutions alone (same shapes, batch, format)", median[1], "GFLOP/s");
         report.figure("  deep part / its own convolutions", median[0] / median[1], "");
+        // the same samples against the plain convolution run after each pair: drift hits both alike
+        ownConvs.sort(java.util.Comparator.comparingDouble(x -> x[0] / x[2]));
+        double[] mid = ownConvs.get(ownConvs.size() / 2);
+        report.line(String.format("the deep parts and a plain 3x3 conv 64->64 @32x32 x%d (channels-last) in the same "
+                + "alternation, median of %d samples (ratios %.3f to %.3f):", BATCH, ownConvs.size(),
+                ownConvs.get(0)[0] / ownConvs.get(0)[2],
+                ownConvs.get(ownConvs.size() - 1)[0] / ownConvs.get(ownConvs.size() - 1)[2]));
+        report.figure("  deep parts (inference form)", mid[0], "GFLOP/s");
+        report.figure("  plain conv, sampled between them", mid[2], "GFLOP/s");
+        report.figure("  deep part / plain conv, in alternation", mid[0] / mid[2], "");
 
         // 3. reduced precision
         if (bf16K > 1) {
@@ -310,10 +320,12 @@ public final class SplicerBench {
             }
             NDArray w = m.randomNormal(new Shape(64, 64, 3, 3));
             double flops = 2.0 * 9 * 64 * 64 * 32 * 32 * BATCH;
+            // CPU ops are synchronous: the output is complete when conv2d returns, and is not read back (26 MB copied
+            // into Java would be charged to the convolution)
             for (int i = 0; i < 2; i++) {
                 try (NDManager b = m.newSubManager()) {
                     x.tempAttach(b);
-                    Conv2d.conv2d(x, w, null, new Shape(1, 1), new Shape(1, 1)).singletonOrThrow().toFloatArray();
+                    Conv2d.conv2d(x, w, null, new Shape(1, 1), new Shape(1, 1)).singletonOrThrow();
                 }
             }
             int reps = 5;
@@ -321,7 +333,7 @@ public final class SplicerBench {
             for (int i = 0; i < reps; i++) {
                 try (NDManager b = m.newSubManager()) {
                     x.tempAttach(b);
-                    Conv2d.conv2d(x, w, null, new Shape(1, 1), new Shape(1, 1)).singletonOrThrow().toFloatArray();
+                    Conv2d.conv2d(x, w, null, new Shape(1, 1), new Shape(1, 1)).singletonOrThrow();
                 }
             }
             return flops * reps / ((System.nanoTime() - t0) / 1e9) / 1e9;
@@ -333,16 +345,24 @@ public final class SplicerBench {
      * cut, a checkpoint's deep part (its inference form, as the grid runs it) and then the same convolutions alone
      * (with their biases, chained, without ReLU, residual sums, pooling or head), alternating batch by batch on
      * channels-last features of the cut's shape over the N images, so that the machine's drift hits both alike.
-     * Every cut weighs the same, as in the grid; FLOPs counted from the layers' output shapes. Returns {deep part,
-     * convolutions alone} in GFLOP/s.
+     * Every cut weighs the same, as in the grid; FLOPs counted from the layers' output shapes. After each pair, one
+     * plain 3x3 convolution 64 -> 64 at 32x32 (channels-last, with a bias) on a batch of the same size, so that the
+     * plain convolution's GFLOP/s is sampled at the same moments as the deep part's rather than at its best moment.
+     * Returns {deep part, convolutions alone, plain convolution} in GFLOP/s.
      */
     static double[] deepVsOwnConvs(byte[] params, ImageDataset eval) {
         double flops = 0;
         long deepNanos = 0;
         long convNanos = 0;
+        long plainNanos = 0;
+        long plainCount = 0;
         try (NDManager m = NDManager.newBaseManager()) {
             CutNetwork net = BatchNormFolding.fold(Checkpoints.load(SPEC, params, m), m);
             ParameterStore ps = new ParameterStore(m, false);
+            NDArray plainX = ChannelsLast.images(m, m.randomNormal(new Shape(BATCH, 64, 32, 32)).toFloatArray(), BATCH,
+                    64, 32, 32);
+            NDArray plainW = m.randomNormal(new Shape(64, 64, 3, 3)).mul(0.05f);
+            NDArray plainB = m.randomNormal(new Shape(64));
             List<ai.djl.nn.Block> segments = net.block().getChildren().values();
             for (String cut : CUTS) {
                 int from = net.cutIndex(cut);
@@ -376,17 +396,24 @@ public final class SplicerBench {
                                 flops += 2.0 * w.get(1) * w.get(2) * w.get(3) * h.getShape().size() / BATCH;
                             }
                         }
-                        h.toFloatArray();
+                    }
+                    long t2 = System.nanoTime();
+                    try (NDManager b = m.newSubManager()) {
+                        plainX.tempAttach(b);
+                        Conv2d.conv2d(plainX, plainW, plainB, new Shape(1, 1), new Shape(1, 1)).singletonOrThrow();
                     }
                     if (i >= 0) {
                         deepNanos += t1 - t0;
-                        convNanos += System.nanoTime() - t1;
+                        convNanos += t2 - t1;
+                        plainNanos += System.nanoTime() - t2;
+                        plainCount++;
                     }
                 }
             }
         }
         double total = flops * BATCH * (eval.size() / BATCH);
-        return new double[] {total / deepNanos, total / convNanos};
+        double plain = 2.0 * 9 * 64 * 64 * 32 * 32 * BATCH * plainCount;
+        return new double[] {total / deepNanos, total / convNanos, plain / plainNanos};
     }
 
     private static void collectConvs(ai.djl.nn.Block block, List<Conv2d> out) {

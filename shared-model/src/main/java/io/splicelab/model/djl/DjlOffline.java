@@ -32,6 +32,8 @@ public final class DjlOffline {
     static final String MMAP_THRESHOLD = String.valueOf(32L << 20);
     static final String TRIM_THRESHOLD = String.valueOf(256L << 20);
 
+    private static volatile boolean mallocConfigured;
+
     private DjlOffline() {
     }
 
@@ -59,8 +61,15 @@ public final class DjlOffline {
         return value != null && !value.isBlank() ? value : fallback;
     }
 
-    /** Sets offline mode, tracking opt-out and a project-owned cache directory, unless already set. */
+    /**
+     * Sets offline mode, tracking opt-out and a project-owned cache directory, unless already set, and glibc's
+     * malloc thresholds of this process ({@link MallocThresholds}) unless its environment gave them.
+     */
     public static void configure() {
+        if (!mallocConfigured) {
+            mallocConfigured = true;
+            MallocThresholds.apply(System.getenv());
+        }
         System.setProperty("ai.djl.offline", "true");
         System.setProperty("OPT_OUT_TRACKING", "true");
         String cache = firstNonBlank(System.getProperty("DJL_CACHE_DIR"), System.getenv("DJL_CACHE_DIR"),
