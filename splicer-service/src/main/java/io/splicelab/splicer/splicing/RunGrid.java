@@ -47,7 +47,9 @@ public final class RunGrid implements AutoCloseable {
      * bfloat16 and aborts the whole process ({@code std::terminate}) on the first bfloat16 tensor; ONNX Runtime's CPU
      * provider has no bfloat16 convolution; and oneDNN's bfloat16 math mode for float32 tensors
      * ({@code ONEDNN_DEFAULT_FPMATH_MODE=BF16}, on a CPU with AMX) made plain and hybrid evaluations only 1.3x faster
-     * than float32, short of the 2x that would pay for the lost precision.
+     * than float32, short of the 2x that would pay for the lost precision (without AMX it does nothing); bfloat16
+     * tensors cast inside a TorchScript module reach oneDNN's bfloat16 kernels, but even the convolutions alone were
+     * under 2x (1.75-1.97x on an AVX-512 bf16 CPU).
      */
     public static final String BFLOAT16 = "bfloat16";
     /** Feature-cache name of the training inputs used to recalibrate BatchNorm. */
@@ -85,7 +87,8 @@ public final class RunGrid implements AutoCloseable {
         if (BFLOAT16.equals(precision)) {
             throw new IllegalArgumentException("precision bfloat16 is not available: DJL 0.36's PyTorch "
                     + "engine aborts the process on bfloat16 tensors, ONNX Runtime has no bfloat16 convolution on the "
-                    + "CPU, and oneDNN's bfloat16 math mode was 1.3x float32 on a CPU with AMX, short of 2x "
+                    + "CPU, oneDNN's bfloat16 math mode was 1.3x float32 on a CPU with AMX, and bfloat16 convolutions "
+                    + "alone were under 2x on an AVX-512 bf16 CPU, short of the 2x that would pay "
                     + "(docs/science.md section 9); use float32, or float16 on a GPU");
         }
         if (!FLOAT32.equals(precision) && !FLOAT16.equals(precision)) {
