@@ -177,6 +177,10 @@ public final class SplicerBench {
         report.figure("  deep parts (inference form)", mid[0], "GFLOP/s");
         report.figure("  plain conv, sampled between them", mid[2], "GFLOP/s");
         report.figure("  deep part / plain conv, in alternation", mid[0] / mid[2], "");
+        // what the shapes alone cost: the deep parts' own convolutions against the plain one, same samples
+        ownConvs.sort(java.util.Comparator.comparingDouble(x -> x[1] / x[2]));
+        double[] shapes = ownConvs.get(ownConvs.size() / 2);
+        report.figure("  their convolutions alone / plain conv, in alternation (median)", shapes[1] / shapes[2], "");
 
         // 3. reduced precision
         if (bf16K > 1) {
