@@ -38,6 +38,10 @@ import java.util.zip.ZipOutputStream;
  * activation that libtorch 2.7.1's out-of-place kernel makes on every call: 1.4x on the deep part from the stem on a
  * 2-core VM (docs/science.md section 9).
  *
+ * <p>Where libtorch's eager NCHW convolution is another kernel than the fused one (an AVX2-only CPU), plain NCHW
+ * inputs run the eager ops inside the module and channels-last inputs (the default) run fused: probed per memory
+ * format at load.
+ *
  * <p>Used for float32 arrays on the CPU when the module loads (libtorch built with oneDNN); otherwise, and when
  * the system property {@value #PROPERTY}{@code =false} turns it off (to compare), the block runs its eager ops.
  */
@@ -45,19 +49,29 @@ public final class FusedResidual {
     /** System property: {@code true} (the default) or {@code false}. */
     public static final String PROPERTY = "splicelab.fused-kernels";
     /** The block on a fresh output: its input stays as it was (a cached feature, say). */
-    private static final String NAME = "FusedResidual";
+    static final String NAME = "FusedResidual";
     /** The block summed into its input's memory (a ResNet activation nobody else holds): no output is allocated. */
-    private static final String IN_PLACE = "FusedResidualInPlace";
+    static final String IN_PLACE = "FusedResidualInPlace";
 
     /**
      * The module's TorchScript source: the first convolution with its ReLU, then the second with the residual sum
      * and ReLU as post-ops, either into a fresh output ({@code _convolution_pointwise}, binary "add") or into the
      * input's own memory ({@code _convolution_pointwise_}, oneDNN's sum post-op: dst = relu(conv + bias + dst)).
+     * With {@code eagerForContiguous} a plain NCHW input runs the eager ops instead ({@code conv2d}, {@code relu},
+     * {@code add}: what the block's own layers call), for a libtorch whose NCHW convolution is not the fused
+     * kernel's (see {@link #load}).
      */
-    private static String source(String name) {
-        String second = IN_PLACE.equals(name)
+    static String source(String name, boolean eagerForContiguous) {
+        boolean inPlace = IN_PLACE.equals(name);
+        String second = inPlace
                 ? "ops.mkldnn._convolution_pointwise_(x, h, w2, b2, [1, 1], [1, 1], [1, 1], 1, \"add\", 1, \"relu\", "
                 : "ops.mkldnn._convolution_pointwise(h, x, w2, b2, [1, 1], [1, 1], [1, 1], 1, \"add\", 1, \"relu\", ";
+        String eager = !eagerForContiguous ? "" : """
+                    if torch.is_contiguous(x):
+                      e = torch.relu(torch.conv2d(x, w1, b1, [1, 1], [1, 1], [1, 1], 1))
+                      return %s
+                """.formatted(inPlace ? "torch.relu_(torch.add_(x, torch.conv2d(e, w2, b2, [1, 1], [1, 1], [1, 1], 1)))"
+                        : "torch.relu(torch.add(torch.conv2d(e, w2, b2, [1, 1], [1, 1], [1, 1], 1), x))");
         return """
                 class %1$s(Module):
                   __parameters__ = []
@@ -70,10 +84,10 @@ public final class FusedResidual {
                     b1: Tensor,
                     w2: Tensor,
                     b2: Tensor) -> Tensor:
-                    _none = annotate(List[Optional[number]], [])
+                %3$s    _none = annotate(List[Optional[number]], [])
                     h = ops.mkldnn._convolution_pointwise(x, w1, b1, [1, 1], [1, 1], [1, 1], 1, "relu", _none, None)
                     return %2$s_none, None)
-                """.formatted(name, second);
+                """.formatted(name, second, eager);
     }
 
     private FusedResidual() {
@@ -108,37 +122,63 @@ public final class FusedResidual {
                 false);
     }
 
-    /** Loads the module once, into a manager that lives as long as the process; null when libtorch refuses it. */
+    /** Loads the modules once, into a manager that lives as long as the process; null when libtorch refuses them. */
     private static final class Holder {
         static final PtSymbolBlock MODULE = load(NAME);
         static final PtSymbolBlock IN_PLACE_MODULE = load(IN_PLACE);
-
-        private static PtSymbolBlock load(String name) {
-            try {
-                NDManager owner = NDManager.newBaseManager();
-                PtSymbolBlock module = JniUtils.loadModule((PtNDManager) owner,
-                        new ByteArrayInputStream(archive(name)), true, false);
-                probe(module, owner);
-                return module;
-            } catch (RuntimeException | LinkageError | IOException e) {
-                System.getLogger(FusedResidual.class.getName()).log(System.Logger.Level.WARNING,
-                        "fused residual blocks unavailable, eager ops instead: " + e);
-                return null;
-            }
-        }
     }
 
     /**
-     * Runs the module once on a small block, single-threaded, before anyone else may, and checks it against the eager
-     * ops: a libtorch whose kernels are missing or differ fails here, and the blocks run eagerly instead.
+     * Compiles a module and probes it in both memory formats. Where the fused kernel's plain NCHW result is not the
+     * eager ops' bit for bit (libtorch 2.7.1 on an AVX2-only CPU: its eager NCHW convolution is another kernel,
+     * which sums in another order, while channels-last is the same oneDNN kernel), the module is compiled again
+     * with the eager ops for NCHW inputs, so that a block's result never depends on whether the fused kernels
+     * loaded. Null when even channels-last differs, or libtorch refuses the module: the blocks then run eagerly.
      */
-    private static void probe(PtSymbolBlock module, NDManager owner) {
+    private static PtSymbolBlock load(String name) {
+        System.Logger log = System.getLogger(FusedResidual.class.getName());
+        try {
+            NDManager owner = NDManager.newBaseManager();
+            PtSymbolBlock module = compile(name, false, owner);
+            if (!agrees(module, true, owner)) {
+                throw new IllegalStateException("the fused kernels' channels-last result differs from the eager ops'");
+            }
+            if (!agrees(module, false, owner)) {
+                log.log(System.Logger.Level.INFO, name + ": plain NCHW inputs run the eager ops (this libtorch's NCHW "
+                        + "convolution is not the fused kernel); channels-last inputs run fused");
+                module = compile(name, true, owner);
+                if (!agrees(module, true, owner) || !agrees(module, false, owner)) {
+                    throw new IllegalStateException("the module with eager NCHW ops differs from the eager ops");
+                }
+            }
+            return module;
+        } catch (RuntimeException | LinkageError | IOException e) {
+            log.log(System.Logger.Level.WARNING, "fused residual blocks unavailable, eager ops instead: " + e);
+            return null;
+        }
+    }
+
+    static PtSymbolBlock compile(String name, boolean eagerForContiguous, NDManager owner) throws IOException {
+        return JniUtils.loadModule((PtNDManager) owner, new ByteArrayInputStream(archive(name, eagerForContiguous)),
+                true, false);
+    }
+
+    /**
+     * Runs the module once on a small block in one memory format, single-threaded, before anyone else may, and
+     * compares it with the eager ops: a libtorch whose kernels are missing or differ fails here.
+     */
+    static boolean agrees(PtSymbolBlock module, boolean channelsLast, NDManager owner) {
         try (NDManager m = owner.newSubManager()) {
-            NDArray x = m.randomNormal(new Shape(2, 4, 5, 5));
-            NDArray w1 = m.randomNormal(new Shape(4, 4, 3, 3));
-            NDArray b1 = m.randomNormal(new Shape(4));
-            NDArray w2 = m.randomNormal(new Shape(4, 4, 3, 3));
-            NDArray b2 = m.randomNormal(new Shape(4));
+            int n = 2;
+            int c = 8;
+            int size = 6;
+            float[] values = m.randomNormal(new Shape(n, c, size, size)).toFloatArray();
+            NDArray x = channelsLast ? ChannelsLast.fromNhwc(m.create(ChannelsLast.toNhwc(values, n, c, size * size),
+                    new Shape(n, size, size, c))) : m.create(values, new Shape(n, c, size, size));
+            NDArray w1 = m.randomNormal(new Shape(c, c, 3, 3));
+            NDArray b1 = m.randomNormal(new Shape(c));
+            NDArray w2 = m.randomNormal(new Shape(c, c, 3, 3));
+            NDArray b2 = m.randomNormal(new Shape(c));
             Shape one = new Shape(1, 1);
             NDArray h = Activation.relu(Conv2d.conv2d(x, w1, b1, one, one)
                     .singletonOrThrow());
@@ -147,19 +187,17 @@ public final class FusedResidual {
             // last: the in-place module overwrites x
             float[] fused = module.forward(new ParameterStore(m, false), new NDList(x, w1, b1, w2, b2), false)
                     .singletonOrThrow().toFloatArray();
-            if (!Arrays.equals(fused, eager)) {
-                throw new IllegalStateException("the fused kernels' result differs from the eager ops'");
-            }
+            return Arrays.equals(fused, eager);
         }
     }
 
     /** A TorchScript archive (format version 3) holding a module above: its source, an empty object, no constants. */
-    static byte[] archive(String name) throws IOException {
+    static byte[] archive(String name, boolean eagerForContiguous) throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (ZipOutputStream zip = new ZipOutputStream(bytes)) {
             String dir = name.toLowerCase() + "/";
             stored(zip, dir + "data.pkl", objectPickle(name));
-            stored(zip, dir + "code/__torch__.py", source(name).getBytes(StandardCharsets.UTF_8));
+            stored(zip, dir + "code/__torch__.py", source(name, eagerForContiguous).getBytes(StandardCharsets.UTF_8));
             stored(zip, dir + "constants.pkl", new byte[] {(byte) 0x80, 2, ')', '.'}); // an empty tuple
             stored(zip, dir + "version", "3\n".getBytes(StandardCharsets.US_ASCII));
         }

@@ -12,6 +12,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.nn.convolutional.Conv2d;
+import ai.djl.pytorch.engine.PtSymbolBlock;
 import ai.djl.training.ParameterStore;
 import io.splicelab.model.djl.DjlOffline;
 import org.junit.jupiter.api.BeforeAll;
@@ -28,6 +29,24 @@ class FusedResidualTest {
     @Test
     void theFusedKernelsLoadOnTheCpuEngine() {
         assertTrue(FusedResidual.available(), "libtorch compiled the fused block's TorchScript source");
+    }
+
+    /**
+     * Both forms of the module, with and without the eager ops for plain NCHW inputs (the form an AVX2-only CPU
+     * loads), compile and give the eager ops' result in both memory formats on this machine. Without the eager
+     * branch the NCHW result may differ where libtorch's NCHW convolution is another kernel; with it, it may not.
+     */
+    @ParameterizedTest
+    @CsvSource({"FusedResidual, true", "FusedResidualInPlace, true", "FusedResidual, false",
+        "FusedResidualInPlace, false"})
+    void theModuleAgreesWithTheEagerOpsInEachMemoryFormat(String name, boolean eagerForContiguous) throws Exception {
+        try (NDManager owner = NDManager.newBaseManager()) {
+            PtSymbolBlock module = FusedResidual.compile(name, eagerForContiguous, owner);
+            assertTrue(FusedResidual.agrees(module, true, owner), "channels-last");
+            if (eagerForContiguous) {
+                assertTrue(FusedResidual.agrees(module, false, owner), "plain NCHW, eager ops in the module");
+            }
+        }
     }
 
     @ParameterizedTest
