@@ -322,7 +322,10 @@ public final class SplicerBench {
             if (channelsLast) {
                 x = ChannelsLast.images(m, x.toFloatArray(), BATCH, 64, 32, 32);
             }
-            NDArray w = m.randomNormal(new Shape(64, 64, 3, 3));
+            // kernels in the input's memory format, as the inference form keeps them (ChannelsLast.kernels)
+            Shape kernel = new Shape(64, 64, 3, 3);
+            NDArray w = channelsLast ? ChannelsLast.kernels(m, m.randomNormal(kernel).toFloatArray(), kernel)
+                    : m.randomNormal(kernel);
             double flops = 2.0 * 9 * 64 * 64 * 32 * 32 * BATCH;
             // CPU ops are synchronous: the output is complete when conv2d returns, and is not read back (26 MB copied
             // into Java would be charged to the convolution)
@@ -365,7 +368,8 @@ public final class SplicerBench {
             ParameterStore ps = new ParameterStore(m, false);
             NDArray plainX = ChannelsLast.images(m, m.randomNormal(new Shape(BATCH, 64, 32, 32)).toFloatArray(), BATCH,
                     64, 32, 32);
-            NDArray plainW = m.randomNormal(new Shape(64, 64, 3, 3)).mul(0.05f);
+            Shape kernel = new Shape(64, 64, 3, 3);
+            NDArray plainW = ChannelsLast.kernels(m, m.randomNormal(kernel).mul(0.05f).toFloatArray(), kernel);
             NDArray plainB = m.randomNormal(new Shape(64));
             List<ai.djl.nn.Block> segments = net.block().getChildren().values();
             for (String cut : CUTS) {

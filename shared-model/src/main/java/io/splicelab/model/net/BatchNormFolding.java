@@ -20,6 +20,9 @@ import java.util.List;
  * float32, so everything that must agree bit for bit (the grid's cells, a plain evaluation of the same checkpoint)
  * runs the folded form: {@link Inference} and the splicer's grid both fold.
  *
+ * <p>The convolution kernels of the inference form are made channels-last when batches are
+ * ({@link ChannelsLast#kernels}): libtorch would otherwise copy every kernel into that format on every call.
+ *
  * <p>The scale and shift are computed in double precision from the float32 parameters and rounded once. Training
  * and BatchNorm recalibration need the unfolded network: a folded copy is a snapshot of the statistics it was made
  * from.
@@ -54,8 +57,12 @@ public final class BatchNormFolding {
             }
             for (Pair<String, Parameter> p : from.getParameters()) {
                 Parameter target = to.getParameters().get(p.getKey());
-                NDArray copy = p.getValue().getArray().duplicate();
-                copy.attach(target.getArray().getManager());
+                NDArray source = p.getValue().getArray();
+                NDManager m = target.getArray().getManager();
+                NDArray copy = from instanceof Conv2d && source.getDataType() == DataType.FLOAT32
+                        && source.getShape().dimension() == 4
+                        ? ChannelsLast.kernels(m, source.toFloatArray(), source.getShape()) : source.duplicate();
+                copy.attach(m);
                 ParameterCasts.replace(target, copy);
             }
             return;
@@ -95,7 +102,8 @@ public final class BatchNormFolding {
             bias[o] = (float) ((beta == null ? 0.0 : beta[o]) - mean[o] * s);
         }
         NDManager m = target.getParameters().get("weight").getArray().getManager();
-        ParameterCasts.replace(target.getParameters().get("weight"), typed(m.create(scaled, weight.getShape()), type));
+        ParameterCasts.replace(target.getParameters().get("weight"), typed(ChannelsLast.kernels(m, scaled, weight.getShape()),
+                type));
         ParameterCasts.replace(target.getParameters().get("bias"), typed(m.create(bias), type));
     }
 

@@ -47,6 +47,26 @@ public final class ChannelsLast {
         return fromNhwc(manager.create(c == 1 ? nchw : toNhwc(nchw, n, c, h * w), new Shape(n, h, w, c)));
     }
 
+    /**
+     * Convolution kernels of {@code shape} {@code (out, in, kh, kw)}, given in that order, as an array owned by
+     * {@code manager} whose memory is channels-last when batches are (a plain array otherwise, and for any other
+     * rank). Why: libtorch's oneDNN convolution wants the kernels in the memory format of its input and copies
+     * plain kernels into it on every call (PyTorch's profiler on the deep part from the stem cut: one copy per
+     * convolution per batch, 5 of them at 64 channels, which on a busy 2-core machine took 3.7 ms each, parallel
+     * regions waiting for a core); kernels made channels-last once are taken as they are. The values and the result
+     * are the same: oneDNN reorders either layout into its own blocked one.
+     */
+    public static NDArray kernels(NDManager manager, float[] oihw, Shape shape) {
+        if (!enabled() || shape.dimension() != 4) {
+            return manager.create(oihw, shape);
+        }
+        int o = (int) shape.get(0);
+        int i = (int) shape.get(1);
+        int h = (int) shape.get(2);
+        int w = (int) shape.get(3);
+        return fromNhwc(manager.create(i == 1 ? oihw : toNhwc(oihw, o, i, h * w), new Shape(o, h, w, i)));
+    }
+
     /** The {@code (n, h, w, c)} shape whose contiguous memory is the channels-last layout of {@code (n, c, h, w)}. */
     public static Shape nhwcShape(Shape nchw) {
         return new Shape(nchw.get(0), nchw.get(2), nchw.get(3), nchw.get(1));

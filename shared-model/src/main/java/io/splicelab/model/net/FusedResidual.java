@@ -3,6 +3,7 @@ package io.splicelab.model.net;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
@@ -52,6 +53,12 @@ public final class FusedResidual {
     static final String NAME = "FusedResidual";
     /** The block summed into its input's memory (a ResNet activation nobody else holds): no output is allocated. */
     static final String IN_PLACE = "FusedResidualInPlace";
+    /**
+     * A stage's first block (stride 2, more channels, option A shortcut, inference form): the first convolution with
+     * its ReLU fused, the second plain, the subsampled input added into its channels of the result and the ReLU
+     * applied in place; the input is only read.
+     */
+    static final String TRANSITION = "FusedTransition";
 
     /**
      * The module's TorchScript source: the first convolution with its ReLU, then the second with the residual sum
@@ -62,6 +69,9 @@ public final class FusedResidual {
      * kernel's (see {@link #load}).
      */
     static String source(String name, boolean eagerForContiguous) {
+        if (TRANSITION.equals(name)) {
+            return transitionSource(eagerForContiguous);
+        }
         boolean inPlace = IN_PLACE.equals(name);
         String second = inPlace
                 ? "ops.mkldnn._convolution_pointwise_(x, h, w2, b2, [1, 1], [1, 1], [1, 1], 1, \"add\", 1, \"relu\", "
@@ -90,6 +100,45 @@ public final class FusedResidual {
                 """.formatted(name, second, eager);
     }
 
+    /**
+     * The transition block's source: {@code y = conv2(relu(conv1(x) + b1)) + b2} with the first convolution at
+     * stride 2 and its ReLU fused, then {@code x[:, :, ::2, ::2]} added into the middle channels of y (option A: the
+     * zero channels it would append are never made) and the ReLU applied to y in place. The same arithmetic as the
+     * block's eager ops in the same order.
+     */
+    private static String transitionSource(boolean eagerForContiguous) {
+        String fused = """
+                      h = ops.mkldnn._convolution_pointwise(x, w1, b1, [1, 1], [2, 2], [1, 1], 1, "relu", _none, None)
+                      y = ops.mkldnn._convolution_pointwise(h, w2, b2, [1, 1], [1, 1], [1, 1], 1, "none", _none, None)
+                """;
+        String body = !eagerForContiguous ? fused.replace("\n      ", "\n    ").replaceFirst("^      ", "    ") : """
+                    if torch.is_contiguous(x):
+                      h0 = torch.relu(torch.conv2d(x, w1, b1, [2, 2], [1, 1], [1, 1], 1))
+                      y0 = torch.conv2d(h0, w2, b2, [1, 1], [1, 1], [1, 1], 1)
+                      y = y0
+                    else:
+                """ + fused;
+        return """
+                class %1$s(Module):
+                  __parameters__ = []
+                  __buffers__ = []
+                  training : bool
+                  _is_full_backward_hook : Optional[bool]
+                  def forward(self: __torch__.%1$s,
+                    x: Tensor,
+                    w1: Tensor,
+                    b1: Tensor,
+                    w2: Tensor,
+                    b2: Tensor) -> Tensor:
+                    _none = annotate(List[Optional[number]], [])
+                %2$s    c = torch.size(x, 1)
+                    before = torch.floordiv(torch.sub(torch.size(y, 1), c), 2)
+                    s = torch.slice(torch.slice(x, 2, 0, 9223372036854775807, 2), 3, 0, 9223372036854775807, 2)
+                    _0 = torch.add_(torch.narrow(y, 1, before, c), s)
+                    return torch.relu_(y)
+                """.formatted(TRANSITION, body);
+    }
+
     private FusedResidual() {
     }
 
@@ -103,6 +152,38 @@ public final class FusedResidual {
         return enabled() && Holder.MODULE != null && Holder.IN_PLACE_MODULE != null;
     }
 
+    /** Whether the fused transition block loaded in this process. */
+    static boolean transitionAvailable() {
+        return enabled() && Holder.TRANSITION_MODULE != null;
+    }
+
+    /**
+     * A stage's first block with an option A shortcut in the inference form ({@link #TRANSITION}), or null when the
+     * fused kernels cannot run it (as {@link #apply}, and for a stride other than 2): the caller then runs the eager
+     * ops. {@code conv1} is the 3x3 convolution at stride 2, {@code conv2} the 3x3 one at stride 1, both with biases.
+     * x is not written.
+     */
+    static NDList transition(ParameterStore ps, NDArray x, Conv2d conv1, Conv2d conv2) {
+        if (!transitionAvailable() || !runsHere(x) || !new Shape(2, 2).equals(conv1.getStride())) {
+            return null;
+        }
+        return Holder.TRANSITION_MODULE.forward(ps, new NDList(x, weight(ps, conv1, x), bias(ps, conv1, x),
+                weight(ps, conv2, x), bias(ps, conv2, x)), false);
+    }
+
+    private static boolean runsHere(NDArray x) {
+        return x.getDataType() == DataType.FLOAT32 && ai.djl.Device.Type.CPU.equals(x.getDevice().getDeviceType())
+                && x.getShape().dimension() == 4;
+    }
+
+    private static NDArray weight(ParameterStore ps, Conv2d conv, NDArray x) {
+        return ps.getValue(conv.getParameters().get("weight"), x.getDevice(), false);
+    }
+
+    private static NDArray bias(ParameterStore ps, Conv2d conv, NDArray x) {
+        return ps.getValue(conv.getParameters().get("bias"), x.getDevice(), false);
+    }
+
     /**
      * The block's output, or null when the fused kernels cannot run it (not float32 on the CPU, not loaded, turned
      * off): the caller then runs the eager ops. {@code conv1} and {@code conv2} are 3x3 convolutions, stride 1,
@@ -110,14 +191,13 @@ public final class FusedResidual {
      * memory (and returned): only for an x no one will read again.
      */
     static NDList apply(ParameterStore ps, NDArray x, Conv2d conv1, Conv2d conv2, boolean overwriteInput) {
-        if (!available() || x.getDataType() != DataType.FLOAT32 || !ai.djl.Device.Type.CPU.equals(x.getDevice().getDeviceType())
-                || x.getShape().dimension() != 4) {
+        if (!available() || !runsHere(x)) {
             return null;
         }
-        NDArray w1 = ps.getValue(conv1.getParameters().get("weight"), x.getDevice(), false);
-        NDArray b1 = ps.getValue(conv1.getParameters().get("bias"), x.getDevice(), false);
-        NDArray w2 = ps.getValue(conv2.getParameters().get("weight"), x.getDevice(), false);
-        NDArray b2 = ps.getValue(conv2.getParameters().get("bias"), x.getDevice(), false);
+        NDArray w1 = weight(ps, conv1, x);
+        NDArray b1 = bias(ps, conv1, x);
+        NDArray w2 = weight(ps, conv2, x);
+        NDArray b2 = bias(ps, conv2, x);
         return (overwriteInput ? Holder.IN_PLACE_MODULE : Holder.MODULE).forward(ps, new NDList(x, w1, b1, w2, b2),
                 false);
     }
@@ -126,6 +206,7 @@ public final class FusedResidual {
     private static final class Holder {
         static final PtSymbolBlock MODULE = load(NAME);
         static final PtSymbolBlock IN_PLACE_MODULE = load(IN_PLACE);
+        static final PtSymbolBlock TRANSITION_MODULE = load(TRANSITION);
     }
 
     /**
@@ -140,14 +221,14 @@ public final class FusedResidual {
         try {
             NDManager owner = NDManager.newBaseManager();
             PtSymbolBlock module = compile(name, false, owner);
-            if (!agrees(module, true, owner)) {
+            if (!agrees(name, module, true, owner)) {
                 throw new IllegalStateException("the fused kernels' channels-last result differs from the eager ops'");
             }
-            if (!agrees(module, false, owner)) {
+            if (!agrees(name, module, false, owner)) {
                 log.log(System.Logger.Level.INFO, name + ": plain NCHW inputs run the eager ops (this libtorch's NCHW "
                         + "convolution is not the fused kernel); channels-last inputs run fused");
                 module = compile(name, true, owner);
-                if (!agrees(module, true, owner) || !agrees(module, false, owner)) {
+                if (!agrees(name, module, true, owner) || !agrees(name, module, false, owner)) {
                     throw new IllegalStateException("the module with eager NCHW ops differs from the eager ops");
                 }
             }
@@ -167,23 +248,31 @@ public final class FusedResidual {
      * Runs the module once on a small block in one memory format, single-threaded, before anyone else may, and
      * compares it with the eager ops: a libtorch whose kernels are missing or differ fails here.
      */
-    static boolean agrees(PtSymbolBlock module, boolean channelsLast, NDManager owner) {
+    static boolean agrees(String name, PtSymbolBlock module, boolean channelsLast, NDManager owner) {
+        boolean transition = TRANSITION.equals(name);
         try (NDManager m = owner.newSubManager()) {
             int n = 2;
-            int c = 8;
+            int c = transition ? 4 : 8;
+            int out = 8;
             int size = 6;
             float[] values = m.randomNormal(new Shape(n, c, size, size)).toFloatArray();
             NDArray x = channelsLast ? ChannelsLast.fromNhwc(m.create(ChannelsLast.toNhwc(values, n, c, size * size),
                     new Shape(n, size, size, c))) : m.create(values, new Shape(n, c, size, size));
-            NDArray w1 = m.randomNormal(new Shape(c, c, 3, 3));
-            NDArray b1 = m.randomNormal(new Shape(c));
-            NDArray w2 = m.randomNormal(new Shape(c, c, 3, 3));
-            NDArray b2 = m.randomNormal(new Shape(c));
+            NDArray w1 = m.randomNormal(new Shape(out, c, 3, 3));
+            NDArray b1 = m.randomNormal(new Shape(out));
+            NDArray w2 = m.randomNormal(new Shape(out, out, 3, 3));
+            NDArray b2 = m.randomNormal(new Shape(out));
             Shape one = new Shape(1, 1);
-            NDArray h = Activation.relu(Conv2d.conv2d(x, w1, b1, one, one)
+            NDArray h = Activation.relu(Conv2d.conv2d(x, w1, b1, transition ? new Shape(2, 2) : one, one)
                     .singletonOrThrow());
-            float[] eager = Activation.relu(Conv2d.conv2d(h, w2, b2, one, one)
-                    .singletonOrThrow().add(x)).toFloatArray();
+            NDArray y = Conv2d.conv2d(h, w2, b2, one, one).singletonOrThrow();
+            float[] eager;
+            if (transition) {
+                y.get(new NDIndex(":, {}:{}", (out - c) / 2, (out - c) / 2 + c)).addi(x.get(":, :, ::2, ::2"));
+                eager = Activation.relu(y).toFloatArray();
+            } else {
+                eager = Activation.relu(y.add(x)).toFloatArray();
+            }
             // last: the in-place module overwrites x
             float[] fused = module.forward(new ParameterStore(m, false), new NDList(x, w1, b1, w2, b2), false)
                     .singletonOrThrow().toFloatArray();

@@ -225,11 +225,23 @@ public final class Networks {
             (optionA ? branch.get(new NDIndex(":, {}:{}", before, before + inWidth)) : branch).addi(x);
             return new NDList(Activation.relu(branch));
         };
-        if (!same) {
-            return new ParallelBlock(join, List.of(residual, shortcut));
-        }
         Conv2d conv1 = (Conv2d) residual.getChildren().valueAt(0);
         Conv2d conv2 = (Conv2d) residual.getChildren().valueAt(2);
+        if (!same && !optionA) {
+            return new ParallelBlock(join, List.of(residual, shortcut));
+        }
+        if (optionA) {
+            // a stage's first block: its first convolution with the ReLU fused, the shortcut added in place
+            return new ParallelBlock(join, List.of(residual, shortcut)) {
+                @Override
+                protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training,
+                        PairList<String, Object> params) {
+                    NDList fused = training || stride != 2 || before < 0 ? null
+                            : FusedResidual.transition(ps, inputs.singletonOrThrow(), conv1, conv2);
+                    return fused != null ? fused : super.forwardInternal(ps, inputs, training, params);
+                }
+            };
+        }
         // an identity block's two convolutions with their ReLU and residual sum fused in, when the kernels are there
         return new ParallelBlock(join, List.of(residual, shortcut)) {
             @Override

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
@@ -37,14 +38,14 @@ class FusedResidualTest {
      * branch the NCHW result may differ where libtorch's NCHW convolution is another kernel; with it, it may not.
      */
     @ParameterizedTest
-    @CsvSource({"FusedResidual, true", "FusedResidualInPlace, true", "FusedResidual, false",
-        "FusedResidualInPlace, false"})
+    @CsvSource({"FusedResidual, true", "FusedResidualInPlace, true", "FusedTransition, true", "FusedResidual, false",
+        "FusedResidualInPlace, false", "FusedTransition, false"})
     void theModuleAgreesWithTheEagerOpsInEachMemoryFormat(String name, boolean eagerForContiguous) throws Exception {
         try (NDManager owner = NDManager.newBaseManager()) {
             PtSymbolBlock module = FusedResidual.compile(name, eagerForContiguous, owner);
-            assertTrue(FusedResidual.agrees(module, true, owner), "channels-last");
+            assertTrue(FusedResidual.agrees(name, module, true, owner), "channels-last");
             if (eagerForContiguous) {
-                assertTrue(FusedResidual.agrees(module, false, owner), "plain NCHW, eager ops in the module");
+                assertTrue(FusedResidual.agrees(name, module, false, owner), "plain NCHW, eager ops in the module");
             }
         }
     }
@@ -72,6 +73,34 @@ class FusedResidualTest {
             assertArrayEquals(eager.getShape().getShape(), fused.singletonOrThrow().getShape().getShape());
             assertArrayEquals(eager.toFloatArray(), fused.singletonOrThrow().toFloatArray(),
                     "relu(conv2(relu(conv1(x) + b1)) + b2 + x), fused and eager");
+        }
+    }
+
+    /**
+     * A stage's first block (stride 2, option A shortcut added into the middle channels) runs fused in channels-last
+     * and gives the eager ops' result bit for bit, its input left as it was.
+     */
+    @ParameterizedTest
+    @CsvSource({"16, 32, 28", "32, 64, 14", "16, 32, 32"})
+    void aFusedTransitionBlockGivesTheEagerOpsResultBitForBit(int in, int out, int size) {
+        try (NDManager m = NDManager.newBaseManager()) {
+            int n = 12;
+            NDArray x = ChannelsLast.images(m, m.randomNormal(new Shape(n, in, size, size)).toFloatArray(), n, in, size,
+                    size);
+            Conv2d conv1 = conv(in, out, 2, m);
+            Conv2d conv2 = conv(out, out, 1, m);
+            ParameterStore ps = new ParameterStore(m, false);
+            NDArray h = Activation.relu(conv1.forward(ps, new NDList(x), false).singletonOrThrow());
+            NDArray y = conv2.forward(ps, new NDList(h), false).singletonOrThrow();
+            int before = (out - in) / 2;
+            y.get(new NDIndex(":, {}:{}", before, before + in)).addi(x.get(":, :, ::2, ::2"));
+            float[] eager = Activation.relu(y).toFloatArray();
+            float[] input = x.toFloatArray();
+
+            NDList fused = FusedResidual.transition(ps, x, conv1, conv2);
+            assertNotNull(fused, "the transition module ran");
+            assertArrayEquals(input, x.toFloatArray(), "the input is left as it was");
+            assertArrayEquals(eager, fused.singletonOrThrow().toFloatArray(), "fused and eager transition block");
         }
     }
 
@@ -114,10 +143,14 @@ class FusedResidualTest {
 
     /** A 3x3 convolution with a bias, initialised at random (a folded BatchNorm's shift is a nonzero bias). */
     private static Conv2d conv(int channels, NDManager m) {
-        Conv2d conv = Conv2d.builder().setKernelShape(new Shape(3, 3)).setFilters(channels).optStride(new Shape(1, 1))
-                .optPadding(new Shape(1, 1)).optBias(true).build();
-        conv.initialize(m, DataType.FLOAT32, new Shape(1, channels, 8, 8));
-        conv.getParameters().get("bias").getArray().set(m.randomNormal(new Shape(channels)).mul(0.5f).toFloatArray());
+        return conv(channels, channels, 1, m);
+    }
+
+    private static Conv2d conv(int in, int out, int stride, NDManager m) {
+        Conv2d conv = Conv2d.builder().setKernelShape(new Shape(3, 3)).setFilters(out)
+                .optStride(new Shape(stride, stride)).optPadding(new Shape(1, 1)).optBias(true).build();
+        conv.initialize(m, DataType.FLOAT32, new Shape(1, in, 8, 8));
+        conv.getParameters().get("bias").getArray().set(m.randomNormal(new Shape(out)).mul(0.5f).toFloatArray());
         return conv;
     }
 }
