@@ -82,6 +82,17 @@ public final class FusedResidual {
                       return %s
                 """.formatted(inPlace ? "torch.relu_(torch.add_(x, torch.conv2d(e, w2, b2, [1, 1], [1, 1], [1, 1], 1)))"
                         : "torch.relu(torch.add(torch.conv2d(e, w2, b2, [1, 1], [1, 1], [1, 1], 1), x))");
+        return module(name, eager + """
+                    h = ops.mkldnn._convolution_pointwise(x, w1, b1, [1, 1], [1, 1], [1, 1], 1, "relu", _none, None)
+                    return %s_none, None)
+                """.formatted(second));
+    }
+
+    /**
+     * A module class of the archive: no parameters or buffers, {@code forward(x, w1, b1, w2, b2)} with the given body
+     * (lines indented by four spaces) after {@code _none}, the empty scalar list of the post-op calls.
+     */
+    private static String module(String name, String body) {
         return """
                 class %1$s(Module):
                   __parameters__ = []
@@ -94,10 +105,8 @@ public final class FusedResidual {
                     b1: Tensor,
                     w2: Tensor,
                     b2: Tensor) -> Tensor:
-                %3$s    _none = annotate(List[Optional[number]], [])
-                    h = ops.mkldnn._convolution_pointwise(x, w1, b1, [1, 1], [1, 1], [1, 1], 1, "relu", _none, None)
-                    return %2$s_none, None)
-                """.formatted(name, second, eager);
+                    _none = annotate(List[Optional[number]], [])
+                %2$s""".formatted(name, body);
     }
 
     /**
@@ -118,25 +127,13 @@ public final class FusedResidual {
                       y = y0
                     else:
                 """ + fused;
-        return """
-                class %1$s(Module):
-                  __parameters__ = []
-                  __buffers__ = []
-                  training : bool
-                  _is_full_backward_hook : Optional[bool]
-                  def forward(self: __torch__.%1$s,
-                    x: Tensor,
-                    w1: Tensor,
-                    b1: Tensor,
-                    w2: Tensor,
-                    b2: Tensor) -> Tensor:
-                    _none = annotate(List[Optional[number]], [])
-                %2$s    c = torch.size(x, 1)
+        return module(TRANSITION, body + """
+                    c = torch.size(x, 1)
                     before = torch.floordiv(torch.sub(torch.size(y, 1), c), 2)
                     s = torch.slice(torch.slice(x, 2, 0, 9223372036854775807, 2), 3, 0, 9223372036854775807, 2)
                     _0 = torch.add_(torch.narrow(y, 1, before, c), s)
                     return torch.relu_(y)
-                """.formatted(TRANSITION, body);
+                """);
     }
 
     private FusedResidual() {
