@@ -73,10 +73,37 @@ public final class CutNetwork {
      * ({@link #INPUT_OWNED}).
      */
     public NDList forward(ParameterStore ps, NDList x, int from, int to, boolean training) {
+        List<Block> segments = block.getChildren().values();
+        if (!training && to == segments.size() && from < to && x.size() == 1) {
+            // to the logits in inference: the blocks as one module where they can (ScriptedDeepPart)
+            NDList current = x;
+            int start = from;
+            if (start == 0 && ScriptedDeepPart.kind(segments.get(0)) == null) {
+                current = segments.get(0).forward(ps, x, false, null); // the stem; its output is this pass's own
+                start = 1;
+            }
+            NDList logits = start < to ? ScriptedDeepPart.logits(this, ps, current.singletonOrThrow(), start) : null;
+            if (logits != null) {
+                return logits;
+            }
+            if (start > from) {
+                return stepwise(ps, current, start, to, false, true);
+            }
+        }
+        return stepwise(ps, x, from, to, training, false);
+    }
+
+    /** {@link #forward} in inference, one segment at a time from Java, never as one module. */
+    NDList forwardBlockByBlock(ParameterStore ps, NDList x, int from, int to) {
+        return stepwise(ps, x, from, to, false, false);
+    }
+
+    /** Segments {@code [from, to)} one at a time; {@code ownInput}: x is already an activation of this pass. */
+    private NDList stepwise(ParameterStore ps, NDList x, int from, int to, boolean training, boolean ownInput) {
         NDList current = x;
         List<Block> children = block.getChildren().values();
         for (int i = from; i < to; i++) {
-            current = children.get(i).forward(ps, current, training, i > from ? inputOwned() : null);
+            current = children.get(i).forward(ps, current, training, i > from || ownInput ? inputOwned() : null);
         }
         return current;
     }

@@ -168,7 +168,8 @@ public final class FusedResidual {
                 weight(ps, conv2, x), bias(ps, conv2, x)), false);
     }
 
-    private static boolean runsHere(NDArray x) {
+    /** Whether x is what the fused kernels take: a float32 image batch on the CPU. */
+    static boolean runsHere(NDArray x) {
         return x.getDataType() == DataType.FLOAT32 && ai.djl.Device.Type.CPU.equals(x.getDevice().getDeviceType())
                 && x.getShape().dimension() == 4;
     }
@@ -237,8 +238,12 @@ public final class FusedResidual {
     }
 
     static PtSymbolBlock compile(String name, boolean eagerForContiguous, NDManager owner) throws IOException {
-        return JniUtils.loadModule((PtNDManager) owner, new ByteArrayInputStream(archive(name, eagerForContiguous)),
-                true, false);
+        return compile(name, source(name, eagerForContiguous), owner);
+    }
+
+    /** Compiles a module class named {@code name} from its TorchScript source, its arrays owned by {@code owner}. */
+    static PtSymbolBlock compile(String name, String source, NDManager owner) throws IOException {
+        return JniUtils.loadModule((PtNDManager) owner, new ByteArrayInputStream(archive(name, source)), true, false);
     }
 
     /**
@@ -278,12 +283,12 @@ public final class FusedResidual {
     }
 
     /** A TorchScript archive (format version 3) holding a module above: its source, an empty object, no constants. */
-    static byte[] archive(String name, boolean eagerForContiguous) throws IOException {
+    static byte[] archive(String name, String source) throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (ZipOutputStream zip = new ZipOutputStream(bytes)) {
             String dir = name.toLowerCase() + "/";
             stored(zip, dir + "data.pkl", objectPickle(name));
-            stored(zip, dir + "code/__torch__.py", source(name, eagerForContiguous).getBytes(StandardCharsets.UTF_8));
+            stored(zip, dir + "code/__torch__.py", source.getBytes(StandardCharsets.UTF_8));
             stored(zip, dir + "constants.pkl", new byte[] {(byte) 0x80, 2, ')', '.'}); // an empty tuple
             stored(zip, dir + "version", "3\n".getBytes(StandardCharsets.US_ASCII));
         }
