@@ -136,6 +136,8 @@ public final class SplicerBench {
                 ownConvs.add(deepVsOwnConvs(params.get(0), eval));
             }
         }
+        // the two ways interleaved checkpoint by checkpoint, so that the VM's drift hits both alike
+        double[] interleaved = interleaved(report, params, eval, spill);
         List<HybridCell> cells = best.cells();
         double service = best.seconds();
         long deepNanos = best.deepNanos();
@@ -153,6 +155,10 @@ public final class SplicerBench {
         report.figure("time ratio naive / service", naive / service, "x");
         report.figure("operation ratio naive / service", naiveOps / serviceOps, "x");
         report.figure("time ratio / operation ratio", (naive / service) / (naiveOps / serviceOps), "");
+        report.figure("interleaved checkpoint by checkpoint: service way", interleaved[0], "s");
+        report.figure("interleaved checkpoint by checkpoint: naive way", interleaved[1], "s");
+        report.figure("interleaved: time ratio / operation ratio",
+                (interleaved[1] / interleaved[0]) / (naiveOps / serviceOps), "");
         double deepGflops = deepOps / (deepNanos / 1e9) / 1e9;
         report.figure("deep-part compute", deepGflops, "GFLOP/s");
         report.figure("naive full-forward compute", naiveOps / naive / 1e9, "GFLOP/s");
@@ -221,6 +227,47 @@ public final class SplicerBench {
                     seconds, grid.cacheBytes()[0] / 1e6, peakRssMb()));
             return new ServiceWay(seconds, grid.forwardNanos(), grid.deepNanos(), cells);
         }
+    }
+
+    /**
+     * Both ways interleaved, checkpoint by checkpoint: the grid adds checkpoint k (its own passes and every hybrid
+     * with the earlier ones), then the naive way makes the same hybrids, (j, k) and (k, j) for every j <= k at every
+     * cut, each a full forward pass; which goes first alternates. Returns the seconds of {service, naive}, each the
+     * sum of its chunks: a drift of the VM's speed over minutes hits both alike.
+     */
+    static double[] interleaved(BenchReport report, List<byte[]> params, ImageDataset eval, Path spill)
+            throws Exception {
+        System.gc();
+        long service = 0;
+        long naive = 0;
+        RunGrid.Options options = new RunGrid.Options(CUTS, List.of(RunGrid.CARRY), BATCH, 4L << 30, spill,
+                RunGrid.FLOAT32);
+        try (RunGrid grid = new RunGrid(options, List.of(eval), null, NDManager.newBaseManager());
+                NDManager m = NDManager.newBaseManager()) {
+            List<CutNetwork> nets = new ArrayList<>();
+            for (int k = 0; k < params.size(); k++) {
+                for (boolean serviceTurn : new boolean[] {k % 2 == 0, k % 2 != 0}) {
+                    long t0 = System.nanoTime();
+                    if (serviceTurn) {
+                        grid.add(k, Checkpoints.load(SPEC, params.get(k), grid.manager()));
+                        service += System.nanoTime() - t0;
+                        continue;
+                    }
+                    nets.add(BatchNormFolding.fold(Checkpoints.load(SPEC, params.get(k), m), m));
+                    for (String cut : CUTS) {
+                        for (int j = 0; j <= k; j++) {
+                            Inference.argmax(Inference.hybridLogits(nets.get(j), nets.get(k), cut, eval, BATCH, m));
+                            if (j != k) {
+                                Inference.argmax(Inference.hybridLogits(nets.get(k), nets.get(j), cut, eval, BATCH, m));
+                            }
+                        }
+                    }
+                    naive += System.nanoTime() - t0;
+                }
+            }
+        }
+        report.line(String.format("interleaved: service way %.2f s, naive way %.2f s", service / 1e9, naive / 1e9));
+        return new double[] {service / 1e9, naive / 1e9};
     }
 
     /** The naive way's time: a full forward pass of every hybrid; its accuracies go into {@code accuracy}. */
