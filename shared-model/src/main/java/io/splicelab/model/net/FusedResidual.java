@@ -93,6 +93,14 @@ public final class FusedResidual {
      * (lines indented by four spaces) after {@code _none}, the empty scalar list of the post-op calls.
      */
     private static String module(String name, String body) {
+        return module(name, ",\n    w1: Tensor,\n    b1: Tensor,\n    w2: Tensor,\n    b2: Tensor", body);
+    }
+
+    /**
+     * A module class named {@code name} without parameters or buffers whose {@code forward} takes the tensor x and
+     * then {@code arguments} (each ",\n    name: Tensor"), and runs {@code body} after {@code _none}.
+     */
+    static String module(String name, String arguments, String body) {
         return """
                 class %1$s(Module):
                   __parameters__ = []
@@ -100,13 +108,9 @@ public final class FusedResidual {
                   training : bool
                   _is_full_backward_hook : Optional[bool]
                   def forward(self: __torch__.%1$s,
-                    x: Tensor,
-                    w1: Tensor,
-                    b1: Tensor,
-                    w2: Tensor,
-                    b2: Tensor) -> Tensor:
+                    x: Tensor%2$s) -> Tensor:
                     _none = annotate(List[Optional[number]], [])
-                %2$s""".formatted(name, body);
+                %3$s""".formatted(name, arguments, body);
     }
 
     /**

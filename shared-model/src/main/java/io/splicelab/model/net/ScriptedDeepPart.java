@@ -164,16 +164,7 @@ final class ScriptedDeepPart {
                     p = torch.flatten(torch.adaptive_avg_pool2d(x, [1, 1]), 1)
                     return torch.linear(p, wh, bh)
                 """);
-        return """
-                class %1$s(Module):
-                  __parameters__ = []
-                  __buffers__ = []
-                  training : bool
-                  _is_full_backward_hook : Optional[bool]
-                  def forward(self: __torch__.%1$s,
-                    x: Tensor%2$s) -> Tensor:
-                    _none = annotate(List[Optional[number]], [])
-                %3$s""".formatted(NAME, args, body);
+        return FusedResidual.module(NAME, args.toString(), body.toString());
     }
 
     private static String pointwise(String out, String in, String w, String b, String stride, String attr) {
