@@ -73,19 +73,55 @@ public final class FusedResidual {
             return transitionSource(eagerForContiguous);
         }
         boolean inPlace = IN_PLACE.equals(name);
-        String second = inPlace
-                ? "ops.mkldnn._convolution_pointwise_(x, h, w2, b2, [1, 1], [1, 1], [1, 1], 1, \"add\", 1, \"relu\", "
-                : "ops.mkldnn._convolution_pointwise(h, x, w2, b2, [1, 1], [1, 1], [1, 1], 1, \"add\", 1, \"relu\", ";
         String eager = !eagerForContiguous ? "" : """
                     if torch.is_contiguous(x):
                       e = torch.relu(torch.conv2d(x, w1, b1, [1, 1], [1, 1], [1, 1], 1))
                       return %s
                 """.formatted(inPlace ? "torch.relu_(torch.add_(x, torch.conv2d(e, w2, b2, [1, 1], [1, 1], [1, 1], 1)))"
                         : "torch.relu(torch.add(torch.conv2d(e, w2, b2, [1, 1], [1, 1], [1, 1], 1), x))");
-        return module(name, eager + """
-                    h = ops.mkldnn._convolution_pointwise(x, w1, b1, [1, 1], [1, 1], [1, 1], 1, "relu", _none, None)
-                    return %s_none, None)
-                """.formatted(second));
+        return module(name, eager + identityBlock("w1", "b1", "w2", "b2", inPlace) + "    return x\n");
+    }
+
+    /**
+     * TorchScript lines (indented by four spaces) of an identity block on x whose convolutions' weights and biases
+     * are the named arguments, x then naming the block's output: the first convolution with its ReLU, the second with
+     * the residual sum and ReLU as post-ops, into a fresh output or, {@code inPlace}, into x's own memory.
+     */
+    static String identityBlock(String w1, String b1, String w2, String b2, boolean inPlace) {
+        return pointwise("h", "x", w1, b1, "[1, 1]", "\"relu\"") + (inPlace
+                ? "    x = ops.mkldnn._convolution_pointwise_(x, h, %s, %s, [1, 1], [1, 1], [1, 1], 1, \"add\", 1, "
+                        + "\"relu\", _none, None)\n"
+                : "    x = ops.mkldnn._convolution_pointwise(h, x, %s, %s, [1, 1], [1, 1], [1, 1], 1, \"add\", 1, "
+                        + "\"relu\", _none, None)\n").formatted(w2, b2);
+    }
+
+    /**
+     * TorchScript lines of a stage's first block's convolutions on x ({@code y = conv2(relu(conv1(x) + b1)) + b2},
+     * the first at stride 2 with its ReLU fused), each line indented by {@code indent} more than four spaces.
+     */
+    static String transitionConvolutions(String w1, String b1, String w2, String b2, String indent) {
+        return indent + pointwise("h", "x", w1, b1, "[2, 2]", "\"relu\"")
+                + indent + pointwise("y", "h", w2, b2, "[1, 1]", "\"none\"");
+    }
+
+    /**
+     * TorchScript lines that finish a stage's first block from its convolutions' result y: {@code x[:, :, ::2, ::2]}
+     * added into the middle channels of y (option A: the zero channels it would append are never made), the ReLU
+     * applied to y in place, x then naming the block's output.
+     */
+    static String transitionShortcut() {
+        return """
+                    c = torch.size(x, 1)
+                    before = torch.floordiv(torch.sub(torch.size(y, 1), c), 2)
+                    s = torch.slice(torch.slice(x, 2, 0, 9223372036854775807, 2), 3, 0, 9223372036854775807, 2)
+                    _0 = torch.add_(torch.narrow(y, 1, before, c), s)
+                    x = torch.relu_(y)
+                """;
+    }
+
+    private static String pointwise(String out, String in, String w, String b, String stride, String attr) {
+        return "    %s = ops.mkldnn._convolution_pointwise(%s, %s, %s, [1, 1], %s, [1, 1], 1, %s, _none, None)\n"
+                .formatted(out, in, w, b, stride, attr);
     }
 
     /**
@@ -120,24 +156,14 @@ public final class FusedResidual {
      * block's eager ops in the same order.
      */
     private static String transitionSource(boolean eagerForContiguous) {
-        String fused = """
-                      h = ops.mkldnn._convolution_pointwise(x, w1, b1, [1, 1], [2, 2], [1, 1], 1, "relu", _none, None)
-                      y = ops.mkldnn._convolution_pointwise(h, w2, b2, [1, 1], [1, 1], [1, 1], 1, "none", _none, None)
-                """;
-        String body = !eagerForContiguous ? fused.replace("\n      ", "\n    ").replaceFirst("^      ", "    ") : """
+        String body = !eagerForContiguous ? transitionConvolutions("w1", "b1", "w2", "b2", "") : """
                     if torch.is_contiguous(x):
                       h0 = torch.relu(torch.conv2d(x, w1, b1, [2, 2], [1, 1], [1, 1], 1))
                       y0 = torch.conv2d(h0, w2, b2, [1, 1], [1, 1], [1, 1], 1)
                       y = y0
                     else:
-                """ + fused;
-        return module(TRANSITION, body + """
-                    c = torch.size(x, 1)
-                    before = torch.floordiv(torch.sub(torch.size(y, 1), c), 2)
-                    s = torch.slice(torch.slice(x, 2, 0, 9223372036854775807, 2), 3, 0, 9223372036854775807, 2)
-                    _0 = torch.add_(torch.narrow(y, 1, before, c), s)
-                    return torch.relu_(y)
-                """);
+                """ + transitionConvolutions("w1", "b1", "w2", "b2", "  ");
+        return module(TRANSITION, body + transitionShortcut() + "    return x\n");
     }
 
     private FusedResidual() {

@@ -39,7 +39,8 @@ final class ScriptedDeepPart {
     /** System property: {@code true} (the default) or {@code false}. */
     static final String PROPERTY = "splicelab.scripted-deep-part";
     private static final String NAME = "ScriptedDeepPart";
-    private static final Map<String, Optional<PtSymbolBlock>> MODULES = new ConcurrentHashMap<>();
+    /** The module of each sequence of blocks, compiled on first use; empty where it differed or did not compile. */
+    private static final Map<List<Kind>, Optional<PtSymbolBlock>> MODULES = new ConcurrentHashMap<>();
 
     private ScriptedDeepPart() {
     }
@@ -78,10 +79,10 @@ final class ScriptedDeepPart {
         }
         inputs.add(value(ps, head, "weight", x));
         inputs.add(value(ps, head, "bias", x));
-        String source = source(kinds);
-        Optional<PtSymbolBlock> module = MODULES.get(source);
+        Optional<PtSymbolBlock> module = MODULES.get(kinds);
         if (module == null) {
-            module = MODULES.computeIfAbsent(source, s -> compileAndCheck(s, net, ps, x, from, inputs));
+            module = MODULES.computeIfAbsent(List.copyOf(kinds),
+                    k -> compileAndCheck(source(k), net, ps, x, from, inputs));
         }
         return module.map(m -> m.forward(ps, inputs, false)).orElse(null);
     }
@@ -139,25 +140,9 @@ final class ScriptedDeepPart {
             String b2 = "b" + (conv + 1);
             args.append(",\n    ").append(w1).append(": Tensor,\n    ").append(b1).append(": Tensor,\n    ")
                     .append(w2).append(": Tensor,\n    ").append(b2).append(": Tensor");
-            if (kinds.get(b) == Kind.TRANSITION) {
-                body.append(pointwise("h", "x", w1, b1, "[2, 2]", "\"relu\""))
-                        .append(pointwise("y", "h", w2, b2, "[1, 1]", "\"none\""))
-                        .append("""
-                                    c = torch.size(x, 1)
-                                    s = torch.slice(torch.slice(x, 2, 0, 9223372036854775807, 2), 3, 0, \
-                                9223372036854775807, 2)
-                                    _%1$d = torch.add_(torch.narrow(y, 1, torch.floordiv(torch.sub(torch.size(y, 1), c), \
-                                2), c), s)
-                                    x = torch.relu_(y)
-                                """.formatted(b));
-            } else {
-                body.append(pointwise("h", "x", w1, b1, "[1, 1]", "\"relu\""));
-                body.append(b == 0
-                        ? "    x = ops.mkldnn._convolution_pointwise(h, x, %s, %s, [1, 1], [1, 1], [1, 1], 1, \"add\", 1, \"relu\", _none, None)\n"
-                                .formatted(w2, b2)
-                        : "    x = ops.mkldnn._convolution_pointwise_(x, h, %s, %s, [1, 1], [1, 1], [1, 1], 1, \"add\", 1, \"relu\", _none, None)\n"
-                                .formatted(w2, b2));
-            }
+            body.append(kinds.get(b) == Kind.TRANSITION
+                    ? FusedResidual.transitionConvolutions(w1, b1, w2, b2, "") + FusedResidual.transitionShortcut()
+                    : FusedResidual.identityBlock(w1, b1, w2, b2, b > 0));
         }
         args.append(",\n    wh: Tensor,\n    bh: Tensor");
         body.append("""
@@ -165,11 +150,6 @@ final class ScriptedDeepPart {
                     return torch.linear(p, wh, bh)
                 """);
         return FusedResidual.module(NAME, args.toString(), body.toString());
-    }
-
-    private static String pointwise(String out, String in, String w, String b, String stride, String attr) {
-        return "    %s = ops.mkldnn._convolution_pointwise(%s, %s, %s, [1, 1], %s, [1, 1], 1, %s, _none, None)\n"
-                .formatted(out, in, w, b, stride, attr);
     }
 
     /**
