@@ -74,17 +74,17 @@ public final class CutNetwork {
      */
     public NDList forward(ParameterStore ps, NDList x, int from, int to, boolean training) {
         List<Block> segments = block.getChildren().values();
-        if (!training && to == segments.size() && from < to && x.size() == 1) {
-            // to the logits in inference: the blocks as one module where they can (ScriptedDeepPart)
+        if (!training && from < to && x.size() == 1) {
+            // in inference: a run of blocks (and the head) as one module where they can (ScriptedBlocks)
             NDList current = x;
             int start = from;
-            if (start == 0 && ScriptedDeepPart.kind(segments.get(0)) == null) {
+            if (start == 0 && ScriptedBlocks.kind(segments.get(0)) == null) {
                 current = segments.get(0).forward(ps, x, false, null); // the stem; its output is this pass's own
                 start = 1;
             }
-            NDList logits = start < to ? ScriptedDeepPart.logits(this, ps, current.singletonOrThrow(), start) : null;
-            if (logits != null) {
-                return logits;
+            NDList out = start < to ? ScriptedBlocks.forward(this, ps, current.singletonOrThrow(), start, to) : null;
+            if (out != null) {
+                return out;
             }
             if (start > from) {
                 return stepwise(ps, current, start, to, false, true);
