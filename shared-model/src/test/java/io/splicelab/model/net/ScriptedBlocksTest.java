@@ -31,11 +31,9 @@ class ScriptedBlocksTest {
         "resnet20, 1, 28, s2b2", "resnet20, 1, 28, s3b2", "resnet32, 3, 32, stage1", "resnet20, 3, 32, s1b1"})
     void oneModuleGivesTheBlockByBlockLogitsBitForBit(String architecture, int channels, int size, String cut) {
         try (NDManager m = NDManager.newBaseManager()) {
-            NetworkSpec spec = new NetworkSpec(architecture, 1.0, channels, size, size, 10);
-            CutNetwork net = BatchNormFolding.fold(Networks.seeded(spec, 5, m), m);
+            CutNetwork net = folded(architecture, channels, size, 5, m);
             ParameterStore ps = new ParameterStore(m, false);
-            NDArray images = ChannelsLast.images(m,
-                    m.randomUniform(0, 1, new Shape(6, channels, size, size)).toFloatArray(), 6, channels, size, size);
+            NDArray images = images(m, 6, channels, size);
             NDArray features = net.shallow(ps, new NDList(images), cut).singletonOrThrow();
             float[] before = features.toFloatArray();
 
@@ -54,11 +52,9 @@ class ScriptedBlocksTest {
     @Test
     void aWholePassEqualsTheBlockByBlockPass() {
         try (NDManager m = NDManager.newBaseManager()) {
-            NetworkSpec spec = new NetworkSpec("resnet20", 1.0, 1, 28, 28, 10);
-            CutNetwork net = BatchNormFolding.fold(Networks.seeded(spec, 6, m), m);
+            CutNetwork net = folded("resnet20", 1, 28, 6, m);
             ParameterStore ps = new ParameterStore(m, false);
-            NDArray images = ChannelsLast.images(m, m.randomUniform(0, 1, new Shape(5, 1, 28, 28)).toFloatArray(), 5,
-                    1, 28, 28);
+            NDArray images = images(m, 5, 1, 28);
             assertArrayEquals(net.forwardBlockByBlock(ps, new NDList(images), 0, net.segments().size())
                     .singletonOrThrow().toFloatArray(), net.logits(ps, new NDList(images)).singletonOrThrow()
                     .toFloatArray());
@@ -76,16 +72,13 @@ class ScriptedBlocksTest {
     void aShallowRunGivesTheBlockByBlockActivationBitForBit(String architecture, int channels, int size, String from,
             String to) {
         try (NDManager m = NDManager.newBaseManager()) {
-            NetworkSpec spec = new NetworkSpec(architecture, 1.0, channels, size, size, 10);
-            CutNetwork net = BatchNormFolding.fold(Networks.seeded(spec, 7, m), m);
+            CutNetwork net = folded(architecture, channels, size, 7, m);
             ParameterStore ps = new ParameterStore(m, false);
-            NDArray images = ChannelsLast.images(m,
-                    m.randomUniform(0, 1, new Shape(4, channels, size, size)).toFloatArray(), 4, channels, size, size);
+            NDArray images = images(m, 4, channels, size);
             Shape at = net.shallow(ps, new NDList(images), from).singletonOrThrow().getShape();
             float[] before = net.shallow(ps, new NDList(images), from).singletonOrThrow().toFloatArray();
             // an ordinary array (module outputs are libtorch inference tensors, which refuse in-place writes here)
-            NDArray features = ChannelsLast.images(m, before, (int) at.get(0), (int) at.get(1), (int) at.get(2),
-                    (int) at.get(3));
+            NDArray features = channelsLast(m, before, at);
 
             NDList scripted = ScriptedBlocks.forward(net, ps, features, net.cutIndex(from), net.cutIndex(to));
             assertNotNull(scripted, "the run of blocks went as one module");
@@ -95,8 +88,7 @@ class ScriptedBlocksTest {
             assertArrayEquals(before, features.toFloatArray(), "the input is left as it was");
             features.muli(0);
             assertArrayEquals(stepwise, scripted.singletonOrThrow().toFloatArray(), "the output is its own memory");
-            features = ChannelsLast.images(m, before, (int) at.get(0), (int) at.get(1), (int) at.get(2),
-                    (int) at.get(3));
+            features = channelsLast(m, before, at);
             assertArrayEquals(stepwise, net.forward(ps, new NDList(features), net.cutIndex(from), net.cutIndex(to),
                     false).singletonOrThrow().toFloatArray(), "CutNetwork.forward takes the module");
             assertArrayEquals(net.forwardBlockByBlock(ps, new NDList(images), 0, net.cutIndex(to)).singletonOrThrow()
@@ -112,8 +104,7 @@ class ScriptedBlocksTest {
     @Test
     void aPlainNchwInputRunsBlockByBlockAndDoesNotSpoilTheModule() {
         try (NDManager m = NDManager.newBaseManager()) {
-            NetworkSpec spec = new NetworkSpec("resnet56", 1.0, 3, 16, 16, 10);
-            CutNetwork net = BatchNormFolding.fold(Networks.seeded(spec, 3, m), m);
+            CutNetwork net = folded("resnet56", 3, 16, 3, m);
             ParameterStore ps = new ParameterStore(m, false);
             float[] values = m.randomNormal(new Shape(3, 16, 16, 16)).toFloatArray();
             NDArray nchw = m.create(values, new Shape(3, 16, 16, 16));
@@ -122,7 +113,7 @@ class ScriptedBlocksTest {
             assertNull(ScriptedBlocks.forward(net, ps, nchw, from, to), "NCHW first: declined");
             assertArrayEquals(net.forwardBlockByBlock(ps, new NDList(nchw), from, to).singletonOrThrow().toFloatArray(),
                     net.forward(ps, new NDList(nchw), from, to, false).singletonOrThrow().toFloatArray());
-            NDArray channelsLast = ChannelsLast.images(m, values, 3, 16, 16, 16);
+            NDArray channelsLast = channelsLast(m, values, new Shape(3, 16, 16, 16));
             NDList scripted = ScriptedBlocks.forward(net, ps, channelsLast, from, to);
             assertNotNull(scripted, "channels-last after it: one module");
             assertArrayEquals(net.forwardBlockByBlock(ps, new NDList(channelsLast), from, to).singletonOrThrow()
@@ -153,5 +144,23 @@ class ScriptedBlocksTest {
             }
             assertNotNull(ScriptedBlocks.forward(folded, ps, x, folded.cutIndex("stem"), folded.segments().size()), "switched on again");
         }
+    }
+
+    /** The inference form of a seeded network on square images. */
+    private static CutNetwork folded(String architecture, int channels, int size, int seed, NDManager m) {
+        NetworkSpec spec = new NetworkSpec(architecture, 1.0, channels, size, size, 10);
+        return BatchNormFolding.fold(Networks.seeded(spec, seed, m), m);
+    }
+
+    /** n random images, channels-last like every batch. */
+    private static NDArray images(NDManager m, int n, int channels, int size) {
+        Shape shape = new Shape(n, channels, size, size);
+        return channelsLast(m, m.randomUniform(0, 1, shape).toFloatArray(), shape);
+    }
+
+    /** An ordinary channels-last array of NCHW-ordered values. */
+    private static NDArray channelsLast(NDManager m, float[] nchw, Shape shape) {
+        return ChannelsLast.images(m, nchw, (int) shape.get(0), (int) shape.get(1), (int) shape.get(2),
+                (int) shape.get(3));
     }
 }
