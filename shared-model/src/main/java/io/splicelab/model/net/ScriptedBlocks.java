@@ -180,10 +180,8 @@ final class ScriptedBlocks {
                         p = torch.flatten(torch.adaptive_avg_pool2d(x, [1, 1]), 1)
                         return torch.linear(p, wh, bh)
                     """);
-        } else if (kinds.isEmpty()) {
-            body.append("    return torch.clone(x)\n"); // never x itself: the caller owns what comes back
         } else {
-            body.append("    return x\n");
+            body.append("    return x\n"); // the last block's own output: without the head, a run has a block
         }
         return FusedResidual.module(NAME, args.toString(), body.toString());
     }
